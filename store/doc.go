@@ -1,0 +1,54 @@
+// Package store is the counter's local database: the service catalog, the
+// requests of walk-ins and an append-only log of every change, kept in one
+// bbolt file (loket.db). It is the only package that touches bbolt, and it
+// knows nothing of screens or networks.
+//
+// # Rules
+//
+// Every action (register, call, serve, done, ...) is one read-write bbolt
+// transaction that writes the request's new state, its index entries and one
+// event in the event log. The call returns only after the transaction is
+// committed and fsynced; NoSync is never used. The queue's rules live in one
+// pure function, [Apply], which the central server uses too.
+//
+// Days are local days in the office's time zone ([Options.Location]): the
+// ticket sequence of a service restarts at local midnight, and "today's
+// queue" is the requests that arrived today. Call-next only calls requests
+// that arrived today; requests left waiting on an earlier day stay in that
+// day's list until a clerk closes them (no-show or cancel).
+//
+// # Identifiers
+//
+//   - ID: a ULID (time-sortable, unique across stations without coordination).
+//   - Tracking code: 12 characters from the alphabet 23456789ABCDEFGHJKLMNPQRSTUVWXYZ
+//     (no 0/O, no 1/I), written XXXX-XXXX-XXXX. The first four characters are
+//     taken from the station ID, the other eight are random (40 bits) and are
+//     drawn again until they are unique in this database. Two stations clash
+//     only if their station tags (20 bits) and one of their random parts both
+//     match: for 1,000 stations of 100,000 requests each the chance of any
+//     clash is about 0.4%, and the central server refuses a clash rather than
+//     merging two applicants.
+//   - Ticket: the service code and a per-station, per-service daily sequence,
+//     A-007. The counter is written in the same transaction as the request, so
+//     a crash can never hand the same ticket out twice.
+//
+// # Buckets
+//
+//	meta            schema_version -> uint64 BE; station_id, epoch (random 128-bit, hex), created_at
+//	services        <code> -> Service JSON
+//	requests        <id> -> Request JSON
+//	events          <seq uint64 BE> -> Event JSON (append-only, contiguous from 1)
+//	counters        "event_seq" -> uint64 BE; "ticket/<YYYY-MM-DD>/<code>" -> uint64 BE
+//	idx_day         <YYYY-MM-DD><id> -> ""                       (requests by day of arrival)
+//	idx_ticket      <YYYY-MM-DD>/<ticket> -> id
+//	idx_tracking    <tracking code> -> id
+//	idx_nik         <nik>/<id> -> ""
+//	idx_name        <lower-case word of the name>\x00<id> -> ""
+//	idx_waiting     <YYYY-MM-DD><0 priority|1 regular><arrival unix ns uint64 BE><id> -> service code
+//	idx_req_events  <id><seq uint64 BE> -> ""                    (each request's history)
+//
+// Keys that sort numerically are big-endian integers; values are JSON with
+// explicit field names. The layout is changed only by a migration (see
+// migrations.go); a database with a newer schema version is refused and left
+// untouched.
+package store

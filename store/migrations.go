@@ -1,0 +1,93 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration moves the database from version-1 to version. Migrations run in
+// order, each in the same transaction that records the new version.
+type migration struct {
+	version     uint64
+	description string
+	apply       func(s *Store, tx *bolt.Tx, catalog []Service) error
+}
+
+var migrations = []migration{
+	{1, "initial layout: buckets, station identity, default catalog", migrateV1},
+}
+
+// SchemaVersion is the schema this build writes.
+func SchemaVersion() uint64 { return migrations[len(migrations)-1].version }
+
+func (s *Store) migrate(catalog []Service) error {
+	var current uint64
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bMeta); m != nil {
+			current = getU64(m.Get(kSchemaVersion))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if current > SchemaVersion() {
+		return fmt.Errorf("schema version %d, this build knows up to %d: %w", current, SchemaVersion(), ErrNewerSchema)
+	}
+	if current == SchemaVersion() {
+		return nil
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, m := range migrations {
+			if m.version <= current {
+				continue
+			}
+			if err := m.apply(s, tx, catalog); err != nil {
+				return fmt.Errorf("migrate to schema %d (%s): %w", m.version, m.description, err)
+			}
+			meta, err := tx.CreateBucketIfNotExists(bMeta)
+			if err != nil {
+				return err
+			}
+			if err := meta.Put(kSchemaVersion, u64(m.version)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
+	for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bCounters, bIdxDay, bIdxTicket,
+		bIdxTracking, bIdxNIK, bIdxName, bIdxWaiting, bIdxReqEvents} {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return fmt.Errorf("create bucket %s: %w", b, err)
+		}
+	}
+	meta := tx.Bucket(bMeta)
+	if meta.Get(kStationID) == nil {
+		for k, v := range map[string]string{
+			string(kStationID): randomHex(16),
+			string(kEpoch):     randomHex(16),
+			string(kCreatedAt): s.clock().UTC().Format(time.RFC3339Nano),
+		} {
+			if err := meta.Put([]byte(k), []byte(v)); err != nil {
+				return err
+			}
+		}
+	}
+	if catalog == nil {
+		catalog = DefaultCatalog()
+	}
+	if err := validateCatalog(catalog); err != nil {
+		return err
+	}
+	sb := tx.Bucket(bServices)
+	for _, svc := range catalog {
+		if err := putJSON(sb, []byte(svc.Code), svc); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,294 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Status is where a request stands in the queue.
+type Status string
+
+// The statuses of a request. done, no_show and cancelled are final.
+const (
+	StatusWaiting   Status = "waiting"
+	StatusCalled    Status = "called"
+	StatusServing   Status = "serving"
+	StatusDone      Status = "done"
+	StatusNoShow    Status = "no_show"
+	StatusCancelled Status = "cancelled"
+)
+
+// Statuses lists every status in queue order.
+var Statuses = []Status{StatusWaiting, StatusCalled, StatusServing, StatusDone, StatusNoShow, StatusCancelled}
+
+// Final reports whether no further transition is possible.
+func (s Status) Final() bool {
+	return s == StatusDone || s == StatusNoShow || s == StatusCancelled
+}
+
+// ParseStatus checks a status name.
+func ParseStatus(s string) (Status, error) {
+	for _, st := range Statuses {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", invalid("status", fmt.Sprintf("unknown status %q (want one of waiting, called, serving, done, no_show, cancelled)", s))
+}
+
+// Priority is the priority category of an applicant. The categories follow
+// the groups that Indonesian public-service standards ask offices to serve
+// first (kelompok rentan): the elderly, people with disabilities, pregnant
+// women and people with small children.
+type Priority string
+
+// Priority categories. The empty priority is the regular line.
+const (
+	PriorityNone     Priority = ""
+	PriorityElderly  Priority = "elderly"
+	PriorityDisabled Priority = "disabled"
+	PriorityPregnant Priority = "pregnant"
+	PriorityChild    Priority = "child"
+)
+
+// Priorities lists the non-empty priority categories.
+var Priorities = []Priority{PriorityElderly, PriorityDisabled, PriorityPregnant, PriorityChild}
+
+// ParsePriority checks a priority category; "" and "none" are the regular line.
+func ParsePriority(s string) (Priority, error) {
+	if s == "" || s == "none" {
+		return PriorityNone, nil
+	}
+	for _, p := range Priorities {
+		if string(p) == s {
+			return p, nil
+		}
+	}
+	return "", invalid("priority", fmt.Sprintf("unknown priority %q (want none, elderly, disabled, pregnant or child)", s))
+}
+
+// Service is one entry of the service catalog.
+type Service struct {
+	Code          string   `json:"code" toml:"code"`
+	NameID        string   `json:"name_id" toml:"name_id"`
+	NameEN        string   `json:"name_en" toml:"name_en"`
+	SLADays       int      `json:"sla_days" toml:"sla_days"`
+	TargetWaitMin int      `json:"target_wait_minutes" toml:"target_wait_minutes"`
+	Documents     []string `json:"documents" toml:"documents"`
+	Active        bool     `json:"active" toml:"active"`
+}
+
+// Name returns the service name in the language lang ("id" or "en").
+func (s Service) Name(lang string) string {
+	if lang == "en" && s.NameEN != "" {
+		return s.NameEN
+	}
+	return s.NameID
+}
+
+// Request is one walk-in's request as it stands now.
+//
+// Times: ArrivedAt is the registration; CalledAt the first call (waiting time
+// is ArrivedAt to CalledAt, and a recall or a transfer does not move it);
+// ServingAt the latest start of service; DoneAt the moment it became done;
+// ClosedAt the moment it reached any final status.
+type Request struct {
+	ID           string     `json:"id"`
+	TrackingCode string     `json:"tracking_code"`
+	Ticket       string     `json:"ticket"`
+	Day          string     `json:"day"` // local date of arrival, YYYY-MM-DD
+	Service      string     `json:"service"`
+	FirstService string     `json:"first_service"`
+	Status       Status     `json:"status"`
+	Priority     Priority   `json:"priority"`
+	Name         string     `json:"name"`
+	NIK          string     `json:"nik"`
+	Phone        string     `json:"phone"`
+	Notes        string     `json:"notes"`
+	Station      string     `json:"station"`
+	ArrivedAt    time.Time  `json:"arrived_at"`
+	CalledAt     *time.Time `json:"called_at,omitempty"`
+	ServingAt    *time.Time `json:"serving_at,omitempty"`
+	DoneAt       *time.Time `json:"done_at,omitempty"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	Calls        int        `json:"calls"`
+	Transfers    int        `json:"transfers"`
+	Counter      string     `json:"counter"`
+	Clerk        string     `json:"clerk"`
+}
+
+// Actor is who performs an action: the counter (station) code and the clerk.
+type Actor struct {
+	Counter string `json:"counter,omitempty"`
+	Clerk   string `json:"clerk,omitempty"`
+}
+
+// Event types. Every change to the database is one event.
+const (
+	EventCreated     = "request.created"
+	EventCalled      = "request.called"
+	EventRecalled    = "request.recalled"
+	EventServing     = "request.serving"
+	EventDone        = "request.done"
+	EventNoShow      = "request.no_show"
+	EventCancelled   = "request.cancelled"
+	EventRequeued    = "request.requeued"
+	EventTransferred = "request.transferred"
+	EventCatalog     = "catalog.replaced"
+)
+
+// Event is one entry of the append-only event log. Seq is contiguous per
+// station, starting at 1. Data holds the type-specific payload: the whole new
+// request for request.created, {"service":..,"from":..} for
+// request.transferred, the catalog for catalog.replaced.
+type Event struct {
+	Seq       uint64          `json:"seq"`
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	RequestID string          `json:"request_id,omitempty"`
+	At        time.Time       `json:"at"`
+	Station   string          `json:"station"`
+	Epoch     string          `json:"epoch"`
+	Counter   string          `json:"counter,omitempty"`
+	Clerk     string          `json:"clerk,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+}
+
+// TransferData is the payload of request.transferred.
+type TransferData struct {
+	From    string `json:"from"`
+	Service string `json:"service"`
+}
+
+// Action is a transition a clerk asks for on one request.
+type Action string
+
+// The actions on a request.
+const (
+	ActCall     Action = "call"
+	ActRecall   Action = "recall"
+	ActServe    Action = "serve"
+	ActDone     Action = "done"
+	ActNoShow   Action = "noshow"
+	ActCancel   Action = "cancel"
+	ActRequeue  Action = "requeue"
+	ActTransfer Action = "transfer"
+)
+
+// transition is one legal move: from these statuses, by this event, to that status.
+type transition struct {
+	event string
+	from  []Status
+	to    Status
+}
+
+var transitions = map[Action]transition{
+	ActCall:     {EventCalled, []Status{StatusWaiting}, StatusCalled},
+	ActRecall:   {EventRecalled, []Status{StatusCalled}, StatusCalled},
+	ActServe:    {EventServing, []Status{StatusCalled}, StatusServing},
+	ActDone:     {EventDone, []Status{StatusServing}, StatusDone},
+	ActNoShow:   {EventNoShow, []Status{StatusWaiting, StatusCalled}, StatusNoShow},
+	ActCancel:   {EventCancelled, []Status{StatusWaiting, StatusCalled}, StatusCancelled},
+	ActRequeue:  {EventRequeued, []Status{StatusCalled}, StatusWaiting},
+	ActTransfer: {EventTransferred, []Status{StatusWaiting, StatusCalled, StatusServing}, StatusWaiting},
+}
+
+var actionByEvent = func() map[string]Action {
+	m := map[string]Action{}
+	for a, t := range transitions {
+		m[t.event] = a
+	}
+	return m
+}()
+
+// EventType returns the event an action writes.
+func (a Action) EventType() string { return transitions[a].event }
+
+// Apply returns the request after event e. It is the one definition of the
+// queue's rules: the station uses it to make every change and the central
+// server uses it to materialise requests from the events it receives. An
+// event that is not legal in the request's current status is refused with an
+// error naming that status.
+func Apply(r Request, e Event) (Request, error) {
+	if e.Type == EventCreated {
+		if r.ID != "" {
+			return r, fmt.Errorf("request %s already exists: %w", r.ID, ErrConflict)
+		}
+		var nr Request
+		if err := json.Unmarshal(e.Data, &nr); err != nil {
+			return r, fmt.Errorf("decode request.created payload: %w", err)
+		}
+		if nr.ID != e.RequestID {
+			return r, fmt.Errorf("request.created payload id %q does not match event request %q: %w", nr.ID, e.RequestID, ErrInvalid)
+		}
+		return nr, nil
+	}
+	act, ok := actionByEvent[e.Type]
+	if !ok {
+		return r, fmt.Errorf("unknown event type %q: %w", e.Type, ErrInvalid)
+	}
+	t := transitions[act]
+	if !statusIn(r.Status, t.from) {
+		return r, &TransitionError{Ticket: r.Ticket, Status: r.Status, Action: act}
+	}
+	at := e.At
+	r.Status = t.to
+	r.UpdatedAt = at
+	r.Counter, r.Clerk = e.Counter, e.Clerk
+	switch act {
+	case ActCall:
+		r.Calls++
+		if r.CalledAt == nil {
+			r.CalledAt = &at
+		}
+	case ActRecall:
+		r.Calls++
+	case ActServe:
+		r.ServingAt = &at
+	case ActDone:
+		r.DoneAt = &at
+		r.ClosedAt = &at
+	case ActNoShow, ActCancel:
+		r.ClosedAt = &at
+	case ActRequeue:
+		r.Calls = 0
+	case ActTransfer:
+		var td TransferData
+		if err := json.Unmarshal(e.Data, &td); err != nil {
+			return r, fmt.Errorf("decode request.transferred payload: %w", err)
+		}
+		if td.Service == "" || td.Service == r.Service {
+			return r, invalid("service", fmt.Sprintf("request %s is already in the line of service %s", r.Ticket, r.Service))
+		}
+		r.Service = td.Service
+		r.Transfers++
+		r.Calls = 0
+		r.ServingAt = nil
+	}
+	return r, nil
+}
+
+func statusIn(s Status, set []Status) bool {
+	for _, x := range set {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TransitionError is an action that is not legal in the request's status.
+type TransitionError struct {
+	Ticket string
+	Status Status
+	Action Action
+}
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("cannot %s request %s: it is %s", e.Action, e.Ticket, e.Status)
+}
+
+// Is makes TransitionError match ErrInvalid: it is the caller's mistake.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalid }

@@ -1,0 +1,499 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// NewRequest is a walk-in as the clerk registers it. Fields are validated by
+// Register; nothing is written when one is invalid.
+type NewRequest struct {
+	Service  string
+	Name     string
+	NIK      string
+	Phone    string
+	Notes    string
+	Priority Priority
+	// At is the arrival time; zero means the store's clock. (Used by the
+	// demo generator and tests; clerks never set it.)
+	At time.Time
+}
+
+// Validate checks every field of a new request except the service, and
+// returns it normalised. The first invalid field is reported.
+func (in NewRequest) Validate() (NewRequest, error) {
+	var err error
+	if in.Name, err = ValidateName(in.Name); err != nil {
+		return in, err
+	}
+	if in.NIK, err = ValidateNIK(in.NIK); err != nil {
+		return in, err
+	}
+	if in.Phone, err = NormalizePhone(in.Phone); err != nil {
+		return in, err
+	}
+	if in.Notes, err = ValidateNotes(in.Notes); err != nil {
+		return in, err
+	}
+	if in.Priority, err = ParsePriority(string(in.Priority)); err != nil {
+		return in, err
+	}
+	in.Service = strings.ToUpper(strings.TrimSpace(in.Service))
+	if err := ValidateServiceCode(in.Service); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Register validates and records a new walk-in and returns it with its
+// ticket and tracking code. It returns after the write is on disk.
+func (s *Store) Register(ctx context.Context, in NewRequest, by Actor) (Request, error) {
+	var r Request
+	err := s.Update(ctx, func(tx *Tx) error {
+		var err error
+		r, err = tx.Register(in, by)
+		return err
+	})
+	return r, err
+}
+
+// Act performs a clerk's action on the request that ref names (today's
+// ticket, a tracking code or an ID). service is the target of a transfer.
+func (s *Store) Act(ctx context.Context, ref string, act Action, service string, by Actor) (Request, error) {
+	var r Request
+	err := s.Update(ctx, func(tx *Tx) error {
+		cur, err := tx.Resolve(ref)
+		if err != nil {
+			return err
+		}
+		r, err = tx.Act(cur, act, service, by, time.Time{})
+		return err
+	})
+	return r, err
+}
+
+// CallNext calls the next waiting request of today: priority requests first,
+// then by arrival. With services, only those services' lines are considered.
+func (s *Store) CallNext(ctx context.Context, services []string, by Actor) (Request, error) {
+	var r Request
+	err := s.Update(ctx, func(tx *Tx) error {
+		next, err := tx.NextWaiting(s.Today(), services)
+		if err != nil {
+			return err
+		}
+		r, err = tx.Act(next, ActCall, "", by, time.Time{})
+		return err
+	})
+	return r, err
+}
+
+// Get returns the request that ref names.
+func (s *Store) Get(ctx context.Context, ref string) (Request, error) {
+	var r Request
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		r, err = tx.Resolve(ref)
+		return err
+	})
+	return r, err
+}
+
+// Register records a new walk-in in this transaction.
+func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
+	in, err := in.Validate()
+	if err != nil {
+		return Request{}, err
+	}
+	if _, err := tx.activeService(in.Service); err != nil {
+		return Request{}, err
+	}
+	at := in.At
+	if at.IsZero() {
+		at = tx.s.clock()
+	}
+	day := tx.s.DayOf(at)
+	counters := tx.tx.Bucket(bCounters)
+	ckey := []byte("ticket/" + day + "/" + in.Service)
+	n := getU64(counters.Get(ckey)) + 1
+	if err := counters.Put(ckey, u64(n)); err != nil {
+		return Request{}, err
+	}
+	tracking := tx.tx.Bucket(bIdxTracking)
+	tag := stationTag(tx.s.id.StationID)
+	code := newTrackingCode(tag)
+	for tracking.Get([]byte(code)) != nil {
+		code = newTrackingCode(tag)
+	}
+	r := Request{
+		ID:           tx.s.newULID(at),
+		TrackingCode: code,
+		Ticket:       FormatTicket(in.Service, n),
+		Day:          day,
+		Service:      in.Service,
+		FirstService: in.Service,
+		Status:       StatusWaiting,
+		Priority:     in.Priority,
+		Name:         in.Name,
+		NIK:          in.NIK,
+		Phone:        in.Phone,
+		Notes:        in.Notes,
+		Station:      tx.s.id.StationID,
+		ArrivedAt:    at,
+		UpdatedAt:    at,
+		Counter:      by.Counter,
+		Clerk:        by.Clerk,
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return Request{}, err
+	}
+	ev := Event{Type: EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	return tx.applyAndWrite(Request{}, ev)
+}
+
+// Act performs action act on request cur in this transaction; at zero means now.
+func (tx *Tx) Act(cur Request, act Action, service string, by Actor, at time.Time) (Request, error) {
+	t, ok := transitions[act]
+	if !ok {
+		return cur, invalid("action", fmt.Sprintf("unknown action %q", act))
+	}
+	if at.IsZero() {
+		at = tx.s.clock()
+	}
+	ev := Event{Type: t.event, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
+	if act == ActTransfer {
+		service = strings.ToUpper(strings.TrimSpace(service))
+		if service == "" {
+			return cur, invalid("service", "a transfer needs the service to move to")
+		}
+		if _, err := tx.activeService(service); err != nil {
+			return cur, err
+		}
+		data, err := json.Marshal(TransferData{From: cur.Service, Service: service})
+		if err != nil {
+			return cur, err
+		}
+		ev.Data = data
+	}
+	return tx.applyAndWrite(cur, ev)
+}
+
+// applyAndWrite applies ev to cur with the queue's rules, then writes the
+// event, the new request and the index changes.
+func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
+	next, err := Apply(cur, ev)
+	if err != nil {
+		return cur, err
+	}
+	ev, err = tx.appendEvent(ev)
+	if err != nil {
+		return cur, err
+	}
+	if err := tx.tx.Bucket(bIdxReqEvents).Put(append([]byte(next.ID), u64(ev.Seq)...), nil); err != nil {
+		return cur, err
+	}
+	if err := tx.putRequest(cur, next); err != nil {
+		return cur, err
+	}
+	return next, nil
+}
+
+// appendEvent gives e the next sequence number and an ID and appends it.
+func (tx *Tx) appendEvent(e Event) (Event, error) {
+	counters := tx.tx.Bucket(bCounters)
+	e.Seq = getU64(counters.Get(kEventSeq)) + 1
+	if err := counters.Put(kEventSeq, u64(e.Seq)); err != nil {
+		return e, err
+	}
+	e.ID = tx.s.newULID(e.At)
+	e.Station = tx.s.id.StationID
+	e.Epoch = tx.s.id.Epoch
+	return e, putJSON(tx.tx.Bucket(bEvents), u64(e.Seq), e)
+}
+
+// putRequest writes next and moves its index entries from what cur had.
+func (tx *Tx) putRequest(cur, next Request) error {
+	id := []byte(next.ID)
+	if err := putJSON(tx.tx.Bucket(bRequests), id, next); err != nil {
+		return err
+	}
+	if cur.ID == "" { // new request: the indexes that never change
+		puts := []struct {
+			bucket, key, val []byte
+		}{
+			{bIdxDay, append([]byte(next.Day), id...), nil},
+			{bIdxTicket, []byte(next.Day + "/" + next.Ticket), id},
+			{bIdxTracking, []byte(next.TrackingCode), id},
+			{bIdxNIK, []byte(next.NIK + "/" + next.ID), nil},
+		}
+		for _, w := range nameTokens(next.Name) {
+			puts = append(puts, struct{ bucket, key, val []byte }{bIdxName, []byte(w + "\x00" + next.ID), nil})
+		}
+		for _, p := range puts {
+			if err := tx.tx.Bucket(p.bucket).Put(p.key, p.val); err != nil {
+				return err
+			}
+		}
+	}
+	w := tx.tx.Bucket(bIdxWaiting)
+	if cur.Status == StatusWaiting {
+		if err := w.Delete(waitingKey(cur)); err != nil {
+			return err
+		}
+	}
+	if next.Status == StatusWaiting {
+		if err := w.Put(waitingKey(next), []byte(next.Service)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func waitingKey(r Request) []byte {
+	k := make([]byte, 0, 10+1+8+len(r.ID))
+	k = append(k, r.Day...)
+	if r.Priority != PriorityNone {
+		k = append(k, 0)
+	} else {
+		k = append(k, 1)
+	}
+	k = append(k, u64(uint64(r.ArrivedAt.UnixNano()))...)
+	return append(k, r.ID...)
+}
+
+// nameTokens are the words of a name as the name index keeps them:
+// NFC-normalised, lower case, split on anything that is not a letter or digit.
+func nameTokens(name string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(norm.NFC.String(name)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
+	}) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// NextWaiting is the request call-next would call on day: the first in the
+// waiting index (priority first, then arrival) whose service is in services
+// (any service when services is empty).
+func (tx *Tx) NextWaiting(day string, services []string) (Request, error) {
+	allowed := map[string]bool{}
+	for _, s := range services {
+		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
+	}
+	c := tx.tx.Bucket(bIdxWaiting).Cursor()
+	prefix := []byte(day)
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(allowed) > 0 && !allowed[string(v)] {
+			continue
+		}
+		return tx.byID(string(k[len(prefix)+1+8:]))
+	}
+	if len(services) > 0 {
+		return Request{}, fmt.Errorf("no request of service %s is waiting today: %w", strings.Join(services, ","), ErrQueueEmpty)
+	}
+	return Request{}, fmt.Errorf("no request is waiting today: %w", ErrQueueEmpty)
+}
+
+func (tx *Tx) byID(id string) (Request, error) {
+	var r Request
+	v := tx.tx.Bucket(bRequests).Get([]byte(id))
+	if v == nil {
+		return r, fmt.Errorf("request %s: %w", id, ErrNotFound)
+	}
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("decode request %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// Resolve finds the request that ref names: a ticket of today ("A-007"), a
+// tracking code or a request ID.
+func (tx *Tx) Resolve(ref string) (Request, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Request{}, invalid("ref", "empty reference (want a ticket, tracking code or ID)")
+	}
+	if t, ok := NormalizeTicket(ref); ok {
+		today := tx.s.Today()
+		id := tx.tx.Bucket(bIdxTicket).Get([]byte(today + "/" + t))
+		if id == nil {
+			return Request{}, fmt.Errorf("no request with ticket %s today (%s): %w", t, today, ErrNotFound)
+		}
+		return tx.byID(string(id))
+	}
+	if code, ok := NormalizeTrackingCode(ref); ok {
+		if id := tx.tx.Bucket(bIdxTracking).Get([]byte(code)); id != nil {
+			return tx.byID(string(id))
+		}
+		if !LooksLikeID(ref) {
+			return Request{}, fmt.Errorf("no request with tracking code %s: %w", code, ErrNotFound)
+		}
+	}
+	if LooksLikeID(ref) {
+		r, err := tx.byID(strings.ToUpper(ref))
+		if err != nil {
+			return r, fmt.Errorf("no request with ID %s: %w", strings.ToUpper(ref), ErrNotFound)
+		}
+		return r, nil
+	}
+	return Request{}, invalid("ref", fmt.Sprintf("%q is not a ticket (A-007), tracking code (XXXX-XXXX-XXXX) or request ID", ref))
+}
+
+// Day lists the requests that arrived on day (YYYY-MM-DD), in arrival order.
+// It reads only that day's index entries.
+func (tx *Tx) Day(day string) ([]Request, error) {
+	var out []Request
+	err := tx.Between(day, day, func(r Request) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// Between calls fn for every request that arrived from day from to day to
+// (inclusive, YYYY-MM-DD), in arrival order, reading only those days.
+func (tx *Tx) Between(from, to string, fn func(Request) error) error {
+	c := tx.tx.Bucket(bIdxDay).Cursor()
+	reqs := tx.tx.Bucket(bRequests)
+	for k, _ := c.Seek([]byte(from)); k != nil && len(k) > 10 && string(k[:10]) <= to; k, _ = c.Next() {
+		v := reqs.Get(k[10:])
+		if v == nil {
+			return fmt.Errorf("index idx_day points to missing request %s: %w", k[10:], ErrConflict)
+		}
+		var r Request
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("decode request %s: %w", k[10:], err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Find searches by ticket (today's), tracking code, NIK (prefix of at least
+// 4 digits) or name (every word of text must start a word of the name). It
+// returns at most limit requests, newest first for NIK and name matches.
+func (tx *Tx) Find(text string, limit int) ([]Request, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, nil
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	if _, ok := NormalizeTicket(text); ok {
+		r, err := tx.Resolve(text)
+		if err == nil {
+			return []Request{r}, nil
+		}
+	}
+	if _, ok := NormalizeTrackingCode(text); ok {
+		if r, err := tx.Resolve(text); err == nil {
+			return []Request{r}, nil
+		}
+	}
+	digits := strings.ReplaceAll(text, " ", "")
+	if len(digits) >= 4 && strings.Trim(digits, "0123456789") == "" {
+		return tx.findPrefix(bIdxNIK, digits, limit, nil)
+	}
+	words := nameTokens(text)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	return tx.findPrefix(bIdxName, words[0], limit, func(r Request) bool {
+		have := nameTokens(r.Name)
+		for _, w := range words[1:] {
+			found := false
+			for _, h := range have {
+				if strings.HasPrefix(h, w) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// findPrefix collects the requests whose index key in bucket starts with
+// prefix, newest first; the request ID is the key's tail after the last
+// separator. Only index keys are scanned; requests are read until limit
+// of them pass keep.
+func (tx *Tx) findPrefix(bucket []byte, prefix string, limit int, keep func(Request) bool) ([]Request, error) {
+	c := tx.tx.Bucket(bucket).Cursor()
+	seen := map[string]bool{}
+	var ids []string
+	for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
+		id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	// IDs are ULIDs: sorting them sorts by arrival.
+	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
+	var out []Request
+	for _, id := range ids {
+		if len(out) == limit {
+			break
+		}
+		r, err := tx.byID(id)
+		if err != nil {
+			return nil, err
+		}
+		if keep == nil || keep(r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Events returns up to limit events with sequence numbers above after.
+func (tx *Tx) Events(after uint64, limit int) ([]Event, error) {
+	var out []Event
+	c := tx.tx.Bucket(bEvents).Cursor()
+	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
+		var e Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("decode event %d: %w", getU64(k), err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// LastSeq is the sequence number of the newest event (0 when there is none).
+func (tx *Tx) LastSeq() uint64 { return getU64(tx.tx.Bucket(bCounters).Get(kEventSeq)) }
+
+// History returns the events of one request, oldest first.
+func (tx *Tx) History(id string) ([]Event, error) {
+	var out []Event
+	c := tx.tx.Bucket(bIdxReqEvents).Cursor()
+	events := tx.tx.Bucket(bEvents)
+	prefix := []byte(id)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
+		var e Event
+		if err := json.Unmarshal(events.Get(k[len(prefix):]), &e); err != nil {
+			return nil, fmt.Errorf("decode event %d of request %s: %w", getU64(k[len(prefix):]), id, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

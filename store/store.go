@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	bolt "go.etcd.io/bbolt"
+)
+
+// FileName is the database file's name in the data directory.
+const FileName = "loket.db"
+
+// DefaultLockTimeout is how long Open waits for another process's lock.
+const DefaultLockTimeout = 2 * time.Second
+
+// Options configure a Store.
+type Options struct {
+	// LockTimeout bounds the wait for a database another process holds;
+	// zero means DefaultLockTimeout. Open then fails with ErrLocked.
+	LockTimeout time.Duration
+	// Clock gives the time of every action; nil means time.Now.
+	Clock func() time.Time
+	// Location decides local days (ticket resets, today's queue); nil means time.Local.
+	Location *time.Location
+	// Catalog is loaded into a new database; nil means DefaultCatalog().
+	Catalog []Service
+}
+
+// Identity is the station's identity, created once with the database.
+type Identity struct {
+	StationID string    `json:"station_id"`
+	Epoch     string    `json:"epoch"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Store is an open counter database. It is safe for concurrent use.
+type Store struct {
+	db    *bolt.DB
+	path  string
+	clock func() time.Time
+	loc   *time.Location
+	id    Identity
+
+	entropyMu sync.Mutex
+	entropy   io.Reader
+
+	subMu sync.Mutex
+	subs  map[chan struct{}]struct{}
+}
+
+var (
+	bMeta         = []byte("meta")
+	bServices     = []byte("services")
+	bRequests     = []byte("requests")
+	bEvents       = []byte("events")
+	bCounters     = []byte("counters")
+	bIdxDay       = []byte("idx_day")
+	bIdxTicket    = []byte("idx_ticket")
+	bIdxTracking  = []byte("idx_tracking")
+	bIdxNIK       = []byte("idx_nik")
+	bIdxName      = []byte("idx_name")
+	bIdxWaiting   = []byte("idx_waiting")
+	bIdxReqEvents = []byte("idx_req_events")
+
+	kSchemaVersion = []byte("schema_version")
+	kStationID     = []byte("station_id")
+	kEpoch         = []byte("epoch")
+	kCreatedAt     = []byte("created_at")
+	kEventSeq      = []byte("event_seq")
+)
+
+// Open opens (creating if need be) the database at path. A database that
+// another process holds fails with ErrLocked after the lock timeout; a file
+// that is not a Loket database, or one written by a newer schema, fails
+// without being modified.
+func Open(path string, opts Options) (*Store, error) {
+	if opts.LockTimeout <= 0 {
+		opts.LockTimeout = DefaultLockTimeout
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{
+		db:      db,
+		path:    path,
+		clock:   opts.Clock,
+		loc:     opts.Location,
+		entropy: ulid.Monotonic(rand.Reader, 0),
+		subs:    map[chan struct{}]struct{}{},
+	}
+	if err := s.migrate(opts.Catalog); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket(bMeta)
+		s.id.StationID = string(m.Get(kStationID))
+		s.id.Epoch = string(m.Get(kEpoch))
+		t, err := time.Parse(time.RFC3339Nano, string(m.Get(kCreatedAt)))
+		s.id.CreatedAt = t
+		return err
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: read identity: %w", path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close database %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Identity is the station's identity.
+func (s *Store) Identity() Identity { return s.id }
+
+// Location is the time zone that decides local days.
+func (s *Store) Location() *time.Location { return s.loc }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.clock() }
+
+// Today is the local date of the store's clock, YYYY-MM-DD.
+func (s *Store) Today() string { return s.DayOf(s.clock()) }
+
+// DayOf is the local date of t, YYYY-MM-DD.
+func (s *Store) DayOf(t time.Time) string { return t.In(s.loc).Format(time.DateOnly) }
+
+// Subscribe returns a channel that receives a value (coalesced) after every
+// committed change, and a function to stop.
+func (s *Store) Subscribe() (<-chan struct{}, func()) {
+	ch := make(chan struct{}, 1)
+	s.subMu.Lock()
+	s.subs[ch] = struct{}{}
+	s.subMu.Unlock()
+	return ch, func() {
+		s.subMu.Lock()
+		delete(s.subs, ch)
+		s.subMu.Unlock()
+	}
+}
+
+func (s *Store) notify() {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	for ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Update runs fn in one read-write transaction: everything fn does is
+// committed (and fsynced) together, or not at all when it returns an error.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+	if err == nil {
+		s.notify()
+	}
+	return err
+}
+
+// View runs fn in a read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+}
+
+// Tx is a transaction on the store. Values it returns are copies and stay
+// valid after the transaction.
+type Tx struct {
+	s  *Store
+	tx *bolt.Tx
+}
+
+func (s *Store) newULID(t time.Time) string {
+	s.entropyMu.Lock()
+	defer s.entropyMu.Unlock()
+	return ulid.MustNew(ulid.Timestamp(t), s.entropy).String()
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+// Backup writes a consistent copy of the database to w while it stays in use.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("backup %s: %w", s.path, err)
+	}
+	return n, nil
+}
+
+// BackupFile writes a consistent copy of the database to path: into a
+// temporary file beside it, fsynced, then renamed, so a crash never leaves a
+// half-written backup under that name.
+func (s *Store) BackupFile(path string) (int64, error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".loket-backup-*")
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	n, err := s.Backup(f)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,558 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var jakarta = time.FixedZone("WIB", 7*3600)
+
+// fakeClock is a settable clock for tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func openTest(t testing.TB) (*Store, *fakeClock) {
+	t.Helper()
+	clk := &fakeClock{t: time.Date(2026, 11, 27, 8, 0, 0, 0, jakarta)}
+	s, err := Open(filepath.Join(t.TempDir(), FileName), Options{Clock: clk.Now, Location: jakarta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, clk
+}
+
+var ctx = context.Background()
+
+var clerk = Actor{Counter: "L1", Clerk: "Sari"}
+
+func walkIn(service, name string) NewRequest {
+	return NewRequest{Service: service, Name: name, NIK: "3201014107900001", Phone: "0812-3456-7890"}
+}
+
+func mustRegister(t testing.TB, s *Store, in NewRequest) Request {
+	t.Helper()
+	r, err := s.Register(ctx, in, clerk)
+	if err != nil {
+		t.Fatalf("register %+v: %v", in, err)
+	}
+	return r
+}
+
+func mustCheck(t testing.TB, s *Store) {
+	t.Helper()
+	rep, err := s.Check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("check: %s", strings.Join(rep.Problems, "\n"))
+	}
+}
+
+func TestValidateNIK(t *testing.T) {
+	tests := []struct {
+		in, want, errHas string
+	}{
+		{"3201014107900001", "3201014107900001", ""},
+		{"3201 0141 0790 0001", "3201014107900001", ""},
+		{"3201010107900001", "3201010107900001", ""}, // man born 01-07
+		{"3201017107900001", "3201017107900001", ""}, // woman born 31-07 (71)
+		{"", "", "required"},
+		{"320101410790001", "", "16 digits"},
+		{"32010141079000012", "", "16 digits"},
+		{"32010141079000a1", "", "16 digits"},
+		{"9901014107900001", "", "province code 99"},
+		{"2001014107900001", "", "province code 20"},
+		{"3201010007900001", "", "birth day 00"},
+		{"3201013207900001", "", "birth day 32"},
+		{"3201014007900001", "", "birth day 40"},
+		{"3201017207900001", "", "birth day 72"},
+		{"3201014100900001", "", "birth month 00"},
+		{"3201014113900001", "", "birth month 13"},
+		{"3201014107900000", "", "serial number 0000"},
+	}
+	for _, tt := range tests {
+		got, err := ValidateNIK(tt.in)
+		if tt.errHas == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("ValidateNIK(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !errors.Is(err, ErrInvalid) {
+			t.Errorf("ValidateNIK(%q) error = %v; want one containing %q", tt.in, err, tt.errHas)
+		}
+		if !strings.HasPrefix(err.Error(), "nik:") {
+			t.Errorf("ValidateNIK(%q) error %q does not name the field", tt.in, err)
+		}
+	}
+}
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct{ in, want, errHas string }{
+		{"", "", ""},
+		{"081234567890", "+6281234567890", ""},
+		{"0812-3456-7890", "+6281234567890", ""},
+		{"0812 345 678", "+62812345678", ""},
+		{"6281234567890", "+6281234567890", ""},
+		{"+62 812 3456 7890", "+6281234567890", ""},
+		{"+62812345678", "+62812345678", ""},
+		{"+6281234567", "", "10 to 13 digits"},
+		{"0212345678", "", "mobile"},
+		{"+6221234567", "", "mobile"},
+		{"+1 555 1234", "", "mobile"},
+		{"08123", "", "10 to 13 digits"},
+		{"08123456789012", "", "10 to 13 digits"},
+		{"0812345678x", "", "only digits"},
+	}
+	for _, tt := range tests {
+		got, err := NormalizePhone(tt.in)
+		if tt.errHas == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.HasPrefix(err.Error(), "phone:") {
+			t.Errorf("NormalizePhone(%q) error = %v; want phone error containing %q", tt.in, err, tt.errHas)
+		}
+	}
+}
+
+func TestValidateName(t *testing.T) {
+	tests := []struct{ in, want, errHas string }{
+		{"  Siti Aminah ", "Siti Aminah", ""},
+		{"Nguyễn Thị Minh", "Nguyễn Thị Minh", ""},
+		{"محمد", "محمد", ""},
+		{strings.Repeat("a", 100), strings.Repeat("a", 100), ""},
+		{strings.Repeat("é", 100), strings.Repeat("é", 100), ""},
+		{"", "", "required"},
+		{"   ", "", "required"},
+		{strings.Repeat("a", 101), "", "at most 100"},
+		{"Budi\x1b[31m", "", "control character"},
+		{"Budi\nSantoso", "", "control character"},
+		{"Budi\u009b31m", "", "control character"},
+		{"Budi\u202eosotnaS", "", "bidirectional"},
+		{"Bud\xffi", "", "UTF-8"},
+	}
+	for _, tt := range tests {
+		got, err := ValidateName(tt.in)
+		if tt.errHas == "" {
+			if err != nil || got != tt.want {
+				t.Errorf("ValidateName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.HasPrefix(err.Error(), "name:") {
+			t.Errorf("ValidateName(%q) error = %v; want name error containing %q", tt.in, err, tt.errHas)
+		}
+	}
+}
+
+func TestMask(t *testing.T) {
+	if got := MaskNIK("3201014107900001"); got != "************0001" {
+		t.Errorf("MaskNIK = %q", got)
+	}
+	if got := MaskPhone("+6281234567890"); got != "+62*******7890" {
+		t.Errorf("MaskPhone = %q", got)
+	}
+	if got := MaskPhone(""); got != "" {
+		t.Errorf("MaskPhone empty = %q", got)
+	}
+}
+
+func TestRegisterInvalidWritesNothing(t *testing.T) {
+	s, _ := openTest(t)
+	tests := []struct {
+		name  string
+		in    NewRequest
+		field string
+	}{
+		{"bad nik", NewRequest{Service: "A", Name: "Budi", NIK: "123"}, "nik:"},
+		{"unknown service", NewRequest{Service: "Z", Name: "Budi", NIK: "3201014107900001"}, "service:"},
+		{"bad service code", NewRequest{Service: "A1", Name: "Budi", NIK: "3201014107900001"}, "service:"},
+		{"no name", NewRequest{Service: "A", NIK: "3201014107900001"}, "name:"},
+		{"bad phone", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Phone: "12345"}, "phone:"},
+		{"bad priority", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Priority: "vip"}, "priority:"},
+		{"escape in notes", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Notes: "\x1b]0;x\x07"}, "notes:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Register(ctx, tt.in, clerk)
+			if !errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), tt.field) {
+				t.Fatalf("err = %v; want invalid %s", err, tt.field)
+			}
+		})
+	}
+	// An inactive service is refused too.
+	if err := s.Update(ctx, func(tx *Tx) error {
+		cat := DefaultCatalog()
+		_, err := tx.ReplaceCatalog(cat[1:], clerk, s.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(ctx, walkIn("A", "Budi"), clerk); err == nil || !strings.Contains(err.Error(), "not active") {
+		t.Fatalf("inactive service: err = %v", err)
+	}
+	_ = s.View(ctx, func(tx *Tx) error {
+		if n := tx.LastSeq(); n != 1 { // only the catalog change
+			t.Errorf("events after refused registrations = %d, want 1", n)
+		}
+		return nil
+	})
+	mustCheck(t, s)
+}
+
+func TestTransitions(t *testing.T) {
+	type step struct {
+		act     Action
+		service string
+		want    Status
+		errHas  string
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"happy path", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActDone, "", StatusDone, ""}}},
+		{"no-show while waiting", []step{{ActNoShow, "", StatusNoShow, ""}}},
+		{"no-show after calls", []step{{ActCall, "", StatusCalled, ""}, {ActRecall, "", StatusCalled, ""}, {ActNoShow, "", StatusNoShow, ""}}},
+		{"cancel waiting", []step{{ActCancel, "", StatusCancelled, ""}}},
+		{"cancel called", []step{{ActCall, "", StatusCalled, ""}, {ActCancel, "", StatusCancelled, ""}}},
+		{"requeue", []step{{ActCall, "", StatusCalled, ""}, {ActRequeue, "", StatusWaiting, ""}, {ActCall, "", StatusCalled, ""}}},
+		{"transfer waiting", []step{{ActTransfer, "B", StatusWaiting, ""}}},
+		{"transfer called", []step{{ActCall, "", StatusCalled, ""}, {ActTransfer, "B", StatusWaiting, ""}}},
+		{"transfer serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActTransfer, "B", StatusWaiting, ""}}},
+		{"transfer to same", []step{{ActTransfer, "A", "", "already in the line"}}},
+		{"transfer to unknown", []step{{ActTransfer, "Z", "", "unknown service"}}},
+		{"serve waiting", []step{{ActServe, "", "", "it is waiting"}}},
+		{"done waiting", []step{{ActDone, "", "", "it is waiting"}}},
+		{"done called", []step{{ActCall, "", StatusCalled, ""}, {ActDone, "", "", "it is called"}}},
+		{"recall waiting", []step{{ActRecall, "", "", "it is waiting"}}},
+		{"requeue waiting", []step{{ActRequeue, "", "", "it is waiting"}}},
+		{"call called", []step{{ActCall, "", StatusCalled, ""}, {ActCall, "", "", "it is called"}}},
+		{"no-show serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActNoShow, "", "", "it is serving"}}},
+		{"cancel serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActCancel, "", "", "it is serving"}}},
+		{"anything after done", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActDone, "", StatusDone, ""}, {ActTransfer, "B", "", "it is done"}}},
+		{"call after no-show", []step{{ActNoShow, "", StatusNoShow, ""}, {ActCall, "", "", "it is no_show"}}},
+		{"requeue cancelled", []step{{ActCancel, "", StatusCancelled, ""}, {ActRequeue, "", "", "it is cancelled"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, clk := openTest(t)
+			r := mustRegister(t, s, walkIn("A", "Budi Santoso"))
+			for i, st := range tt.steps {
+				clk.Add(time.Minute)
+				before, _ := s.Get(ctx, r.ID)
+				got, err := s.Act(ctx, r.Ticket, st.act, st.service, clerk)
+				if st.errHas != "" {
+					if err == nil || !strings.Contains(err.Error(), st.errHas) || !errors.Is(err, ErrInvalid) {
+						t.Fatalf("step %d %s: err = %v; want %q", i, st.act, err, st.errHas)
+					}
+					after, _ := s.Get(ctx, r.ID)
+					if after.UpdatedAt != before.UpdatedAt || after.Status != before.Status {
+						t.Fatalf("step %d: refused action changed the request", i)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("step %d %s: %v", i, st.act, err)
+				}
+				if got.Status != st.want {
+					t.Fatalf("step %d %s: status %s, want %s", i, st.act, got.Status, st.want)
+				}
+			}
+			mustCheck(t, s)
+		})
+	}
+}
+
+func TestTransitionTimesAndTransfer(t *testing.T) {
+	s, clk := openTest(t)
+	r := mustRegister(t, s, walkIn("A", "Budi"))
+	arrived := clk.Now()
+	clk.Add(5 * time.Minute)
+	r, _ = s.Act(ctx, r.Ticket, ActCall, "", clerk)
+	called := clk.Now()
+	clk.Add(time.Minute)
+	r, _ = s.Act(ctx, r.Ticket, ActRecall, "", clerk)
+	if r.Calls != 2 || !r.CalledAt.Equal(called) {
+		t.Fatalf("after recall: calls %d, called_at %v", r.Calls, r.CalledAt)
+	}
+	r, _ = s.Act(ctx, r.Ticket, ActServe, "", clerk)
+	r, err := s.Act(ctx, r.Ticket, ActTransfer, "B", Actor{Counter: "L2", Clerk: "Dewi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Service != "B" || r.Ticket != "A-001" || !r.ArrivedAt.Equal(arrived) || r.Status != StatusWaiting || r.Transfers != 1 || r.ServingAt != nil || r.Counter != "L2" {
+		t.Fatalf("after transfer: %+v", r)
+	}
+	// The transferred request keeps its place by arrival in B's line.
+	later := mustRegister(t, s, walkIn("B", "Later"))
+	next, err := s.CallNext(ctx, []string{"B"}, clerk)
+	if err != nil || next.ID != r.ID {
+		t.Fatalf("call next in B = %s, %v; want transferred %s (not %s)", next.Ticket, err, r.Ticket, later.Ticket)
+	}
+	var hist []Event
+	_ = s.View(ctx, func(tx *Tx) error { hist, err = tx.History(r.ID); return err })
+	var types []string
+	for _, e := range hist {
+		types = append(types, e.Type)
+	}
+	want := "request.created request.called request.recalled request.serving request.transferred request.called"
+	if strings.Join(types, " ") != want {
+		t.Fatalf("history = %s\nwant %s", strings.Join(types, " "), want)
+	}
+	mustCheck(t, s)
+}
+
+func TestCallNextOrder(t *testing.T) {
+	s, clk := openTest(t)
+	a1 := mustRegister(t, s, walkIn("A", "First"))
+	clk.Add(time.Minute)
+	b1 := mustRegister(t, s, walkIn("B", "Second"))
+	clk.Add(time.Minute)
+	p := walkIn("A", "Elderly")
+	p.Priority = PriorityElderly
+	a2 := mustRegister(t, s, p)
+	clk.Add(time.Minute)
+	a3 := mustRegister(t, s, walkIn("A", "Fourth"))
+
+	var order []string
+	for range 4 {
+		r, err := s.CallNext(ctx, nil, clerk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, r.Ticket)
+	}
+	want := []string{a2.Ticket, a1.Ticket, b1.Ticket, a3.Ticket}
+	if strings.Join(order, ",") != strings.Join(want, ",") {
+		t.Fatalf("call order %v, want %v", order, want)
+	}
+	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, ErrQueueEmpty) {
+		t.Fatalf("empty queue: err = %v", err)
+	}
+	// Restricted to services.
+	mustRegister(t, s, walkIn("A", "Only A"))
+	if _, err := s.CallNext(ctx, []string{"B", "C"}, clerk); !errors.Is(err, ErrQueueEmpty) {
+		t.Fatalf("restricted: err = %v", err)
+	}
+	if r, err := s.CallNext(ctx, []string{"a"}, clerk); err != nil || r.Service != "A" {
+		t.Fatalf("restricted to A: %v %v", r.Ticket, err)
+	}
+	// Yesterday's leftovers are not called today.
+	mustRegister(t, s, walkIn("C", "Left over"))
+	clk.Add(24 * time.Hour)
+	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, ErrQueueEmpty) {
+		t.Fatalf("next day: err = %v", err)
+	}
+	mustCheck(t, s)
+}
+
+func TestTicketsAcrossMidnight(t *testing.T) {
+	s, clk := openTest(t)
+	clk.Set(time.Date(2026, 11, 27, 23, 59, 0, 0, jakarta))
+	a := mustRegister(t, s, walkIn("A", "One"))
+	b := mustRegister(t, s, walkIn("A", "Two"))
+	c := mustRegister(t, s, walkIn("B", "Three"))
+	clk.Set(time.Date(2026, 11, 28, 0, 0, 1, 0, jakarta))
+	d := mustRegister(t, s, walkIn("A", "Four"))
+	// 16:59 UTC is 23:59 in Jakarta: the office's zone decides the day.
+	clk.Set(time.Date(2026, 11, 28, 16, 59, 0, 0, time.UTC))
+	e := mustRegister(t, s, walkIn("A", "Five"))
+	clk.Set(time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC))
+	f := mustRegister(t, s, walkIn("A", "Six"))
+	got := []string{a.Ticket, b.Ticket, c.Ticket, d.Ticket, e.Ticket, f.Ticket}
+	want := []string{"A-001", "A-002", "B-001", "A-001", "A-002", "A-001"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("tickets %v, want %v", got, want)
+	}
+	if d.Day != "2026-11-28" || f.Day != "2026-11-29" {
+		t.Fatalf("days %s %s", d.Day, f.Day)
+	}
+	mustCheck(t, s)
+}
+
+func TestTicketsNotReusedAfterReopen(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, jakarta)}
+	path := filepath.Join(t.TempDir(), FileName)
+	seen := map[string]bool{}
+	for range 3 {
+		s, err := Open(path, Options{Clock: clk.Now, Location: jakarta})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			r := mustRegister(t, s, walkIn("A", "X"))
+			if seen[r.Ticket] {
+				t.Fatalf("ticket %s reused", r.Ticket)
+			}
+			seen[r.Ticket] = true
+		}
+		s.Close()
+	}
+}
+
+func TestResolveAndFind(t *testing.T) {
+	s, clk := openTest(t)
+	r1 := mustRegister(t, s, walkIn("A", "Siti Nurhaliza"))
+	r2 := mustRegister(t, s, NewRequest{Service: "B", Name: "Budi Siregar", NIK: "3578010101850002"})
+	clk.Add(time.Hour)
+	r3 := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+
+	for _, ref := range []string{r1.Ticket, "a1", "A-1", r1.TrackingCode, strings.ToLower(strings.ReplaceAll(r1.TrackingCode, "-", "")), r1.ID, strings.ToLower(r1.ID)} {
+		got, err := s.Get(ctx, ref)
+		if err != nil || got.ID != r1.ID {
+			t.Errorf("Get(%q) = %s, %v", ref, got.Ticket, err)
+		}
+	}
+	for _, ref := range []string{"A-099", "2222-2222-2222", "01ARZ3NDEKTSV4RRFFQ69G5FAV"} {
+		if _, err := s.Get(ctx, ref); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(%q) err = %v; want not found", ref, err)
+		}
+	}
+	if _, err := s.Get(ctx, "hello?"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Get(garbage) err = %v; want invalid", err)
+	}
+	find := func(q string) string {
+		var out []string
+		_ = s.View(ctx, func(tx *Tx) error {
+			rs, err := tx.Find(q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				out = append(out, r.Ticket)
+			}
+			return nil
+		})
+		return strings.Join(out, ",")
+	}
+	tests := []struct{ q, want string }{
+		{"siti", r3.Ticket + "," + r1.Ticket},
+		{"SITI nur", r1.Ticket},
+		{"amin", r3.Ticket},
+		{"siregar", r2.Ticket},
+		{"3578", r2.Ticket},
+		{"3201014107900001", r3.Ticket + "," + r1.Ticket},
+		{"B-001", r2.Ticket},
+		{r2.TrackingCode, r2.Ticket},
+		{"nobody", ""},
+	}
+	for _, tt := range tests {
+		if got := find(tt.q); got != tt.want {
+			t.Errorf("Find(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestConcurrentCallAndRegister(t *testing.T) {
+	s, _ := openTest(t)
+	const workers, each = 6, 15
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	called := map[string]int{}
+	for w := range workers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for range each {
+				if _, err := s.Register(ctx, walkIn([]string{"A", "B"}[w%2], "Concurrent"), clerk); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range each * 2 {
+				r, err := s.CallNext(ctx, nil, Actor{Counter: "L" + string(rune('1'+w))})
+				if errors.Is(err, ErrQueueEmpty) {
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				mu.Lock()
+				called[r.ID]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for {
+		r, err := s.CallNext(ctx, nil, clerk)
+		if errors.Is(err, ErrQueueEmpty) {
+			break
+		}
+		called[r.ID]++
+	}
+	if len(called) != workers*each {
+		t.Fatalf("called %d distinct requests, want %d", len(called), workers*each)
+	}
+	for id, n := range called {
+		if n != 1 {
+			t.Fatalf("request %s called %d times", id, n)
+		}
+	}
+	mustCheck(t, s)
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.db")
+	content := []byte(strings.Repeat("this is not a database\n", 1000))
+	if err := os.WriteFile(junk, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(junk, Options{}); err == nil || !strings.Contains(err.Error(), junk) {
+		t.Fatalf("open junk: err = %v; want an error naming the file", err)
+	}
+	if got, _ := os.ReadFile(junk); string(got) != string(content) {
+		t.Fatal("opening a corrupt file modified it")
+	}
+
+	path := filepath.Join(dir, FileName)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = Open(path, Options{LockTimeout: 300 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: err = %v; want ErrLocked", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("second open took %v", d)
+	}
+	s.Close()
+}
