@@ -21,9 +21,9 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
 // Check verifies the database: bbolt's own consistency check (pages,
 // freelist), then the store's invariants: every request decodes and is
-// reachable from each of its indexes, every index entry points to a request
-// that matches it, a ticket is never used twice on a day, and the event log
-// is contiguous from 1 to the event counter. It reads only.
+// reachable from each of its index entries, the index holds nothing else (so
+// no ticket is used twice on a day), the event log is contiguous from 1, and
+// every request's list of events names its own events. It reads only.
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
 	err := s.db.View(func(btx *bolt.Tx) error {
@@ -62,70 +62,76 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	})
 	rep.Requests = len(reqs)
 
-	waiting := 0
+	// Every request is reachable from each of its index entries...
+	idx := b(bIdx)
+	want := map[string]string{} // index key -> the request it must name
 	for id, r := range reqs {
-		if b(bIdxDay).Get(append([]byte(r.Day), id...)) == nil {
-			bad("request %s (%s) is missing from idx_day", id, r.Ticket)
-		}
-		if got := b(bIdxTicket).Get([]byte(r.Day + "/" + r.Ticket)); string(got) != id {
-			bad("ticket %s on %s points to %q, want request %s", r.Ticket, r.Day, got, id)
-		}
-		if got := b(bIdxTracking).Get([]byte(r.TrackingCode)); string(got) != id {
-			bad("tracking code %s points to %q, want request %s", r.TrackingCode, got, id)
-		}
-		if b(bIdxNIK).Get([]byte(r.NIK+"/"+id)) == nil {
-			bad("request %s (%s) is missing from idx_nik", id, r.Ticket)
-		}
-		for _, w := range nameTokens(r.Name) {
-			if b(bIdxName).Get([]byte(w+"\x00"+id)) == nil {
-				bad("request %s (%s) is missing from idx_name", id, r.Ticket)
-				break
-			}
+		for _, kv := range indexKeys(r) {
+			want[string(kv[0])] = id
 		}
 		if r.Status == StatusWaiting {
-			waiting++
-			if v := b(bIdxWaiting).Get(waitingKey(r)); string(v) != r.Service {
-				bad("waiting request %s (%s) is missing from idx_waiting", id, r.Ticket)
+			want[string(waitingKey(r))] = id
+		}
+	}
+	for key, id := range want {
+		v := idx.Get([]byte(key))
+		r := reqs[id]
+		switch key[0] {
+		case pTicket, pTracking:
+			if string(v) != id {
+				bad("index entry %c for request %s (%s) names %q", key[0], id, r.Ticket, v)
+			}
+		case pWaiting:
+			if string(v) != r.Service {
+				bad("waiting request %s (%s) is missing from the waiting line", id, r.Ticket)
+			}
+		default:
+			if v == nil && !keyExists(idx, []byte(key)) {
+				bad("index entry %c for request %s (%s) is missing", key[0], id, r.Ticket)
 			}
 		}
 	}
-	// Every index entry points to a request (counts equal means no strays).
-	count := func(name []byte) int { return b(name).Stats().KeyN }
-	for _, name := range [][]byte{bIdxDay, bIdxTicket, bIdxTracking, bIdxNIK} {
-		if n := count(name); n != len(reqs) {
-			bad("%s has %d entries for %d requests", name, n, len(reqs))
-		}
-	}
-	if n := count(bIdxWaiting); n != waiting {
-		bad("idx_waiting has %d entries for %d waiting requests", n, waiting)
-	}
-	_ = b(bIdxName).ForEach(func(k, _ []byte) error {
-		if i := bytes.IndexByte(k, 0); i < 0 || reqs[string(k[i+1:])].ID == "" {
-			bad("idx_name entry %q points to no request", k)
+	// ...and the index has nothing else: no entry for a request that does
+	// not exist, no second ticket on a day, no stale waiting entry.
+	_ = idx.ForEach(func(k, _ []byte) error {
+		if _, ok := want[string(k)]; !ok {
+			bad("stray index entry %q", k)
 		}
 		return nil
 	})
 
-	// The event log: contiguous from 1 to the counter, each event decodes.
-	last := tx.LastSeq()
-	rep.Events = last
-	var want uint64 = 1
+	// The event log: contiguous from 1, each event decoding to its own
+	// sequence number.
+	rep.Events = tx.LastSeq()
+	var next uint64 = 1
 	_ = b(bEvents).ForEach(func(k, v []byte) error {
 		seq := getU64(k)
-		if seq != want {
-			bad("event log jumps from %d to %d", want-1, seq)
+		if seq != next {
+			bad("event log jumps from %d to %d", next-1, seq)
 		}
-		want = seq + 1
+		next = seq + 1
 		var e Event
 		if err := json.Unmarshal(v, &e); err != nil || e.Seq != seq {
 			bad("event %d does not decode or has the wrong sequence", seq)
 		}
 		return nil
 	})
-	if want-1 != last {
-		bad("event log ends at %d but the event counter is %d", want-1, last)
+	// Each request's own list of events points to its events.
+	events := b(bEvents)
+	for id, r := range reqs {
+		if len(r.EventSeqs) == 0 {
+			bad("request %s (%s) has no events", id, r.Ticket)
+		}
+		for _, seq := range r.EventSeqs {
+			var e Event
+			if v := events.Get(u64(seq)); v == nil || json.Unmarshal(v, &e) != nil || e.RequestID != id {
+				bad("request %s (%s) lists event %d, which is not its own", id, r.Ticket, seq)
+			}
+		}
 	}
-	if n := count(bIdxReqEvents); n > int(last) {
-		bad("idx_req_events has %d entries for %d events", n, last)
-	}
+}
+
+func keyExists(b *bolt.Bucket, key []byte) bool {
+	k, _ := b.Cursor().Seek(key)
+	return bytes.Equal(k, key)
 }

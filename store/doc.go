@@ -38,14 +38,18 @@
 //	services        <code> -> Service JSON
 //	requests        <id> -> Request JSON
 //	events          <seq uint64 BE> -> Event JSON (append-only, contiguous from 1)
-//	counters        "event_seq" -> uint64 BE; "ticket/<YYYY-MM-DD>/<code>" -> uint64 BE
-//	idx_day         <YYYY-MM-DD><id> -> ""                       (requests by day of arrival)
+//	counters        "ticket/<YYYY-MM-DD>/<code>" -> uint64 BE (the last ticket handed out)
 //	idx_ticket      <YYYY-MM-DD>/<ticket> -> id
 //	idx_tracking    <tracking code> -> id
 //	idx_nik         <nik>/<id> -> ""
 //	idx_name        <lower-case word of the name>\x00<id> -> ""
 //	idx_waiting     <YYYY-MM-DD><0 priority|1 regular><arrival unix ns uint64 BE><id> -> service code
-//	idx_req_events  <id><seq uint64 BE> -> ""                    (each request's history)
+//
+// There is no day index: request IDs are ULIDs, whose first ten characters
+// are the arrival time, so a day's requests are one key range of requests.
+// Each request lists its own events (event_seqs), so its history needs no
+// index either; the next event sequence is the last key of events plus one.
+// Fewer buckets means fewer pages written per action.
 //
 // Keys that sort numerically are big-endian integers; values are JSON with
 // explicit field names. The layout is changed only by a migration (see

@@ -59,8 +59,7 @@ func (s *Store) migrate(catalog []Service) error {
 }
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
-	for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bCounters, bIdxDay, bIdxTicket,
-		bIdxTracking, bIdxNIK, bIdxName, bIdxWaiting, bIdxReqEvents} {
+	for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bIdx} {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}

@@ -117,6 +117,8 @@ type Request struct {
 	Transfers    int        `json:"transfers"`
 	Counter      string     `json:"counter"`
 	Clerk        string     `json:"clerk"`
+	// EventSeqs are the sequence numbers of this request's events, oldest first.
+	EventSeqs []uint64 `json:"event_seqs"`
 }
 
 // Actor is who performs an action: the counter (station) code and the clerk.
@@ -149,8 +151,8 @@ type Event struct {
 	Type      string          `json:"type"`
 	RequestID string          `json:"request_id,omitempty"`
 	At        time.Time       `json:"at"`
-	Station   string          `json:"station"`
-	Epoch     string          `json:"epoch"`
+	Station   string          `json:"station,omitempty"`
+	Epoch     string          `json:"epoch,omitempty"`
 	Counter   string          `json:"counter,omitempty"`
 	Clerk     string          `json:"clerk,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`

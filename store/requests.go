@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/oklog/ulid/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -120,22 +122,20 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 		at = tx.s.clock()
 	}
 	day := tx.s.DayOf(at)
-	counters := tx.tx.Bucket(bCounters)
-	ckey := []byte("ticket/" + day + "/" + in.Service)
-	n := getU64(counters.Get(ckey)) + 1
-	if err := counters.Put(ckey, u64(n)); err != nil {
-		return Request{}, err
-	}
-	tracking := tx.tx.Bucket(bIdxTracking)
+	// The ticket number is one more than the day's last ticket of the
+	// service in the index, which is written in this same transaction: a
+	// ticket can never be handed out twice, crash or not.
+	idx := tx.tx.Bucket(bIdx)
+	n := tx.lastTicket(day, in.Service) + 1
 	tag := stationTag(tx.s.id.StationID)
 	code := newTrackingCode(tag)
-	for tracking.Get([]byte(code)) != nil {
+	for idx.Get(trackingKey(code)) != nil {
 		code = newTrackingCode(tag)
 	}
 	r := Request{
 		ID:           tx.s.newULID(at),
 		TrackingCode: code,
-		Ticket:       FormatTicket(in.Service, n),
+		Ticket:       FormatTicket(in.Service, uint64(n)),
 		Day:          day,
 		Service:      in.Service,
 		FirstService: in.Service,
@@ -197,9 +197,7 @@ func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
 	if err != nil {
 		return cur, err
 	}
-	if err := tx.tx.Bucket(bIdxReqEvents).Put(append([]byte(next.ID), u64(ev.Seq)...), nil); err != nil {
-		return cur, err
-	}
+	next.EventSeqs = append(append([]uint64(nil), cur.EventSeqs...), ev.Seq)
 	if err := tx.putRequest(cur, next); err != nil {
 		return cur, err
 	}
@@ -208,42 +206,41 @@ func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
 
 // appendEvent gives e the next sequence number and an ID and appends it.
 func (tx *Tx) appendEvent(e Event) (Event, error) {
-	counters := tx.tx.Bucket(bCounters)
-	e.Seq = getU64(counters.Get(kEventSeq)) + 1
-	if err := counters.Put(kEventSeq, u64(e.Seq)); err != nil {
+	e.Seq = tx.LastSeq() + 1
+	e.ID = tx.s.newULID(e.At)
+	// Station and epoch are the same for every event of this database: they
+	// are left out on disk and filled in by decodeEvent.
+	e.Station, e.Epoch = "", ""
+	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), e); err != nil {
 		return e, err
 	}
-	e.ID = tx.s.newULID(e.At)
-	e.Station = tx.s.id.StationID
-	e.Epoch = tx.s.id.Epoch
-	return e, putJSON(tx.tx.Bucket(bEvents), u64(e.Seq), e)
+	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
+	return e, nil
+}
+
+func (tx *Tx) decodeEvent(seq uint64, v []byte) (Event, error) {
+	var e Event
+	if err := json.Unmarshal(v, &e); err != nil {
+		return e, fmt.Errorf("decode event %d: %w", seq, err)
+	}
+	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
+	return e, nil
 }
 
 // putRequest writes next and moves its index entries from what cur had.
 func (tx *Tx) putRequest(cur, next Request) error {
 	id := []byte(next.ID)
-	if err := putJSON(tx.tx.Bucket(bRequests), id, next); err != nil {
+	if err := putJSON(tx.bucket(bRequests), id, next); err != nil {
 		return err
 	}
-	if cur.ID == "" { // new request: the indexes that never change
-		puts := []struct {
-			bucket, key, val []byte
-		}{
-			{bIdxDay, append([]byte(next.Day), id...), nil},
-			{bIdxTicket, []byte(next.Day + "/" + next.Ticket), id},
-			{bIdxTracking, []byte(next.TrackingCode), id},
-			{bIdxNIK, []byte(next.NIK + "/" + next.ID), nil},
-		}
-		for _, w := range nameTokens(next.Name) {
-			puts = append(puts, struct{ bucket, key, val []byte }{bIdxName, []byte(w + "\x00" + next.ID), nil})
-		}
-		for _, p := range puts {
-			if err := tx.tx.Bucket(p.bucket).Put(p.key, p.val); err != nil {
+	w := tx.tx.Bucket(bIdx)
+	if cur.ID == "" { // new request: the index entries that never change
+		for _, kv := range indexKeys(next) {
+			if err := w.Put(kv[0], kv[1]); err != nil {
 				return err
 			}
 		}
 	}
-	w := tx.tx.Bucket(bIdxWaiting)
 	if cur.Status == StatusWaiting {
 		if err := w.Delete(waitingKey(cur)); err != nil {
 			return err
@@ -255,18 +252,6 @@ func (tx *Tx) putRequest(cur, next Request) error {
 		}
 	}
 	return nil
-}
-
-func waitingKey(r Request) []byte {
-	k := make([]byte, 0, 10+1+8+len(r.ID))
-	k = append(k, r.Day...)
-	if r.Priority != PriorityNone {
-		k = append(k, 0)
-	} else {
-		k = append(k, 1)
-	}
-	k = append(k, u64(uint64(r.ArrivedAt.UnixNano()))...)
-	return append(k, r.ID...)
 }
 
 // nameTokens are the words of a name as the name index keeps them:
@@ -293,8 +278,8 @@ func (tx *Tx) NextWaiting(day string, services []string) (Request, error) {
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
 	}
-	c := tx.tx.Bucket(bIdxWaiting).Cursor()
-	prefix := []byte(day)
+	c := tx.tx.Bucket(bIdx).Cursor()
+	prefix := waitingPrefix(day)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(allowed) > 0 && !allowed[string(v)] {
 			continue
@@ -328,14 +313,15 @@ func (tx *Tx) Resolve(ref string) (Request, error) {
 	}
 	if t, ok := NormalizeTicket(ref); ok {
 		today := tx.s.Today()
-		id := tx.tx.Bucket(bIdxTicket).Get([]byte(today + "/" + t))
+		code, n, _ := parseTicket(t)
+		id := tx.tx.Bucket(bIdx).Get(ticketKey(today, code, n))
 		if id == nil {
 			return Request{}, fmt.Errorf("no request with ticket %s today (%s): %w", t, today, ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
 	if code, ok := NormalizeTrackingCode(ref); ok {
-		if id := tx.tx.Bucket(bIdxTracking).Get([]byte(code)); id != nil {
+		if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
 			return tx.byID(string(id))
 		}
 		if !LooksLikeID(ref) {
@@ -364,24 +350,49 @@ func (tx *Tx) Day(day string) ([]Request, error) {
 }
 
 // Between calls fn for every request that arrived from day from to day to
-// (inclusive, YYYY-MM-DD), in arrival order, reading only those days.
+// (inclusive, YYYY-MM-DD in the office's zone; "" leaves that end open), in
+// arrival order. Request IDs are ULIDs, whose first characters are the
+// arrival time, so only those days' keys are read.
 func (tx *Tx) Between(from, to string, fn func(Request) error) error {
-	c := tx.tx.Bucket(bIdxDay).Cursor()
-	reqs := tx.tx.Bucket(bRequests)
-	for k, _ := c.Seek([]byte(from)); k != nil && len(k) > 10 && string(k[:10]) <= to; k, _ = c.Next() {
-		v := reqs.Get(k[10:])
-		if v == nil {
-			return fmt.Errorf("index idx_day points to missing request %s: %w", k[10:], ErrConflict)
+	var start, end []byte
+	if from != "" {
+		t, err := time.ParseInLocation(time.DateOnly, from, tx.s.loc)
+		if err != nil {
+			return invalid("from", fmt.Sprintf("%q is not a date YYYY-MM-DD", from))
 		}
+		start = ulidPrefix(t)
+	}
+	if to != "" {
+		t, err := time.ParseInLocation(time.DateOnly, to, tx.s.loc)
+		if err != nil {
+			return invalid("to", fmt.Sprintf("%q is not a date YYYY-MM-DD", to))
+		}
+		end = ulidPrefix(t.AddDate(0, 0, 1))
+	}
+	c := tx.tx.Bucket(bRequests).Cursor()
+	var k, v []byte
+	if start == nil {
+		k, v = c.First()
+	} else {
+		k, v = c.Seek(start)
+	}
+	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
 		var r Request
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("decode request %s: %w", k[10:], err)
+			return fmt.Errorf("decode request %s: %w", k, err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// ulidPrefix is the smallest ULID of the millisecond t.
+func ulidPrefix(t time.Time) []byte {
+	var id ulid.ULID
+	_ = id.SetTime(ulid.Timestamp(t))
+	return []byte(id.String())
 }
 
 // Find searches by ticket (today's), tracking code, NIK (prefix of at least
@@ -408,13 +419,13 @@ func (tx *Tx) Find(text string, limit int) ([]Request, error) {
 	}
 	digits := strings.ReplaceAll(text, " ", "")
 	if len(digits) >= 4 && strings.Trim(digits, "0123456789") == "" {
-		return tx.findPrefix(bIdxNIK, digits, limit, nil)
+		return tx.findPrefix(nikPrefix(digits), limit, nil)
 	}
 	words := nameTokens(text)
 	if len(words) == 0 {
 		return nil, nil
 	}
-	return tx.findPrefix(bIdxName, words[0], limit, func(r Request) bool {
+	return tx.findPrefix(namePrefix(words[0]), limit, func(r Request) bool {
 		have := nameTokens(r.Name)
 		for _, w := range words[1:] {
 			found := false
@@ -432,15 +443,14 @@ func (tx *Tx) Find(text string, limit int) ([]Request, error) {
 	})
 }
 
-// findPrefix collects the requests whose index key in bucket starts with
-// prefix, newest first; the request ID is the key's tail after the last
-// separator. Only index keys are scanned; requests are read until limit
-// of them pass keep.
-func (tx *Tx) findPrefix(bucket []byte, prefix string, limit int, keep func(Request) bool) ([]Request, error) {
-	c := tx.tx.Bucket(bucket).Cursor()
+// findPrefix collects the requests whose index key starts with prefix,
+// newest first; the request ID is the key's tail after the last separator.
+// Only index keys are scanned; requests are read until limit of them pass keep.
+func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(Request) bool) ([]Request, error) {
+	c := tx.tx.Bucket(bIdx).Cursor()
 	seen := map[string]bool{}
 	var ids []string
-	for k, _ := c.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, _ = c.Next() {
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
 		if !seen[id] {
 			seen[id] = true
@@ -470,9 +480,9 @@ func (tx *Tx) Events(after uint64, limit int) ([]Event, error) {
 	var out []Event
 	c := tx.tx.Bucket(bEvents).Cursor()
 	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-		var e Event
-		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, fmt.Errorf("decode event %d: %w", getU64(k), err)
+		e, err := tx.decodeEvent(getU64(k), v)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, e)
 	}
@@ -480,20 +490,49 @@ func (tx *Tx) Events(after uint64, limit int) ([]Event, error) {
 }
 
 // LastSeq is the sequence number of the newest event (0 when there is none).
-func (tx *Tx) LastSeq() uint64 { return getU64(tx.tx.Bucket(bCounters).Get(kEventSeq)) }
+func (tx *Tx) LastSeq() uint64 {
+	k, _ := tx.tx.Bucket(bEvents).Cursor().Last()
+	return getU64(k)
+}
 
 // History returns the events of one request, oldest first.
 func (tx *Tx) History(id string) ([]Event, error) {
-	var out []Event
-	c := tx.tx.Bucket(bIdxReqEvents).Cursor()
+	r, err := tx.byID(id)
+	if err != nil {
+		return nil, err
+	}
 	events := tx.tx.Bucket(bEvents)
-	prefix := []byte(id)
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(k) == len(prefix)+8; k, _ = c.Next() {
-		var e Event
-		if err := json.Unmarshal(events.Get(k[len(prefix):]), &e); err != nil {
-			return nil, fmt.Errorf("decode event %d of request %s: %w", getU64(k[len(prefix):]), id, err)
+	out := make([]Event, 0, len(r.EventSeqs))
+	for _, seq := range r.EventSeqs {
+		e, err := tx.decodeEvent(seq, events.Get(u64(seq)))
+		if err != nil {
+			return nil, fmt.Errorf("history of request %s: %w", id, err)
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// lastTicket is the number of the day's last ticket of a service (0 if none).
+func (tx *Tx) lastTicket(day, code string) uint32 {
+	prefix := ticketPrefix(day, code)
+	c := tx.tx.Bucket(bIdx).Cursor()
+	max := ticketKey(day, code, ^uint32(0))
+	k, _ := c.Seek(max)
+	switch {
+	case k == nil:
+		k, _ = c.Last()
+	case !bytes.Equal(k, max):
+		k, _ = c.Prev()
+	}
+	if !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+4 {
+		return 0
+	}
+	return binary.BigEndian.Uint32(k[len(prefix):])
+}
+
+// HasRequests reports whether any request is stored.
+func (tx *Tx) HasRequests() bool {
+	k, _ := tx.tx.Bucket(bRequests).Cursor().First()
+	return k != nil
 }

@@ -63,20 +63,12 @@ var (
 	bServices     = []byte("services")
 	bRequests     = []byte("requests")
 	bEvents       = []byte("events")
-	bCounters     = []byte("counters")
-	bIdxDay       = []byte("idx_day")
-	bIdxTicket    = []byte("idx_ticket")
-	bIdxTracking  = []byte("idx_tracking")
-	bIdxNIK       = []byte("idx_nik")
-	bIdxName      = []byte("idx_name")
-	bIdxWaiting   = []byte("idx_waiting")
-	bIdxReqEvents = []byte("idx_req_events")
+	bIdx          = []byte("idx")
 
 	kSchemaVersion = []byte("schema_version")
 	kStationID     = []byte("station_id")
 	kEpoch         = []byte("epoch")
 	kCreatedAt     = []byte("created_at")
-	kEventSeq      = []byte("event_seq")
 )
 
 // Open opens (creating if need be) the database at path. A database that
@@ -206,6 +198,21 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 type Tx struct {
 	s  *Store
 	tx *bolt.Tx
+}
+
+// appendMostly are buckets whose new keys sort after the old ones (sequence
+// numbers, ULIDs, days). bbolt splits pages at half full by default, which
+// for such keys leaves every page half empty; filling them to 90% halves the
+// file.
+var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true}
+
+// bucket returns a top-level bucket for writing, with its fill percent set.
+func (tx *Tx) bucket(name []byte) *bolt.Bucket {
+	b := tx.tx.Bucket(name)
+	if appendMostly[string(name)] {
+		b.FillPercent = 0.9
+	}
+	return b
 }
 
 func (s *Store) newULID(t time.Time) string {

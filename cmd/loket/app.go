@@ -1,0 +1,353 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/store"
+)
+
+// App runs loket's commands. Its fields are the process's surroundings, so
+// that tests and the owner socket can run commands with their own.
+type App struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Cwd    string
+	// Clock overrides the store's clock (tests); nil means time.Now.
+	Clock func() time.Time
+
+	// owned is set when this App runs a command forwarded to the process
+	// that owns the database: commands use it instead of opening the file.
+	owned *store.Store
+}
+
+// newApp is the App of a real process.
+func newApp() *App {
+	cwd, _ := os.Getwd()
+	return &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Cwd: cwd}
+}
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitUnreachable = 3
+	exitRefused     = 4
+)
+
+// usageError is a command line that makes no sense: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitError carries an exit code; quiet means its message was already printed.
+type exitError struct {
+	code  int
+	err   error
+	quiet bool
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitCode prints err (if any) on stderr and returns the process exit code:
+// 0 success, 2 bad usage or invalid input, 1 any other failure (commands may
+// choose others through exitError).
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if !ee.quiet {
+			fmt.Fprintf(stderr, "loket: %v\n", err)
+		}
+		return ee.code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "loket: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) || errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	args    string // synopsis of the positional arguments and own flags
+	summary string
+	// store: the command needs the database (opened, or forwarded to its owner).
+	store bool
+	// flags declares the command's own flags.
+	flags func(fs *flag.FlagSet, o *opts)
+	run   func(e *env, args []string) error
+}
+
+// opts holds every flag value; each command declares the ones it takes.
+type opts struct {
+	data, config, lang, format      string
+	service, name, nik, phone       string
+	priority, notes, date, status   string
+	from, to, out, clerk, counter   string
+	days, seed                      int
+	force                           bool
+	officeCode, officeName, address string
+	stationCode, stationName, tz    string
+	paper, printer, server, token   string
+}
+
+// env is what a running command has: the App, its flags, its config and,
+// for store commands, the open store.
+type env struct {
+	app     *App
+	ctx     context.Context
+	cmd     *command
+	o       *opts
+	cfg     config.Config
+	cfgPath string
+	dataDir string
+	lang    string
+	st      *store.Store
+	rawArgs []string
+}
+
+func (e *env) out() io.Writer { return e.app.Stdout }
+
+// abs resolves a path the user typed against the caller's working directory
+// (which, for a forwarded command, is the client's).
+func (e *env) abs(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(e.app.Cwd, p)
+}
+
+// actor is who this counter is.
+func (e *env) actor() store.Actor {
+	a := store.Actor{Counter: e.cfg.Station.Code, Clerk: e.cfg.Clerk.Name}
+	if e.o.counter != "" {
+		a.Counter = e.o.counter
+	}
+	if e.o.clerk != "" {
+		a.Clerk = e.o.clerk
+	}
+	return a
+}
+
+// Run runs one loket command line (without the program name).
+func (a *App) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return a.runUI(ctx)
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help", "help":
+		a.printUsage(a.Stdout)
+		return nil
+	case "-v", "--version":
+		name = "version"
+	}
+	cmd, ok := commands()[name]
+	if !ok {
+		a.printUsage(a.Stderr)
+		return usagef("unknown command %q", name)
+	}
+	o := &opts{}
+	fs := flag.NewFlagSet("loket "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.data, "data", "", "data directory (default $LOKET_DATA or ~/.local/share/loket)")
+	fs.StringVar(&o.config, "config", "", "config file (default $LOKET_CONFIG or ~/.config/loket/config.toml)")
+	fs.StringVar(&o.lang, "lang", "", "language: id or en (default $LOKET_LANG, config, locale)")
+	if cmd.flags != nil {
+		cmd.flags(fs, o)
+	}
+	pos, err := parseInterspersed(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		a.printCommandHelp(cmd, fs)
+		return nil
+	}
+	if err != nil {
+		return usagef("%s: %v (see loket %s --help)", cmd.name, err, cmd.name)
+	}
+	e := &env{app: a, ctx: ctx, cmd: cmd, o: o, rawArgs: args}
+	if e.cfgPath, err = config.Path(o.config, a.Getenv); err != nil {
+		return err
+	}
+	if e.dataDir, err = config.DataDir(o.data, a.Getenv); err != nil {
+		return err
+	}
+	if e.cfg, err = config.Load(e.cfgPath); err != nil {
+		return err
+	}
+	e.lang = config.Lang(o.lang, e.cfg, a.Getenv)
+	if !cmd.store {
+		return cmd.run(e, pos)
+	}
+	return a.withStore(e, func(st *store.Store) error {
+		e.st = st
+		return cmd.run(e, pos)
+	})
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// positional arguments ("loket serve A-007 --clerk Sari").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func (e *env) storeOptions() (store.Options, error) {
+	loc, err := e.cfg.Location()
+	if err != nil {
+		return store.Options{}, err
+	}
+	return store.Options{Clock: e.app.Clock, Location: loc}, nil
+}
+
+// withStore runs fn with the database: the App's own when it serves a
+// forwarded command, else the file opened here. When another process holds
+// the file, the command is sent to it over the owner socket and its answer
+// printed; a holder that does not answer (a short command finishing) is
+// waited for, up to store.DefaultLockTimeout in all.
+func (a *App) withStore(e *env, fn func(*store.Store) error) error {
+	if a.owned != nil {
+		return fn(a.owned)
+	}
+	sopts, err := e.storeOptions()
+	if err != nil {
+		return err
+	}
+	sopts.LockTimeout = 100 * time.Millisecond
+	path := filepath.Join(e.dataDir, store.FileName)
+	sock := filepath.Join(e.dataDir, ownersock.FileName)
+	deadline := time.Now().Add(store.DefaultLockTimeout)
+	for {
+		st, err := store.Open(path, sopts)
+		if err == nil {
+			defer st.Close()
+			return fn(st)
+		}
+		if !errors.Is(err, store.ErrLocked) {
+			return err
+		}
+		resp, ferr := ownersock.Forward(e.ctx, sock, a.forwardRequest(e.rawArgs))
+		if ferr == nil {
+			io.WriteString(a.Stdout, resp.Stdout)
+			io.WriteString(a.Stderr, resp.Stderr)
+			if resp.Code != 0 {
+				return &exitError{code: resp.Code, quiet: true}
+			}
+			return nil
+		}
+		if !errors.Is(ferr, ownersock.ErrNoOwner) {
+			return ferr
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("open database %s: %w, and no process answers on %s", path, store.ErrLocked, sock)
+		}
+		select {
+		case <-e.ctx.Done():
+			return e.ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// forwardedEnv are the variables a forwarded command sees from its client.
+var forwardedEnv = []string{"LOKET_DATA", "LOKET_CONFIG", "LOKET_LANG", "LOKET_SERVER", "LOKET_TOKEN",
+	"XDG_DATA_HOME", "XDG_CONFIG_HOME", "HOME", "LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"}
+
+func (a *App) forwardRequest(args []string) ownersock.Request {
+	env := map[string]string{}
+	for _, k := range forwardedEnv {
+		if v := a.Getenv(k); v != "" {
+			env[k] = v
+		}
+	}
+	return ownersock.Request{Args: args, Cwd: a.Cwd, Env: env}
+}
+
+// ownerHandler runs commands forwarded by other loket processes against st.
+func ownerHandler(st *store.Store) ownersock.Handler {
+	return func(ctx context.Context, req ownersock.Request) ownersock.Response {
+		var stdout, stderr strings.Builder
+		if len(req.Args) == 0 {
+			return ownersock.Response{Stderr: "loket: empty forwarded command\n", Code: exitUsage}
+		}
+		if cmd, ok := commands()[req.Args[0]]; !ok || !cmd.store {
+			return ownersock.Response{Stderr: fmt.Sprintf("loket: command %q cannot run through the owner socket\n", req.Args[0]), Code: exitUsage}
+		}
+		sub := &App{
+			Stdout: &stdout, Stderr: &stderr, Cwd: req.Cwd, owned: st,
+			Getenv: func(k string) string { return req.Env[k] },
+		}
+		code := exitCode(sub.Run(ctx, req.Args), &stderr)
+		return ownersock.Response{Stdout: stdout.String(), Stderr: stderr.String(), Code: code}
+	}
+}
+
+func (a *App) printUsage(w io.Writer) {
+	fmt.Fprint(w, `loket: the counter program of a one-stop public-service office.
+
+Usage:
+  loket                  open the terminal UI
+  loket COMMAND [flags]  run one command without a screen
+
+Commands:
+`)
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprint(w, "\nEvery command takes --help, --data DIR, --config FILE and --lang id|en.\n"+
+		"Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure (sync: 3 unreachable, 4 refused).\n")
+}
+
+func (a *App) printCommandHelp(cmd *command, fs *flag.FlagSet) {
+	w := a.Stdout
+	fmt.Fprintf(w, "Usage: loket %s %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.summary)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

@@ -1,0 +1,543 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/demo"
+	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/store"
+)
+
+func formatFlag(fs *flag.FlagSet, o *opts, table bool) {
+	help := "output: text or json"
+	if table {
+		help = "output: text, json or csv"
+	}
+	fs.StringVar(&o.format, "format", "text", help)
+}
+
+func actorFlags(fs *flag.FlagSet, o *opts) {
+	fs.StringVar(&o.clerk, "clerk", "", "clerk name (default from config)")
+	fs.StringVar(&o.counter, "counter", "", "counter code (default from config)")
+}
+
+func checkFormat(format string, allowed ...string) error {
+	for _, a := range allowed {
+		if format == a {
+			return nil
+		}
+	}
+	return usagef("--format %q is not one of %s", format, strings.Join(allowed, ", "))
+}
+
+var commandTable map[string]*command
+
+func commands() map[string]*command {
+	if commandTable != nil {
+		return commandTable
+	}
+	cmds := []*command{
+		{name: "init", args: "[flags]", summary: "write the config file (office, counter, clerk, language, printer, server)",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.officeCode, "office-code", "", "office code")
+				fs.StringVar(&o.officeName, "office-name", "", "office name")
+				fs.StringVar(&o.address, "address", "", "office address")
+				fs.StringVar(&o.stationCode, "station-code", "", "counter (station) code, e.g. L1")
+				fs.StringVar(&o.stationName, "station-name", "", "counter (station) name, e.g. Loket 1")
+				fs.StringVar(&o.clerk, "clerk", "", "clerk name")
+				fs.StringVar(&o.tz, "timezone", "", "office time zone, e.g. Asia/Jakarta")
+				fs.StringVar(&o.paper, "paper", "", "receipt paper: 80mm, 58mm, A5 or A4")
+				fs.StringVar(&o.printer, "printer", "", "CUPS printer queue for receipts")
+				fs.StringVar(&o.server, "server", "", "central server URL")
+				fs.StringVar(&o.token, "token", "", "station token from the central server (stored in a 0600 file)")
+			}, run: runInit},
+		{name: "add", args: "--service CODE --name NAME --nik NIK [--phone P] [--priority KIND] [--notes TEXT]",
+			summary: "register a walk-in and print the ticket and tracking code", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.service, "service", "", "service code (see loket services)")
+				fs.StringVar(&o.name, "name", "", "applicant's name")
+				fs.StringVar(&o.nik, "nik", "", "applicant's NIK (16 digits)")
+				fs.StringVar(&o.phone, "phone", "", "applicant's mobile number (optional)")
+				fs.StringVar(&o.priority, "priority", "", "priority: elderly, disabled, pregnant, child (optional)")
+				fs.StringVar(&o.notes, "notes", "", "notes (optional)")
+				formatFlag(fs, o, false)
+				actorFlags(fs, o)
+			}, run: runAdd},
+		{name: "call", args: "[--service CODE,...]", summary: "call the next waiting request (priority first, then by arrival)", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.service, "service", "", "only these services (comma-separated; default from config, else all)")
+				formatFlag(fs, o, false)
+				actorFlags(fs, o)
+			}, run: runCall},
+		{name: "transfer", args: "REF --service CODE", summary: "move a request to another service's line, keeping its ticket", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.service, "service", "", "service to move to")
+				formatFlag(fs, o, false)
+				actorFlags(fs, o)
+			}, run: func(e *env, args []string) error { return runAct(e, args, store.ActTransfer) }},
+		{name: "show", args: "REF", summary: "show one request and its history", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runShow},
+		{name: "list", args: "[--date YYYY-MM-DD] [--status S]", summary: "list the queue of a day (today by default)", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.date, "date", "", "day to list, YYYY-MM-DD (default today)")
+				fs.StringVar(&o.status, "status", "", "only this status")
+				formatFlag(fs, o, true)
+			}, run: runList},
+		{name: "find", args: "TEXT", summary: "search by ticket, tracking code, NIK or name", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, true) }, run: runFind},
+		{name: "export", args: "[--from DATE] [--to DATE] --format json|csv [--out FILE]", summary: "export every request of a date range", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.from, "from", "", "first day, YYYY-MM-DD (default the first)")
+				fs.StringVar(&o.to, "to", "", "last day, YYYY-MM-DD (default the last)")
+				fs.StringVar(&o.format, "format", "csv", "json or csv")
+				fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
+			}, run: runExport},
+		{name: "services", args: "[import FILE]", summary: "list the service catalog, or replace it from a TOML or JSON file", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runServices},
+		{name: "backup", args: "FILE", summary: "write a consistent copy of the database, even while it is in use", store: true, run: runBackup},
+		{name: "check", args: "", summary: "verify the database (bbolt pages and the store's invariants)", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runCheck},
+		{name: "version", args: "", summary: "print the version", run: runVersion},
+		{name: "demo", args: "[--days N] [--seed S] [--force]", summary: "fill the database with a realistic simulated history", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.IntVar(&o.days, "days", 30, "days of history, ending today")
+				fs.IntVar(&o.seed, "seed", 1, "random seed")
+				fs.BoolVar(&o.force, "force", false, "add to a database that already has requests")
+			}, run: runDemo},
+		{name: "daemon", args: "", summary: "hold the database and answer other loket commands (for kiosks and tests)", run: runDaemon},
+	}
+	for _, a := range []struct {
+		act     store.Action
+		summary string
+	}{
+		{store.ActServe, "start serving a called request"},
+		{store.ActDone, "close a request being served as done"},
+		{store.ActNoShow, "mark a waiting or called request as no-show"},
+		{store.ActCancel, "cancel a waiting or called request"},
+		{store.ActRecall, "call a called request again"},
+		{store.ActRequeue, "put a called request back in line"},
+	} {
+		act := a.act
+		cmds = append(cmds, &command{name: string(act), args: "REF", summary: a.summary + " (REF: ticket, tracking code or ID)", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false); actorFlags(fs, o) },
+			run:   func(e *env, args []string) error { return runAct(e, args, act) }})
+	}
+	commandTable = map[string]*command{}
+	for _, c := range cmds {
+		commandTable[c.name] = c
+	}
+	return commandTable
+}
+
+func oneArg(e *env, args []string, what string) (string, error) {
+	if len(args) != 1 {
+		return "", usagef("%s needs exactly one %s (see loket %s --help)", e.cmd.name, what, e.cmd.name)
+	}
+	return args[0], nil
+}
+
+func noArgs(e *env, args []string) error {
+	if len(args) != 0 {
+		return usagef("%s takes no arguments, got %q", e.cmd.name, strings.Join(args, " "))
+	}
+	return nil
+}
+
+func runAdd(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
+	r, err := e.st.Register(e.ctx, store.NewRequest{
+		Service: e.o.service, Name: e.o.name, NIK: e.o.nik, Phone: e.o.phone,
+		Priority: store.Priority(e.o.priority), Notes: e.o.notes,
+	}, e.actor())
+	if err != nil {
+		return err
+	}
+	if e.o.format == "json" {
+		return writeJSON(e.out(), masked(r))
+	}
+	fmt.Fprintf(e.out(), "ticket %s  tracking %s  id %s\n", r.Ticket, r.TrackingCode, r.ID)
+	return nil
+}
+
+func (e *env) callServices() []string {
+	if e.o.service != "" {
+		return strings.Split(e.o.service, ",")
+	}
+	return e.cfg.Queue.Services
+}
+
+func runCall(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
+	r, err := e.st.CallNext(e.ctx, e.callServices(), e.actor())
+	if err != nil {
+		return err
+	}
+	return e.printAction(r, store.ActCall)
+}
+
+func runAct(e *env, args []string, act store.Action) error {
+	ref, err := oneArg(e, args, "REF")
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
+	if act == store.ActTransfer && e.o.service == "" {
+		return usagef("transfer needs --service CODE")
+	}
+	r, err := e.st.Act(e.ctx, ref, act, e.o.service, e.actor())
+	if err != nil {
+		return err
+	}
+	return e.printAction(r, act)
+}
+
+func (e *env) printAction(r store.Request, act store.Action) error {
+	if e.o.format == "json" {
+		return writeJSON(e.out(), masked(r))
+	}
+	switch act {
+	case store.ActCall, store.ActRecall:
+		fmt.Fprintf(e.out(), "%s called (call %d) to counter %s: %s\n", r.Ticket, r.Calls, r.Counter, r.Name)
+		if max := e.cfg.Queue.MaxCalls; max > 0 && r.Calls >= max {
+			fmt.Fprintf(e.out(), "%s has been called %d times; if nobody comes: loket noshow %s\n", r.Ticket, r.Calls, r.Ticket)
+		}
+	case store.ActTransfer:
+		fmt.Fprintf(e.out(), "%s moved to the line of service %s\n", r.Ticket, r.Service)
+	default:
+		fmt.Fprintf(e.out(), "%s is now %s\n", r.Ticket, r.Status)
+	}
+	return nil
+}
+
+func runShow(e *env, args []string) error {
+	ref, err := oneArg(e, args, "REF")
+	if err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
+	var r store.Request
+	var hist []store.Event
+	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Resolve(ref); err != nil {
+			return err
+		}
+		hist, err = tx.History(r.ID)
+		return err
+	}); err != nil {
+		return err
+	}
+	return printShow(e, r, hist)
+}
+
+func runList(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "text", "json", "csv"); err != nil {
+		return err
+	}
+	day := e.o.date
+	if day == "" {
+		day = e.st.Today()
+	} else if err := checkDate("date", day); err != nil {
+		return err
+	}
+	var status store.Status
+	if e.o.status != "" {
+		var err error
+		if status, err = store.ParseStatus(e.o.status); err != nil {
+			return err
+		}
+	}
+	var rs []store.Request
+	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		all, err := tx.Day(day)
+		for _, r := range all {
+			if status == "" || r.Status == status {
+				rs = append(rs, r)
+			}
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+	return printRequests(e, rs)
+}
+
+func runFind(e *env, args []string) error {
+	if len(args) == 0 {
+		return usagef("find needs the text to search for")
+	}
+	if err := checkFormat(e.o.format, "text", "json", "csv"); err != nil {
+		return err
+	}
+	var rs []store.Request
+	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		var err error
+		rs, err = tx.Find(strings.Join(args, " "), 50)
+		return err
+	}); err != nil {
+		return err
+	}
+	return printRequests(e, rs)
+}
+
+func runExport(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	if err := checkFormat(e.o.format, "json", "csv"); err != nil {
+		return err
+	}
+	from, to := e.o.from, e.o.to
+	for name, d := range map[string]string{"from": from, "to": to} {
+		if d != "" {
+			if err := checkDate(name, d); err != nil {
+				return err
+			}
+		}
+	}
+	w := e.out()
+	var f *os.File
+	if e.o.out != "" {
+		var err error
+		if f, err = os.CreateTemp(filepath.Dir(e.abs(e.o.out)), ".loket-export-*"); err != nil {
+			return fmt.Errorf("export to %s: %w", e.o.out, err)
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		w = f
+	}
+	ew := newExportWriter(w, e.o.format)
+	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		return tx.Between(from, to, func(r store.Request) error {
+			return ew.write(store.ExportRecord(r, e.st.Location()))
+		})
+	}); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := ew.close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if f != nil {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("export to %s: %w", e.o.out, err)
+		}
+		if err := os.Rename(f.Name(), e.abs(e.o.out)); err != nil {
+			return fmt.Errorf("export to %s: %w", e.o.out, err)
+		}
+	}
+	return nil
+}
+
+func runServices(e *env, args []string) error {
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
+	switch {
+	case len(args) == 0:
+	case len(args) == 2 && args[0] == "import":
+		path := e.abs(args[1])
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("import catalog: %w", err)
+		}
+		format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+		svcs, err := store.ParseCatalog(data, format)
+		if err != nil {
+			return fmt.Errorf("import catalog %s: %w", path, err)
+		}
+		if err := e.st.Update(e.ctx, func(tx *store.Tx) error {
+			_, err := tx.ReplaceCatalog(svcs, e.actor(), e.st.Now())
+			return err
+		}); err != nil {
+			return fmt.Errorf("import catalog %s: %w", path, err)
+		}
+		fmt.Fprintf(e.app.Stderr, "catalog replaced: %d services from %s\n", len(svcs), path)
+	default:
+		return usagef("services takes no arguments, or: import FILE")
+	}
+	var svcs []store.Service
+	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		var err error
+		svcs, err = tx.Services()
+		return err
+	}); err != nil {
+		return err
+	}
+	if e.o.format == "json" {
+		return writeJSON(e.out(), svcs)
+	}
+	return printServices(e, svcs)
+}
+
+func runBackup(e *env, args []string) error {
+	file, err := oneArg(e, args, "FILE")
+	if err != nil {
+		return err
+	}
+	n, err := e.st.BackupFile(e.abs(file))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "backup written to %s (%d bytes)\n", e.abs(file), n)
+	return nil
+}
+
+func runCheck(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	rep, err := e.st.Check(e.ctx)
+	if err != nil {
+		return err
+	}
+	if e.o.format == "json" {
+		if err := writeJSON(e.out(), rep); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.out(), "%s: %d requests, %d events\n", e.st.Path(), rep.Requests, rep.Events)
+		for _, p := range rep.Problems {
+			fmt.Fprintf(e.out(), "PROBLEM: %s\n", p)
+		}
+		if rep.OK() {
+			fmt.Fprintln(e.out(), "ok")
+		}
+	}
+	if !rep.OK() {
+		return &exitError{code: exitFailure, err: fmt.Errorf("check found %d problems", len(rep.Problems))}
+	}
+	return nil
+}
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func runVersion(e *env, args []string) error {
+	v := version
+	if v == "" {
+		v = "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	fmt.Fprintf(e.out(), "loket %s (database schema %d)\n", v, store.SchemaVersion())
+	return nil
+}
+
+func runDemo(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	if e.o.days < 1 || e.o.days > 3660 {
+		return usagef("--days must be 1 to 3660")
+	}
+	sum, err := demo.Generate(e.ctx, e.st, demo.Options{Days: e.o.days, Seed: int64(e.o.seed), Force: e.o.force})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "demo: %d requests over %d days (%d done, %d no-show, %d cancelled, %d transferred, %d still open)\n",
+		sum.Requests, sum.Days, sum.Done, sum.NoShow, sum.Cancelled, sum.Transferred, sum.Open)
+	return nil
+}
+
+// runDaemon holds the database and answers forwarded commands until it is
+// stopped (SIGINT or SIGTERM).
+func runDaemon(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	sopts, err := e.storeOptions()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(e.dataDir, store.FileName), sopts)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintf(e.app.Stderr, "loket daemon: holding %s, answering on %s\n", st.Path(), filepath.Join(e.dataDir, ownersock.FileName))
+	return serveOwner(e.ctx, st, e.dataDir)
+}
+
+// serveOwner answers other loket commands on the owner socket until ctx ends.
+func serveOwner(ctx context.Context, st *store.Store, dataDir string) error {
+	ln, err := ownersock.Listen(filepath.Join(dataDir, ownersock.FileName))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(filepath.Join(dataDir, ownersock.FileName))
+	return ownersock.Serve(ctx, ln, ownerHandler(st))
+}
+
+func checkDate(field, d string) error {
+	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
+		return fmt.Errorf("--%s %q is not a date YYYY-MM-DD: %w", field, d, store.ErrInvalid)
+	}
+	return nil
+}
+
+// runInit writes the config file: the flags given over what is there (or the defaults).
+func runInit(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
+		return err
+	}
+	cfg := e.cfg
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&cfg.Office.Code, e.o.officeCode)
+	set(&cfg.Office.Name, e.o.officeName)
+	set(&cfg.Office.Address, e.o.address)
+	set(&cfg.Station.Code, e.o.stationCode)
+	set(&cfg.Station.Name, e.o.stationName)
+	set(&cfg.Clerk.Name, e.o.clerk)
+	set(&cfg.Language, e.o.lang)
+	set(&cfg.Timezone, e.o.tz)
+	set(&cfg.Receipt.Paper, e.o.paper)
+	set(&cfg.Receipt.Printer, e.o.printer)
+	set(&cfg.Server.URL, e.o.server)
+	if e.o.token != "" {
+		tokenFile := filepath.Join(filepath.Dir(e.cfgPath), "token")
+		if err := config.WriteFileAtomic(tokenFile, []byte(e.o.token+"\n"), 0o600); err != nil {
+			return err
+		}
+		cfg.Server.TokenFile = tokenFile
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%w: %w", err, store.ErrInvalid)
+	}
+	if err := config.Save(e.cfgPath, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "config written to %s\n", e.cfgPath)
+	return nil
+}
+
+var errNoUI = errors.New("the terminal UI is not built yet: use the commands (loket --help)")

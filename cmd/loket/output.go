@@ -1,0 +1,225 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loket-id/loket/store"
+)
+
+// masked is a request as the counter shows it: NIK and phone masked. Only
+// `loket export` writes them in full.
+func masked(r store.Request) store.Request {
+	r.NIK = store.MaskNIK(r.NIK)
+	r.Phone = store.MaskPhone(r.Phone)
+	return r
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// listColumns are the columns of list and find in csv form.
+var listColumns = []string{"ticket", "service", "status", "priority", "name", "nik", "arrived_at", "wait_seconds", "tracking_code", "id"}
+
+// waitSeconds is how long a request waited (or has waited so far) for its first call.
+func waitSeconds(r store.Request, now time.Time) int64 {
+	end := now
+	if r.CalledAt != nil {
+		end = *r.CalledAt
+	} else if r.ClosedAt != nil {
+		end = *r.ClosedAt
+	}
+	if end.Before(r.ArrivedAt) {
+		return 0
+	}
+	return int64(end.Sub(r.ArrivedAt).Seconds())
+}
+
+func printRequests(e *env, rs []store.Request) error {
+	now := e.st.Now()
+	loc := e.st.Location()
+	switch e.o.format {
+	case "json":
+		out := make([]store.Request, len(rs))
+		for i, r := range rs {
+			out[i] = masked(r)
+		}
+		return writeJSON(e.out(), out)
+	case "csv":
+		w := csv.NewWriter(e.out())
+		_ = w.Write(listColumns)
+		for _, r := range rs {
+			_ = w.Write([]string{r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, store.MaskNIK(r.NIK),
+				r.ArrivedAt.In(loc).Format(time.RFC3339), fmt.Sprint(waitSeconds(r, now)), r.TrackingCode, r.ID})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	if len(rs) == 0 {
+		fmt.Fprintln(e.out(), "no requests")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TICKET\tSTATUS\tPRI\tDAY\tARRIVED\tWAIT\tNAME\tNIK\tTRACKING")
+	for _, r := range rs {
+		pri := ""
+		if r.Priority != store.PriorityNone {
+			pri = "*"
+		}
+		w := time.Duration(waitSeconds(r, now)) * time.Second
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, r.Status, pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
+			fmtDuration(w), truncate(r.Name, 28), store.MaskNIK(r.NIK), r.TrackingCode)
+	}
+	return tw.Flush()
+}
+
+func fmtDuration(d time.Duration) string {
+	if d < time.Hour {
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+func printShow(e *env, r store.Request, hist []store.Event) error {
+	loc := e.st.Location()
+	if e.o.format == "json" {
+		return writeJSON(e.out(), struct {
+			Request store.Request `json:"request"`
+			History []historyItem `json:"history"`
+		}{masked(r), historyItems(hist)})
+	}
+	t := func(p *time.Time) string {
+		if p == nil {
+			return "-"
+		}
+		return p.In(loc).Format("2006-01-02 15:04:05")
+	}
+	arrived := r.ArrivedAt
+	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
+	for _, kv := range [][2]string{
+		{"Ticket", r.Ticket}, {"Tracking code", r.TrackingCode}, {"ID", r.ID}, {"Service", r.Service},
+		{"Status", string(r.Status)}, {"Priority", orDash(string(r.Priority))}, {"Name", r.Name},
+		{"NIK", store.MaskNIK(r.NIK)}, {"Phone", orDash(store.MaskPhone(r.Phone))}, {"Notes", orDash(r.Notes)},
+		{"Arrived", t(&arrived)}, {"Called", t(r.CalledAt)}, {"Serving", t(r.ServingAt)}, {"Done", t(r.DoneAt)},
+		{"Calls", fmt.Sprint(r.Calls)}, {"Counter", orDash(r.Counter)}, {"Clerk", orDash(r.Clerk)},
+	} {
+		fmt.Fprintf(w, "%s:\t%s\n", kv[0], kv[1])
+	}
+	fmt.Fprintln(w, "\nHistory:")
+	for _, h := range historyItems(hist) {
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", h.At.In(loc).Format("2006-01-02 15:04:05"), h.Type, h.Counter, h.Clerk, h.Detail)
+	}
+	return w.Flush()
+}
+
+type historyItem struct {
+	Seq     uint64    `json:"seq"`
+	At      time.Time `json:"at"`
+	Type    string    `json:"type"`
+	Counter string    `json:"counter"`
+	Clerk   string    `json:"clerk"`
+	Detail  string    `json:"detail,omitempty"`
+}
+
+// historyItems describes events without their payloads (which hold the NIK).
+func historyItems(evs []store.Event) []historyItem {
+	out := make([]historyItem, 0, len(evs))
+	for _, ev := range evs {
+		h := historyItem{Seq: ev.Seq, At: ev.At, Type: strings.TrimPrefix(ev.Type, "request."), Counter: ev.Counter, Clerk: ev.Clerk}
+		if ev.Type == store.EventTransferred {
+			var td store.TransferData
+			if json.Unmarshal(ev.Data, &td) == nil {
+				h.Detail = td.From + " -> " + td.Service
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func printServices(e *env, svcs []store.Service) error {
+	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "CODE\tNAME\tSLA\tTARGET\tACTIVE\tDOCUMENTS")
+	for _, s := range svcs {
+		active := "yes"
+		if !s.Active {
+			active = "no"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%dd\t%dm\t%s\t%d\n", s.Code, truncate(s.Name(e.lang), 44), s.SLADays, s.TargetWaitMin, active, len(s.Documents))
+	}
+	return w.Flush()
+}
+
+// exportWriter streams export records as CSV or a JSON array of objects.
+type exportWriter struct {
+	w      io.Writer
+	format string
+	csv    *csv.Writer
+	n      int
+}
+
+func newExportWriter(w io.Writer, format string) *exportWriter {
+	ew := &exportWriter{w: w, format: format}
+	if format == "csv" {
+		ew.csv = csv.NewWriter(w)
+		_ = ew.csv.Write(store.ExportColumns)
+	}
+	return ew
+}
+
+func (ew *exportWriter) write(rec []string) error {
+	if ew.csv != nil {
+		return ew.csv.Write(rec)
+	}
+	obj := make(map[string]string, len(rec))
+	for i, c := range store.ExportColumns {
+		obj[c] = rec[i]
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if ew.n == 0 {
+		sep = "[\n"
+	}
+	ew.n++
+	_, err = fmt.Fprintf(ew.w, "%s%s", sep, b)
+	return err
+}
+
+func (ew *exportWriter) close() error {
+	if ew.csv != nil {
+		ew.csv.Flush()
+		return ew.csv.Error()
+	}
+	end := "\n]\n"
+	if ew.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(ew.w, end)
+	return err
+}

@@ -1,0 +1,253 @@
+// Package config reads and writes the counter's configuration file and finds
+// where its data lives.
+//
+// Paths: the data directory is --data, else $LOKET_DATA, else
+// $XDG_DATA_HOME/loket (~/.local/share/loket). The config file is --config,
+// else $LOKET_CONFIG, else $XDG_CONFIG_HOME/loket/config.toml
+// (~/.config/loket/config.toml). Without a config file the program runs on
+// the defaults of [Default].
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the counter's configuration.
+type Config struct {
+	// Language of the program: "id" or "en". Empty means from $LOKET_LANG or the locale.
+	Language string `toml:"language"`
+	// Timezone is the office's IANA zone (Asia/Jakarta, Asia/Makassar,
+	// Asia/Jayapura); it decides where a day ends. Empty means the system's.
+	Timezone string  `toml:"timezone"`
+	Office   Office  `toml:"office"`
+	Station  Station `toml:"station"`
+	Clerk    Clerk   `toml:"clerk"`
+	Queue    Queue   `toml:"queue"`
+	Receipt  Receipt `toml:"receipt"`
+	Server   Server  `toml:"server"`
+}
+
+// Office is the office this counter belongs to.
+type Office struct {
+	Code    string `toml:"code"`
+	Name    string `toml:"name"`
+	Address string `toml:"address"`
+}
+
+// Station is this counter.
+type Station struct {
+	Code string `toml:"code"`
+	Name string `toml:"name"`
+}
+
+// Clerk is who works at the counter.
+type Clerk struct {
+	Name string `toml:"name"`
+}
+
+// Queue settings.
+type Queue struct {
+	// MaxCalls is how many calls before the clerk is offered no-show.
+	MaxCalls int `toml:"max_calls"`
+	// Services this counter calls; empty means all.
+	Services []string `toml:"services"`
+}
+
+// Receipt and printing settings.
+type Receipt struct {
+	Paper        string   `toml:"paper"`         // 80mm, 58mm, A5, A4
+	Printer      string   `toml:"printer"`       // CUPS queue; empty means do not print
+	PrintCommand string   `toml:"print_command"` // overrides lp; {printer} {file} {width} {height}
+	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}
+	Holidays     []string `toml:"holidays"`      // YYYY-MM-DD, skipped for due dates
+}
+
+// Server is the central server this station syncs to.
+type Server struct {
+	URL       string `toml:"url"`
+	TokenFile string `toml:"token_file"`
+}
+
+// Default is the configuration of a counter that has not been set up.
+func Default() Config {
+	return Config{
+		Office:  Office{Code: "KANTOR", Name: "Mal Pelayanan Publik", Address: ""},
+		Station: Station{Code: "L1", Name: "Loket 1"},
+		Clerk:   Clerk{Name: "Petugas"},
+		Queue:   Queue{MaxCalls: 3},
+		Receipt: Receipt{Paper: "80mm"},
+	}
+}
+
+// Env reads environment variables; os.Getenv in production.
+type Env func(string) string
+
+// DataDir is where loket.db, receipts and the owner socket live.
+func DataDir(flag string, getenv Env) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if d := getenv("LOKET_DATA"); d != "" {
+		return filepath.Abs(d)
+	}
+	base := getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, err := homeDir(getenv)
+		if err != nil {
+			return "", fmt.Errorf("find data directory: %w", err)
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "loket"), nil
+}
+
+// Path is the config file's path.
+func Path(flag string, getenv Env) (string, error) {
+	if flag != "" {
+		return filepath.Abs(flag)
+	}
+	if p := getenv("LOKET_CONFIG"); p != "" {
+		return filepath.Abs(p)
+	}
+	base := getenv("XDG_CONFIG_HOME")
+	if base == "" {
+		home, err := homeDir(getenv)
+		if err != nil {
+			return "", fmt.Errorf("find config file: %w", err)
+		}
+		base = filepath.Join(home, ".config")
+	}
+	return filepath.Join(base, "loket", "config.toml"), nil
+}
+
+func homeDir(getenv Env) (string, error) {
+	if h := getenv("HOME"); h != "" {
+		return h, nil
+	}
+	return os.UserHomeDir()
+}
+
+// Load reads the config file at path over the defaults. A missing file is
+// not an error: the defaults are returned.
+func Load(path string) (Config, error) {
+	cfg := Default()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("read config %s: %w", path, err)
+	}
+	md, err := toml.Decode(string(data), &cfg)
+	if err != nil {
+		return cfg, fmt.Errorf("read config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return cfg, fmt.Errorf("read config %s: unknown setting %s", path, und[0])
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks the settings that would fail later in confusing ways.
+func (c Config) Validate() error {
+	if c.Language != "" && c.Language != "id" && c.Language != "en" {
+		return fmt.Errorf("config: language %q is not id or en", c.Language)
+	}
+	if _, err := c.Location(); err != nil {
+		return err
+	}
+	switch c.Receipt.Paper {
+	case "", "80mm", "58mm", "A5", "A4":
+	default:
+		return fmt.Errorf("config: receipt.paper %q is not 80mm, 58mm, A5 or A4", c.Receipt.Paper)
+	}
+	for _, h := range c.Receipt.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil {
+			return fmt.Errorf("config: receipt.holidays: %q is not YYYY-MM-DD", h)
+		}
+	}
+	if c.Queue.MaxCalls < 0 {
+		return fmt.Errorf("config: queue.max_calls %d is negative", c.Queue.MaxCalls)
+	}
+	return nil
+}
+
+// Location is the office's time zone.
+func (c Config) Location() (*time.Location, error) {
+	if c.Timezone == "" {
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("config: timezone %q: %w", c.Timezone, err)
+	}
+	return loc, nil
+}
+
+// Lang decides the program's language: the flag, else $LOKET_LANG, else the
+// config file, else Indonesian when the locale is id_*, else English.
+func Lang(flag string, cfg Config, getenv Env) string {
+	for _, v := range []string{flag, getenv("LOKET_LANG"), cfg.Language} {
+		if v == "id" || v == "en" {
+			return v
+		}
+	}
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(v, "id") {
+				return "id"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+// Save writes cfg to path atomically with mode 0600 (it may name a token file).
+func Save(path string, cfg Config) error {
+	var buf bytes.Buffer
+	buf.WriteString("# Loket counter configuration. See README.md for every setting.\n")
+	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+		return fmt.Errorf("write config %s: %w", path, err)
+	}
+	return WriteFileAtomic(path, buf.Bytes(), 0o600)
+}
+
+// WriteFileAtomic writes data to a temporary file beside path, fsyncs it and
+// renames it over path, so readers see the old or the new file, never half.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
