@@ -59,11 +59,11 @@ type Store struct {
 }
 
 var (
-	bMeta         = []byte("meta")
-	bServices     = []byte("services")
-	bRequests     = []byte("requests")
-	bEvents       = []byte("events")
-	bIdx          = []byte("idx")
+	bMeta     = []byte("meta")
+	bServices = []byte("services")
+	bRequests = []byte("requests")
+	bEvents   = []byte("events")
+	bIdx      = []byte("idx")
 
 	kSchemaVersion = []byte("schema_version")
 	kStationID     = []byte("station_id")
