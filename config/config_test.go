@@ -1,0 +1,90 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func envOf(m map[string]string) Env { return func(k string) string { return m[k] } }
+
+func TestPaths(t *testing.T) {
+	tests := []struct {
+		flag     string
+		env      map[string]string
+		data     string
+		confPath string
+	}{
+		{"", map[string]string{"HOME": "/home/sari"}, "/home/sari/.local/share/loket", "/home/sari/.config/loket/config.toml"},
+		{"", map[string]string{"HOME": "/h", "XDG_DATA_HOME": "/x/data", "XDG_CONFIG_HOME": "/x/conf"}, "/x/data/loket", "/x/conf/loket/config.toml"},
+		{"", map[string]string{"HOME": "/h", "LOKET_DATA": "/srv/loket", "LOKET_CONFIG": "/etc/loket.toml"}, "/srv/loket", "/etc/loket.toml"},
+		{"/flag", map[string]string{"HOME": "/h", "LOKET_DATA": "/srv/loket", "LOKET_CONFIG": "/etc/loket.toml"}, "/flag", "/flag"},
+	}
+	for _, tt := range tests {
+		d, err := DataDir(tt.flag, envOf(tt.env))
+		if err != nil || d != tt.data {
+			t.Errorf("DataDir(%q, %v) = %q, %v; want %q", tt.flag, tt.env, d, err, tt.data)
+		}
+		p, err := Path(tt.flag, envOf(tt.env))
+		if err != nil || p != tt.confPath {
+			t.Errorf("Path(%q, %v) = %q, %v; want %q", tt.flag, tt.env, p, err, tt.confPath)
+		}
+	}
+}
+
+func TestLang(t *testing.T) {
+	tests := []struct {
+		flag, cfg string
+		env       map[string]string
+		want      string
+	}{
+		{"", "", map[string]string{}, "en"},
+		{"", "", map[string]string{"LANG": "id_ID.UTF-8"}, "id"},
+		{"", "", map[string]string{"LANG": "en_US.UTF-8"}, "en"},
+		{"", "", map[string]string{"LC_ALL": "id_ID.UTF-8", "LANG": "en_US.UTF-8"}, "id"},
+		{"", "en", map[string]string{"LANG": "id_ID.UTF-8"}, "en"},
+		{"", "en", map[string]string{"LOKET_LANG": "id"}, "id"},
+		{"en", "id", map[string]string{"LOKET_LANG": "id"}, "en"},
+	}
+	for _, tt := range tests {
+		if got := Lang(tt.flag, Config{Language: tt.cfg}, envOf(tt.env)); got != tt.want {
+			t.Errorf("Lang(%q, %q, %v) = %q, want %q", tt.flag, tt.cfg, tt.env, got, tt.want)
+		}
+	}
+}
+
+func TestLoadSave(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "config.toml")
+	cfg, err := Load(path)
+	if err != nil || cfg.Station.Code != "L1" || cfg.Queue.MaxCalls != 3 {
+		t.Fatalf("missing file: %+v, %v", cfg, err)
+	}
+	cfg.Office.Name = "DPMPTSP Kabupaten Sleman"
+	cfg.Timezone = "Asia/Makassar"
+	cfg.Receipt.Holidays = []string{"2026-12-25"}
+	if err := Save(path, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o600 {
+		t.Fatalf("config mode %v", info.Mode())
+	}
+	got, err := Load(path)
+	if err != nil || got.Office.Name != cfg.Office.Name || got.Receipt.Holidays[0] != "2026-12-25" {
+		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+	for _, bad := range []struct{ text, errHas string }{
+		{"language = \"fr\"\n", "language"},
+		{"timezone = \"Mars/Olympus\"\n", "timezone"},
+		{"[receipt]\npaper = \"legal\"\n", "receipt.paper"},
+		{"[receipt]\nholidays = [\"25-12-2026\"]\n", "holidays"},
+		{"colour = \"red\"\n", "unknown setting colour"},
+		{"[office\n", "config"},
+	} {
+		os.WriteFile(path, []byte(bad.text), 0o600)
+		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), bad.errHas) {
+			t.Errorf("Load(%q) err = %v; want %q", bad.text, err, bad.errHas)
+		}
+	}
+}

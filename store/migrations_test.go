@@ -1,0 +1,110 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestMigrateV1 checks the first migration on an empty file: every bucket,
+// the station identity and the default catalog; a reopen keeps the identity.
+func TestMigrateV1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := s.Identity()
+	if len(id.StationID) != 32 || len(id.Epoch) != 32 || id.StationID == id.Epoch || id.CreatedAt.IsZero() {
+		t.Fatalf("identity = %+v", id)
+	}
+	var svcs []Service
+	_ = s.View(ctx, func(tx *Tx) error {
+		for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bIdx} {
+			if tx.tx.Bucket(b) == nil {
+				t.Errorf("bucket %s missing", b)
+			}
+		}
+		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() {
+			t.Errorf("schema version %d", v)
+		}
+		svcs, err = tx.Services()
+		return err
+	})
+	if len(svcs) < 8 || len(svcs) != len(DefaultCatalog()) {
+		t.Fatalf("default catalog has %d services", len(svcs))
+	}
+	s.Close()
+	s, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Identity() != id {
+		t.Fatalf("identity changed on reopen: %+v -> %+v", id, s.Identity())
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kSchemaVersion, u64(SchemaVersion()+1)) })
+	db.Close()
+	before, _ := os.ReadFile(path)
+	_, err = Open(path, Options{})
+	if !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("open newer schema: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("a database with a newer schema was modified")
+	}
+}
+
+func TestParseCatalog(t *testing.T) {
+	tests := []struct {
+		name, format, data, errHas string
+		n                          int
+	}{
+		{"toml", "toml", "[[service]]\ncode = \"A\"\nname_id = \"a\"\nname_en = \"a\"\n[[service]]\ncode = \"BB\"\nname_id = \"b\"\nname_en = \"b\"\nactive = false\n", "", 2},
+		{"json object", "json", `{"services":[{"code":"A","name_id":"a","name_en":"a"}]}`, "", 1},
+		{"json list", "json", `[{"code":"A","name_id":"a","name_en":"a","documents":["KTP"]}]`, "", 1},
+		{"empty", "json", `[]`, "no services", 0},
+		{"duplicate", "json", `[{"code":"A","name_id":"a","name_en":"a"},{"code":"A","name_id":"b","name_en":"b"}]`, "appears twice", 0},
+		{"bad code", "json", `[{"code":"ABC","name_id":"a","name_en":"a"}]`, "one or two capital letters", 0},
+		{"no name", "json", `[{"code":"A","name_en":"a"}]`, "name_id: required", 0},
+		{"negative sla", "json", `[{"code":"A","name_id":"a","name_en":"a","sla_days":-1}]`, "sla_days", 0},
+		{"unknown json key", "json", `[{"code":"A","name_id":"a","name_en":"a","colour":"red"}]`, "colour", 0},
+		{"unknown toml key", "toml", "[[service]]\ncode = \"A\"\nname_id = \"a\"\nname_en = \"a\"\nsla = 3\n", "unknown key", 0},
+		{"broken toml", "toml", "[[service]\n", "TOML", 0},
+		{"yaml", "yaml", "", "unknown format", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svcs, err := ParseCatalog([]byte(tt.data), tt.format)
+			if tt.errHas != "" {
+				if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.errHas)) || !errors.Is(err, ErrInvalid) {
+					t.Fatalf("err = %v; want %q", err, tt.errHas)
+				}
+				return
+			}
+			if err != nil || len(svcs) != tt.n {
+				t.Fatalf("got %d services, %v", len(svcs), err)
+			}
+			if tt.name == "toml" && (svcs[0].Active != true || svcs[1].Active != false) {
+				t.Fatalf("active flags: %+v", svcs)
+			}
+		})
+	}
+}
