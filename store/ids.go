@@ -1,7 +1,6 @@
 package store
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
 	"regexp"
@@ -25,11 +24,7 @@ func stationTag(stationID string) string {
 }
 
 // newTrackingCode returns tag + 8 random characters, written XXXX-XXXX-XXXX.
-func newTrackingCode(tag string) string {
-	var r [8]byte
-	if _, err := rand.Read(r[:]); err != nil {
-		panic(err)
-	}
+func newTrackingCode(tag string, r []byte) string {
 	var b strings.Builder
 	b.WriteString(tag)
 	for i, c := range r {

@@ -66,12 +66,12 @@ func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
 	}
 	meta := tx.Bucket(bMeta)
 	if meta.Get(kStationID) == nil {
-		for k, v := range map[string]string{
-			string(kStationID): randomHex(16),
-			string(kEpoch):     randomHex(16),
-			string(kCreatedAt): s.clock().UTC().Format(time.RFC3339Nano),
+		for _, kv := range [][2]string{
+			{string(kStationID), s.randomHex(16)},
+			{string(kEpoch), s.randomHex(16)},
+			{string(kCreatedAt), s.clock().UTC().Format(time.RFC3339Nano)},
 		} {
-			if err := meta.Put([]byte(k), []byte(v)); err != nil {
+			if err := meta.Put([]byte(kv[0]), []byte(kv[1])); err != nil {
 				return err
 			}
 		}

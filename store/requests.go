@@ -128,9 +128,9 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 	idx := tx.tx.Bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
 	tag := stationTag(tx.s.id.StationID)
-	code := newTrackingCode(tag)
+	code := newTrackingCode(tag, tx.s.randomBytes(8))
 	for idx.Get(trackingKey(code)) != nil {
-		code = newTrackingCode(tag)
+		code = newTrackingCode(tag, tx.s.randomBytes(8))
 	}
 	r := Request{
 		ID:           tx.s.newULID(at),
@@ -535,4 +535,55 @@ func (tx *Tx) lastTicket(day, code string) uint32 {
 func (tx *Tx) HasRequests() bool {
 	k, _ := tx.tx.Bucket(bRequests).Cursor().First()
 	return k != nil
+}
+
+// DayQueue returns the requests that arrived on day (today when day is "").
+func (s *Store) DayQueue(ctx context.Context, day string) ([]Request, error) {
+	if day == "" {
+		day = s.Today()
+	}
+	var rs []Request
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		rs, err = tx.Day(day)
+		return err
+	})
+	return rs, err
+}
+
+// Find searches like Tx.Find.
+func (s *Store) Find(ctx context.Context, text string, limit int) ([]Request, error) {
+	var rs []Request
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		rs, err = tx.Find(text, limit)
+		return err
+	})
+	return rs, err
+}
+
+// Detail returns the request that ref names and its history.
+func (s *Store) Detail(ctx context.Context, ref string) (Request, []Event, error) {
+	var r Request
+	var hist []Event
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		if r, err = tx.Resolve(ref); err != nil {
+			return err
+		}
+		hist, err = tx.History(r.ID)
+		return err
+	})
+	return r, hist, err
+}
+
+// Services lists the catalog.
+func (s *Store) Services(ctx context.Context) ([]Service, error) {
+	var svcs []Service
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		svcs, err = tx.Services()
+		return err
+	})
+	return svcs, err
 }

@@ -34,6 +34,9 @@ type Options struct {
 	Location *time.Location
 	// Catalog is loaded into a new database; nil means DefaultCatalog().
 	Catalog []Service
+	// Random is the source of station identities, tracking codes and ID
+	// entropy; nil means crypto/rand. Tests set a seeded one for golden files.
+	Random io.Reader
 }
 
 // Identity is the station's identity, created once with the database.
@@ -51,8 +54,9 @@ type Store struct {
 	loc   *time.Location
 	id    Identity
 
-	entropyMu sync.Mutex
+	entropyMu sync.Mutex // guards entropy and random
 	entropy   io.Reader
+	random    io.Reader
 
 	subMu sync.Mutex
 	subs  map[chan struct{}]struct{}
@@ -95,12 +99,16 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if opts.Random == nil {
+		opts.Random = rand.Reader
+	}
 	s := &Store{
 		db:      db,
 		path:    path,
 		clock:   opts.Clock,
 		loc:     opts.Location,
-		entropy: ulid.Monotonic(rand.Reader, 0),
+		random:  opts.Random,
+		entropy: ulid.Monotonic(opts.Random, 0),
 		subs:    map[chan struct{}]struct{}{},
 	}
 	if err := s.migrate(opts.Catalog); err != nil {
@@ -234,13 +242,18 @@ func getU64(b []byte) uint64 {
 	return binary.BigEndian.Uint64(b)
 }
 
-func randomHex(n int) string {
+// randomBytes reads n bytes from the store's random source.
+func (s *Store) randomBytes(n int) []byte {
+	s.entropyMu.Lock()
+	defer s.entropyMu.Unlock()
 	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
+	if _, err := io.ReadFull(s.random, b); err != nil {
+		panic(fmt.Sprintf("random source: %v", err)) // crypto/rand does not fail on supported platforms
 	}
-	return hex.EncodeToString(b)
+	return b
 }
+
+func (s *Store) randomHex(n int) string { return hex.EncodeToString(s.randomBytes(n)) }
 
 // Backup writes a consistent copy of the database to w while it stays in use.
 func (s *Store) Backup(w io.Writer) (int64, error) {

@@ -25,9 +25,12 @@ var (
 	ErrNewerSchema = errors.New("database was written by a newer version of loket")
 )
 
-// FieldError is invalid input in one named field.
+// FieldError is invalid input in one named field. Code is a stable name of
+// the rule that failed ("nik.digits", "required", ...), for screens that
+// show the reason in their own language.
 type FieldError struct {
 	Field  string
+	Code   string
 	Reason string
 }
 
@@ -37,6 +40,10 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 
 func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+
+func invalidCode(field, code, reason string) error {
+	return &FieldError{Field: field, Code: code, Reason: reason}
+}
 
 // provinceCodes are the two-digit province codes that start a NIK
 // (Kemendagri codes, including the Papua provinces created in 2022).
@@ -55,23 +62,23 @@ var provinceCodes = map[string]bool{
 func ValidateNIK(s string) (string, error) {
 	nik := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if nik == "" {
-		return "", invalid("nik", "required")
+		return "", invalidCode("nik", "required", "required")
 	}
 	if len(nik) != 16 || strings.IndexFunc(nik, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid("nik", "must be 16 digits")
+		return "", invalidCode("nik", "nik.digits", "must be 16 digits")
 	}
 	if !provinceCodes[nik[0:2]] {
-		return "", invalid("nik", fmt.Sprintf("unknown province code %s", nik[0:2]))
+		return "", invalidCode("nik", "nik.province", fmt.Sprintf("unknown province code %s", nik[0:2]))
 	}
 	day := atoi2(nik[6:8])
 	if !(day >= 1 && day <= 31 || day >= 41 && day <= 71) {
-		return "", invalid("nik", fmt.Sprintf("birth day %s is not 01-31 or 41-71", nik[6:8]))
+		return "", invalidCode("nik", "nik.day", fmt.Sprintf("birth day %s is not 01-31 or 41-71", nik[6:8]))
 	}
 	if month := atoi2(nik[8:10]); month < 1 || month > 12 {
-		return "", invalid("nik", fmt.Sprintf("birth month %s is not 01-12", nik[8:10]))
+		return "", invalidCode("nik", "nik.month", fmt.Sprintf("birth month %s is not 01-12", nik[8:10]))
 	}
 	if nik[12:] == "0000" {
-		return "", invalid("nik", "serial number 0000 is not valid")
+		return "", invalidCode("nik", "nik.serial", "serial number 0000 is not valid")
 	}
 	return nik, nil
 }
@@ -103,14 +110,14 @@ func NormalizePhone(s string) (string, error) {
 		rest, ok = digits[1:], true
 	}
 	if !ok {
-		return "", invalid("phone", "must be an Indonesian mobile number starting 08, 628 or +628")
+		return "", invalidCode("phone", "phone.prefix", "must be an Indonesian mobile number starting 08, 628 or +628")
 	}
 	if strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", invalid("phone", "must contain only digits")
+		return "", invalidCode("phone", "phone.digits", "must contain only digits")
 	}
 	// rest is 8xx...: 9 to 12 digits after the country code.
 	if len(rest) < 9 || len(rest) > 12 {
-		return "", invalid("phone", "must have 10 to 13 digits in the 08... form")
+		return "", invalidCode("phone", "phone.length", "must have 10 to 13 digits in the 08... form")
 	}
 	return "+62" + rest, nil
 }
@@ -135,24 +142,24 @@ func ValidateNotes(s string) (string, error) {
 
 func validateText(field, s string, max int, required bool) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", invalid(field, "is not valid UTF-8")
+		return "", invalidCode(field, "text.utf8", "is not valid UTF-8")
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if required {
-			return "", invalid(field, "required")
+			return "", invalidCode(field, "required", "required")
 		}
 		return "", nil
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", invalid(field, fmt.Sprintf("is %d characters long; at most %d", n, max))
+		return "", invalidCode(field, "text.length", fmt.Sprintf("is %d characters long; at most %d", n, max))
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return "", invalid(field, "contains a control character or terminal escape sequence")
+			return "", invalidCode(field, "text.control", "contains a control character or terminal escape sequence")
 		}
 		if isBidiControl(r) {
-			return "", invalid(field, "contains a bidirectional control character")
+			return "", invalidCode(field, "text.bidi", "contains a bidirectional control character")
 		}
 	}
 	return s, nil

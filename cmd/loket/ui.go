@@ -1,8 +1,79 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 
-// runUI opens the terminal UI.
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/tui"
+)
+
+// runUI opens the terminal UI. The UI's process owns the database all day
+// and answers other loket commands on the owner socket meanwhile. Logs go to
+// loket.log in the data directory, so that they never garble the screen.
 func (a *App) runUI(ctx context.Context) error {
-	return &exitError{code: exitFailure, err: errNoUI}
+	cfgPath, err := config.Path("", a.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		return err
+	}
+	dataDir, err := config.DataDir("", a.Getenv)
+	if err != nil {
+		return err
+	}
+	e := &env{app: a, ctx: ctx, cfg: cfg, o: &opts{}}
+	sopts, err := e.storeOptions()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(dataDir, store.FileName), sopts)
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("%w (is the counter program already open? its commands still work: loket --help)", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if logf, err := os.OpenFile(filepath.Join(dataDir, "loket.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		defer logf.Close()
+		slog.SetDefault(slog.New(slog.NewTextHandler(logf, nil)))
+	}
+	if a.Getenv("NO_COLOR") != "" {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ownerDone := make(chan error, 1)
+	go func() { ownerDone <- serveOwner(ctx, st, dataDir) }()
+
+	m := tui.New(ctx, uiOptions(cfg, config.Lang("", cfg, a.Getenv), st))
+	defer m.Close()
+	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	cancel()
+	if oerr := <-ownerDone; oerr != nil {
+		slog.Warn("owner socket", "err", oerr)
+	}
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
+	return tui.Options{
+		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
+		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
+	}
 }

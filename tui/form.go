@@ -1,0 +1,356 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/loket-id/loket/store"
+)
+
+// Form fields, in tab order.
+const (
+	fService = iota
+	fName
+	fNIK
+	fPhone
+	fNotes
+	fPriority
+	fieldCount
+)
+
+var fieldLabels = [fieldCount]string{"form.service", "form.name", "form.nik", "form.phone", "form.notes", "form.priority"}
+
+var priorityChoices = append([]store.Priority{store.PriorityNone}, store.Priorities...)
+
+// formModel is the new walk-in form. It is validated as it is typed, with
+// the store's own rules, and saves nothing until every field is valid.
+type formModel struct {
+	t        Text
+	services []store.Service // active ones
+	svc      int             // index into services
+	typed    string          // service code being typed
+	inputs   [fieldCount]textinput.Model
+	priority int
+	cur      int
+	errs     [fieldCount]string
+	touched  [fieldCount]bool
+	saving   bool
+	done     *store.Request // the registration just saved: shown large
+}
+
+func newFormModel(t Text) formModel {
+	f := formModel{t: t}
+	for i := range f.inputs {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = 120
+		f.inputs[i] = in
+	}
+	f.inputs[fNIK].CharLimit = 20
+	f.inputs[fPhone].CharLimit = 20
+	f.inputs[fNotes].CharLimit = store.MaxNotesLen
+	return f
+}
+
+func (f *formModel) setServices(all []store.Service) {
+	f.services = f.services[:0]
+	for _, s := range all {
+		if s.Active {
+			f.services = append(f.services, s)
+		}
+	}
+	f.svc = min(f.svc, max(0, len(f.services)-1))
+}
+
+// dirty reports whether the form holds input that was not saved.
+func (f *formModel) dirty() bool {
+	if f.done != nil {
+		return false
+	}
+	for _, i := range []int{fName, fNIK, fPhone, fNotes} {
+		if strings.TrimSpace(f.inputs[i].Value()) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *formModel) reset() {
+	for i := range f.inputs {
+		f.inputs[i].SetValue("")
+	}
+	f.errs, f.touched = [fieldCount]string{}, [fieldCount]bool{}
+	f.priority, f.cur, f.typed, f.saving, f.done = 0, fService, "", false, nil
+}
+
+func (f *formModel) focus() tea.Cmd {
+	if f.done != nil {
+		f.reset()
+	}
+	return f.setFocus(f.cur)
+}
+
+func (f *formModel) setFocus(i int) tea.Cmd {
+	f.cur = (i + fieldCount) % fieldCount
+	var cmd tea.Cmd
+	for j := range f.inputs {
+		if j == f.cur {
+			cmd = f.inputs[j].Focus()
+		} else {
+			f.inputs[j].Blur()
+		}
+	}
+	return cmd
+}
+
+func (f *formModel) request() store.NewRequest {
+	in := store.NewRequest{
+		Name: f.inputs[fName].Value(), NIK: f.inputs[fNIK].Value(), Phone: f.inputs[fPhone].Value(),
+		Notes: f.inputs[fNotes].Value(), Priority: priorityChoices[f.priority],
+	}
+	if f.svc < len(f.services) {
+		in.Service = f.services[f.svc].Code
+	}
+	return in
+}
+
+// validate checks every field with the store's validators; errors show for
+// touched fields (or all, after a submit).
+func (f *formModel) validate() bool {
+	in := f.request()
+	f.errs = [fieldCount]string{}
+	check := func(i int, err error) {
+		if err != nil {
+			f.errs[i] = f.reason(err)
+		}
+	}
+	if in.Service == "" {
+		f.errs[fService] = f.t.S("err.service")
+	}
+	_, err := store.ValidateName(in.Name)
+	check(fName, err)
+	_, err = store.ValidateNIK(in.NIK)
+	check(fNIK, err)
+	_, err = store.NormalizePhone(in.Phone)
+	check(fPhone, err)
+	_, err = store.ValidateNotes(in.Notes)
+	check(fNotes, err)
+	for _, e := range f.errs {
+		if e != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// reason says in the UI's language what is wrong with a field.
+func (f *formModel) reason(err error) string {
+	var fe *store.FieldError
+	if !errors.As(err, &fe) {
+		return err.Error()
+	}
+	if fe.Code != "" {
+		return f.t.S("err." + fe.Code)
+	}
+	return fe.Reason
+}
+
+func (f *formModel) update(msg tea.KeyMsg, m *Model) tea.Cmd {
+	k := m.keys
+	if f.done != nil { // the big ticket is showing
+		switch {
+		case key.Matches(msg, k.New):
+			f.reset()
+			return f.setFocus(fService)
+		case key.Matches(msg, k.Open), key.Matches(msg, k.Back):
+			f.reset()
+			m.screen = screenQueue
+		}
+		return nil
+	}
+	if f.saving {
+		return nil
+	}
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.screen = screenQueue
+		return nil
+	case key.Matches(msg, k.Submit), key.Matches(msg, k.Open) && f.cur == fieldCount-1:
+		return f.submit(m)
+	case key.Matches(msg, k.NextField), key.Matches(msg, k.Open):
+		f.touched[f.cur] = true
+		f.validate()
+		return f.setFocus(f.cur + 1)
+	case key.Matches(msg, k.PrevField):
+		f.touched[f.cur] = true
+		f.validate()
+		return f.setFocus(f.cur - 1)
+	}
+	switch f.cur {
+	case fService:
+		f.serviceKey(msg)
+		return nil
+	case fPriority:
+		switch msg.String() {
+		case "left", "up", "h":
+			f.priority = (f.priority + len(priorityChoices) - 1) % len(priorityChoices)
+		case "right", "down", "l", " ":
+			f.priority = (f.priority + 1) % len(priorityChoices)
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	f.inputs[f.cur], cmd = f.inputs[f.cur].Update(msg)
+	if strings.TrimSpace(f.inputs[f.cur].Value()) != "" {
+		f.touched[f.cur] = true
+	}
+	f.validate()
+	return cmd
+}
+
+// serviceKey moves through the services with the arrows, or picks one by
+// typing its code (one or two letters).
+func (f *formModel) serviceKey(msg tea.KeyMsg) {
+	n := len(f.services)
+	if n == 0 {
+		return
+	}
+	switch msg.String() {
+	case "up", "left":
+		f.svc = (f.svc + n - 1) % n
+		f.typed = ""
+		return
+	case "down", "right":
+		f.svc = (f.svc + 1) % n
+		f.typed = ""
+		return
+	case "backspace":
+		f.typed = ""
+		return
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) != 1 {
+		return
+	}
+	c := strings.ToUpper(string(msg.Runes))
+	if c < "A" || c > "Z" {
+		return
+	}
+	for _, try := range []string{f.typed + c, c} {
+		for i, s := range f.services {
+			if s.Code == try {
+				f.svc, f.typed = i, try
+				if len(try) == 2 {
+					f.typed = ""
+				}
+				return
+			}
+		}
+	}
+}
+
+func (f *formModel) submit(m *Model) tea.Cmd {
+	for i := range f.touched {
+		f.touched[i] = true
+	}
+	if !f.validate() {
+		m.setMsg(m.t.S("form.invalid"), true)
+		return nil
+	}
+	f.saving = true
+	m.setMsg(m.t.S("form.saving"), false)
+	in, b, ctx, by := f.request(), m.opt.Backend, m.ctx, m.actor()
+	return func() tea.Msg {
+		r, err := b.Register(ctx, in, by)
+		return registeredMsg{r, err}
+	}
+}
+
+func (f *formModel) registered(msg registeredMsg, m *Model) tea.Cmd {
+	f.saving = false
+	if msg.err != nil {
+		var fe *store.FieldError
+		if errors.As(msg.err, &fe) {
+			for i, l := range fieldLabels {
+				if strings.TrimPrefix(l, "form.") == fe.Field {
+					f.errs[i] = f.reason(msg.err)
+				}
+			}
+		}
+		m.setMsg(m.t.S("msg.error", msg.err), true)
+		return nil
+	}
+	r := msg.req
+	f.done = &r
+	m.setMsg(m.t.S("msg.registered", r.Ticket)+" · "+m.t.S("msg.receipt"), false)
+	return m.loadQueue()
+}
+
+func (f *formModel) view(m *Model, h int) string {
+	th, t := m.th, m.t
+	if f.done != nil {
+		r := f.done
+		return "\n" + th.BigLabel.Render("  "+t.S("form.ticket")) + "\n" +
+			indent(th.Big.Render(bigText(r.Ticket)), 2) + "\n" +
+			th.BigLabel.Render("  "+t.S("form.tracking")) + "  " + th.Label.Render(r.TrackingCode) + "\n" +
+			"  " + clean(r.Name) + " · " + serviceName(m, r.Service) + "\n\n  " + th.Muted.Render(t.S("form.again"))
+	}
+	labelW := 12
+	inputW := max(10, min(60, m.width-labelW-8))
+	var b strings.Builder
+	b.WriteByte('\n')
+	for i := 0; i < fieldCount; i++ {
+		label := pad(t.S(fieldLabels[i]), labelW)
+		if i == f.cur {
+			label = th.Focus.Render(label)
+		}
+		var value string
+		switch i {
+		case fService:
+			if f.svc < len(f.services) {
+				s := f.services[f.svc]
+				value = "◀ " + s.Code + " " + clean(s.Name(t.Lang())) + " ▶"
+			}
+			if i == f.cur {
+				value += "  " + th.Muted.Render(t.S("form.hint.service"))
+			}
+		case fPriority:
+			p := priorityChoices[f.priority]
+			name := t.S("prio.none")
+			if p != store.PriorityNone {
+				name = t.S("prio." + string(p))
+			}
+			value = "◀ " + name + " ▶"
+			if i == f.cur {
+				value += "  " + th.Muted.Render(t.S("form.hint.prio"))
+			}
+		default:
+			f.inputs[i].Width = inputW
+			value = "[" + pad(f.inputs[i].View(), inputW+1) + "]"
+		}
+		b.WriteString("  " + label + " " + value + "\n")
+		if f.touched[i] && f.errs[i] != "" {
+			b.WriteString(strings.Repeat(" ", labelW+3) + th.Error.Render("✗ "+f.errs[i]) + "\n")
+		}
+	}
+	if f.svc < len(f.services) && len(f.services[f.svc].Documents) > 0 {
+		b.WriteString("\n  " + th.Muted.Render(strings.Join(f.services[f.svc].Documents, " · ")))
+	}
+	return b.String()
+}
+
+// bigText spaces a ticket out so it reads from across the desk.
+func bigText(s string) string {
+	return strings.Join(strings.Split(s, ""), " ")
+}
+
+func indent(s string, n int) string {
+	p := strings.Repeat(" ", n)
+	return p + strings.ReplaceAll(s, "\n", "\n"+p)
+}
+
+func ansiStrip(s string) string { return ansi.Strip(s) }

@@ -1,0 +1,51 @@
+package tui
+
+import "github.com/charmbracelet/lipgloss"
+
+// Theme holds every style the screens use, built once. With NO_COLOR (or a
+// terminal without colour) lipgloss drops the colours and keeps bold/reverse.
+type Theme struct {
+	Title, Bar, BarDim      lipgloss.Style
+	Here, HereNone          lipgloss.Style
+	Filter, Muted, Error    lipgloss.Style
+	Message, Label, Value   lipgloss.Style
+	Big, BigLabel, Box      lipgloss.Style
+	Selected, Header, Focus lipgloss.Style
+	Status                  map[string]lipgloss.Style
+}
+
+// NewTheme builds the styles.
+func NewTheme() Theme {
+	accent := lipgloss.AdaptiveColor{Light: "#005F87", Dark: "#5FAFFF"}
+	warn := lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}
+	errc := lipgloss.AdaptiveColor{Light: "#AF0000", Dark: "#FF5F5F"}
+	ok := lipgloss.AdaptiveColor{Light: "#005F00", Dark: "#87D787"}
+	muted := lipgloss.AdaptiveColor{Light: "#767676", Dark: "#8A8A8A"}
+	return Theme{
+		Title:    lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1),
+		Bar:      lipgloss.NewStyle().Reverse(true),
+		BarDim:   lipgloss.NewStyle().Foreground(muted),
+		Here:     lipgloss.NewStyle().Bold(true).Foreground(warn),
+		HereNone: lipgloss.NewStyle().Foreground(muted),
+		Filter:   lipgloss.NewStyle().Foreground(muted),
+		Muted:    lipgloss.NewStyle().Foreground(muted),
+		Error:    lipgloss.NewStyle().Foreground(errc).Bold(true),
+		Message:  lipgloss.NewStyle().Foreground(ok),
+		Label:    lipgloss.NewStyle().Bold(true),
+		Value:    lipgloss.NewStyle(),
+		Big:      lipgloss.NewStyle().Bold(true).Foreground(accent).Border(lipgloss.NormalBorder()).Padding(0, 2),
+		BigLabel: lipgloss.NewStyle().Foreground(muted),
+		Box:      lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1),
+		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
+		Header:   lipgloss.NewStyle().Bold(true).Underline(true),
+		Focus:    lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Status: map[string]lipgloss.Style{
+			"waiting":   lipgloss.NewStyle(),
+			"called":    lipgloss.NewStyle().Foreground(warn).Bold(true),
+			"serving":   lipgloss.NewStyle().Foreground(accent).Bold(true),
+			"done":      lipgloss.NewStyle().Foreground(ok),
+			"no_show":   lipgloss.NewStyle().Foreground(muted),
+			"cancelled": lipgloss.NewStyle().Foreground(muted),
+		},
+	}
+}

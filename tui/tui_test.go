@@ -1,0 +1,443 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/loket-id/loket/store"
+)
+
+// updating reports -update (the flag is defined by teatest's golden package).
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+var (
+	wib      = time.FixedZone("WIB", 7*3600)
+	fixedNow = time.Date(2026, 11, 27, 9, 30, 0, 0, wib)
+	bg       = context.Background()
+)
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{Clock: func() time.Time { return fixedNow }, Location: wib,
+		Random: rand.New(rand.NewSource(1))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func newModel(t *testing.T, st *store.Store, lang string) *Model {
+	m := New(bg, Options{Backend: st, Lang: lang, Office: "DPMPTSP Kota Bandung", Counter: "L1", CounterName: "Loket 1",
+		Clerk: "Sari", Now: func() time.Time { return fixedNow }, Location: wib})
+	t.Cleanup(m.Close)
+	return m
+}
+
+func seed(t *testing.T, st *store.Store) {
+	t.Helper()
+	for _, w := range []struct {
+		svc, name string
+		p         store.Priority
+	}{{"A", "Siti Aminah", ""}, {"A", "Budi Santoso", ""}, {"B", "Agus Salim", store.PriorityElderly}, {"C", "Dewi Lestari", ""}} {
+		if _, err := st.Register(bg, store.NewRequest{Service: w.svc, Name: w.name, NIK: "3201014107900001", Priority: w.p}, store.Actor{Counter: "L2", Clerk: "Budi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// golden compares got with testdata/name.golden; a missing file fails
+// (unless -update), so a test can never pass by having nothing to compare.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if updating() {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file %s: %v (run go test ./tui -update to create it)", path, err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// program drives the whole UI at 80x24 with teatest.
+type program struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func start(t *testing.T, m *Model) *program {
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	return &program{t: t, tm: tm}
+}
+
+func (p *program) keys(ks ...string) {
+	for _, k := range ks {
+		switch k {
+		case "tab":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+		case "enter":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		case "ctrl+s":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+		case "down":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+		case "right":
+			p.tm.Send(tea.KeyMsg{Type: tea.KeyRight})
+		default:
+			p.tm.Type(k)
+		}
+	}
+}
+
+// waitFor waits until the screen has shown s.
+func (p *program) waitFor(s string) {
+	p.t.Helper()
+	teatest.WaitFor(p.t, p.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// final quits and returns the last screen.
+func (p *program) final() string {
+	p.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	return p.tm.FinalModel(p.t, teatest.WithFinalTimeout(5*time.Second)).View()
+}
+
+func TestRegisterCallServeDone(t *testing.T) {
+	st := openStore(t)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("No requests today yet")
+	p.keys("n")
+	p.waitFor("New walk-in")
+	p.keys("c", "tab", "Rina Wati", "tab", "3201014107900002", "tab", "0812 3456 7890", "tab", "first visit", "tab", "right", "ctrl+s")
+	p.waitFor("C-001 registered")
+	p.keys("enter")
+	p.waitFor("Nobody called")
+	p.keys("c")
+	p.waitFor("C-001 called to Loket 1")
+	p.keys("s")
+	p.waitFor("now serving C-001")
+	p.keys("d")
+	p.waitFor("C-001 done")
+	golden(t, "register_call_serve_done", p.final())
+	r, err := st.Get(bg, "C-001")
+	if err != nil || r.Status != store.StatusDone || r.Priority != store.PriorityElderly || r.Phone != "+6281234567890" || r.Counter != "L1" || r.Clerk != "Sari" {
+		t.Fatalf("stored request = %+v, %v", r, err)
+	}
+}
+
+func TestNoShowAfterCalls(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("Siti Aminah")
+	p.keys("c")
+	p.waitFor("B-001 called") // priority first
+	p.keys("r")
+	p.waitFor("called again (call 2)")
+	p.keys("r")
+	p.waitFor("press x if nobody comes")
+	p.keys("x")
+	p.waitFor("B-001 marked no-show")
+	golden(t, "no_show", p.final())
+	if r, _ := st.Get(bg, "B-001"); r.Status != store.StatusNoShow || r.Calls != 3 {
+		t.Fatalf("B-001 = %s after %d calls", r.Status, r.Calls)
+	}
+}
+
+func TestTransfer(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("Siti Aminah")
+	p.keys("t")
+	p.waitFor("Move A-001 to service:")
+	p.keys("G", "enter")
+	p.waitFor("A-001 moved to service G")
+	golden(t, "transfer", p.final())
+	if r, _ := st.Get(bg, "A-001"); r.Service != "G" || r.Ticket != "A-001" || r.Status != store.StatusWaiting {
+		t.Fatalf("A-001 after transfer = %+v", r)
+	}
+}
+
+func TestFormRejectsBadNIK(t *testing.T) {
+	st := openStore(t)
+	p := start(t, newModel(t, st, "id"))
+	p.waitFor("Belum ada permohonan")
+	p.keys("n", "a", "tab", "Budi", "tab", "3201019907900001", "ctrl+s")
+	p.waitFor("Periksa isian yang ditandai")
+	golden(t, "form_bad_nik", p.final())
+	if rs, _ := st.DayQueue(bg, ""); len(rs) != 0 {
+		t.Fatalf("a rejected form saved %d requests", len(rs))
+	}
+}
+
+func TestSearch(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("Siti Aminah")
+	p.keys("/", "dew")
+	p.waitFor("C-001")
+	golden(t, "search", p.final())
+}
+
+func TestHelpScreen(t *testing.T) {
+	st := openStore(t)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("No requests today yet")
+	p.keys("?")
+	p.waitFor("back in line")
+	golden(t, "help", p.final())
+}
+
+func TestQueueScreenLanguages(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			st := openStore(t)
+			seed(t, st)
+			p := start(t, newModel(t, st, lang))
+			p.waitFor("Dewi Lestari")
+			golden(t, "queue_"+lang, p.final())
+		})
+	}
+}
+
+// TestPicksUpOutsideChanges: a registration that does not come from the
+// screen (another process's `loket add`, which the owner socket runs against
+// this same store) shows without a key press.
+func TestPicksUpOutsideChanges(t *testing.T) {
+	st := openStore(t)
+	p := start(t, newModel(t, st, "en"))
+	p.waitFor("No requests today yet")
+	if _, err := st.Register(bg, store.NewRequest{Service: "F", Name: "Kiosk Walk In", NIK: "3201014107900001"}, store.Actor{Counter: "KIOSK"}); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor("Kiosk Walk In")
+	p.final()
+}
+
+func TestCatalogsHaveTheSameKeys(t *testing.T) {
+	for key := range catalogs["id"] {
+		if _, ok := catalogs["en"][key]; !ok {
+			t.Errorf("key %q is in id but not en", key)
+		}
+	}
+	for key := range catalogs["en"] {
+		if _, ok := catalogs["id"][key]; !ok {
+			t.Errorf("key %q is in en but not id", key)
+		}
+	}
+}
+
+// sync runs m.Update and, synchronously, the commands it returns (except the
+// clock and the change watch, which wait), like the program would.
+func sync(t *testing.T, m *Model, msg tea.Msg) {
+	t.Helper()
+	queue := []tea.Msg{msg}
+	for len(queue) > 0 {
+		msg := queue[0]
+		queue = queue[1:]
+		_, cmd := m.Update(msg)
+		queue = append(queue, runCmd(cmd)...)
+	}
+}
+
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range batch {
+				out = append(out, runCmd(c)...)
+			}
+			return out
+		}
+		if msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	case <-time.After(50 * time.Millisecond):
+		return nil // a waiting command (tick, change watch, cursor blink)
+	}
+}
+
+func press(s string) tea.KeyMsg {
+	switch s {
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "ctrl+s":
+		return tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+// TestQueueKeys: key in, state out, on the queue screen.
+func TestQueueKeys(t *testing.T) {
+	tests := []struct {
+		name   string
+		keys   []string
+		screen screen
+		msgHas string
+		check  func(t *testing.T, st *store.Store, m *Model)
+	}{
+		{"call takes priority first and selects it", []string{"c"}, screenQueue, "B-001 called", func(t *testing.T, st *store.Store, m *Model) {
+			if sel, _ := m.queue.selected(); sel.Ticket != "B-001" {
+				t.Errorf("selected %s", sel.Ticket)
+			}
+		}},
+		{"serve a waiting request is refused", []string{"s"}, screenQueue, "it is waiting", nil},
+		{"down then no-show", []string{"down", "x"}, screenQueue, "A-002 marked no-show", nil},
+		{"requeue", []string{"c", "b"}, screenQueue, "B-001 put back in line", nil},
+		{"filter cycles to open", []string{"f"}, screenQueue, "", func(t *testing.T, st *store.Store, m *Model) {
+			if statusFilters[m.queue.status] != "open" {
+				t.Errorf("filter %q", statusFilters[m.queue.status])
+			}
+		}},
+		{"service filter", []string{"v", "v"}, screenQueue, "", func(t *testing.T, st *store.Store, m *Model) {
+			if m.queue.service != "B" || len(m.queue.rows) != 1 {
+				t.Errorf("service filter %q, %d rows", m.queue.service, len(m.queue.rows))
+			}
+		}},
+		{"enter opens detail", []string{"enter"}, screenDetail, "", func(t *testing.T, st *store.Store, m *Model) {
+			if m.detail.req.Ticket != "A-001" || len(m.detail.hist) != 1 {
+				t.Errorf("detail of %s with %d events", m.detail.req.Ticket, len(m.detail.hist))
+			}
+		}},
+		{"help and back", []string{"?", "esc"}, screenQueue, "", nil},
+		{"stats and sync screens are reserved", []string{"2"}, screenStats, "", nil},
+		{"sync screen", []string{"3"}, screenSync, "", nil},
+		{"n opens the form", []string{"n"}, screenForm, "", nil},
+		{"search", []string{"/"}, screenSearch, "", nil},
+		{"draft kept, quit asks", []string{"n", "tab", "Budi", "esc", "q"}, screenQueue, "unsaved input", func(t *testing.T, st *store.Store, m *Model) {
+			if !m.confirmQuit || m.form.inputs[fName].Value() != "Budi" {
+				t.Errorf("confirm %v, draft %q", m.confirmQuit, m.form.inputs[fName].Value())
+			}
+		}},
+		{"quit confirmation refused", []string{"n", "tab", "Budi", "esc", "q", "n"}, screenQueue, "", func(t *testing.T, st *store.Store, m *Model) {
+			if m.confirmQuit || !m.form.dirty() {
+				t.Errorf("after refusing: confirm %v, draft kept %v", m.confirmQuit, m.form.dirty())
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openStore(t)
+			seed(t, st)
+			m := newModel(t, st, "en")
+			sync(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+			for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
+				for _, msg := range runCmd(c) {
+					sync(t, m, msg)
+				}
+			}
+			for _, k := range tt.keys {
+				sync(t, m, press(k))
+			}
+			if m.screen != tt.screen {
+				t.Errorf("screen %d, want %d", m.screen, tt.screen)
+			}
+			if !strings.Contains(m.msg, tt.msgHas) {
+				t.Errorf("message %q, want %q", m.msg, tt.msgHas)
+			}
+			if tt.check != nil {
+				tt.check(t, st, m)
+			}
+		})
+	}
+}
+
+// TestFormValidation: each field is checked as typed with the store's rules.
+func TestFormValidation(t *testing.T) {
+	tests := []struct {
+		field int
+		value string
+		errID string
+	}{
+		{fNIK, "123", "harus 16 angka"},
+		{fNIK, "9901014107900001", "kode provinsi tidak dikenal"},
+		{fNIK, "3201014107900000", "nomor urut 0000 tidak sah"},
+		{fNIK, "3201014107900001", ""},
+		{fPhone, "021555", "harus nomor HP Indonesia"},
+		{fPhone, "08123", "harus 10-13 angka"},
+		{fPhone, "", ""},
+		{fName, strings.Repeat("a", 101), "terlalu panjang"},
+		{fName, "Budi", ""},
+	}
+	st := openStore(t)
+	for _, tt := range tests {
+		m := newModel(t, st, "id")
+		for _, msg := range runCmd(m.loadServices()) {
+			sync(t, m, msg)
+		}
+		sync(t, m, press("n"))
+		for range tt.field {
+			sync(t, m, press("tab"))
+		}
+		m.form.inputs[tt.field].SetValue(tt.value)
+		m.form.touched[tt.field] = true
+		m.form.validate()
+		if got := m.form.errs[tt.field]; !strings.Contains(got, tt.errID) || (tt.errID == "" && got != "") {
+			t.Errorf("field %d = %q: error %q, want %q", tt.field, tt.value, got, tt.errID)
+		}
+	}
+}
+
+func TestCleanShowsControlCharacters(t *testing.T) {
+	if got := clean("A\x1b[2J\x07B\u009bC"); got != "A?[2J?B?C" {
+		t.Fatalf("clean = %q", got)
+	}
+}
+
+// TestLargeScreen: a 160x48 terminal gets the service names and more rows.
+func TestLargeScreen(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	m := newModel(t, st, "id")
+	sync(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
+		for _, msg := range runCmd(c) {
+			sync(t, m, msg)
+		}
+	}
+	golden(t, "queue_id_160x48", m.View())
+}
