@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/term"
+
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
@@ -26,6 +28,8 @@ type App struct {
 	Cwd    string
 	// Clock overrides the store's clock (tests); nil means time.Now.
 	Clock func() time.Time
+	// Terminal reports whether the UI has a terminal to draw on.
+	Terminal func() bool
 
 	// owned is set when this App runs a command forwarded to the process
 	// that owns the database: commands use it instead of opening the file.
@@ -35,7 +39,8 @@ type App struct {
 // newApp is the App of a real process.
 func newApp() *App {
 	cwd, _ := os.Getwd()
-	return &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Cwd: cwd}
+	return &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Cwd: cwd,
+		Terminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) }}
 }
 
 // Exit codes.
@@ -159,8 +164,8 @@ func (e *env) actor() store.Actor {
 
 // Run runs one loket command line (without the program name).
 func (a *App) Run(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return a.runUI(ctx)
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelpOrVersion(args[0])) {
+		args = append([]string{"ui"}, args...) // the UI, with the global flags
 	}
 	name := args[0]
 	switch name {
@@ -210,6 +215,14 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		e.st = st
 		return cmd.run(e, pos)
 	})
+}
+
+func isHelpOrVersion(a string) bool {
+	switch a {
+	case "-h", "--help", "-help", "-v", "--version":
+		return true
+	}
+	return false
 }
 
 // parseInterspersed parses flags that may come before, between or after

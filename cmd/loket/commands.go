@@ -112,6 +112,7 @@ func commands() map[string]*command {
 				fs.IntVar(&o.seed, "seed", 1, "random seed")
 				fs.BoolVar(&o.force, "force", false, "add to a database that already has requests")
 			}, run: runDemo},
+		{name: "ui", args: "[--data DIR] [--config FILE] [--lang id|en]", summary: "open the terminal UI (the same as loket with no command)", run: runUI},
 		{name: "daemon", args: "", summary: "hold the database and answer other loket commands (for kiosks and tests)", run: runDaemon},
 	}
 	for _, a := range []struct {

@@ -445,3 +445,21 @@ func mustCSV(t *testing.T, s string) [][]string {
 	}
 	return rows
 }
+
+// TestUIFlags: `loket --lang en --data DIR` opens the UI with those flags
+// (here it stops, as it should, for want of a terminal, after opening the
+// database in --data).
+func TestUIFlags(t *testing.T) {
+	te := newTestEnv(t)
+	other := filepath.Join(te.dir, "elsewhere")
+	_, errOut, code := te.run("--data", other, "--lang", "en")
+	if code != 1 || !strings.Contains(errOut, "needs a terminal") {
+		t.Fatalf("global flags without a command: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(other, store.FileName)); err != nil {
+		t.Fatalf("the UI did not open the database in --data: %v", err)
+	}
+	if _, errOut, code := te.run("--bogus"); code != 2 || !strings.Contains(errOut, "bogus") {
+		t.Fatalf("unknown global flag: exit %d, %q", code, errOut)
+	}
+}

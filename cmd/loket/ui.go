@@ -20,20 +20,11 @@ import (
 // runUI opens the terminal UI. The UI's process owns the database all day
 // and answers other loket commands on the owner socket meanwhile. Logs go to
 // loket.log in the data directory, so that they never garble the screen.
-func (a *App) runUI(ctx context.Context) error {
-	cfgPath, err := config.Path("", a.Getenv)
-	if err != nil {
+func runUI(e *env, args []string) error {
+	if err := noArgs(e, args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		return err
-	}
-	dataDir, err := config.DataDir("", a.Getenv)
-	if err != nil {
-		return err
-	}
-	e := &env{app: a, ctx: ctx, cfg: cfg, o: &opts{}}
+	ctx, dataDir, cfg, a := e.ctx, e.dataDir, e.cfg, e.app
 	sopts, err := e.storeOptions()
 	if err != nil {
 		return err
@@ -46,6 +37,9 @@ func (a *App) runUI(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	if a.Terminal == nil || !a.Terminal() {
+		return fmt.Errorf("the terminal UI needs a terminal; without one, use the commands (loket --help)")
+	}
 	if logf, err := os.OpenFile(filepath.Join(dataDir, "loket.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
 		defer logf.Close()
 		slog.SetDefault(slog.New(slog.NewTextHandler(logf, nil)))
@@ -58,7 +52,7 @@ func (a *App) runUI(ctx context.Context) error {
 	ownerDone := make(chan error, 1)
 	go func() { ownerDone <- serveOwner(ctx, st, dataDir) }()
 
-	m := tui.New(ctx, uiOptions(cfg, config.Lang("", cfg, a.Getenv), st))
+	m := tui.New(ctx, uiOptions(cfg, e.lang, st))
 	defer m.Close()
 	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
 	cancel()
