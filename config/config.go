@@ -93,40 +93,30 @@ type Env func(string) string
 
 // DataDir is where loket.db, receipts and the owner socket live.
 func DataDir(flag string, getenv Env) (string, error) {
-	if flag != "" {
-		return filepath.Abs(flag)
-	}
-	if d := getenv("LOKET_DATA"); d != "" {
-		return filepath.Abs(d)
-	}
-	base := getenv("XDG_DATA_HOME")
-	if base == "" {
-		home, err := homeDir(getenv)
-		if err != nil {
-			return "", fmt.Errorf("find data directory: %w", err)
-		}
-		base = filepath.Join(home, ".local", "share")
-	}
-	return filepath.Join(base, "loket"), nil
+	return xdgPath(flag, getenv, "LOKET_DATA", "XDG_DATA_HOME", filepath.Join(".local", "share"), "loket")
 }
 
 // Path is the config file's path.
 func Path(flag string, getenv Env) (string, error) {
-	if flag != "" {
-		return filepath.Abs(flag)
-	}
-	if p := getenv("LOKET_CONFIG"); p != "" {
-		return filepath.Abs(p)
-	}
-	base := getenv("XDG_CONFIG_HOME")
-	if base == "" {
-		home, err := homeDir(getenv)
-		if err != nil {
-			return "", fmt.Errorf("find config file: %w", err)
+	return xdgPath(flag, getenv, "LOKET_CONFIG", "XDG_CONFIG_HOME", ".config", filepath.Join("loket", "config.toml"))
+}
+
+// xdgPath is the flag, else $own, else $xdg/rel, else ~/home/rel.
+func xdgPath(flag string, getenv Env, own, xdg, home, rel string) (string, error) {
+	for _, p := range []string{flag, getenv(own)} {
+		if p != "" {
+			return filepath.Abs(p)
 		}
-		base = filepath.Join(home, ".config")
 	}
-	return filepath.Join(base, "loket", "config.toml"), nil
+	base := getenv(xdg)
+	if base == "" {
+		h, err := homeDir(getenv)
+		if err != nil {
+			return "", fmt.Errorf("find %s: %w", rel, err)
+		}
+		base = filepath.Join(h, home)
+	}
+	return filepath.Join(base, rel), nil
 }
 
 func homeDir(getenv Env) (string, error) {

@@ -121,6 +121,21 @@ type Request struct {
 	EventSeqs []uint64 `json:"event_seqs"`
 }
 
+// WaitingTime is how long r waited for its first call: until then, or until
+// it was closed without a call, or (still waiting) until now.
+func (r Request) WaitingTime(now time.Time) time.Duration {
+	end := now
+	if r.CalledAt != nil {
+		end = *r.CalledAt
+	} else if r.ClosedAt != nil {
+		end = *r.ClosedAt
+	}
+	if end.Before(r.ArrivedAt) {
+		return 0
+	}
+	return end.Sub(r.ArrivedAt)
+}
+
 // Actor is who performs an action: the counter (station) code and the clerk.
 type Actor struct {
 	Counter string `json:"counter,omitempty"`

@@ -212,16 +212,7 @@ func serviceName(m *Model, code string) string {
 
 // waitText is the waiting time so far (or until the first call).
 func waitText(r store.Request, now time.Time) string {
-	end := now
-	if r.CalledAt != nil {
-		end = *r.CalledAt
-	} else if r.ClosedAt != nil {
-		end = *r.ClosedAt
-	}
-	d := end.Sub(r.ArrivedAt)
-	if d < 0 {
-		d = 0
-	}
+	d := r.WaitingTime(now)
 	if d < time.Hour {
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	}

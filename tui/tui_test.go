@@ -269,6 +269,17 @@ func sync(t *testing.T, m *Model, msg tea.Msg) {
 	}
 }
 
+// loaded sizes m and runs its first loads, as the program's start would.
+func loaded(t *testing.T, m *Model, w, h int) *Model {
+	sync(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
+		for _, msg := range runCmd(c) {
+			sync(t, m, msg)
+		}
+	}
+	return m
+}
+
 func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
@@ -363,13 +374,7 @@ func TestQueueKeys(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := openStore(t)
 			seed(t, st)
-			m := newModel(t, st, "en")
-			sync(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
-			for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
-				for _, msg := range runCmd(c) {
-					sync(t, m, msg)
-				}
-			}
+			m := loaded(t, newModel(t, st, "en"), 80, 24)
 			for _, k := range tt.keys {
 				sync(t, m, press(k))
 			}
@@ -405,10 +410,7 @@ func TestFormValidation(t *testing.T) {
 	}
 	st := openStore(t)
 	for _, tt := range tests {
-		m := newModel(t, st, "id")
-		for _, msg := range runCmd(m.loadServices()) {
-			sync(t, m, msg)
-		}
+		m := loaded(t, newModel(t, st, "id"), 80, 24)
 		sync(t, m, press("n"))
 		for range tt.field {
 			sync(t, m, press("tab"))
@@ -432,12 +434,6 @@ func TestCleanShowsControlCharacters(t *testing.T) {
 func TestLargeScreen(t *testing.T) {
 	st := openStore(t)
 	seed(t, st)
-	m := newModel(t, st, "id")
-	sync(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
-	for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
-		for _, msg := range runCmd(c) {
-			sync(t, m, msg)
-		}
-	}
+	m := loaded(t, newModel(t, st, "id"), 160, 48)
 	golden(t, "queue_id_160x48", m.View())
 }

@@ -30,20 +30,6 @@ func writeJSON(w io.Writer, v any) error {
 // listColumns are the columns of list and find in csv form.
 var listColumns = []string{"ticket", "service", "status", "priority", "name", "nik", "arrived_at", "wait_seconds", "tracking_code", "id"}
 
-// waitSeconds is how long a request waited (or has waited so far) for its first call.
-func waitSeconds(r store.Request, now time.Time) int64 {
-	end := now
-	if r.CalledAt != nil {
-		end = *r.CalledAt
-	} else if r.ClosedAt != nil {
-		end = *r.ClosedAt
-	}
-	if end.Before(r.ArrivedAt) {
-		return 0
-	}
-	return int64(end.Sub(r.ArrivedAt).Seconds())
-}
-
 func printRequests(e *env, rs []store.Request) error {
 	now := e.st.Now()
 	loc := e.st.Location()
@@ -59,7 +45,7 @@ func printRequests(e *env, rs []store.Request) error {
 		_ = w.Write(listColumns)
 		for _, r := range rs {
 			_ = w.Write([]string{r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, store.MaskNIK(r.NIK),
-				r.ArrivedAt.In(loc).Format(time.RFC3339), fmt.Sprint(waitSeconds(r, now)), r.TrackingCode, r.ID})
+				r.ArrivedAt.In(loc).Format(time.RFC3339), fmt.Sprint(int64(r.WaitingTime(now).Seconds())), r.TrackingCode, r.ID})
 		}
 		w.Flush()
 		return w.Error()
@@ -75,7 +61,7 @@ func printRequests(e *env, rs []store.Request) error {
 		if r.Priority != store.PriorityNone {
 			pri = "*"
 		}
-		w := time.Duration(waitSeconds(r, now)) * time.Second
+		w := r.WaitingTime(now)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, r.Status, pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
 			fmtDuration(w), truncate(r.Name, 28), store.MaskNIK(r.NIK), r.TrackingCode)
 	}
