@@ -286,8 +286,8 @@ func (f *formModel) registered(msg registeredMsg, m *Model) tea.Cmd {
 	}
 	r := msg.req
 	f.done = &r
-	m.setMsg(m.t.S("msg.registered", r.Ticket)+" · "+m.t.S("msg.receipt"), false)
-	return m.loadQueue()
+	m.setMsg(m.t.S("msg.registered", r.Ticket)+" · "+m.t.S("receipt.working", r.Ticket), false)
+	return tea.Batch(m.loadQueue(), m.produceReceipt(r))
 }
 
 func (f *formModel) view(m *Model, h int) string {

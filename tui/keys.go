@@ -25,7 +25,7 @@ func NewKeyMap(t Text) KeyMap {
 		Recall:        b("key.recall", "r"),
 		Requeue:       b("key.requeue", "b"),
 		Transfer:      b("key.transfer", "t"),
-		Receipt:       key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "receipt"), key.WithDisabled()),
+		Receipt:       b("key.receipt", "p"),
 		Open:          b("key.open", "enter"),
 		Search:        b("key.search", "/"),
 		Filter:        b("key.filter", "f"),
@@ -59,7 +59,7 @@ func (q queueKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{q.k.New, q.k.Call, q.k.Serve, q.k.Done, q.k.NoShow},
 		{q.k.Recall, q.k.Requeue, q.k.Transfer, q.k.Open, q.k.Search},
-		{q.k.Filter, q.k.ServiceFilter, q.k.Up, q.k.Down},
+		{q.k.Receipt, q.k.Filter, q.k.ServiceFilter, q.k.Up, q.k.Down},
 		{q.k.Queue, q.k.Stats, q.k.Sync, q.k.Help, q.k.Quit, q.k.ForceQuit},
 	}
 }

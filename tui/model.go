@@ -32,6 +32,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
 )
 
@@ -47,9 +48,17 @@ type Backend interface {
 	Subscribe() (<-chan struct{}, func())
 }
 
+// Receipts makes and prints receipts; *receipts.Maker is one.
+type Receipts interface {
+	Produce(ctx context.Context, r store.Request, svc store.Service, print bool) (receipts.Result, error)
+	Failed(day string) map[string]string
+	CanPrint() bool
+}
+
 // Options configure the UI.
 type Options struct {
 	Backend     Backend
+	Receipts    Receipts // nil: no receipts
 	Lang        string
 	Office      string
 	Counter     string // counter (station) code, e.g. L1
@@ -76,8 +85,14 @@ const (
 // Messages from commands.
 type (
 	queueLoadedMsg struct {
-		reqs []store.Request
-		err  error
+		reqs     []store.Request
+		unprintd map[string]string // request ID -> why its receipt did not print
+		err      error
+	}
+	receiptMsg struct {
+		req store.Request
+		res receipts.Result
+		err error
 	}
 	servicesLoadedMsg struct {
 		svcs []store.Service
@@ -173,10 +188,32 @@ func tick() tea.Cmd {
 func (m *Model) actor() store.Actor { return store.Actor{Counter: m.opt.Counter, Clerk: m.opt.Clerk} }
 
 func (m *Model) loadQueue() tea.Cmd {
-	b, ctx := m.opt.Backend, m.ctx
+	b, ctx, rc := m.opt.Backend, m.ctx, m.opt.Receipts
 	return func() tea.Msg {
 		reqs, err := b.DayQueue(ctx, "")
-		return queueLoadedMsg{reqs, err}
+		var failed map[string]string
+		if rc != nil && len(reqs) > 0 {
+			failed = rc.Failed(reqs[0].Day)
+		}
+		return queueLoadedMsg{reqs, failed, err}
+	}
+}
+
+// produceReceipt makes (and prints) the receipt of r in the background.
+func (m *Model) produceReceipt(r store.Request) tea.Cmd {
+	rc, ctx := m.opt.Receipts, m.ctx
+	if rc == nil {
+		return nil
+	}
+	svc := store.Service{Code: r.Service, NameID: r.Service, NameEN: r.Service}
+	for _, s := range m.services {
+		if s.Code == r.Service {
+			svc = s
+		}
+	}
+	return func() tea.Msg {
+		res, err := rc.Produce(ctx, r, svc, true)
+		return receiptMsg{r, res, err}
 	}
 }
 
@@ -245,7 +282,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setMsg(m.t.S("msg.error", msg.err), true)
 			return m, nil
 		}
-		m.queue.setRequests(msg.reqs)
+		m.queue.setRequests(msg.reqs, msg.unprintd)
+		return m, nil
+	case receiptMsg:
+		m.receiptDone(msg)
 		return m, nil
 	case servicesLoadedMsg:
 		if msg.err != nil {
@@ -310,6 +350,22 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 		m.setMsg(m.t.S("msg.transferred", r.Ticket, r.Service), false)
 	}
 	return m.loadQueue()
+}
+
+func (m *Model) receiptDone(msg receiptMsg) {
+	id, t := msg.req.ID, msg.req.Ticket
+	switch {
+	case msg.err != nil:
+		m.setMsg(m.t.S("receipt.error", t, msg.err), true)
+	case msg.res.PrintErr != nil:
+		m.queue.unprinted[id] = msg.res.PrintErr.Error()
+		m.setMsg(m.t.S("receipt.notprinted", t, msg.res.PrintErr), true)
+	case msg.res.Printed:
+		delete(m.queue.unprinted, id)
+		m.setMsg(m.t.S("receipt.printed", t), false)
+	default:
+		m.setMsg(m.t.S("receipt.saved", t, msg.res.Path), false)
+	}
 }
 
 func (m *Model) counterLabel() string {
@@ -423,6 +479,11 @@ func (m *Model) queueKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Transfer):
 		if needSel() {
 			m.transfer = newTransferPicker(sel, m.services)
+		}
+	case key.Matches(msg, m.keys.Receipt) && m.opt.Receipts != nil:
+		if needSel() {
+			m.setMsg(m.t.S("receipt.working", sel.Ticket), false)
+			return m.produceReceipt(sel)
 		}
 	default:
 		for _, a := range []struct {

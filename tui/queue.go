@@ -22,12 +22,17 @@ type queueModel struct {
 	status     int    // index into statusFilters
 	service    string // "" is every service
 	waiting    int
+	unprinted  map[string]string // request ID -> why its receipt did not print
 }
 
-func newQueueModel() queueModel { return queueModel{} }
+func newQueueModel() queueModel { return queueModel{unprinted: map[string]string{}} }
 
-func (q *queueModel) setRequests(reqs []store.Request) {
+func (q *queueModel) setRequests(reqs []store.Request, unprinted map[string]string) {
 	q.all = reqs
+	if unprinted == nil {
+		unprinted = map[string]string{}
+	}
+	q.unprinted = unprinted
 	q.waiting = 0
 	for _, r := range reqs {
 		if r.Status == store.StatusWaiting {
@@ -185,9 +190,14 @@ func (q *queueModel) view(m *Model, h int) string {
 		if wide {
 			svc = r.Service + " " + serviceName(m, r.Service)
 		}
-		pri := "  "
+		pri := " "
 		if r.Priority != store.PriorityNone {
-			pri = "★ "
+			pri = "★"
+		}
+		if _, bad := q.unprinted[r.ID]; bad {
+			pri += "!" // the receipt did not print: p prints it again
+		} else {
+			pri += " "
 		}
 		status := pad(t.S("status."+string(r.Status)), 11)
 		line := mark + pad(r.Ticket, 6) + " " + pad(svc, svcW) + " " + pad(clean(r.Name), nameW) + " " + pri + " " +

@@ -3,11 +3,13 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
 )
 
@@ -256,9 +259,9 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	}
 }
 
-// sync runs m.Update and, synchronously, the commands it returns (except the
+// step runs m.Update and, synchronously, the commands it returns (except the
 // clock and the change watch, which wait), like the program would.
-func sync(t *testing.T, m *Model, msg tea.Msg) {
+func step(t *testing.T, m *Model, msg tea.Msg) {
 	t.Helper()
 	queue := []tea.Msg{msg}
 	for len(queue) > 0 {
@@ -271,10 +274,10 @@ func sync(t *testing.T, m *Model, msg tea.Msg) {
 
 // loaded sizes m and runs its first loads, as the program's start would.
 func loaded(t *testing.T, m *Model, w, h int) *Model {
-	sync(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+	step(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
 		for _, msg := range runCmd(c) {
-			sync(t, m, msg)
+			step(t, m, msg)
 		}
 	}
 	return m
@@ -376,7 +379,7 @@ func TestQueueKeys(t *testing.T) {
 			seed(t, st)
 			m := loaded(t, newModel(t, st, "en"), 80, 24)
 			for _, k := range tt.keys {
-				sync(t, m, press(k))
+				step(t, m, press(k))
 			}
 			if m.screen != tt.screen {
 				t.Errorf("screen %d, want %d", m.screen, tt.screen)
@@ -411,9 +414,9 @@ func TestFormValidation(t *testing.T) {
 	st := openStore(t)
 	for _, tt := range tests {
 		m := loaded(t, newModel(t, st, "id"), 80, 24)
-		sync(t, m, press("n"))
+		step(t, m, press("n"))
 		for range tt.field {
-			sync(t, m, press("tab"))
+			step(t, m, press("tab"))
 		}
 		m.form.inputs[tt.field].SetValue(tt.value)
 		m.form.touched[tt.field] = true
@@ -436,4 +439,67 @@ func TestLargeScreen(t *testing.T) {
 	seed(t, st)
 	m := loaded(t, newModel(t, st, "id"), 160, 48)
 	golden(t, "queue_id_160x48", m.View())
+}
+
+// fakeReceipts fails to print until ok is set, like a printer out of paper.
+type fakeReceipts struct {
+	mu      sync.Mutex
+	ok      bool
+	printed []string
+	failed  map[string]string
+}
+
+func (f *fakeReceipts) Produce(ctx context.Context, r store.Request, svc store.Service, print bool) (receipts.Result, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.ok {
+		f.failed[r.ID] = "out of paper"
+		return receipts.Result{Path: "/r/" + r.Ticket + ".pdf", PrintErr: errors.New("out of paper")}, nil
+	}
+	delete(f.failed, r.ID)
+	f.printed = append(f.printed, r.Ticket+"/"+svc.Code)
+	return receipts.Result{Path: "/r/" + r.Ticket + ".pdf", Printed: true}, nil
+}
+
+func (f *fakeReceipts) Failed(day string) map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range f.failed {
+		out[k] = v
+	}
+	return out
+}
+
+func (f *fakeReceipts) CanPrint() bool { return true }
+
+// TestReceiptPrinting: a registration prints its receipt in the background;
+// a failed print marks the row until p prints it again.
+func TestReceiptPrinting(t *testing.T) {
+	st := openStore(t)
+	rc := &fakeReceipts{failed: map[string]string{}}
+	m := newModel(t, st, "en")
+	m.opt.Receipts = rc
+	m = loaded(t, m, 80, 24)
+	for _, k := range []string{"n", "a", "tab", "Budi", "tab", "3201014107900001", "ctrl+s"} {
+		step(t, m, press(k))
+	}
+	if !strings.Contains(m.msg, "Receipt A-001 NOT printed: out of paper") {
+		t.Fatalf("message after a failed print: %q", m.msg)
+	}
+	step(t, m, press("enter"))
+	if !strings.Contains(m.View(), "A-001  A    Budi") || !strings.Contains(m.View(), " ! ") {
+		t.Fatalf("the unprinted receipt is not marked:\n%s", m.View())
+	}
+	rc.ok = true
+	step(t, m, press("p"))
+	if !strings.Contains(m.msg, "Receipt A-001 printed") || len(rc.printed) != 1 || rc.printed[0] != "A-001/A" {
+		t.Fatalf("reprint: %q %v", m.msg, rc.printed)
+	}
+	if strings.Contains(m.View(), " ! ") {
+		t.Fatalf("the mark stays after a good reprint:\n%s", m.View())
+	}
+	if r, err := st.Get(bg, "A-001"); err != nil || r.Status != store.StatusWaiting {
+		t.Fatalf("the request changed with its receipt: %+v %v", r, err)
+	}
 }

@@ -118,7 +118,7 @@ type opts struct {
 	priority, notes, date, status   string
 	from, to, out, clerk, counter   string
 	days, seed                      int
-	force                           bool
+	force, print                    bool
 	officeCode, officeName, address string
 	stationCode, stationName, tz    string
 	paper, printer, server, token   string

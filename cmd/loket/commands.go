@@ -13,6 +13,7 @@ import (
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/demo"
 	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
 )
 
@@ -71,6 +72,13 @@ func commands() map[string]*command {
 				formatFlag(fs, o, false)
 				actorFlags(fs, o)
 			}, run: runAdd},
+		{name: "receipt", args: "REF [--out FILE] [--print] [--paper 80mm|58mm|A5|A4]",
+			summary: "make the receipt of a request again (saved under the data directory, or --out), and print it with --print", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.out, "out", "", "write the PDF to FILE instead of the receipts folder")
+				fs.BoolVar(&o.print, "print", false, "send it to the configured printer")
+				fs.StringVar(&o.paper, "paper", "", "paper (default from config, else 80mm)")
+			}, run: runReceipt},
 		{name: "call", args: "[--service CODE,...]", summary: "call the next waiting request (priority first, then by arrival)", store: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.StringVar(&o.service, "service", "", "only these services (comma-separated; default from config, else all)")
@@ -167,9 +175,108 @@ func runAdd(e *env, args []string) error {
 		return err
 	}
 	if e.o.format == "json" {
-		return writeJSON(e.out(), masked(r))
+		if err := writeJSON(e.out(), masked(r)); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.out(), "ticket %s  tracking %s  id %s\n", r.Ticket, r.TrackingCode, r.ID)
 	}
-	fmt.Fprintf(e.out(), "ticket %s  tracking %s  id %s\n", r.Ticket, r.TrackingCode, r.ID)
+	// The registration stands whatever happens to its receipt: a receipt or
+	// printer failure is a warning, and `loket receipt REF --print` retries.
+	res, err := e.produceReceipt(r, true)
+	switch {
+	case err != nil:
+		fmt.Fprintf(e.app.Stderr, "loket: warning: %v; make it again with: loket receipt %s\n", err, r.TrackingCode)
+	case res.PrintErr != nil:
+		fmt.Fprintf(e.app.Stderr, "loket: warning: receipt not printed: %v; print it again with: loket receipt %s --print\n", res.PrintErr, r.TrackingCode)
+	default:
+		fmt.Fprintf(e.app.Stderr, "receipt %s%s\n", res.Path, map[bool]string{true: " (printed)"}[res.Printed])
+	}
+	return nil
+}
+
+// receiptMaker makes receipts as the config says.
+func (e *env) receiptMaker() (*receipts.Maker, error) {
+	paper, err := receipts.PaperByName(e.cfg.Receipt.Paper)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", err, store.ErrInvalid)
+	}
+	if e.o.paper != "" {
+		if paper, err = receipts.PaperByName(e.o.paper); err != nil {
+			return nil, fmt.Errorf("%w: %w", err, store.ErrInvalid)
+		}
+	}
+	return &receipts.Maker{Dir: e.dataDir, Paper: paper, PrinterQueue: e.cfg.Receipt.Printer, PrintCommand: e.cfg.Receipt.PrintCommand,
+		Office: e.cfg.Office.Name, Address: e.cfg.Office.Address, CounterName: e.cfg.Station.Name, Lang: e.lang,
+		TrackingURL: e.cfg.Receipt.TrackingURL, Holidays: e.cfg.Receipt.Holidays, Location: e.st.Location()}, nil
+}
+
+func (e *env) service(code string) (store.Service, error) {
+	var svc store.Service
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
+		var err error
+		svc, err = tx.Service(code)
+		return err
+	})
+	return svc, err
+}
+
+// produceReceipt saves the receipt of r and prints it if asked and a printer is set.
+func (e *env) produceReceipt(r store.Request, print bool) (receipts.Result, error) {
+	m, err := e.receiptMaker()
+	if err != nil {
+		return receipts.Result{}, err
+	}
+	svc, err := e.service(r.Service)
+	if err != nil {
+		return receipts.Result{}, err
+	}
+	return m.Produce(e.ctx, r, svc, print)
+}
+
+// runReceipt makes (again) the receipt of a request, and prints it with --print.
+func runReceipt(e *env, args []string) error {
+	ref, err := oneArg(e, args, "REF")
+	if err != nil {
+		return err
+	}
+	r, err := e.st.Get(e.ctx, ref)
+	if err != nil {
+		return err
+	}
+	m, err := e.receiptMaker()
+	if err != nil {
+		return err
+	}
+	if e.o.print && !m.CanPrint() {
+		return usagef("--print needs a printer: set receipt.printer (or receipt.print_command) in %s", e.cfgPath)
+	}
+	if e.o.out == "" {
+		res, err := e.produceReceipt(r, e.o.print)
+		if err != nil {
+			return err
+		}
+		if res.PrintErr != nil {
+			return fmt.Errorf("receipt saved to %s but not printed: %w", res.Path, res.PrintErr)
+		}
+		fmt.Fprintf(e.out(), "%s%s\n", res.Path, map[bool]string{true: " (printed)"}[res.Printed])
+		return nil
+	}
+	svc, err := e.service(r.Service)
+	if err != nil {
+		return err
+	}
+	out := e.abs(e.o.out)
+	h, err := m.Write(out, r, svc)
+	if err != nil {
+		return err
+	}
+	if e.o.print {
+		if err := m.Print(e.ctx, out, h); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.out(), "%s%s\n", out, map[bool]string{true: " (printed)"}[e.o.print])
 	return nil
 }
 

@@ -463,3 +463,56 @@ func TestUIFlags(t *testing.T) {
 		t.Fatalf("unknown global flag: exit %d, %q", code, errOut)
 	}
 }
+
+// fakeLP puts an lp on PATH that logs its arguments, or fails.
+func fakeLP(t *testing.T, te *testEnv, fail bool) string {
+	dir := t.TempDir()
+	log := filepath.Join(dir, "lp.log")
+	script := "#!/bin/sh\necho \"$@\" >> " + log + "\n"
+	if fail {
+		script += "echo 'lp: The printer or class does not exist.' >&2\nexit 1\n"
+	}
+	os.WriteFile(filepath.Join(dir, "lp"), []byte(script), 0o755)
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return log
+}
+
+func TestReceipts(t *testing.T) {
+	te := newTestEnv(t)
+	cfg, _ := os.ReadFile(te.env["LOKET_CONFIG"])
+	os.WriteFile(te.env["LOKET_CONFIG"], append(cfg, []byte("[receipt]\nprinter = \"kasir\"\npaper = \"58mm\"\n")...), 0o600)
+
+	// A printer that fails: the registration stands, the failure is reported.
+	fakeLP(t, te, true)
+	out, errOut, code := te.run("add", "--service", "A", "--name", "Siti", "--nik", nik)
+	if code != 0 || !strings.HasPrefix(out, "ticket A-001") || !strings.Contains(errOut, "receipt not printed") || !strings.Contains(errOut, "does not exist") {
+		t.Fatalf("add with a failing printer: exit %d\n%s%s", code, out, errOut)
+	}
+	if out := te.mustRun("list"); !strings.Contains(out, "A-001") {
+		t.Fatal("the request is gone after a print failure")
+	}
+	pdfs, _ := filepath.Glob(filepath.Join(te.env["LOKET_DATA"], "receipts", "*", "A-001-*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("saved receipts: %v", pdfs)
+	}
+	if _, errOut, code := te.run("receipt", "A-001", "--print"); code != 1 || !strings.Contains(errOut, "not printed") {
+		t.Fatalf("reprint with a failing printer: exit %d %q", code, errOut)
+	}
+
+	// The printer is back: the reprint works and says so.
+	log := fakeLP(t, te, false)
+	if out := te.mustRun("receipt", "A-001", "--print"); !strings.Contains(out, "(printed)") {
+		t.Fatalf("reprint = %q", out)
+	}
+	args, _ := os.ReadFile(log)
+	if !strings.Contains(string(args), "-d kasir -o media=Custom.58x") || !strings.Contains(string(args), "A-001-") {
+		t.Fatalf("lp got %q", args)
+	}
+	te.mustRun("receipt", "A-001", "--out", "copy.pdf", "--paper", "A4")
+	if data, _ := os.ReadFile(filepath.Join(te.cwd, "copy.pdf")); !bytes.HasPrefix(data, []byte("%PDF")) {
+		t.Fatal("receipt --out wrote no PDF")
+	}
+	if _, errOut, code := te.run("receipt", "A-001", "--paper", "letter"); code != 2 || !strings.Contains(errOut, "letter") {
+		t.Fatalf("bad paper: exit %d %q", code, errOut)
+	}
+}

@@ -52,7 +52,14 @@ func runUI(e *env, args []string) error {
 	ownerDone := make(chan error, 1)
 	go func() { ownerDone <- serveOwner(ctx, st, dataDir) }()
 
-	m := tui.New(ctx, uiOptions(cfg, e.lang, st))
+	opts := uiOptions(cfg, e.lang, st)
+	e.st = st
+	if maker, err := e.receiptMaker(); err == nil {
+		opts.Receipts = maker
+	} else {
+		slog.Warn("receipts disabled", "err", err)
+	}
+	m := tui.New(ctx, opts)
 	defer m.Close()
 	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
 	cancel()

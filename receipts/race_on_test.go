@@ -1,0 +1,6 @@
+//go:build race
+
+package receipts
+
+// raceEnabled: the race detector slows rendering about tenfold.
+const raceEnabled = true
