@@ -143,3 +143,34 @@ func Forward(ctx context.Context, path string, req Request) (Response, error) {
 	}
 	return resp, nil
 }
+
+// OpenOrForward opens a database with open. While open reports the file
+// locked (locked(err)), it sends req to the owner listening on sock and
+// returns the owner's answer instead. A holder that does not answer (a short
+// command finishing) is waited for, up to wait in all; then the last error
+// is returned, with a note that nothing answers on sock.
+func OpenOrForward[T any](ctx context.Context, sock string, req Request, wait time.Duration,
+	open func() (T, error), locked func(error) bool) (T, *Response, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		db, err := open()
+		if err == nil || !locked(err) {
+			return db, nil, err
+		}
+		resp, ferr := Forward(ctx, sock, req)
+		if ferr == nil {
+			return db, &resp, nil
+		}
+		if !errors.Is(ferr, ErrNoOwner) {
+			return db, nil, ferr
+		}
+		if time.Now().After(deadline) {
+			return db, nil, fmt.Errorf("%w, and no process answers on %s", err, sock)
+		}
+		select {
+		case <-ctx.Done():
+			return db, nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package store
 
 import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
 	"time"
 )
 
@@ -21,4 +25,57 @@ func ExportRecord(r Request, loc *time.Location) []string {
 	arrived := r.ArrivedAt
 	return []string{r.ID, r.TrackingCode, r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, r.NIK, r.Phone,
 		r.Station, t(&arrived), t(r.CalledAt), t(r.ServingAt), t(r.DoneAt), r.Counter, r.Clerk}
+}
+
+// ExportWriter streams export records as CSV or a JSON array of objects.
+type ExportWriter struct {
+	w      io.Writer
+	format string
+	csv    *csv.Writer
+	n      int
+}
+
+func NewExportWriter(w io.Writer, format string) *ExportWriter {
+	ew := &ExportWriter{w: w, format: format}
+	if format == "csv" {
+		ew.csv = csv.NewWriter(w)
+		_ = ew.csv.Write(ExportColumns)
+	}
+	return ew
+}
+
+// Write writes one record (from ExportRecord).
+func (ew *ExportWriter) Write(rec []string) error {
+	if ew.csv != nil {
+		return ew.csv.Write(rec)
+	}
+	obj := make(map[string]string, len(rec))
+	for i, c := range ExportColumns {
+		obj[c] = rec[i]
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if ew.n == 0 {
+		sep = "[\n"
+	}
+	ew.n++
+	_, err = fmt.Fprintf(ew.w, "%s%s", sep, b)
+	return err
+}
+
+// Close ends the output (the JSON array); it does not close the writer.
+func (ew *ExportWriter) Close() error {
+	if ew.csv != nil {
+		ew.csv.Flush()
+		return ew.csv.Error()
+	}
+	end := "\n]\n"
+	if ew.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(ew.w, end)
+	return err
 }

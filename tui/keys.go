@@ -9,6 +9,7 @@ type KeyMap struct {
 	Queue, Stats, Sync, Help, Quit, ForceQuit                          key.Binding
 	Up, Down, PageUp, PageDown                                         key.Binding
 	NextField, PrevField, Submit, Cancel, Back                         key.Binding
+	SyncNow                                                            key.Binding
 }
 
 // NewKeyMap builds the key map with help in the language of t.
@@ -45,6 +46,7 @@ func NewKeyMap(t Text) KeyMap {
 		Submit:        b("key.submit", "ctrl+s"),
 		Cancel:        b("key.cancel", "esc"),
 		Back:          b("key.back", "esc"),
+		SyncNow:       b("key.syncnow", "s"),
 	}
 }
 
@@ -72,6 +74,12 @@ func (f formKeys) ShortHelp() []key.Binding {
 }
 
 func (f formKeys) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// syncKeys is the help of the sync screen.
+type syncKeys struct{ k KeyMap }
+
+func (s syncKeys) ShortHelp() []key.Binding  { return []key.Binding{s.k.SyncNow, s.k.Back, s.k.Quit} }
+func (s syncKeys) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // backKeys is the help of screens that only go back.
 type backKeys struct{ k KeyMap }

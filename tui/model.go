@@ -34,6 +34,7 @@ import (
 
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
 )
 
 // Backend is what the screens need from the counter's database.
@@ -55,9 +56,19 @@ type Receipts interface {
 	CanPrint() bool
 }
 
+// Sync is the background syncer; *client.Syncer is one.
+type Sync interface {
+	Status() client.Status
+	Kick()
+}
+
+// SyncStatusMsg tells the UI the syncer's new status (sent by the program).
+type SyncStatusMsg client.Status
+
 // Options configure the UI.
 type Options struct {
 	Backend     Backend
+	Sync        Sync     // nil: no central server configured
 	Receipts    Receipts // nil: no receipts
 	Lang        string
 	Office      string
@@ -65,6 +76,7 @@ type Options struct {
 	CounterName string
 	Clerk       string
 	Services    []string // the lines call-next takes from; empty means all
+	Identity    store.Identity
 	MaxCalls    int
 	Now         func() time.Time
 	Location    *time.Location
@@ -143,6 +155,7 @@ type Model struct {
 	msg         string
 	msgErr      bool
 	confirmQuit bool
+	sync        client.Status
 
 	changes     <-chan struct{}
 	unsubscribe func()
@@ -275,6 +288,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tickMsg:
 		return m, tick()
+	case SyncStatusMsg:
+		m.sync = client.Status(msg)
+		return m, nil
 	case changedMsg:
 		return m, tea.Batch(m.loadQueue(), m.waitChange())
 	case queueLoadedMsg:
@@ -420,6 +436,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Sync):
 		m.screen = screenSync
+		if m.opt.Sync != nil {
+			m.sync = m.opt.Sync.Status()
+		}
 		return nil
 	case key.Matches(msg, m.keys.New):
 		m.screen = screenForm
@@ -439,6 +458,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.detail.scroll--
 		case key.Matches(msg, m.keys.Down):
 			m.detail.scroll++
+		}
+	case screenSync:
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			m.screen = screenQueue
+		case key.Matches(msg, m.keys.SyncNow) && m.opt.Sync != nil:
+			m.opt.Sync.Kick()
+			m.setMsg(m.t.S("sync.kicked"), false)
 		}
 	default:
 		if key.Matches(msg, m.keys.Back) {
@@ -524,8 +551,11 @@ func (m *Model) View() string {
 	case screenHelp:
 		body = m.help.FullHelpView(queueKeys{m.keys}.FullHelp())
 		keys = backKeys{m.keys}
-	case screenStats, screenSync:
+	case screenStats:
 		body = "\n  " + m.t.S("soon")
+	case screenSync:
+		body = m.syncView()
+		keys = syncKeys{m.keys}
 	}
 	if m.transfer != nil {
 		body = m.transfer.view(m, bodyH)
@@ -559,7 +589,7 @@ func (m *Model) statusBar() string {
 	}
 	left := " " + clean(m.counterLabel()) + " · " + clean(m.opt.Clerk) + " │ " + m.t.S("bar.waiting", m.queue.waiting) +
 		" │ " + m.t.S("bar.here", here)
-	return m.th.Bar.Render(spread(left, m.t.S("bar.sync")+" ", m.width))
+	return m.th.Bar.Render(spread(left, m.syncBar()+" ", m.width))
 }
 
 var (

@@ -15,8 +15,10 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
 )
 
 // App runs loket's commands. Its fields are the process's surroundings, so
@@ -34,6 +36,8 @@ type App struct {
 	// owned is set when this App runs a command forwarded to the process
 	// that owns the database: commands use it instead of opening the file.
 	owned *store.Store
+	// syncer is the owner's background syncer, which `loket sync` uses.
+	syncer *client.Syncer
 }
 
 // newApp is the App of a real process.
@@ -43,61 +47,19 @@ func newApp() *App {
 		Terminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) }}
 }
 
-// Exit codes.
+// Exit codes and errors shared with loket-central.
 const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitUnreachable = 3
-	exitRefused     = 4
+	exitFailure     = cli.ExitFailure
+	exitUsage       = cli.ExitUsage
+	exitUnreachable = cli.ExitUnreachable
+	exitRefused     = cli.ExitRefused
 )
 
-// usageError is a command line that makes no sense: exit 2.
-type usageError struct{ msg string }
+type exitError = cli.ExitError
 
-func (e usageError) Error() string { return e.msg }
+var usagef = cli.Usagef
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
-
-// exitError carries an exit code; quiet means its message was already printed.
-type exitError struct {
-	code  int
-	err   error
-	quiet bool
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
-
-// exitCode prints err (if any) on stderr and returns the process exit code:
-// 0 success, 2 bad usage or invalid input, 1 any other failure (commands may
-// choose others through exitError).
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil {
-		return exitOK
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if !ee.quiet {
-			fmt.Fprintf(stderr, "loket: %v\n", err)
-		}
-		return ee.code
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "loket: %v\n", err)
-	var ue usageError
-	if errors.As(err, &ue) || errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
-		return exitUsage
-	}
-	return exitFailure
-}
+func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket", err, stderr) }
 
 // command is one subcommand.
 type command struct {
@@ -119,6 +81,7 @@ type opts struct {
 	from, to, out, clerk, counter   string
 	days, seed                      int
 	force, print                    bool
+	timeout, jitter                 time.Duration
 	officeCode, officeName, address string
 	stationCode, stationName, tz    string
 	paper, printer, server, token   string
@@ -189,7 +152,7 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	if cmd.flags != nil {
 		cmd.flags(fs, o)
 	}
-	pos, err := parseInterspersed(fs, args[1:])
+	pos, err := cli.ParseInterspersed(fs, args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		a.printCommandHelp(cmd, fs)
 		return nil
@@ -225,26 +188,6 @@ func isHelpOrVersion(a string) bool {
 	return false
 }
 
-// parseInterspersed parses flags that may come before, between or after
-// positional arguments ("loket serve A-007 --clerk Sari").
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
 func (e *env) storeOptions() (store.Options, error) {
 	loc, err := e.cfg.Location()
 	if err != nil {
@@ -269,37 +212,22 @@ func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 	sopts.LockTimeout = 100 * time.Millisecond
 	path := filepath.Join(e.dataDir, store.FileName)
 	sock := filepath.Join(e.dataDir, ownersock.FileName)
-	deadline := time.Now().Add(store.DefaultLockTimeout)
-	for {
-		st, err := store.Open(path, sopts)
-		if err == nil {
-			defer st.Close()
-			return fn(st)
+	st, resp, err := ownersock.OpenOrForward(e.ctx, sock, a.forwardRequest(e.rawArgs), store.DefaultLockTimeout,
+		func() (*store.Store, error) { return store.Open(path, sopts) },
+		func(err error) bool { return errors.Is(err, store.ErrLocked) })
+	switch {
+	case err != nil:
+		return err
+	case resp != nil:
+		io.WriteString(a.Stdout, resp.Stdout)
+		io.WriteString(a.Stderr, resp.Stderr)
+		if resp.Code != 0 {
+			return &exitError{Code: resp.Code, Quiet: true}
 		}
-		if !errors.Is(err, store.ErrLocked) {
-			return err
-		}
-		resp, ferr := ownersock.Forward(e.ctx, sock, a.forwardRequest(e.rawArgs))
-		if ferr == nil {
-			io.WriteString(a.Stdout, resp.Stdout)
-			io.WriteString(a.Stderr, resp.Stderr)
-			if resp.Code != 0 {
-				return &exitError{code: resp.Code, quiet: true}
-			}
-			return nil
-		}
-		if !errors.Is(ferr, ownersock.ErrNoOwner) {
-			return ferr
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("open database %s: %w, and no process answers on %s", path, store.ErrLocked, sock)
-		}
-		select {
-		case <-e.ctx.Done():
-			return e.ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+		return nil
 	}
+	defer st.Close()
+	return fn(st)
 }
 
 // forwardedEnv are the variables a forwarded command sees from its client.
@@ -317,7 +245,7 @@ func (a *App) forwardRequest(args []string) ownersock.Request {
 }
 
 // ownerHandler runs commands forwarded by other loket processes against st.
-func ownerHandler(st *store.Store) ownersock.Handler {
+func ownerHandler(st *store.Store, syncer *client.Syncer) ownersock.Handler {
 	return func(ctx context.Context, req ownersock.Request) ownersock.Response {
 		var stdout, stderr strings.Builder
 		if len(req.Args) == 0 {
@@ -327,7 +255,7 @@ func ownerHandler(st *store.Store) ownersock.Handler {
 			return ownersock.Response{Stderr: fmt.Sprintf("loket: command %q cannot run through the owner socket\n", req.Args[0]), Code: exitUsage}
 		}
 		sub := &App{
-			Stdout: &stdout, Stderr: &stderr, Cwd: req.Cwd, owned: st,
+			Stdout: &stdout, Stderr: &stderr, Cwd: req.Cwd, owned: st, syncer: syncer,
 			Getenv: func(k string) string { return req.Env[k] },
 		}
 		code := exitCode(sub.Run(ctx, req.Args), &stderr)

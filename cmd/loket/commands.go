@@ -15,6 +15,7 @@ import (
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
 )
 
 func formatFlag(fs *flag.FlagSet, o *opts, table bool) {
@@ -121,6 +122,9 @@ func commands() map[string]*command {
 				fs.BoolVar(&o.force, "force", false, "add to a database that already has requests")
 			}, run: runDemo},
 		{name: "ui", args: "[--data DIR] [--config FILE] [--lang id|en]", summary: "open the terminal UI (the same as loket with no command)", run: runUI},
+		{name: "sync", args: "[--server URL] [--token TOKEN] [--timeout D] [--jitter D]",
+			summary: "send every change to the central server and adopt its catalog (exit 3 unreachable, 4 refused)", store: true,
+			flags: syncFlags, run: runSync},
 		{name: "daemon", args: "", summary: "hold the database and answer other loket commands (for kiosks and tests)", run: runDaemon},
 	}
 	for _, a := range []struct {
@@ -439,15 +443,15 @@ func runExport(e *env, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	ew := newExportWriter(w, e.o.format)
+	ew := store.NewExportWriter(w, e.o.format)
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		return tx.Between(from, to, func(r store.Request) error {
-			return ew.write(store.ExportRecord(r, e.st.Location()))
+			return ew.Write(store.ExportRecord(r, e.st.Location()))
 		})
 	}); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if err := ew.close(); err != nil {
+	if err := ew.Close(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	if f != nil {
@@ -537,7 +541,7 @@ func runCheck(e *env, args []string) error {
 		}
 	}
 	if !rep.OK() {
-		return &exitError{code: exitFailure, err: fmt.Errorf("check found %d problems", len(rep.Problems))}
+		return &exitError{Code: exitFailure, Err: fmt.Errorf("check found %d problems", len(rep.Problems))}
 	}
 	return nil
 }
@@ -589,17 +593,17 @@ func runDaemon(e *env, args []string) error {
 	}
 	defer st.Close()
 	fmt.Fprintf(e.app.Stderr, "loket daemon: holding %s, answering on %s\n", st.Path(), filepath.Join(e.dataDir, ownersock.FileName))
-	return serveOwner(e.ctx, st, e.dataDir)
+	return serveOwner(e.ctx, st, e.dataDir, nil)
 }
 
 // serveOwner answers other loket commands on the owner socket until ctx ends.
-func serveOwner(ctx context.Context, st *store.Store, dataDir string) error {
+func serveOwner(ctx context.Context, st *store.Store, dataDir string, syncer *client.Syncer) error {
 	ln, err := ownersock.Listen(filepath.Join(dataDir, ownersock.FileName))
 	if err != nil {
 		return err
 	}
 	defer os.Remove(filepath.Join(dataDir, ownersock.FileName))
-	return ownersock.Serve(ctx, ln, ownerHandler(st))
+	return ownersock.Serve(ctx, ln, ownerHandler(st, syncer))
 }
 
 func checkDate(field, d string) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/tui"
 )
 
@@ -49,8 +50,16 @@ func runUI(e *env, args []string) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// The background syncer, when a server is configured.
+	var syncer *client.Syncer
+	if c, err := e.syncClient(st); err != nil {
+		slog.Warn("sync disabled", "err", err)
+	} else if c != nil {
+		c.Log = slog.Default()
+		syncer = &client.Syncer{Client: c}
+	}
 	ownerDone := make(chan error, 1)
-	go func() { ownerDone <- serveOwner(ctx, st, dataDir) }()
+	go func() { ownerDone <- serveOwner(ctx, st, dataDir, syncer) }()
 
 	opts := uiOptions(cfg, e.lang, st)
 	e.st = st
@@ -59,9 +68,19 @@ func runUI(e *env, args []string) error {
 	} else {
 		slog.Warn("receipts disabled", "err", err)
 	}
+	if syncer != nil {
+		opts.Sync = syncer
+	}
 	m := tui.New(ctx, opts)
 	defer m.Close()
-	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	if syncer != nil {
+		syncer.OnStatus = func(s client.Status) { p.Send(tui.SyncStatusMsg(s)) }
+		changes, stop := st.Subscribe()
+		defer stop()
+		go syncer.Run(ctx, changes)
+	}
+	_, err = p.Run()
 	cancel()
 	if oerr := <-ownerDone; oerr != nil {
 		slog.Warn("owner socket", "err", oerr)
@@ -75,6 +94,6 @@ func runUI(e *env, args []string) error {
 func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 	return tui.Options{
 		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
-		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
+		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, Identity: st.Identity(), MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
 	}
 }

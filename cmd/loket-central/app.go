@@ -1,0 +1,316 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/central"
+)
+
+// App runs loket-central's commands.
+type App struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Cwd            string
+	owned          *central.BoltStorage // set when serving a forwarded command
+}
+
+func newApp() *App {
+	cwd, _ := os.Getwd()
+	return &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Cwd: cwd}
+}
+
+func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket-central", err, stderr) }
+
+const sockName = "central.sock"
+
+type opts struct {
+	data, addr, cert, key, format, office, station, name, from, to, tz string
+}
+
+const usage = `loket-central: the central server that Loket counters sync to.
+
+Usage:
+  loket-central serve --addr HOST:PORT [--data DIR] [--tls-cert F --tls-key F]
+  loket-central station add --office CODE --station CODE [--name TEXT] [--format json]
+  loket-central station list [--format json]
+  loket-central station revoke OFFICE/STATION
+  loket-central station rebind OFFICE/STATION
+  loket-central catalog publish FILE
+  loket-central export [--office CODE] [--from DATE] [--to DATE] --format json|csv [--timezone ZONE]
+  loket-central check
+  loket-central backup FILE
+
+Data: --data, else $LOKET_CENTRAL_DATA, else ~/.local/share/loket-central.
+The station, catalog, export, check and backup commands work whether or not
+the server is running (they go through it when it holds the database).
+Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure.
+`
+
+// Run runs one command line.
+func (a *App) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(a.Stdout, usage)
+		if len(args) == 0 {
+			return cli.Usagef("no command")
+		}
+		return nil
+	}
+	o := &opts{}
+	fs := flag.NewFlagSet("loket-central", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.data, "data", "", "data directory")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8470", "listen address")
+	fs.StringVar(&o.cert, "tls-cert", "", "TLS certificate file")
+	fs.StringVar(&o.key, "tls-key", "", "TLS key file")
+	fs.StringVar(&o.format, "format", "text", "output format")
+	fs.StringVar(&o.office, "office", "", "office code")
+	fs.StringVar(&o.station, "station", "", "station code")
+	fs.StringVar(&o.name, "name", "", "station name")
+	fs.StringVar(&o.from, "from", "", "first day, YYYY-MM-DD")
+	fs.StringVar(&o.to, "to", "", "last day, YYYY-MM-DD")
+	fs.StringVar(&o.tz, "timezone", "", "time zone of exported times (default the system's)")
+	pos, err := cli.ParseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(a.Stdout, usage)
+		return nil
+	}
+	if err != nil {
+		return cli.Usagef("%v (see loket-central --help)", err)
+	}
+	dir := o.data
+	if dir == "" {
+		dir = a.Getenv("LOKET_CENTRAL_DATA")
+	}
+	if dir == "" {
+		base := a.Getenv("XDG_DATA_HOME")
+		if base == "" {
+			base = filepath.Join(a.Getenv("HOME"), ".local", "share")
+		}
+		dir = filepath.Join(base, "loket-central")
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(a.Cwd, dir)
+	}
+	cmd := strings.Join(pos[:min(2, len(pos))], " ")
+	switch {
+	case pos[0] == "serve":
+		return a.serve(ctx, dir, o)
+	case pos[0] == "version":
+		fmt.Fprintln(a.Stdout, "loket-central, sync protocol v1")
+		return nil
+	}
+	known := map[string]int{"station add": 2, "station list": 2, "station revoke": 3, "station rebind": 3,
+		"catalog publish": 3, "export": 1, "check": 1, "backup": 2}
+	n, ok := known[cmd]
+	if !ok {
+		n, ok = known[pos[0]]
+	}
+	if !ok || len(pos) != n {
+		return cli.Usagef("unknown or incomplete command %q (see loket-central --help)", strings.Join(pos, " "))
+	}
+	return a.withStorage(ctx, dir, args, func(st *central.BoltStorage) error { return a.admin(ctx, st, pos, o) })
+}
+
+// withStorage opens the central database, or sends the command to the
+// running server that holds it.
+func (a *App) withStorage(ctx context.Context, dir string, args []string, fn func(*central.BoltStorage) error) error {
+	if a.owned != nil {
+		return fn(a.owned)
+	}
+	req := ownersock.Request{Args: args, Cwd: a.Cwd, Env: map[string]string{}}
+	st, resp, err := ownersock.OpenOrForward(ctx, filepath.Join(dir, sockName), req, 2*time.Second,
+		func() (*central.BoltStorage, error) { return central.OpenBolt(dir, 100*time.Millisecond) },
+		func(err error) bool { return errors.Is(err, store.ErrLocked) })
+	switch {
+	case err != nil:
+		return err
+	case resp != nil:
+		io.WriteString(a.Stdout, resp.Stdout)
+		io.WriteString(a.Stderr, resp.Stderr)
+		if resp.Code != 0 {
+			return &cli.ExitError{Code: resp.Code, Quiet: true}
+		}
+		return nil
+	}
+	defer st.Close()
+	return fn(st)
+}
+
+func (a *App) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.Cwd, p)
+}
+
+func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, o *opts) error {
+	switch strings.Join(pos[:min(2, len(pos))], " ") {
+	case "station add":
+		s, token, err := st.AddStation(o.office, o.station, o.name, time.Now())
+		if errors.Is(err, central.ErrExists) {
+			return fmt.Errorf("%w: %w", err, store.ErrInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		if o.format == "json" {
+			return writeJSON(a.Stdout, map[string]string{"station": s.Key, "office": s.Office, "token": token})
+		}
+		fmt.Fprintf(a.Stdout, "station %s\ntoken   %s\n\nThe token is shown only this once. On the counter:\n  loket init --server URL --token %s\n", s.Key, token, token)
+		return nil
+	case "station list":
+		sts, err := st.Stations()
+		if err != nil {
+			return err
+		}
+		if o.format == "json" {
+			for i := range sts {
+				sts[i].TokenHash = ""
+			}
+			return writeJSON(a.Stdout, sts)
+		}
+		tw := tabwriter.NewWriter(a.Stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "STATION\tNAME\tHIGH-WATER\tLAST SEEN\tSKEW\tSTATE")
+		for _, s := range sts {
+			state := "active"
+			switch {
+			case s.Revoked:
+				state = "revoked"
+			case s.Epoch == "":
+				state = "unbound"
+			}
+			skew := fmt.Sprintf("%ds", s.SkewSeconds)
+			if s.Skewed {
+				skew += " (CLOCK OFF)"
+			}
+			seen := "-"
+			if !s.LastSeen.IsZero() {
+				seen = s.LastSeen.Format(time.DateTime)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", s.Key, s.Name, s.HighWater, seen, skew, state)
+		}
+		return tw.Flush()
+	case "station revoke", "station rebind":
+		fn, verb := st.Revoke, "revoked"
+		if pos[1] == "rebind" {
+			fn, verb = st.Rebind, "unbound: its next database to sync takes it over"
+		}
+		if err := fn(pos[2]); err != nil {
+			if errors.Is(err, central.ErrNoStation) {
+				return fmt.Errorf("%w: %w", err, store.ErrNotFound)
+			}
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "station %s %s\n", pos[2], verb)
+		return nil
+	case "catalog publish":
+		path := a.abs(pos[2])
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("publish catalog: %w", err)
+		}
+		svcs, err := store.ParseCatalog(data, strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
+		if err != nil {
+			return fmt.Errorf("publish catalog %s: %w", path, err)
+		}
+		v, err := st.PublishCatalog(svcs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "catalog version %d published (%d services); stations adopt it on their next sync\n", v, len(svcs))
+		return nil
+	}
+	switch pos[0] {
+	case "export":
+		if o.format != "json" && o.format != "csv" {
+			return cli.Usagef("export needs --format json or csv")
+		}
+		loc := time.Local
+		if o.tz != "" {
+			var err error
+			if loc, err = time.LoadLocation(o.tz); err != nil {
+				return cli.Usagef("--timezone %q: %v", o.tz, err)
+			}
+		}
+		ew := store.NewExportWriter(a.Stdout, o.format)
+		if err := st.Export(o.office, o.from, o.to, func(r store.Request) error { return ew.Write(store.ExportRecord(r, loc)) }); err != nil {
+			return err
+		}
+		return ew.Close()
+	case "check":
+		problems, err := st.Check()
+		if err != nil {
+			return err
+		}
+		for _, p := range problems {
+			fmt.Fprintln(a.Stdout, "PROBLEM:", p)
+		}
+		if len(problems) > 0 {
+			return &cli.ExitError{Code: cli.ExitFailure, Err: fmt.Errorf("check found %d problems", len(problems))}
+		}
+		fmt.Fprintln(a.Stdout, "ok")
+		return nil
+	case "backup":
+		if err := st.Backup(a.abs(pos[1])); err != nil {
+			return fmt.Errorf("backup: %w", err)
+		}
+		fmt.Fprintf(a.Stdout, "backup written to %s\n", a.abs(pos[1]))
+		return nil
+	}
+	return cli.Usagef("unknown command %q", strings.Join(pos, " "))
+}
+
+// serve holds the database, answers the protocol on --addr and the admin
+// commands on the owner socket, until SIGINT or SIGTERM.
+func (a *App) serve(ctx context.Context, dir string, o *opts) error {
+	st, err := central.OpenBolt(dir, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(a.Stderr, nil))
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	sock, err := ownersock.Listen(filepath.Join(dir, sockName))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer os.Remove(filepath.Join(dir, sockName))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		_ = ownersock.Serve(ctx, sock, func(ctx context.Context, req ownersock.Request) ownersock.Response {
+			var out, errOut strings.Builder
+			sub := &App{Stdout: &out, Stderr: &errOut, Cwd: req.Cwd, owned: st, Getenv: func(string) string { return "" }}
+			code := cli.ExitCode("loket-central", sub.Run(ctx, req.Args), &errOut)
+			return ownersock.Response{Stdout: out.String(), Stderr: errOut.String(), Code: code}
+		})
+	}()
+	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", o.cert != "")
+	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
+	return central.Serve(ctx, ln, st, log, o.cert, o.key)
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

@@ -1,0 +1,446 @@
+// Package central is the central server that stations sync to: its storage
+// (bbolt by default, behind the Storage interface so a PostgreSQL backend
+// can come later), its HTTP handlers and station administration.
+package central
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/protocol"
+)
+
+// Station is one counter known to the central server.
+type Station struct {
+	Key       string    `json:"key"` // OFFICE/STATION
+	Office    string    `json:"office"`
+	Code      string    `json:"station"`
+	Name      string    `json:"name"`
+	TokenHash string    `json:"token_hash"`
+	Revoked   bool      `json:"revoked"`
+	StationID string    `json:"station_id"` // the bound database, "" until its first push
+	Epoch     string    `json:"epoch"`
+	HighWater uint64    `json:"high_water"`
+	CreatedAt time.Time `json:"created_at"`
+	LastSeen  time.Time `json:"last_seen"`
+	// SkewSeconds is the station's clock minus the server's at its last
+	// push; Skewed is set when that is more than MaxSkew either way.
+	SkewSeconds int64 `json:"skew_seconds"`
+	Skewed      bool  `json:"skewed"`
+}
+
+// MaxSkew is how far a station's clock may be off before it is flagged.
+const MaxSkew = 5 * time.Minute
+
+// Storage is what the server needs from its database.
+type Storage interface {
+	AddStation(office, code, name string, now time.Time) (Station, string, error)
+	Stations() ([]Station, error)
+	Revoke(key string) error
+	Rebind(key string) error
+	Authenticate(token string) (Station, error)
+	Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error)
+	PublishCatalog(svcs []store.Service) (int, error)
+	Catalog() (protocol.Catalog, error)
+	Export(office, from, to string, fn func(store.Request) error) error
+	Check() ([]string, error)
+	Close() error
+}
+
+// Errors of the storage.
+var (
+	ErrUnknownToken = errors.New("unknown token")
+	ErrRevoked      = errors.New("token revoked")
+	ErrNoStation    = errors.New("no such station")
+	ErrExists       = errors.New("station already exists")
+)
+
+// IngestError is a batch refused as a whole, with the protocol's error.
+type IngestError struct{ P protocol.Error }
+
+func (e *IngestError) Error() string { return e.P.Code + ": " + e.P.Message }
+
+// TokenPrefix starts every station token, so a leaked one is recognisable.
+const TokenPrefix = "lkt_"
+
+// NewToken is a random 256-bit token with the prefix.
+func NewToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return TokenPrefix + hex.EncodeToString(b)
+}
+
+// HashToken is how tokens are stored: SHA-256, hex.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+var (
+	bStations = []byte("stations") // key -> Station
+	bTokens   = []byte("tokens")   // token hash -> station key
+	bEvents   = []byte("events")   // key \0 epoch \0 seq(BE) -> storedEvent
+	bRequests = []byte("requests") // request id -> storedRequest
+	bCatalog  = []byte("catalog")  // "current" -> protocol.Catalog
+)
+
+type storedEvent struct {
+	protocol.Event
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+type storedRequest struct {
+	Office  string        `json:"office"`
+	Station string        `json:"station_key"`
+	Request store.Request `json:"request"`
+}
+
+// BoltStorage is the embedded storage: one bbolt file, central.db.
+type BoltStorage struct{ db *bolt.DB }
+
+// OpenBolt opens (creating) dir/central.db; another process holding it
+// fails within the timeout with store.ErrLocked.
+func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
+	path := filepath.Join(dir, "central.db")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open central database %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open central database %s: %w", path, store.ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open central database %s: %w", path, err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open central database %s: %w", path, err)
+	}
+	return &BoltStorage{db: db}, nil
+}
+
+// Close closes the database.
+func (s *BoltStorage) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *BoltStorage) Path() string { return s.db.Path() }
+
+// Backup writes a consistent copy to path.
+func (s *BoltStorage) Backup(path string) error {
+	return s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+}
+
+func getStation(tx *bolt.Tx, key string) (Station, error) {
+	var st Station
+	v := tx.Bucket(bStations).Get([]byte(key))
+	if v == nil {
+		return st, fmt.Errorf("station %s: %w", key, ErrNoStation)
+	}
+	return st, json.Unmarshal(v, &st)
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, data)
+}
+
+// AddStation creates a station and returns it with its token, which is
+// shown this once and stored only as a hash.
+func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Station, string, error) {
+	for field, v := range map[string]string{"office": office, "station": code} {
+		if v == "" || strings.ContainsAny(v, "/\x00 ") || len(v) > 40 {
+			return Station{}, "", fmt.Errorf("%s code %q must be 1-40 characters without spaces or '/': %w", field, v, store.ErrInvalid)
+		}
+	}
+	token := NewToken()
+	st := Station{Key: office + "/" + code, Office: office, Code: code, Name: name, TokenHash: HashToken(token), CreatedAt: now}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bStations).Get([]byte(st.Key)) != nil {
+			return fmt.Errorf("station %s: %w", st.Key, ErrExists)
+		}
+		if err := tx.Bucket(bTokens).Put([]byte(st.TokenHash), []byte(st.Key)); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bStations), []byte(st.Key), st)
+	})
+	return st, token, err
+}
+
+// Stations lists every station.
+func (s *BoltStorage) Stations() ([]Station, error) {
+	var out []Station
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bStations).ForEach(func(k, v []byte) error {
+			var st Station
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			out = append(out, st)
+			return nil
+		})
+	})
+	return out, err
+}
+
+func (s *BoltStorage) updateStation(key string, fn func(*Station)) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		st, err := getStation(tx, key)
+		if err != nil {
+			return err
+		}
+		fn(&st)
+		return putJSON(tx.Bucket(bStations), []byte(key), st)
+	})
+}
+
+// Revoke makes a station's token useless; its data stays.
+func (s *BoltStorage) Revoke(key string) error {
+	return s.updateStation(key, func(st *Station) { st.Revoked = true })
+}
+
+// Rebind lets a reinstalled or restored station's new database take over
+// the station: the next push binds its epoch and starts from its sequence 1.
+// Events of earlier epochs stay as they are.
+func (s *BoltStorage) Rebind(key string) error {
+	return s.updateStation(key, func(st *Station) { st.StationID, st.Epoch, st.HighWater = "", "", 0 })
+}
+
+// Authenticate finds the station of a token, in constant time on the hash.
+func (s *BoltStorage) Authenticate(token string) (Station, error) {
+	h := HashToken(token)
+	var st Station
+	err := s.db.View(func(tx *bolt.Tx) error {
+		key := tx.Bucket(bTokens).Get([]byte(h))
+		if key == nil {
+			return ErrUnknownToken
+		}
+		var err error
+		if st, err = getStation(tx, string(key)); err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(st.TokenHash), []byte(h)) != 1 {
+			return ErrUnknownToken
+		}
+		if st.Revoked {
+			return ErrRevoked
+		}
+		return nil
+	})
+	return st, err
+}
+
+func eventKey(key, epoch string, seq uint64) []byte {
+	k := []byte(key + "\x00" + epoch + "\x00")
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+// Ingest stores a batch of one station's events in one durable transaction:
+// events at or below the high-water mark with the stored hash are retries
+// and skipped; one with another hash refuses the batch (conflict); a
+// sequence above high-water + 1 refuses it (gap); the rest are stored, their
+// requests materialised with the station's own rules (store.Apply), and the
+// high-water mark advanced. The answer is given after the commit.
+func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error) {
+	var state protocol.State
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		st, err := getStation(tx, key)
+		if err != nil {
+			return err
+		}
+		refuse := func(code, format string, args ...any) error {
+			return &IngestError{P: protocol.Error{Code: code, Message: fmt.Sprintf(format, args...)}}
+		}
+		for _, e := range events {
+			if st.Epoch == "" { // first push of this database: bind it
+				st.StationID, st.Epoch, st.HighWater = e.Station, e.Epoch, 0
+			}
+			if e.Epoch != st.Epoch {
+				return refuse(protocol.CodeEpochMismatch, "station %s is bound to another database (epoch %s…); "+
+					"if this counter was reinstalled or restored, ask the central office to run: loket-central station rebind %s",
+					key, st.Epoch[:8], key)
+			}
+			if e.Station != st.StationID {
+				return &IngestError{P: protocol.Error{Code: protocol.CodeForbidden, Message: fmt.Sprintf("event %d belongs to another station", e.Seq)}}
+			}
+		}
+		evb, reqb := tx.Bucket(bEvents), tx.Bucket(bRequests)
+		evb.FillPercent = 0.9
+		for _, e := range events {
+			k := eventKey(key, e.Epoch, e.Seq)
+			if e.Seq <= st.HighWater {
+				var old storedEvent
+				if v := evb.Get(k); v == nil || json.Unmarshal(v, &old) != nil || old.Hash != e.Hash {
+					return refuse(protocol.CodeConflict, "event %d differs from the event %d already stored for station %s: "+
+						"this database may have been restored from a backup", e.Seq, e.Seq, key)
+				}
+				state.Duplicate++
+				continue
+			}
+			if e.Seq != st.HighWater+1 {
+				err := refuse(protocol.CodeGap, "event %d arrived but the next expected is %d", e.Seq, st.HighWater+1)
+				err.(*IngestError).P.Expected = st.HighWater + 1
+				return err
+			}
+			if err := putJSON(evb, k, storedEvent{e, now}); err != nil {
+				return err
+			}
+			if e.Type != store.EventCatalog {
+				var cur storedRequest
+				if v := reqb.Get([]byte(e.RequestID)); v != nil {
+					if err := json.Unmarshal(v, &cur); err != nil {
+						return err
+					}
+				}
+				next, err := store.Apply(cur.Request, e.ToStore())
+				if err != nil {
+					return refuse(protocol.CodeBadRequest, "event %d: %v", e.Seq, err)
+				}
+				next.EventSeqs = append(next.EventSeqs, e.Seq)
+				if err := putJSON(reqb, []byte(e.RequestID), storedRequest{st.Office, key, next}); err != nil {
+					return err
+				}
+			}
+			st.HighWater = e.Seq
+			state.Received++
+		}
+		st.LastSeen = now
+		if !clientNow.IsZero() {
+			skew := clientNow.Sub(now)
+			st.SkewSeconds = int64(skew.Seconds())
+			st.Skewed = skew > MaxSkew || skew < -MaxSkew
+		}
+		state.Station, state.StationID, state.Epoch, state.HighWater = key, st.StationID, st.Epoch, st.HighWater
+		return putJSON(tx.Bucket(bStations), []byte(key), st)
+	})
+	return state, err
+}
+
+// PublishCatalog stores a new catalog version.
+func (s *BoltStorage) PublishCatalog(svcs []store.Service) (int, error) {
+	var version int
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var cur protocol.Catalog
+		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
+			if err := json.Unmarshal(v, &cur); err != nil {
+				return err
+			}
+		}
+		version = cur.Version + 1
+		return putJSON(tx.Bucket(bCatalog), []byte("current"), protocol.Catalog{Version: version, Services: svcs})
+	})
+	return version, err
+}
+
+// Catalog is the published catalog (version 0 when none).
+func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
+	var c protocol.Catalog
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
+			return json.Unmarshal(v, &c)
+		}
+		return nil
+	})
+	return c, err
+}
+
+// Export calls fn for every request of office ("" for all) that arrived
+// from day from to day to ("" leaves an end open), in ID (arrival) order.
+func (s *BoltStorage) Export(office, from, to string, fn func(store.Request) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			var sr storedRequest
+			if err := json.Unmarshal(v, &sr); err != nil {
+				return fmt.Errorf("decode request %s: %w", k, err)
+			}
+			r := sr.Request
+			if office != "" && sr.Office != office || from != "" && r.Day < from || to != "" && r.Day > to {
+				return nil
+			}
+			return fn(r)
+		})
+	})
+}
+
+// Check verifies the central database: bbolt's page check, every station's
+// events contiguous from 1 to its high-water mark for its bound epoch, every
+// token pointing to its station, every request decodable.
+func (s *BoltStorage) Check() ([]string, error) {
+	var problems []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, "bbolt: "+err.Error())
+		}
+		stations := map[string]Station{}
+		_ = tx.Bucket(bStations).ForEach(func(k, v []byte) error {
+			var st Station
+			if err := json.Unmarshal(v, &st); err != nil {
+				problems = append(problems, fmt.Sprintf("station %s does not decode", k))
+				return nil
+			}
+			stations[st.Key] = st
+			if key := tx.Bucket(bTokens).Get([]byte(st.TokenHash)); string(key) != st.Key {
+				problems = append(problems, fmt.Sprintf("the token of station %s does not lead to it", st.Key))
+			}
+			return nil
+		})
+		keys := make([]string, 0, len(stations))
+		for k := range stations {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		c := tx.Bucket(bEvents).Cursor()
+		for _, key := range keys {
+			st := stations[key]
+			if st.Epoch == "" {
+				continue
+			}
+			prefix := []byte(key + "\x00" + st.Epoch + "\x00")
+			var want uint64 = 1
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+				if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != want {
+					problems = append(problems, fmt.Sprintf("station %s: events jump from %d to %d", key, want-1, seq))
+					break
+				}
+				want++
+			}
+			if want-1 != st.HighWater {
+				problems = append(problems, fmt.Sprintf("station %s: %d events stored, high-water mark %d", key, want-1, st.HighWater))
+			}
+		}
+		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			var sr storedRequest
+			if json.Unmarshal(v, &sr) != nil || sr.Request.ID != string(k) {
+				problems = append(problems, fmt.Sprintf("request %s does not decode", k))
+			}
+			return nil
+		})
+	})
+	return problems, err
+}

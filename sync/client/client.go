@@ -1,0 +1,248 @@
+// Package client is the station's side of sync: it pushes the event log to
+// the central server and adopts the catalog the central office publishes.
+// The protocol is in ../PROTOCOL.md.
+package client
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/protocol"
+)
+
+// Errors of a sync, for exit codes and the status bar.
+var (
+	// ErrUnreachable: the server did not answer or answered 5xx. Nothing is
+	// lost; try later.
+	ErrUnreachable = errors.New("server unreachable")
+	// ErrRefused: the server refused this station (token, binding, a
+	// conflicting history). A person has to act.
+	ErrRefused = errors.New("refused by the server")
+)
+
+// Client syncs one store with one server.
+type Client struct {
+	URL   string // the server's base URL
+	Token string
+	Store *store.Store
+	HTTP  *http.Client // nil: a client with a 60 s timeout
+	Log   *slog.Logger
+	// BatchSize is the events per push; zero means 250.
+	BatchSize int
+	// Progress, when set, is told the events acknowledged so far and the total.
+	Progress func(acked, total uint64)
+	// Actor is recorded on a catalog adoption.
+	Actor store.Actor
+}
+
+// Result is what a sync did.
+type Result struct {
+	Sent           int           `json:"sent"`
+	HighWater      uint64        `json:"high_water"`
+	Pending        uint64        `json:"pending"`
+	CatalogVersion int           `json:"catalog_version"`
+	CatalogAdopted bool          `json:"catalog_adopted"`
+	Took           time.Duration `json:"took"`
+}
+
+func (c *Client) http() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{Timeout: 60 * time.Second}
+}
+
+func (c *Client) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.Default()
+}
+
+// httpError is an answer other than 2xx.
+type httpError struct {
+	status     int
+	body       protocol.Error
+	retryAfter time.Duration
+}
+
+func (e *httpError) Error() string {
+	if e.body.Code != "" {
+		return fmt.Sprintf("server answered %d %s: %s", e.status, e.body.Code, e.body.Message)
+	}
+	return fmt.Sprintf("server answered %d", e.status)
+}
+
+// do sends one request and decodes a 2xx answer into out. Network errors
+// and 5xx answers wrap ErrUnreachable; 401, 403 and the refusing 409s wrap
+// ErrRefused.
+func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.URL, "/")+path, rd)
+	if err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set("X-Loket-Clock", c.Store.Now().UTC().Format(time.RFC3339Nano))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	resp, err := c.http().Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %w", ErrUnreachable, ctx.Err())
+		}
+		return fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if err != nil {
+		return fmt.Errorf("%w: read answer: %w", ErrUnreachable, err)
+	}
+	if resp.StatusCode/100 == 2 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%w: malformed answer: %w", ErrUnreachable, err)
+		}
+		return nil
+	}
+	he := &httpError{status: resp.StatusCode}
+	_ = json.Unmarshal(data, &he.body)
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+		he.retryAfter = time.Duration(s) * time.Second
+	}
+	switch {
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests && he.retryAfter == 0:
+		return fmt.Errorf("%w: %w", ErrUnreachable, he)
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden ||
+		resp.StatusCode == http.StatusConflict && he.body.Code != protocol.CodeGap:
+		return fmt.Errorf("%w: %w", ErrRefused, he)
+	}
+	return he
+}
+
+func gzipped(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Sync adopts a newer catalog and sends every event the server does not
+// hold. It starts from the server's own high-water mark, so a server
+// restored from an older backup is brought level again.
+func (c *Client) Sync(ctx context.Context) (Result, error) {
+	start := time.Now()
+	var res Result
+	id := c.Store.Identity()
+	var state protocol.State
+	if err := c.do(ctx, http.MethodGet, "/v1/sync/state", nil, &state); err != nil {
+		return res, err
+	}
+	if state.Epoch != "" && state.Epoch != id.Epoch {
+		return res, fmt.Errorf("%w: station %s is bound to another database; if this counter was reinstalled or restored, "+
+			"ask the central office to run: loket-central station rebind %s", ErrRefused, state.Station, state.Station)
+	}
+	// The catalog first: adopting it writes an event, which this push sends.
+	var cat protocol.Catalog
+	err := c.do(ctx, http.MethodGet, "/v1/catalog", nil, &cat)
+	var che *httpError
+	switch {
+	case err == nil:
+		res.CatalogVersion = cat.Version
+		if err := c.Store.Update(ctx, func(tx *store.Tx) error {
+			var err error
+			res.CatalogAdopted, err = tx.AdoptCatalog(cat.Version, cat.Services, c.Actor, c.Store.Now())
+			return err
+		}); err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+	case errors.As(err, &che) && che.body.Code == protocol.CodeNoCatalog:
+	default:
+		return res, err
+	}
+	hw := state.HighWater
+	batch := c.BatchSize
+	if batch <= 0 {
+		batch = 250
+	}
+	for {
+		var events []store.Event
+		var last uint64
+		if err := c.Store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			last = tx.LastSeq()
+			events, err = tx.Events(hw, batch)
+			return err
+		}); err != nil {
+			return res, err
+		}
+		if hw > last {
+			return res, fmt.Errorf("%w: the server holds %d events of this database but it has only %d: "+
+				"this database may have been restored from a backup; ask the central office to rebind the station", ErrRefused, hw, last)
+		}
+		if c.Progress != nil {
+			c.Progress(hw, last)
+		}
+		if len(events) == 0 {
+			break
+		}
+		b := protocol.Batch{Events: make([]protocol.Event, len(events))}
+		for i, e := range events {
+			b.Events[i] = protocol.FromStore(e)
+		}
+		body, err := gzipped(b)
+		if err != nil {
+			return res, err
+		}
+		var st protocol.State
+		err = c.do(ctx, http.MethodPost, "/v1/sync/events", body, &st)
+		var he *httpError
+		switch {
+		case err == nil:
+			res.Sent += st.Received
+			hw = st.HighWater
+			if err := c.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetSynced(hw, c.Store.Now()) }); err != nil {
+				return res, err
+			}
+		case errors.As(err, &he) && he.body.Code == protocol.CodeGap && he.body.Expected > 0:
+			c.log().Warn("sync: server wants an earlier event", "expected", he.body.Expected)
+			hw = he.body.Expected - 1
+		case errors.As(err, &he) && he.status == http.StatusTooManyRequests:
+			select {
+			case <-ctx.Done():
+				return res, fmt.Errorf("%w: %w", ErrUnreachable, ctx.Err())
+			case <-time.After(he.retryAfter):
+			}
+		case errors.As(err, &he) && he.status == http.StatusRequestEntityTooLarge && batch > 1:
+			batch /= 2
+		default:
+			return res, err
+		}
+	}
+	st, err := c.Store.SyncState(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.HighWater, res.Pending, res.Took = hw, st.Pending(), time.Since(start)
+	return res, nil
+}

@@ -1,0 +1,158 @@
+// Package protocol is the wire format of station-to-central sync, version 1.
+// The protocol is described in ../PROTOCOL.md; this package is its one
+// definition in code, used by the station's client and the central server.
+package protocol
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/loket-id/loket/store"
+)
+
+// Version is the protocol version, in every path (/v1/...).
+const Version = 1
+
+// Limits of one POST /v1/sync/events.
+const (
+	MaxBatchEvents = 500
+	MaxBodyBytes   = 1 << 20 // as sent (compressed or not)
+	MaxInflated    = 4 << 20 // after gzip
+)
+
+// Event is one station event on the wire.
+type Event struct {
+	Station   string          `json:"station"`
+	Epoch     string          `json:"epoch"`
+	Seq       uint64          `json:"seq"`
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	RequestID string          `json:"request_id,omitempty"`
+	At        time.Time       `json:"at"`
+	Counter   string          `json:"counter,omitempty"`
+	Clerk     string          `json:"clerk,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
+	Hash      string          `json:"hash"`
+}
+
+// Batch is the body of POST /v1/sync/events.
+type Batch struct {
+	Events []Event `json:"events"`
+}
+
+// State is the answer of GET /v1/sync/state and of a successful push.
+type State struct {
+	Station   string `json:"station"`    // the central station code, OFFICE/STATION
+	StationID string `json:"station_id"` // the bound database's station ID ("" before the first push)
+	Epoch     string `json:"epoch"`      // the bound database's epoch ("" before the first push)
+	HighWater uint64 `json:"high_water"` // the highest sequence stored, contiguous from 1
+	Received  int    `json:"received,omitempty"`
+	Duplicate int    `json:"duplicate,omitempty"`
+}
+
+// Catalog is the answer of GET /v1/catalog.
+type Catalog struct {
+	Version  int             `json:"version"`
+	Services []store.Service `json:"services"`
+}
+
+// Error is every error answer's body.
+type Error struct {
+	Code     string `json:"error"`
+	Message  string `json:"message"`
+	Expected uint64 `json:"expected,omitempty"` // for "gap": the sequence the server wants next
+}
+
+// Error codes.
+const (
+	CodeBadRequest    = "bad_request"    // 400: malformed JSON or an invalid event
+	CodeUnauthorized  = "unauthorized"   // 401: no, unknown or revoked token
+	CodeForbidden     = "forbidden"      // 403: an event of another station
+	CodeTooLarge      = "too_large"      // 413
+	CodeRateLimited   = "rate_limited"   // 429, with Retry-After
+	CodeGap           = "gap"            // 409: a sequence above high-water + 1
+	CodeConflict      = "conflict"       // 409: a stored sequence with another hash
+	CodeEpochMismatch = "epoch_mismatch" // 409: another database uses this token
+	CodeInternal      = "internal"       // 500: the server's own fault
+	CodeNoCatalog     = "no_catalog"     // 404: nothing published yet
+)
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Hash is the hash of an event's content: SHA-256 over every field but the
+// hash itself, each length-prefixed, the data as its exact bytes.
+func Hash(e Event) string {
+	h := sha256.New()
+	var n [8]byte
+	put := func(b []byte) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	binary.BigEndian.PutUint64(n[:], e.Seq)
+	for _, s := range []string{e.Station, e.Epoch, string(n[:]), e.ID, e.Type, e.RequestID,
+		e.At.UTC().Format(time.RFC3339Nano), e.Counter, e.Clerk} {
+		put([]byte(s))
+	}
+	put(e.Data)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// FromStore is a store event as sent, hash included.
+func FromStore(se store.Event) Event {
+	e := Event{Station: se.Station, Epoch: se.Epoch, Seq: se.Seq, ID: se.ID, Type: se.Type, RequestID: se.RequestID,
+		At: se.At, Counter: se.Counter, Clerk: se.Clerk, Data: se.Data}
+	e.Hash = Hash(e)
+	return e
+}
+
+// ToStore is the store event of e.
+func (e Event) ToStore() store.Event {
+	return store.Event{Seq: e.Seq, ID: e.ID, Type: e.Type, RequestID: e.RequestID, At: e.At, Station: e.Station,
+		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data}
+}
+
+var knownTypes = map[string]bool{
+	store.EventCreated: true, store.EventCalled: true, store.EventRecalled: true, store.EventServing: true,
+	store.EventDone: true, store.EventNoShow: true, store.EventCancelled: true, store.EventRequeued: true,
+	store.EventTransferred: true, store.EventCatalog: true,
+}
+
+// ErrInvalid marks an event that cannot be accepted as sent.
+var ErrInvalid = errors.New("invalid event")
+
+// Validate checks one event's form and hash (not its place in the log).
+func (e Event) Validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("event %d: %s: %w", e.Seq, fmt.Sprintf(format, args...), ErrInvalid)
+	}
+	switch {
+	case e.Seq == 0:
+		return bad("seq must be 1 or more")
+	case len(e.Station) != 32 || !isHex(e.Station):
+		return bad("station must be 32 hex digits")
+	case len(e.Epoch) != 32 || !isHex(e.Epoch):
+		return bad("epoch must be 32 hex digits")
+	case !knownTypes[e.Type]:
+		return bad("unknown type %q", e.Type)
+	case e.Type != store.EventCatalog && !store.LooksLikeID(e.RequestID):
+		return bad("request_id %q is not a request ID", e.RequestID)
+	case e.At.IsZero():
+		return bad("at is missing")
+	case len(e.Data) > 0 && !json.Valid(e.Data):
+		return bad("data is not JSON")
+	case Hash(e) != e.Hash:
+		return bad("hash does not match the event")
+	}
+	return nil
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
