@@ -22,7 +22,9 @@ type Server struct {
 	Storage Storage
 	Log     *slog.Logger
 	Now     func() time.Time
-	// Rate and Burst limit each station's requests; zero means 20/s, burst 40.
+	// Rate and Burst limit each station's requests; zero means 100/s, burst
+	// 200: far above a real sync (250 events a request), low enough that a
+	// broken or hostile client cannot monopolise the server.
 	Rate  rate.Limit
 	Burst int
 
@@ -122,7 +124,7 @@ func (s *Server) limiter(key string) *rate.Limiter {
 	if !ok {
 		r, b := s.Rate, s.Burst
 		if r == 0 {
-			r, b = 20, 40
+			r, b = 100, 200
 		}
 		l = rate.NewLimiter(r, b)
 		s.limiters[key] = l

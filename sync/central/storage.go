@@ -35,6 +35,10 @@ type Station struct {
 	Revoked   bool      `json:"revoked"`
 	StationID string    `json:"station_id"` // the bound database, "" until its first push
 	Epoch     string    `json:"epoch"`
+	// Generation counts bindings: a rebind starts a new one, and events are
+	// stored under their generation, so a new binding never overwrites
+	// what an earlier one sent (even a restored database repeating its epoch).
+	Generation uint32 `json:"generation"`
 	HighWater uint64    `json:"high_water"`
 	CreatedAt time.Time `json:"created_at"`
 	LastSeen  time.Time `json:"last_seen"`
@@ -96,7 +100,7 @@ func HashToken(token string) string {
 var (
 	bStations = []byte("stations") // key -> Station
 	bTokens   = []byte("tokens")   // token hash -> station key
-	bEvents   = []byte("events")   // key \0 epoch \0 seq(BE) -> storedEvent
+	bEvents   = []byte("events")   // key \0 generation(BE) seq(BE) -> storedEvent
 	bRequests = []byte("requests") // request id -> storedRequest
 	bCatalog  = []byte("catalog")  // "current" -> protocol.Catalog
 )
@@ -229,7 +233,10 @@ func (s *BoltStorage) Revoke(key string) error {
 // the station: the next push binds its epoch and starts from its sequence 1.
 // Events of earlier epochs stay as they are.
 func (s *BoltStorage) Rebind(key string) error {
-	return s.updateStation(key, func(st *Station) { st.StationID, st.Epoch, st.HighWater = "", "", 0 })
+	return s.updateStation(key, func(st *Station) {
+		st.StationID, st.Epoch, st.HighWater = "", "", 0
+		st.Generation++
+	})
 }
 
 // Authenticate finds the station of a token, in constant time on the hash.
@@ -256,9 +263,12 @@ func (s *BoltStorage) Authenticate(token string) (Station, error) {
 	return st, err
 }
 
-func eventKey(key, epoch string, seq uint64) []byte {
-	k := []byte(key + "\x00" + epoch + "\x00")
-	return binary.BigEndian.AppendUint64(k, seq)
+func eventPrefix(key string, generation uint32) []byte {
+	return binary.BigEndian.AppendUint32([]byte(key+"\x00"), generation)
+}
+
+func eventKey(key string, generation uint32, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(eventPrefix(key, generation), seq)
 }
 
 // Ingest stores a batch of one station's events in one durable transaction:
@@ -293,7 +303,7 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 		evb, reqb := tx.Bucket(bEvents), tx.Bucket(bRequests)
 		evb.FillPercent = 0.9
 		for _, e := range events {
-			k := eventKey(key, e.Epoch, e.Seq)
+			k := eventKey(key, st.Generation, e.Seq)
 			if e.Seq <= st.HighWater {
 				var old storedEvent
 				if v := evb.Get(k); v == nil || json.Unmarshal(v, &old) != nil || old.Hash != e.Hash {
@@ -317,6 +327,14 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 					if err := json.Unmarshal(v, &cur); err != nil {
 						return err
 					}
+				}
+				if e.Type == store.EventCreated && cur.Request.ID != "" {
+					if cur.Station != key {
+						return refuse(protocol.CodeConflict, "event %d creates request %s, which another station created", e.Seq, e.RequestID)
+					}
+					// A rebound database sending its history again: the
+					// request starts over from its creation.
+					cur = storedRequest{}
 				}
 				next, err := store.Apply(cur.Request, e.ToStore())
 				if err != nil {
@@ -421,7 +439,7 @@ func (s *BoltStorage) Check() ([]string, error) {
 			if st.Epoch == "" {
 				continue
 			}
-			prefix := []byte(key + "\x00" + st.Epoch + "\x00")
+			prefix := eventPrefix(key, st.Generation)
 			var want uint64 = 1
 			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 				if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != want {

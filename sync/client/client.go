@@ -84,10 +84,25 @@ func (e *httpError) Error() string {
 	return fmt.Sprintf("server answered %d", e.status)
 }
 
-// do sends one request and decodes a 2xx answer into out. Network errors
-// and 5xx answers wrap ErrUnreachable; 401, 403 and the refusing 409s wrap
-// ErrRefused.
+// do sends one request and decodes a 2xx answer into out. A 429 is waited
+// out (Retry-After) and sent again. Network errors and 5xx answers wrap
+// ErrUnreachable; 401, 403 and the refusing 409s wrap ErrRefused.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
+	for {
+		err := c.doOnce(ctx, method, path, body, out)
+		var he *httpError
+		if !errors.As(err, &he) || he.status != http.StatusTooManyRequests || he.retryAfter == 0 {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", ErrUnreachable, ctx.Err())
+		case <-time.After(he.retryAfter):
+		}
+	}
+}
+
+func (c *Client) doOnce(ctx context.Context, method, path string, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -227,12 +242,6 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		case errors.As(err, &he) && he.body.Code == protocol.CodeGap && he.body.Expected > 0:
 			c.log().Warn("sync: server wants an earlier event", "expected", he.body.Expected)
 			hw = he.body.Expected - 1
-		case errors.As(err, &he) && he.status == http.StatusTooManyRequests:
-			select {
-			case <-ctx.Done():
-				return res, fmt.Errorf("%w: %w", ErrUnreachable, ctx.Err())
-			case <-time.After(he.retryAfter):
-			}
 		case errors.As(err, &he) && he.status == http.StatusRequestEntityTooLarge && batch > 1:
 			batch /= 2
 		default:

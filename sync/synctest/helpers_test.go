@@ -1,0 +1,321 @@
+// Package synctest holds the reliability tests of sync: real central server
+// processes on loopback, real station databases, a fault-injecting proxy,
+// kill -9 of either side. It has no code but tests.
+package synctest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/client"
+)
+
+var (
+	faultBatches = flag.Int("sync.batches", 200, "batches pushed through the faulty proxy")
+	crashCycles  = flag.Int("sync.cycles", 20, "kill cycles of each crash test")
+)
+
+var (
+	wib = time.FixedZone("WIB", 7*3600)
+	bg  = context.Background()
+)
+
+// TestMain lets the test binary be a central server process
+// (LOKET_TEST_SERVER=dir,addr) or a station syncing in a loop
+// (LOKET_TEST_STATION=db,url,token).
+func TestMain(m *testing.M) {
+	if spec := os.Getenv("LOKET_TEST_SERVER"); spec != "" {
+		runServer(spec)
+		return
+	}
+	if spec := os.Getenv("LOKET_TEST_STATION"); spec != "" {
+		runStation(spec)
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func runServer(spec string) {
+	dir, addr, _ := strings.Cut(spec, ",")
+	ctx, stop := signal.NotifyContext(bg, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	st, err := central.OpenBolt(dir, 10*time.Second)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	defer st.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	fmt.Println("listening", ln.Addr())
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := central.Serve(ctx, ln, st, log, "", ""); err != nil {
+		fmt.Println("error", err)
+	}
+}
+
+// runStation syncs its database again and again, small batches, until killed.
+func runStation(spec string) {
+	f := strings.SplitN(spec, ",", 3)
+	st, err := store.Open(f[0], store.Options{Location: wib})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	c := &client.Client{URL: f[1], Token: f[2], Store: st, BatchSize: 7,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	for {
+		res, err := c.Sync(bg)
+		fmt.Println("synced", res.HighWater, err != nil)
+	}
+}
+
+// server is a central server process.
+type server struct {
+	t    *testing.T
+	dir  string
+	addr string
+	cmd  *exec.Cmd
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startServer(t *testing.T, dir, addr string) *server {
+	t.Helper()
+	s := &server{t: t, dir: dir, addr: addr}
+	s.start()
+	t.Cleanup(s.kill)
+	return s
+}
+
+func (s *server) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	s.cmd.Env = append(os.Environ(), "LOKET_TEST_SERVER="+s.dir+","+s.addr)
+	out, _ := s.cmd.StdoutPipe()
+	s.cmd.Stderr = os.Stderr
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if !strings.HasPrefix(line, "listening") {
+		s.t.Fatalf("server did not start: %q", line)
+	}
+}
+
+func (s *server) url() string { return "http://" + s.addr }
+
+// kill stops the server with SIGKILL (no graceful anything).
+func (s *server) kill() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		_ = s.cmd.Process.Signal(syscall.SIGKILL)
+		_ = s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// admin opens the central database while the server is stopped.
+func (s *server) admin(fn func(*central.BoltStorage)) {
+	s.t.Helper()
+	st, err := central.OpenBolt(s.dir, 5*time.Second)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer st.Close()
+	fn(st)
+}
+
+// newCentral makes a central database with one station per key and returns
+// their tokens.
+func newCentral(t *testing.T, keys ...string) (string, map[string]string) {
+	dir := t.TempDir()
+	tokens := map[string]string{}
+	st, err := central.OpenBolt(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		office, code, _ := strings.Cut(k, "/")
+		_, tok, err := st.AddStation(office, code, "", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[k] = tok
+	}
+	st.Close()
+	return dir, tokens
+}
+
+// station is a counter database with a settable clock.
+type station struct {
+	path string
+	st   *store.Store
+	now  time.Time
+	rng  *rand.Rand
+}
+
+func newStation(t *testing.T, seed int64) *station {
+	s := &station{path: filepath.Join(t.TempDir(), store.FileName), now: time.Date(2026, 11, 27, 8, 0, 0, 0, wib), rng: rand.New(rand.NewSource(seed))}
+	s.open(t)
+	t.Cleanup(func() {
+		if s.st != nil {
+			s.st.Close()
+		}
+	})
+	return s
+}
+
+func (s *station) open(t *testing.T) {
+	t.Helper()
+	st, err := store.Open(s.path, store.Options{Clock: func() time.Time { return s.now }, Location: wib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.st = st
+}
+
+func (s *station) close() { s.st.Close(); s.st = nil }
+
+// work registers n walk-ins and moves some of them on, as a day would.
+func (s *station) work(t *testing.T, n int) {
+	t.Helper()
+	by := store.Actor{Counter: "L1", Clerk: "Sari"}
+	for i := 0; i < n; i++ {
+		s.now = s.now.Add(time.Duration(1+s.rng.Intn(120)) * time.Second)
+		svc := []string{"A", "B", "C", "F"}[s.rng.Intn(4)]
+		r, err := s.st.Register(bg, store.NewRequest{Service: svc, Name: fmt.Sprintf("Pemohon %d", s.rng.Intn(1e6)), NIK: "3201014107900001"}, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch s.rng.Intn(4) {
+		case 0:
+			_, err = s.st.Act(bg, r.ID, store.ActCancel, "", by)
+		case 1, 2:
+			if c, err2 := s.st.CallNext(bg, nil, by); err2 == nil {
+				s.now = s.now.Add(time.Minute)
+				if _, err = s.st.Act(bg, c.ID, store.ActServe, "", by); err == nil {
+					s.now = s.now.Add(3 * time.Minute)
+					_, err = s.st.Act(bg, c.ID, store.ActDone, "", by)
+				}
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (s *station) export(t *testing.T) []string {
+	t.Helper()
+	var rows []string
+	if err := s.st.View(bg, func(tx *store.Tx) error {
+		return tx.Between("", "", func(r store.Request) error {
+			rows = append(rows, strings.Join(store.ExportRecord(r, wib), ","))
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func (s *station) client(url, token string) *client.Client {
+	return &client.Client{URL: url, Token: token, Store: s.st,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+}
+
+// centralExport is the central server's export of an office ("" for all).
+func centralExport(t *testing.T, s *server, office string) []string {
+	t.Helper()
+	var rows []string
+	s.admin(func(st *central.BoltStorage) {
+		if err := st.Export(office, "", "", func(r store.Request) error {
+			rows = append(rows, strings.Join(store.ExportRecord(r, wib), ","))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if problems, err := st.Check(); err != nil || len(problems) > 0 {
+			t.Fatalf("central check: %v %v", err, problems)
+		}
+	})
+	return rows
+}
+
+// sameRows compares two exports as sets of lines (both sorted).
+func sameRows(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	got, want = append([]string(nil), got...), append([]string(nil), want...)
+	sort.Strings(got)
+	sort.Strings(want)
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d rows, want %d", what, len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("%s: row %d differs:\n got  %s\n want %s", what, i, got[i], want[i])
+		}
+	}
+}
+
+// syncUntilDone syncs until nothing is pending, tolerating failures, within limits.
+func syncUntilDone(t *testing.T, c *client.Client, tries int) {
+	t.Helper()
+	var last error
+	for range tries {
+		res, err := c.Sync(bg)
+		if err == nil && res.Pending == 0 {
+			return
+		}
+		last = err
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("sync did not finish in %d tries: %v", tries, last)
+}
+
+func post(t *testing.T, url, token string, body []byte, header ...string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(resp.Body)
+	return resp.StatusCode, buf.String()
+}
