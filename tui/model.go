@@ -47,6 +47,7 @@ type Backend interface {
 	Detail(ctx context.Context, ref string) (store.Request, []store.Event, error)
 	Services(ctx context.Context) ([]store.Service, error)
 	Subscribe() (<-chan struct{}, func())
+	Identity() store.Identity
 }
 
 // Receipts makes and prints receipts; *receipts.Maker is one.
@@ -76,7 +77,6 @@ type Options struct {
 	CounterName string
 	Clerk       string
 	Services    []string // the lines call-next takes from; empty means all
-	Identity    store.Identity
 	MaxCalls    int
 	Now         func() time.Time
 	Location    *time.Location
@@ -179,6 +179,9 @@ func New(ctx context.Context, opt Options) *Model {
 	m.form = newFormModel(t)
 	m.search = newSearchModel(t)
 	m.changes, m.unsubscribe = opt.Backend.Subscribe()
+	if opt.Sync != nil {
+		m.sync = opt.Sync.Status()
+	}
 	return m
 }
 

@@ -42,7 +42,7 @@ func (m *Model) syncView() string {
 	if !s.NextTry.IsZero() && s.NextTry.After(time.Now()) {
 		next = s.NextTry.In(m.opt.Location).Format("15:04:05")
 	}
-	id := m.opt.Identity
+	id := m.opt.Backend.Identity()
 	rows := [][2]string{
 		{t.S("sync.server"), clean(s.Server)},
 		{t.S("sync.station"), id.StationID},

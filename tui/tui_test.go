@@ -8,6 +8,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
 )
 
 // updating reports -update (the flag is defined by teatest's golden package).
@@ -501,5 +503,70 @@ func TestReceiptPrinting(t *testing.T) {
 	}
 	if r, err := st.Get(bg, "A-001"); err != nil || r.Status != store.StatusWaiting {
 		t.Fatalf("the request changed with its receipt: %+v %v", r, err)
+	}
+}
+
+type fakeSync struct {
+	st     client.Status
+	kicked int
+}
+
+func (f *fakeSync) Status() client.Status { return f.st }
+func (f *fakeSync) Kick()                 { f.kicked++ }
+
+// TestSyncScreen: the status bar and the sync screen show the syncer's
+// state; s on the sync screen syncs now.
+func TestSyncScreen(t *testing.T) {
+	st := openStore(t)
+	fs := &fakeSync{st: client.Status{Configured: true, Server: "https://pusat.example", Pending: 12,
+		Errors: []string{"09:29:00 server unreachable: connection refused"}}}
+	m := newModel(t, st, "en")
+	m.opt.Sync = fs
+	m = loaded(t, m, 80, 24)
+	if !strings.Contains(m.View(), "○ offline · 0 pending") {
+		t.Fatalf("status bar before any status:\n%s", m.View())
+	}
+	step(t, m, press("3"))
+	view := m.View()
+	for _, want := range []string{"https://pusat.example", st.Identity().StationID, "12", "connection refused", "○ offline · 12 pending"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("sync screen lacks %q:\n%s", want, view)
+		}
+	}
+	step(t, m, press("s"))
+	if fs.kicked != 1 || !strings.Contains(m.msg, "Sync started") {
+		t.Fatalf("sync now: kicked %d, %q", fs.kicked, m.msg)
+	}
+	step(t, m, SyncStatusMsg(client.Status{Online: true, Pending: 0, LastSync: fixedNow}))
+	if !strings.Contains(m.View(), "● online · 0 pending · 09:30") {
+		t.Fatalf("status bar after a sync:\n%s", m.View())
+	}
+}
+
+// TestEveryKeyUsedIsInTheCatalogs reads this package's source for literal
+// catalog keys (t.S("...")) and checks that both languages have each one.
+func TestEveryKeyUsedIsInTheCatalogs(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	re := regexp.MustCompile(`\.S\("([a-z0-9_.]*[a-z0-9_])"[,)]`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			n++
+			for lang, cat := range catalogs {
+				if _, ok := cat[string(m[1])]; !ok {
+					t.Errorf("%s uses key %q, missing in the %s catalog", f, m[1], lang)
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("found only %d keys in the source: the pattern is wrong", n)
 	}
 }

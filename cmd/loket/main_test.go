@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/central"
 )
 
 // TestMain lets the test binary act as the loket program itself, so tests
@@ -514,5 +518,69 @@ func TestReceipts(t *testing.T) {
 	}
 	if _, errOut, code := te.run("receipt", "A-001", "--paper", "letter"); code != 2 || !strings.Contains(errOut, "letter") {
 		t.Fatalf("bad paper: exit %d %q", code, errOut)
+	}
+}
+
+// centralServer runs a real central server on loopback in this process.
+func centralServer(t *testing.T) (url string, token func(office, station string) string, stop func()) {
+	dir := t.TempDir()
+	st, err := central.OpenBolt(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		central.Serve(ctx, ln, st, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+	}()
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			cancel()
+			<-done
+		}
+	}
+	t.Cleanup(func() { stop(); st.Close() })
+	return "http://" + ln.Addr().String(), func(office, station string) string {
+		_, tok, err := st.AddStation(office, station, "", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}, stop
+}
+
+func TestSyncCommand(t *testing.T) {
+	url, token, stop := centralServer(t)
+	te := newTestEnv(t)
+	te.mustRun("add", "--service", "A", "--name", "Siti", "--nik", nik)
+	if _, errOut, code := te.run("sync"); code != 2 || !strings.Contains(errOut, "no central server") {
+		t.Fatalf("sync without a server: exit %d %q", code, errOut)
+	}
+	tok := token("3273", "L3")
+	te.mustRun("init", "--server", url, "--token", tok)
+	out := te.mustRun("sync")
+	if !strings.Contains(out, "sync: sent 1 events; server holds 1; 0 pending") {
+		t.Fatalf("sync = %q", out)
+	}
+	// With the counter program (here: another process) holding the database.
+	te.startOwner()
+	te.mustRun("add", "--service", "A", "--name", "Budi", "--nik", nik)
+	if out := te.mustRun("sync", "--format", "json"); !strings.Contains(out, `"sent": 1`) || !strings.Contains(out, `"pending": 0`) {
+		t.Fatalf("sync through the owner = %q", out)
+	}
+	// Refused: a wrong token (exit 4); unreachable: the server stopped (exit 3).
+	if _, errOut, code := te.run("sync", "--token", central.TokenPrefix+strings.Repeat("1", 64)); code != 4 || !strings.Contains(errOut, "401") {
+		t.Fatalf("wrong token: exit %d %q", code, errOut)
+	}
+	stop()
+	if _, errOut, code := te.run("sync", "--timeout", "3s"); code != 3 || !strings.Contains(errOut, "nothing is lost") {
+		t.Fatalf("server down: exit %d %q", code, errOut)
 	}
 }

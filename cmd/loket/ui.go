@@ -94,6 +94,6 @@ func runUI(e *env, args []string) error {
 func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 	return tui.Options{
 		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
-		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, Identity: st.Identity(), MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
+		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
 	}
 }

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -177,7 +178,7 @@ func ReadBatch(r *http.Request, w http.ResponseWriter) (protocol.Batch, int, *pr
 	if err != nil {
 		return b, http.StatusBadRequest, &protocol.Error{Code: protocol.CodeBadRequest, Message: "read body: " + err.Error()}
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); err != nil {
 		return b, http.StatusBadRequest, &protocol.Error{Code: protocol.CodeBadRequest, Message: "malformed JSON: " + err.Error()}

@@ -27,21 +27,21 @@ import (
 
 // Station is one counter known to the central server.
 type Station struct {
-	Key       string    `json:"key"` // OFFICE/STATION
-	Office    string    `json:"office"`
-	Code      string    `json:"station"`
-	Name      string    `json:"name"`
-	TokenHash string    `json:"token_hash"`
-	Revoked   bool      `json:"revoked"`
-	StationID string    `json:"station_id"` // the bound database, "" until its first push
-	Epoch     string    `json:"epoch"`
+	Key       string `json:"key"` // OFFICE/STATION
+	Office    string `json:"office"`
+	Code      string `json:"station"`
+	Name      string `json:"name"`
+	TokenHash string `json:"token_hash"`
+	Revoked   bool   `json:"revoked"`
+	StationID string `json:"station_id"` // the bound database, "" until its first push
+	Epoch     string `json:"epoch"`
 	// Generation counts bindings: a rebind starts a new one, and events are
 	// stored under their generation, so a new binding never overwrites
 	// what an earlier one sent (even a restored database repeating its epoch).
-	Generation uint32 `json:"generation"`
-	HighWater uint64    `json:"high_water"`
-	CreatedAt time.Time `json:"created_at"`
-	LastSeen  time.Time `json:"last_seen"`
+	Generation uint32    `json:"generation"`
+	HighWater  uint64    `json:"high_water"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeen   time.Time `json:"last_seen"`
 	// SkewSeconds is the station's clock minus the server's at its last
 	// push; Skewed is set when that is more than MaxSkew either way.
 	SkewSeconds int64 `json:"skew_seconds"`

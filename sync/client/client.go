@@ -150,9 +150,39 @@ func (c *Client) doOnce(ctx context.Context, method, path string, body []byte, o
 	return he
 }
 
+// prepared is a batch read and encoded, ready to send.
+type prepared struct {
+	from, to, last uint64 // events from+1..to; the newest in the store
+	size, count    int
+	body           []byte
+	err            error
+}
+
+// prepare reads up to size events after from and encodes them.
+func (c *Client) prepare(ctx context.Context, from uint64, size int) prepared {
+	p := prepared{from: from, to: from, size: size}
+	var events []store.Event
+	p.err = c.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		p.last = tx.LastSeq()
+		events, err = tx.Events(from, size)
+		return err
+	})
+	if p.err != nil || len(events) == 0 {
+		return p
+	}
+	b := protocol.Batch{Events: make([]protocol.Event, len(events))}
+	for i, e := range events {
+		b.Events[i] = protocol.FromStore(e)
+	}
+	p.count, p.to = len(events), events[len(events)-1].Seq
+	p.body, p.err = gzipped(b)
+	return p
+}
+
 func gzipped(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // sync is CPU-bound on a counter PC; size matters less
 	if err := json.NewEncoder(zw).Encode(v); err != nil {
 		return nil, err
 	}
@@ -200,43 +230,44 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	if batch <= 0 {
 		batch = 250
 	}
+	// While one batch is on its way, the next is read and encoded (two
+	// cores: the counter PC's work overlaps the network and the server's).
+	// The prepared batch is used only if the answer moved the high-water
+	// mark exactly to where it starts.
+	var ahead chan prepared
 	for {
-		var events []store.Event
-		var last uint64
-		if err := c.Store.View(ctx, func(tx *store.Tx) error {
-			var err error
-			last = tx.LastSeq()
-			events, err = tx.Events(hw, batch)
-			return err
-		}); err != nil {
-			return res, err
+		var p prepared
+		if ahead != nil {
+			p = <-ahead
+			ahead = nil
 		}
-		if hw > last {
+		if p.err != nil || p.from != hw || p.size != batch {
+			p = c.prepare(ctx, hw, batch)
+		}
+		if p.err != nil {
+			return res, p.err
+		}
+		if hw > p.last {
 			return res, fmt.Errorf("%w: the server holds %d events of this database but it has only %d: "+
-				"this database may have been restored from a backup; ask the central office to rebind the station", ErrRefused, hw, last)
+				"this database may have been restored from a backup; ask the central office to rebind the station", ErrRefused, hw, p.last)
 		}
 		if c.Progress != nil {
-			c.Progress(hw, last)
+			c.Progress(hw, p.last)
 		}
-		if len(events) == 0 {
+		if p.count == 0 {
 			break
 		}
-		b := protocol.Batch{Events: make([]protocol.Event, len(events))}
-		for i, e := range events {
-			b.Events[i] = protocol.FromStore(e)
-		}
-		body, err := gzipped(b)
-		if err != nil {
-			return res, err
-		}
+		ahead = make(chan prepared, 1)
+		go func(from uint64) { ahead <- c.prepare(ctx, from, batch) }(p.to)
 		var st protocol.State
-		err = c.do(ctx, http.MethodPost, "/v1/sync/events", body, &st)
+		err := c.do(ctx, http.MethodPost, "/v1/sync/events", p.body, &st)
 		var he *httpError
 		switch {
 		case err == nil:
 			res.Sent += st.Received
 			hw = st.HighWater
 			if err := c.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetSynced(hw, c.Store.Now()) }); err != nil {
+				<-ahead
 				return res, err
 			}
 		case errors.As(err, &he) && he.body.Code == protocol.CodeGap && he.body.Expected > 0:
@@ -245,6 +276,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		case errors.As(err, &he) && he.status == http.StatusRequestEntityTooLarge && batch > 1:
 			batch /= 2
 		default:
+			<-ahead
 			return res, err
 		}
 	}

@@ -93,13 +93,13 @@ func runStation(spec string) {
 
 // server is a central server process.
 type server struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	addr string
 	cmd  *exec.Cmd
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startServer(t *testing.T, dir, addr string) *server {
+func startServer(t testing.TB, dir, addr string) *server {
 	t.Helper()
 	s := &server{t: t, dir: dir, addr: addr}
 	s.start()
@@ -155,7 +155,7 @@ func (s *server) admin(fn func(*central.BoltStorage)) {
 
 // newCentral makes a central database with one station per key and returns
 // their tokens.
-func newCentral(t *testing.T, keys ...string) (string, map[string]string) {
+func newCentral(t testing.TB, keys ...string) (string, map[string]string) {
 	dir := t.TempDir()
 	tokens := map[string]string{}
 	st, err := central.OpenBolt(dir, time.Second)
