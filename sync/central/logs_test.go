@@ -1,0 +1,71 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/client"
+)
+
+// TestCatalogAdoptionAndQuietLogs: a published catalog reaches the station
+// on its next sync, and the server's log never holds a token, NIK or phone,
+// whatever happens (good pushes, refusals, a wrong token).
+func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
+	ctx := context.Background()
+	cs, err := OpenBolt(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	_, token, _ := cs.AddStation("3273", "L1", "", time.Now())
+	var logs bytes.Buffer
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go Serve(sctx, ln, cs, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), "", "")
+
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	nik, phone := "3201014107900001", "+6281234567890"
+	if _, err := st.Register(ctx, store.NewRequest{Service: "A", Name: "Siti", NIK: nik, Phone: phone}, store.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	cat := store.DefaultCatalog()[:3]
+	cat = append(cat, store.Service{Code: "K", NameID: "Layanan Baru", NameEN: "New service", Active: true})
+	if v, err := cs.PublishCatalog(cat); err != nil || v != 1 {
+		t.Fatal(v, err)
+	}
+	c := &client.Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}
+	res, err := c.Sync(ctx)
+	if err != nil || !res.CatalogAdopted || res.CatalogVersion != 1 || res.Pending != 0 {
+		t.Fatalf("sync: %+v %v", res, err)
+	}
+	if _, err := st.Register(ctx, store.NewRequest{Service: "K", Name: "Budi", NIK: nik}, store.Actor{}); err != nil {
+		t.Fatalf("the published service is not usable: %v", err)
+	}
+	if _, err := st.Register(ctx, store.NewRequest{Service: "H", Name: "Budi", NIK: nik}, store.Actor{}); err == nil {
+		t.Fatal("a service the central catalog dropped is still active")
+	}
+	if res, err := c.Sync(ctx); err != nil || res.CatalogAdopted {
+		t.Fatalf("second sync adopted again: %+v %v", res, err)
+	}
+	(&client.Client{URL: c.URL, Token: "lkt_" + strings.Repeat("9", 64), Store: st}).Sync(ctx)
+	for _, secret := range []string{token, "lkt_" + strings.Repeat("9", 64), nik, "81234567890"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("the server log holds %q:\n%s", secret, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "batch stored") {
+		t.Fatalf("nothing was logged: %s", logs.String())
+	}
+}
