@@ -39,7 +39,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket-cent
 const sockName = "central.sock"
 
 type opts struct {
-	data, addr, cert, key, format, office, station, name, from, to, tz string
+	data, addr, cert, key, format, office, station, name, from, to, tz, by, role string
 }
 
 const usage = `loket-central: the central server that Loket counters sync to.
@@ -52,6 +52,9 @@ Usage:
   loket-central station rebind OFFICE/STATION
   loket-central catalog publish FILE
   loket-central export [--office CODE] [--from DATE] [--to DATE] --format json|csv [--timezone ZONE]
+  loket-central stats [--office CODE] [--station OFFICE/STATION] [--from DATE] [--to DATE]
+                      [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]
+  loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v1/stats)
   loket-central check
   loket-central backup FILE
 
@@ -83,7 +86,9 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.name, "name", "", "station name")
 	fs.StringVar(&o.from, "from", "", "first day, YYYY-MM-DD")
 	fs.StringVar(&o.to, "to", "", "last day, YYYY-MM-DD")
-	fs.StringVar(&o.tz, "timezone", "", "time zone of exported times (default the system's)")
+	fs.StringVar(&o.tz, "timezone", "", "the offices' time zone, for exported times and statistics (default the system's)")
+	fs.StringVar(&o.by, "by", "service", "statistics breakdown: service, counter, clerk, hour or day")
+	fs.StringVar(&o.role, "role", "", "token role: supervisor")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(a.Stdout, usage)
@@ -115,7 +120,7 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	known := map[string]int{"station add": 2, "station list": 2, "station revoke": 3, "station rebind": 3,
-		"catalog publish": 3, "export": 1, "check": 1, "backup": 2}
+		"catalog publish": 3, "export": 1, "check": 1, "backup": 2, "stats": 1, "token add": 2}
 	n, ok := known[cmd]
 	if !ok {
 		n, ok = known[pos[0]]
@@ -234,21 +239,57 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		}
 		fmt.Fprintf(a.Stdout, "catalog version %d published (%d services); stations adopt it on their next sync\n", v, len(svcs))
 		return nil
+	case "token add":
+		if o.role != "supervisor" {
+			return cli.Usagef("token add needs --role supervisor")
+		}
+		token, err := st.AddSupervisor(o.office, time.Now())
+		if err != nil {
+			return err
+		}
+		scope := o.office
+		if scope == "" {
+			scope = "every office"
+		}
+		if o.format == "json" {
+			return writeJSON(a.Stdout, map[string]string{"role": "supervisor", "office": o.office, "token": token})
+		}
+		fmt.Fprintf(a.Stdout, "supervisor token for %s (read-only statistics; shown only this once):\n%s\n", scope, token)
+		return nil
+	}
+	loc := time.Local
+	if o.tz != "" {
+		var err error
+		if loc, err = time.LoadLocation(o.tz); err != nil {
+			return cli.Usagef("--timezone %q: %v", o.tz, err)
+		}
 	}
 	switch pos[0] {
+	case "stats":
+		from, to := o.from, o.to
+		if from == "" {
+			from = time.Now().In(loc).Format(time.DateOnly)
+		}
+		if to == "" {
+			to = from
+		}
+		f, err := central.Stats(st, o.office, o.station, from, to, loc)
+		if err != nil {
+			return err
+		}
+		switch o.format {
+		case "json":
+			return writeJSON(a.Stdout, f)
+		case "csv":
+			return f.WriteCSV(a.Stdout, o.by)
+		}
+		return f.WriteText(a.Stdout, o.by)
 	case "export":
 		if o.format != "json" && o.format != "csv" {
 			return cli.Usagef("export needs --format json or csv")
 		}
-		loc := time.Local
-		if o.tz != "" {
-			var err error
-			if loc, err = time.LoadLocation(o.tz); err != nil {
-				return cli.Usagef("--timezone %q: %v", o.tz, err)
-			}
-		}
 		ew := store.NewExportWriter(a.Stdout, o.format)
-		if err := st.Export(o.office, o.from, o.to, func(r store.Request) error { return ew.Write(store.ExportRecord(r, loc)) }); err != nil {
+		if err := st.Export(o.office, o.station, o.from, o.to, func(r store.Request) error { return ew.Write(store.ExportRecord(r, loc)) }); err != nil {
 			return err
 		}
 		return ew.Close()
@@ -306,7 +347,13 @@ func (a *App) serve(ctx context.Context, dir string, o *opts) error {
 	}()
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", o.cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
-	return central.Serve(ctx, ln, st, log, o.cert, o.key)
+	var loc *time.Location
+	if o.tz != "" {
+		if loc, err = time.LoadLocation(o.tz); err != nil {
+			return cli.Usagef("--timezone %q: %v", o.tz, err)
+		}
+	}
+	return central.ServeIn(ctx, ln, st, log, o.cert, o.key, loc)
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -80,7 +80,8 @@ type opts struct {
 	priority, notes, date, status   string
 	from, to, out, clerk, counter   string
 	days, seed                      int
-	force, print                    bool
+	force, print, central           bool
+	by, month                       string
 	timeout, jitter                 time.Duration
 	officeCode, officeName, address string
 	stationCode, stationName, tz    string

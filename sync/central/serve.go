@@ -13,7 +13,12 @@ import (
 // gracefully (requests under way finish; their transactions are never cut).
 // With certFile and keyFile it serves TLS.
 func Serve(ctx context.Context, ln net.Listener, st Storage, log *slog.Logger, certFile, keyFile string) error {
-	srv := NewHTTPServer(ln.Addr().String(), (&Server{Storage: st, Log: log}).Handler())
+	return ServeIn(ctx, ln, st, log, certFile, keyFile, nil)
+}
+
+// ServeIn is Serve with the offices' time zone for statistics (nil: local).
+func ServeIn(ctx context.Context, ln net.Listener, st Storage, log *slog.Logger, certFile, keyFile string, loc *time.Location) error {
+	srv := NewHTTPServer(ln.Addr().String(), (&Server{Storage: st, Log: log, Location: loc}).Handler())
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {

@@ -23,6 +23,8 @@ type Server struct {
 	Storage Storage
 	Log     *slog.Logger
 	Now     func() time.Time
+	// Location is the offices' time zone, for days and hours in statistics.
+	Location *time.Location
 	// Rate and Burst limit each station's requests; zero means 100/s, burst
 	// 200: far above a real sync (250 events a request), low enough that a
 	// broken or hostile client cannot monopolise the server.
@@ -48,6 +50,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/sync/state", s.authed(s.state))
 	mux.HandleFunc("POST /v1/sync/events", s.authed(s.events))
 	mux.HandleFunc("GET /v1/catalog", s.authed(s.catalog))
+	mux.HandleFunc("GET /v1/stats", s.stats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, protocol.Error{Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})

@@ -61,7 +61,9 @@ type Storage interface {
 	Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error)
 	PublishCatalog(svcs []store.Service) (int, error)
 	Catalog() (protocol.Catalog, error)
-	Export(office, from, to string, fn func(store.Request) error) error
+	Export(office, station, from, to string, fn func(store.Request) error) error
+	AddSupervisor(office string, now time.Time) (string, error)
+	Supervisor(token string) (office string, err error)
 	Check() ([]string, error)
 	Close() error
 }
@@ -98,11 +100,12 @@ func HashToken(token string) string {
 }
 
 var (
-	bStations = []byte("stations") // key -> Station
-	bTokens   = []byte("tokens")   // token hash -> station key
-	bEvents   = []byte("events")   // key \0 generation(BE) seq(BE) -> storedEvent
-	bRequests = []byte("requests") // request id -> storedRequest
-	bCatalog  = []byte("catalog")  // "current" -> protocol.Catalog
+	bStations = []byte("stations")    // key -> Station
+	bTokens   = []byte("tokens")      // token hash -> station key
+	bEvents   = []byte("events")      // key \0 generation(BE) seq(BE) -> storedEvent
+	bRequests = []byte("requests")    // request id -> storedRequest
+	bCatalog  = []byte("catalog")     // "current" -> protocol.Catalog
+	bSupers   = []byte("supervisors") // token hash -> supervisor
 )
 
 type storedEvent struct {
@@ -134,7 +137,7 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog} {
+		for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog, bSupers} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -360,6 +363,34 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 	return state, err
 }
 
+type supervisor struct {
+	Office    string    `json:"office"` // "" for every office
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// AddSupervisor makes a read-only supervisor token for an office ("" for
+// all offices), shown once and stored hashed.
+func (s *BoltStorage) AddSupervisor(office string, now time.Time) (string, error) {
+	token := NewToken()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bSupers), []byte(HashToken(token)), supervisor{Office: office, CreatedAt: now})
+	})
+	return token, err
+}
+
+// Supervisor finds the office a supervisor token may read ("" for all).
+func (s *BoltStorage) Supervisor(token string) (string, error) {
+	var sup supervisor
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bSupers).Get([]byte(HashToken(token)))
+		if v == nil {
+			return ErrUnknownToken
+		}
+		return json.Unmarshal(v, &sup)
+	})
+	return sup.Office, err
+}
+
 // PublishCatalog stores a new catalog version.
 func (s *BoltStorage) PublishCatalog(svcs []store.Service) (int, error) {
 	var version int
@@ -388,9 +419,10 @@ func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 	return c, err
 }
 
-// Export calls fn for every request of office ("" for all) that arrived
-// from day from to day to ("" leaves an end open), in ID (arrival) order.
-func (s *BoltStorage) Export(office, from, to string, fn func(store.Request) error) error {
+// Export calls fn for every request of office and station ("" for all;
+// station is OFFICE/STATION) that arrived from day from to day to ("" leaves
+// an end open), in ID (arrival) order.
+func (s *BoltStorage) Export(office, station, from, to string, fn func(store.Request) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var sr storedRequest
@@ -398,7 +430,8 @@ func (s *BoltStorage) Export(office, from, to string, fn func(store.Request) err
 				return fmt.Errorf("decode request %s: %w", k, err)
 			}
 			r := sr.Request
-			if office != "" && sr.Office != office || from != "" && r.Day < from || to != "" && r.Day > to {
+			if office != "" && sr.Office != office || station != "" && sr.Station != station ||
+				from != "" && r.Day < from || to != "" && r.Day > to {
 				return nil
 			}
 			return fn(r)

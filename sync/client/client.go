@@ -13,10 +13,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
 )
@@ -286,4 +288,12 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	}
 	res.HighWater, res.Pending, res.Took = hw, st.Pending(), time.Since(start)
 	return res, nil
+}
+
+// Stats fetches the central figures of this station's office for a range.
+func (c *Client) Stats(ctx context.Context, from, to string) (stats.Figures, error) {
+	var f stats.Figures
+	q := url.Values{"from": {from}, "to": {to}}
+	err := c.do(ctx, http.MethodGet, "/v1/stats?"+q.Encode(), nil, &f)
+	return f, err
 }

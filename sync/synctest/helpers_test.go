@@ -257,7 +257,7 @@ func centralExport(t *testing.T, s *server, office string) []string {
 	t.Helper()
 	var rows []string
 	s.admin(func(st *central.BoltStorage) {
-		if err := st.Export(office, "", "", func(r store.Request) error {
+		if err := st.Export(office, "", "", "", func(r store.Request) error {
 			rows = append(rows, strings.Join(store.ExportRecord(r, wib), ","))
 			return nil
 		}); err != nil {

@@ -1,0 +1,292 @@
+// Package stats computes the queue's figures for supervisors, from
+// requests: one implementation for the statistics screen, `loket stats`,
+// the PDF report and the central server.
+//
+// Definitions (for the requests that arrived in the range, by the office's
+// local day):
+//   - arrivals: all of them; served: status done; no_show, cancelled: those
+//     statuses; transferred: moved to another service at least once;
+//     waiting: still waiting now.
+//   - waiting time: arrival to the first call, for requests that were called
+//     (a request still waiting, or closed without a call, has none);
+//     service time: start of (the last) service to done, for done requests.
+//     Each as average, median and 90th percentile, nearest-rank method, in
+//     seconds.
+//   - within target: of the requests that were called, the share called
+//     within the target waiting time of the service they first queued for.
+//   - by service (the service a request ended in), by counter and by clerk
+//     (who last acted on it), by hour of arrival (0-23, summed over the
+//     range), by day; busiest hour: the hour with most arrivals (the
+//     earliest on a tie, -1 with none).
+package stats
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/loket-id/loket/store"
+)
+
+// Dist is a distribution of durations in seconds.
+type Dist struct {
+	Avg float64 `json:"avg"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	N   int     `json:"n"`
+}
+
+// Counts and times of a set of requests.
+type Counts struct {
+	Arrivals          int     `json:"arrivals"`
+	Served            int     `json:"served"`
+	NoShow            int     `json:"no_show"`
+	Cancelled         int     `json:"cancelled"`
+	Transferred       int     `json:"transferred"`
+	Waiting           int     `json:"waiting"`
+	WaitSeconds       Dist    `json:"wait_seconds"`
+	ServiceSeconds    Dist    `json:"service_seconds"`
+	WithinTargetRatio float64 `json:"within_target_ratio"`
+}
+
+// Group is the figures of one service, counter, clerk or day.
+type Group struct {
+	Key string `json:"key"`
+	Counts
+}
+
+// HourCount is the arrivals in one hour of the day.
+type HourCount struct {
+	Hour     int `json:"hour"`
+	Arrivals int `json:"arrivals"`
+}
+
+// Figures is everything for a range.
+type Figures struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+	Counts
+	BusiestHour int         `json:"busiest_hour"`
+	ByService   []Service   `json:"by_service"`
+	ByCounter   []Group     `json:"by_counter"`
+	ByClerk     []Group     `json:"by_clerk"`
+	ByHour      []HourCount `json:"by_hour"`
+	ByDay       []Group     `json:"by_day"`
+}
+
+// Service is the figures of one service.
+type Service struct {
+	Service string `json:"service"`
+	Counts
+}
+
+// acc accumulates one group.
+type acc struct {
+	c        Counts
+	waits    []float64
+	services []float64
+	called   int
+	onTime   int
+}
+
+func (a *acc) add(r store.Request, target map[string]int) {
+	a.c.Arrivals++
+	switch r.Status {
+	case store.StatusDone:
+		a.c.Served++
+		if r.ServingAt != nil && r.DoneAt != nil {
+			a.services = append(a.services, max(0, r.DoneAt.Sub(*r.ServingAt).Seconds()))
+		}
+	case store.StatusNoShow:
+		a.c.NoShow++
+	case store.StatusCancelled:
+		a.c.Cancelled++
+	case store.StatusWaiting:
+		a.c.Waiting++
+	}
+	if r.Transfers > 0 {
+		a.c.Transferred++
+	}
+	if r.CalledAt != nil {
+		w := max(0, r.CalledAt.Sub(r.ArrivedAt).Seconds())
+		a.waits = append(a.waits, w)
+		a.called++
+		svc := r.FirstService
+		if svc == "" {
+			svc = r.Service
+		}
+		if w <= float64(target[svc]*60) {
+			a.onTime++
+		}
+	}
+}
+
+func (a *acc) counts() Counts {
+	c := a.c
+	c.WaitSeconds, c.ServiceSeconds = dist(a.waits), dist(a.services)
+	if a.called > 0 {
+		c.WithinTargetRatio = float64(a.onTime) / float64(a.called)
+	}
+	return c
+}
+
+// dist is the average, median and 90th percentile (nearest rank).
+func dist(xs []float64) Dist {
+	if len(xs) == 0 {
+		return Dist{}
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	sum := 0.0
+	for _, x := range s {
+		sum += x
+	}
+	return Dist{Avg: math.Round(sum/float64(len(s))*10) / 10, P50: NearestRank(s, 50), P90: NearestRank(s, 90), N: len(s)}
+}
+
+// NearestRank is the p-th percentile of sorted xs: the value at rank
+// ceil(p/100 · n), counting from 1.
+func NearestRank(sorted []float64, p float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	return sorted[max(1, rank)-1]
+}
+
+// Compute makes the figures of the requests that arrived from day from to
+// day to; each(fn) must call fn for every such request. target is each
+// service's target waiting time in minutes.
+func Compute(from, to string, each func(fn func(store.Request) error) error, target map[string]int) (Figures, error) {
+	f := Figures{From: from, To: to, BusiestHour: -1}
+	var all acc
+	groups := map[string]map[string]*acc{"service": {}, "counter": {}, "clerk": {}, "day": {}}
+	hours := make([]int, 24)
+	get := func(kind, key string) *acc {
+		a := groups[kind][key]
+		if a == nil {
+			a = &acc{}
+			groups[kind][key] = a
+		}
+		return a
+	}
+	err := each(func(r store.Request) error {
+		all.add(r, target)
+		get("service", r.Service).add(r, target)
+		get("counter", r.Counter).add(r, target)
+		get("clerk", r.Clerk).add(r, target)
+		get("day", r.Day).add(r, target)
+		hours[r.ArrivedAt.Hour()]++ // ArrivedAt is kept in the office's zone by the caller
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
+	f.Counts = all.counts()
+	sorted := func(kind string) []Group {
+		var out []Group
+		for k, a := range groups[kind] {
+			out = append(out, Group{Key: k, Counts: a.counts()})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+		return out
+	}
+	for _, g := range sorted("service") {
+		f.ByService = append(f.ByService, Service{Service: g.Key, Counts: g.Counts})
+	}
+	f.ByCounter, f.ByClerk, f.ByDay = sorted("counter"), sorted("clerk"), sorted("day")
+	best := 0
+	for h, n := range hours {
+		f.ByHour = append(f.ByHour, HourCount{Hour: h, Arrivals: n})
+		if n > best {
+			best, f.BusiestHour = n, h
+		}
+	}
+	if f.ByService == nil {
+		f.ByService, f.ByCounter, f.ByClerk, f.ByDay = []Service{}, []Group{}, []Group{}, []Group{}
+	}
+	return f, nil
+}
+
+// InZone returns r with its times in loc, so hours are the office's.
+func InZone(r store.Request, loc *time.Location) store.Request {
+	r.ArrivedAt = r.ArrivedAt.In(loc)
+	return r
+}
+
+// Targets is each service's target waiting time, from a catalog.
+func Targets(svcs []store.Service) map[string]int {
+	m := map[string]int{}
+	for _, s := range svcs {
+		m[s.Code] = s.TargetWaitMin
+	}
+	return m
+}
+
+// ForStore computes the figures of a station's database. A range of
+// several days is read in two halves at once, each in its own read
+// transaction (decoding the requests is most of the work, and counter PCs
+// have two cores); the figures are then computed over them in order.
+func ForStore(ctx context.Context, st *store.Store, from, to string) (Figures, error) {
+	var svcs []store.Service
+	if err := st.View(ctx, func(tx *store.Tx) error {
+		var err error
+		svcs, err = tx.Services()
+		return err
+	}); err != nil {
+		return Figures{}, err
+	}
+	parts := splitDays(from, to, 2)
+	reqs := make([][]store.Request, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = st.View(ctx, func(tx *store.Tx) error {
+				return tx.Between(p[0], p[1], func(r store.Request) error {
+					reqs[i] = append(reqs[i], InZone(r, st.Location()))
+					return nil
+				})
+			})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Figures{}, err
+	}
+	return Compute(from, to, func(fn func(store.Request) error) error {
+		for _, part := range reqs {
+			for _, r := range part {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}, Targets(svcs))
+}
+
+// splitDays cuts the days from..to into at most n consecutive ranges.
+func splitDays(from, to string, n int) [][2]string {
+	a, err1 := time.Parse(time.DateOnly, from)
+	b, err2 := time.Parse(time.DateOnly, to)
+	days := int(b.Sub(a).Hours()/24) + 1
+	if err1 != nil || err2 != nil || days < 2 || n < 2 {
+		return [][2]string{{from, to}}
+	}
+	var out [][2]string
+	per := (days + n - 1) / n
+	for start := a; !start.After(b); start = start.AddDate(0, 0, per) {
+		end := start.AddDate(0, 0, per-1)
+		if end.After(b) {
+			end = b
+		}
+		out = append(out, [2]string{start.Format(time.DateOnly), end.Format(time.DateOnly)})
+	}
+	return out
+}

@@ -1,0 +1,243 @@
+package stats
+
+import (
+	"context"
+	"math"
+	"math/rand"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/loket-id/loket/store"
+)
+
+var (
+	ctx = context.Background()
+	wib = time.FixedZone("WIB", 7*3600)
+	by  = store.Actor{Counter: "L1", Clerk: "Sari"}
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func openStore(t testing.TB, start time.Time) (*store.Store, *clock) {
+	c := &clock{t: start}
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{Clock: c.now, Location: wib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, c
+}
+
+// brute computes the top-level figures the slow, obvious way.
+func brute(rs []store.Request, targets map[string]int) (Counts, []int) {
+	var c Counts
+	var waits, svcs []float64
+	onTime := 0
+	hours := make([]int, 24)
+	for _, r := range rs {
+		c.Arrivals++
+		hours[r.ArrivedAt.In(wib).Hour()]++
+		if r.Status == store.StatusDone {
+			c.Served++
+			svcs = append(svcs, r.DoneAt.Sub(*r.ServingAt).Seconds())
+		}
+		if r.Status == store.StatusNoShow {
+			c.NoShow++
+		}
+		if r.Status == store.StatusCancelled {
+			c.Cancelled++
+		}
+		if r.Status == store.StatusWaiting {
+			c.Waiting++
+		}
+		if r.Transfers > 0 {
+			c.Transferred++
+		}
+		if r.CalledAt != nil {
+			w := r.CalledAt.Sub(r.ArrivedAt).Seconds()
+			waits = append(waits, w)
+			if w <= float64(targets[r.FirstService])*60 {
+				onTime++
+			}
+		}
+	}
+	d := func(xs []float64) Dist {
+		if len(xs) == 0 {
+			return Dist{}
+		}
+		sort.Float64s(xs)
+		var sum float64
+		for _, x := range xs {
+			sum += x
+		}
+		idx := func(p float64) int {
+			k := int(math.Ceil(p * float64(len(xs))))
+			if k < 1 {
+				k = 1
+			}
+			return k - 1
+		}
+		return Dist{Avg: math.Round(sum/float64(len(xs))*10) / 10, P50: xs[idx(0.5)], P90: xs[idx(0.9)], N: len(xs)}
+	}
+	c.WaitSeconds, c.ServiceSeconds = d(waits), d(svcs)
+	if len(waits) > 0 {
+		c.WithinTargetRatio = float64(onTime) / float64(len(waits))
+	}
+	return c, hours
+}
+
+// TestPropertyAgainstBruteForce: random registrations and transitions at
+// random times; every figure equals the brute-force computation.
+func TestPropertyAgainstBruteForce(t *testing.T) {
+	for seed := int64(1); seed <= 12; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		st, clk := openStore(t, time.Date(2026, 11, 2, 7, 30, 0, 0, wib))
+		svcs := []string{"A", "B", "C", "F", "G"}
+		var open []store.Request
+		for step := 0; step < 150+rng.Intn(150); step++ {
+			clk.t = clk.t.Add(time.Duration(rng.Intn(1800)) * time.Second)
+			if rng.Intn(3) == 0 || len(open) == 0 {
+				r, err := st.Register(ctx, store.NewRequest{Service: svcs[rng.Intn(len(svcs))], Name: "X", NIK: "3201014107900001",
+					Priority: []store.Priority{"", "", "", store.PriorityElderly}[rng.Intn(4)]}, store.Actor{Counter: []string{"L1", "L2"}[rng.Intn(2)], Clerk: []string{"Sari", "Budi"}[rng.Intn(2)]})
+				if err != nil {
+					t.Fatal(err)
+				}
+				open = append(open, r)
+				continue
+			}
+			i := rng.Intn(len(open))
+			acts := []store.Action{store.ActCall, store.ActRecall, store.ActServe, store.ActDone, store.ActNoShow, store.ActCancel, store.ActRequeue, store.ActTransfer}
+			act := acts[rng.Intn(len(acts))]
+			r, err := st.Act(ctx, open[i].ID, act, svcs[rng.Intn(len(svcs))], store.Actor{Counter: "L" + string(rune('1'+rng.Intn(3))), Clerk: "C"})
+			if err == nil {
+				open[i] = r
+			}
+		}
+		from, to := "2026-11-02", clk.t.In(wib).Format(time.DateOnly)
+		f, err := ForStore(ctx, st, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rs []store.Request
+		var svcList []store.Service
+		_ = st.View(ctx, func(tx *store.Tx) error {
+			svcList, _ = tx.Services()
+			return tx.Between(from, to, func(r store.Request) error { rs = append(rs, r); return nil })
+		})
+		want, hours := brute(rs, Targets(svcList))
+		if f.Counts != want {
+			t.Fatalf("seed %d:\n got  %+v\n want %+v", seed, f.Counts, want)
+		}
+		for h, n := range hours {
+			if f.ByHour[h].Arrivals != n {
+				t.Fatalf("seed %d: hour %d has %d arrivals, want %d", seed, h, f.ByHour[h].Arrivals, n)
+			}
+		}
+		// Every breakdown adds up to the whole, and each group equals brute force on its own requests.
+		for _, g := range f.ByService {
+			var sub []store.Request
+			for _, r := range rs {
+				if r.Service == g.Service {
+					sub = append(sub, r)
+				}
+			}
+			if w, _ := brute(sub, Targets(svcList)); g.Counts != w {
+				t.Fatalf("seed %d: service %s:\n got  %+v\n want %+v", seed, g.Service, g.Counts, w)
+			}
+		}
+		for _, groups := range [][]Group{f.ByCounter, f.ByClerk, f.ByDay} {
+			sum := 0
+			for _, g := range groups {
+				sum += g.Arrivals
+			}
+			if sum != f.Arrivals {
+				t.Fatalf("seed %d: a breakdown sums to %d arrivals of %d", seed, sum, f.Arrivals)
+			}
+		}
+	}
+}
+
+func TestEdgeCases(t *testing.T) {
+	st, clk := openStore(t, time.Date(2026, 11, 26, 23, 50, 0, 0, wib))
+	// Empty day.
+	f, err := ForStore(ctx, st, "2026-11-20", "2026-11-20")
+	if err != nil || f.Arrivals != 0 || f.BusiestHour != -1 || f.ByService == nil || len(f.ByHour) != 24 || f.WaitSeconds != (Dist{}) {
+		t.Fatalf("empty day: %+v %v", f, err)
+	}
+	// A request that spans midnight counts on the day it arrived.
+	late, _ := st.Register(ctx, store.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
+	clk.t = time.Date(2026, 11, 27, 0, 10, 0, 0, wib)
+	st.Act(ctx, late.ID, store.ActCall, "", by)
+	// A recall does not move the waiting time; a no-show after two calls.
+	clk.t = time.Date(2026, 11, 27, 8, 0, 0, 0, wib)
+	ns, _ := st.Register(ctx, store.NewRequest{Service: "B", Name: "Gone", NIK: "3201014107900001"}, by)
+	clk.t = clk.t.Add(10 * time.Minute)
+	st.Act(ctx, ns.ID, store.ActCall, "", by)
+	clk.t = clk.t.Add(5 * time.Minute)
+	st.Act(ctx, ns.ID, store.ActRecall, "", by)
+	clk.t = clk.t.Add(5 * time.Minute)
+	st.Act(ctx, ns.ID, store.ActNoShow, "", by)
+	// A transfer: counted as transferred, under the service it ended in.
+	tr, _ := st.Register(ctx, store.NewRequest{Service: "A", Name: "Moved", NIK: "3201014107900001"}, by)
+	clk.t = clk.t.Add(2 * time.Minute)
+	st.Act(ctx, tr.ID, store.ActCall, "", by)
+	st.Act(ctx, tr.ID, store.ActServe, "", by)
+	st.Act(ctx, tr.ID, store.ActTransfer, "C", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	clk.t = clk.t.Add(30 * time.Minute)
+	st.Act(ctx, tr.ID, store.ActCall, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	st.Act(ctx, tr.ID, store.ActServe, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	clk.t = clk.t.Add(7 * time.Minute)
+	st.Act(ctx, tr.ID, store.ActDone, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
+
+	day26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26")
+	if day26.Arrivals != 1 || day26.WaitSeconds.P50 != 20*60 || day26.ByHour[23].Arrivals != 1 {
+		t.Fatalf("the request that spans midnight: %+v", day26.Counts)
+	}
+	day27, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27")
+	if day27.Arrivals != 2 || day27.NoShow != 1 || day27.Transferred != 1 || day27.Served != 1 {
+		t.Fatalf("27th: %+v", day27.Counts)
+	}
+	// Waits: no-show 10 min (first call), transferred 2 min (first call).
+	if day27.WaitSeconds.N != 2 || day27.WaitSeconds.P90 != 600 || day27.WaitSeconds.P50 != 120 {
+		t.Fatalf("waits: %+v", day27.WaitSeconds)
+	}
+	if day27.ServiceSeconds.N != 1 || day27.ServiceSeconds.Avg != 7*60 {
+		t.Fatalf("service time (from the last start of service): %+v", day27.ServiceSeconds)
+	}
+	if len(day27.ByService) != 2 || day27.ByService[1].Service != "C" || day27.ByService[1].Served != 1 {
+		t.Fatalf("by service: %+v", day27.ByService)
+	}
+	both, _ := ForStore(ctx, st, "2026-11-26", "2026-11-27")
+	if both.Arrivals != 3 || len(both.ByDay) != 2 || both.BusiestHour != 8 {
+		t.Fatalf("range: %+v busiest %d", both.Counts, both.BusiestHour)
+	}
+}
+
+// TestTimeZones: the office's zone decides the day and the hour, whatever
+// the machine's clock zone.
+func TestTimeZones(t *testing.T) {
+	st, clk := openStore(t, time.Date(2026, 11, 26, 17, 30, 0, 0, time.UTC)) // 00:30 WIB on the 27th
+	st.Register(ctx, store.NewRequest{Service: "A", Name: "Early", NIK: "3201014107900001"}, by)
+	clk.t = time.Date(2026, 11, 27, 16, 59, 0, 0, time.UTC) // 23:59 WIB
+	st.Register(ctx, store.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
+	f, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27")
+	if f.Arrivals != 2 || f.ByHour[0].Arrivals != 1 || f.ByHour[23].Arrivals != 1 {
+		t.Fatalf("WIB day: %+v hours %v", f.Counts, f.ByHour)
+	}
+	if f26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26"); f26.Arrivals != 0 {
+		t.Fatalf("the 26th (UTC) should be empty in WIB: %d", f26.Arrivals)
+	}
+}
+
+func TestNearestRank(t *testing.T) {
+	xs := []float64{15, 20, 35, 40, 50}
+	for p, want := range map[float64]float64{5: 15, 30: 20, 40: 20, 50: 35, 90: 50, 100: 50} {
+		if got := NearestRank(xs, p); got != want {
+			t.Errorf("P%v = %v, want %v", p, got, want)
+		}
+	}
+}

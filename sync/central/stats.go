@@ -1,0 +1,91 @@
+package central
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/loket-id/loket/stats"
+	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/sync/protocol"
+)
+
+// Stats computes the figures of what the stations sent, with the same code
+// as the stations (package stats). Service targets come from the published
+// catalog, or the built-in one before anything is published; hours are in loc.
+func Stats(st Storage, office, station, from, to string, loc *time.Location) (stats.Figures, error) {
+	targets := stats.Targets(store.DefaultCatalog())
+	if c, err := st.Catalog(); err == nil && c.Version > 0 {
+		for code, m := range stats.Targets(c.Services) {
+			targets[code] = m
+		}
+	} else if err != nil {
+		return stats.Figures{}, err
+	}
+	return stats.Compute(from, to, func(fn func(store.Request) error) error {
+		return st.Export(office, station, from, to, func(r store.Request) error { return fn(stats.InZone(r, loc)) })
+	}, targets)
+}
+
+// stats answers GET /v1/stats?from=&to=&office=&station= for a supervisor
+// token (its office, or any with an all-office token) or a station token
+// (its own office only).
+func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	q := r.URL.Query()
+	office := q.Get("office")
+	scope, err := s.Storage.Supervisor(token)
+	switch {
+	case err == nil:
+		if scope != "" {
+			if office != "" && office != scope {
+				writeError(w, http.StatusForbidden, protocol.Error{Code: protocol.CodeForbidden, Message: "this token reads office " + scope + " only"})
+				return
+			}
+			office = scope
+		}
+	case errors.Is(err, ErrUnknownToken):
+		st, err := s.Storage.Authenticate(token)
+		if err != nil {
+			writeError(w, http.StatusUnauthorized, protocol.Error{Code: protocol.CodeUnauthorized, Message: "unknown or revoked token"})
+			return
+		}
+		if office != "" && office != st.Office {
+			writeError(w, http.StatusForbidden, protocol.Error{Code: protocol.CodeForbidden, Message: "a station reads its own office only"})
+			return
+		}
+		office = st.Office
+	default:
+		s.internal(w, r, err)
+		return
+	}
+	for _, d := range []string{q.Get("from"), q.Get("to")} {
+		if d != "" {
+			if _, err := time.Parse(time.DateOnly, d); err != nil {
+				writeError(w, http.StatusBadRequest, protocol.Error{Code: protocol.CodeBadRequest, Message: "from and to are dates YYYY-MM-DD"})
+				return
+			}
+		}
+	}
+	from, to := q.Get("from"), q.Get("to")
+	if from == "" {
+		from = s.Now().In(s.loc()).Format(time.DateOnly)
+	}
+	if to == "" {
+		to = from
+	}
+	f, err := Stats(s.Storage, office, q.Get("station"), from, to, s.loc())
+	if err != nil {
+		s.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+func (s *Server) loc() *time.Location {
+	if s.Location != nil {
+		return s.Location
+	}
+	return time.Local
+}
