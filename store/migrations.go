@@ -58,8 +58,12 @@ func (s *Store) migrate(catalog []Service) error {
 	})
 }
 
+// requiredBuckets are the buckets of the current schema; Open refuses a
+// file that lacks one.
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
+
 func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
-	for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bIdx} {
+	for _, b := range requiredBuckets {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create bucket %s: %w", b, err)
 		}

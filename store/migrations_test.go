@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -69,6 +70,23 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
 		t.Fatal("a database with a newer schema was modified")
+	}
+}
+
+// TestMissingBucketRefused: a file with the schema version but without a
+// bucket of the layout is refused with an error, not a panic later.
+func TestMissingBucketRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, _ := bolt.Open(path, 0o600, nil)
+	_ = db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bIdx) })
+	db.Close()
+	if _, err := Open(path, Options{}); err == nil || !strings.Contains(err.Error(), "bucket idx is missing") {
+		t.Fatalf("open a damaged file: %v", err)
 	}
 }
 

@@ -116,6 +116,11 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	if err := db.View(func(tx *bolt.Tx) error {
+		for _, b := range requiredBuckets {
+			if tx.Bucket(b) == nil {
+				return fmt.Errorf("bucket %s is missing: the file is damaged or not a Loket database of schema %d", b, SchemaVersion())
+			}
+		}
 		m := tx.Bucket(bMeta)
 		s.id.StationID = string(m.Get(kStationID))
 		s.id.Epoch = string(m.Get(kEpoch))
@@ -124,7 +129,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return err
 	}); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open database %s: read identity: %w", path, err)
+		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	return s, nil
 }

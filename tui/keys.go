@@ -10,6 +10,7 @@ type KeyMap struct {
 	Up, Down, PageUp, PageDown                                         key.Binding
 	NextField, PrevField, Submit, Cancel, Back                         key.Binding
 	SyncNow                                                            key.Binding
+	RangeToday, Range7, Range30, PrevMonth, NextMonth, Central         key.Binding
 }
 
 // NewKeyMap builds the key map with help in the language of t.
@@ -47,6 +48,12 @@ func NewKeyMap(t Text) KeyMap {
 		Cancel:        b("key.cancel", "esc"),
 		Back:          b("key.back", "esc"),
 		SyncNow:       b("key.syncnow", "s"),
+		RangeToday:    b("key.today", "t"),
+		Range7:        b("key.7days", "w"),
+		Range30:       b("key.30days", "m"),
+		PrevMonth:     b("key.prevmonth", "["),
+		NextMonth:     b("key.nextmonth", "]"),
+		Central:       b("key.central", "c"),
 	}
 }
 
@@ -74,6 +81,14 @@ func (f formKeys) ShortHelp() []key.Binding {
 }
 
 func (f formKeys) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+
+// statsKeys is the help of the statistics screen.
+type statsKeys struct{ k KeyMap }
+
+func (s statsKeys) ShortHelp() []key.Binding {
+	return []key.Binding{s.k.RangeToday, s.k.Range7, s.k.Range30, s.k.PrevMonth, s.k.NextMonth, s.k.ServiceFilter, s.k.Central, s.k.Back}
+}
+func (s statsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
 // syncKeys is the help of the sync screen.
 type syncKeys struct{ k KeyMap }

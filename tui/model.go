@@ -68,18 +68,20 @@ type SyncStatusMsg client.Status
 
 // Options configure the UI.
 type Options struct {
-	Backend     Backend
-	Sync        Sync     // nil: no central server configured
-	Receipts    Receipts // nil: no receipts
-	Lang        string
-	Office      string
-	Counter     string // counter (station) code, e.g. L1
-	CounterName string
-	Clerk       string
-	Services    []string // the lines call-next takes from; empty means all
-	MaxCalls    int
-	Now         func() time.Time
-	Location    *time.Location
+	Backend      Backend
+	Sync         Sync        // nil: no central server configured
+	Stats        StatsSource // this counter's figures
+	CentralStats StatsSource // the office's, from the central server; nil without one
+	Receipts     Receipts    // nil: no receipts
+	Lang         string
+	Office       string
+	Counter      string // counter (station) code, e.g. L1
+	CounterName  string
+	Clerk        string
+	Services     []string // the lines call-next takes from; empty means all
+	MaxCalls     int
+	Now          func() time.Time
+	Location     *time.Location
 }
 
 type screen int
@@ -156,6 +158,7 @@ type Model struct {
 	msgErr      bool
 	confirmQuit bool
 	sync        client.Status
+	statsM      statsModel
 
 	changes     <-chan struct{}
 	unsubscribe func()
@@ -295,7 +298,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.sync = client.Status(msg)
 		return m, nil
 	case changedMsg:
-		return m, tea.Batch(m.loadQueue(), m.waitChange())
+		cmds := []tea.Cmd{m.loadQueue(), m.waitChange()}
+		if m.screen == screenStats && !m.statsM.central {
+			cmds = append(cmds, m.loadStats()) // live, as requests change
+		}
+		return m, tea.Batch(cmds...)
+	case statsLoadedMsg:
+		m.statsLoaded(msg)
+		return m, nil
 	case queueLoadedMsg:
 		if msg.err != nil {
 			m.setMsg(m.t.S("msg.error", msg.err), true)
@@ -436,7 +446,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, m.keys.Stats):
 		m.screen = screenStats
-		return nil
+		return m.loadStats()
 	case key.Matches(msg, m.keys.Sync):
 		m.screen = screenSync
 		if m.opt.Sync != nil {
@@ -462,6 +472,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.Down):
 			m.detail.scroll++
 		}
+	case screenStats:
+		return m.statsKey(msg)
 	case screenSync:
 		switch {
 		case key.Matches(msg, m.keys.Back):
@@ -555,7 +567,8 @@ func (m *Model) View() string {
 		body = m.help.FullHelpView(queueKeys{m.keys}.FullHelp())
 		keys = backKeys{m.keys}
 	case screenStats:
-		body = "\n  " + m.t.S("soon")
+		body = m.statsView(bodyH)
+		keys = statsKeys{m.keys}
 	case screenSync:
 		body = m.syncView()
 		keys = syncKeys{m.keys}

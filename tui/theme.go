@@ -10,6 +10,7 @@ type Theme struct {
 	Filter, Muted, Error    lipgloss.Style
 	Message, Label, Value   lipgloss.Style
 	Big, BigLabel, Box      lipgloss.Style
+	BigValue                lipgloss.Style
 	Selected, Header, Focus lipgloss.Style
 	Status                  map[string]lipgloss.Style
 }
@@ -35,6 +36,7 @@ func NewTheme() Theme {
 		Value:    lipgloss.NewStyle(),
 		Big:      lipgloss.NewStyle().Bold(true).Foreground(accent).Border(lipgloss.NormalBorder()).Padding(0, 2),
 		BigLabel: lipgloss.NewStyle().Foreground(muted),
+		BigValue: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Box:      lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1),
 		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
 		Header:   lipgloss.NewStyle().Bold(true).Underline(true),

@@ -20,6 +20,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/receipts"
+	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
 )
@@ -568,5 +569,82 @@ func TestEveryKeyUsedIsInTheCatalogs(t *testing.T) {
 	}
 	if n < 50 {
 		t.Fatalf("found only %d keys in the source: the pattern is wrong", n)
+	}
+}
+
+// statsModelFor is a model with real statistics over a small history.
+func statsModelFor(t *testing.T, lang string) (*Model, *store.Store) {
+	st := openStore(t)
+	seed(t, st)
+	by := store.Actor{Counter: "L1", Clerk: "Sari"}
+	for _, ref := range []string{"B-001", "A-001"} {
+		if _, err := st.Act(bg, ref, store.ActCall, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Act(bg, "B-001", store.ActServe, "", by)
+	st.Act(bg, "B-001", store.ActDone, "", by)
+	st.Act(bg, "A-001", store.ActNoShow, "", by)
+	m := newModel(t, st, lang)
+	m.opt.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) { return stats.ForStore(ctx, st, from, to) }
+	return loaded(t, m, 80, 24), st
+}
+
+func TestStatsScreenGolden(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			m, _ := statsModelFor(t, lang)
+			step(t, m, press("2"))
+			golden(t, "stats_"+lang, m.View())
+		})
+	}
+}
+
+func TestStatsScreenKeys(t *testing.T) {
+	m, st := statsModelFor(t, "en")
+	step(t, m, press("2"))
+	if m.statsM.fig.Arrivals != 4 || m.statsM.fig.Served != 1 || m.statsM.fig.NoShow != 1 {
+		t.Fatalf("today's figures: %+v", m.statsM.fig.Counts)
+	}
+	tests := []struct {
+		key        string
+		from, to   string
+		rng        int
+		service    string
+		msgHas     string
+		centralSet bool
+	}{
+		{"w", "2026-11-21", "2026-11-27", range7, "", "", false},
+		{"m", "2026-10-29", "2026-11-27", range30, "", "", false},
+		{"[", "2026-10-01", "2026-10-31", rangeMonth, "", "", false},
+		{"]", "2026-11-01", "2026-11-30", rangeMonth, "", "", false},
+		{"t", "2026-11-27", "2026-11-27", rangeToday, "", "", false},
+		{"v", "2026-11-27", "2026-11-27", rangeToday, "A", "", false},
+		{"c", "2026-11-27", "2026-11-27", rangeToday, "A", "No central server", false},
+	}
+	for _, tt := range tests {
+		step(t, m, press(tt.key))
+		from, to := m.statsM.period(fixedNow)
+		if m.statsM.rng != tt.rng || from != tt.from || to != tt.to || m.statsM.service != tt.service || !strings.Contains(m.msg, tt.msgHas) {
+			t.Fatalf("after %q: range %d %s..%s service %q msg %q", tt.key, m.statsM.rng, from, to, m.statsM.service, m.msg)
+		}
+		if m.statsM.fig.From != from || m.statsM.fig.To != to {
+			t.Fatalf("after %q the figures are of %s..%s", tt.key, m.statsM.fig.From, m.statsM.fig.To)
+		}
+	}
+	// With a central server, c shows its figures, and says so.
+	m.opt.CentralStats = func(ctx context.Context, from, to string) (stats.Figures, error) {
+		return stats.Figures{From: from, To: to, Counts: stats.Counts{Arrivals: 999}}, nil
+	}
+	step(t, m, press("c"))
+	if !m.statsM.central || m.statsM.fig.Arrivals != 999 || !strings.Contains(m.View(), "the whole office") {
+		t.Fatalf("central: %v %d\n%s", m.statsM.central, m.statsM.fig.Arrivals, m.View())
+	}
+	step(t, m, press("c"))
+	// Live: a new arrival shows on the local figures without a key.
+	st.Register(bg, store.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, store.Actor{})
+	step(t, m, changedMsg{})
+	if m.statsM.fig.Arrivals != 5 {
+		t.Fatalf("live update: %d arrivals", m.statsM.fig.Arrivals)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/tui"
@@ -68,8 +69,10 @@ func runUI(e *env, args []string) error {
 	} else {
 		slog.Warn("receipts disabled", "err", err)
 	}
+	opts.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) { return stats.ForStore(ctx, st, from, to) }
 	if syncer != nil {
 		opts.Sync = syncer
+		opts.CentralStats = syncer.Client.Stats
 	}
 	m := tui.New(ctx, opts)
 	defer m.Close()
