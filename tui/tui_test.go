@@ -586,7 +586,9 @@ func statsModelFor(t *testing.T, lang string) (*Model, *store.Store) {
 	st.Act(bg, "B-001", store.ActDone, "", by)
 	st.Act(bg, "A-001", store.ActNoShow, "", by)
 	m := newModel(t, st, lang)
-	m.opt.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) { return stats.ForStore(ctx, st, from, to) }
+	m.opt.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) {
+		return stats.ForStore(ctx, st, from, to)
+	}
 	return loaded(t, m, 80, 24), st
 }
 
