@@ -107,24 +107,12 @@ func RenderHeight(w io.Writer, d Data, p Paper) (float64, error) {
 		d.Location = time.Local
 	}
 	t := texts(d.Lang)
-	f := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: p.Width, Ht: max(p.Height, 100)}})
-	f.SetCompression(true)
-	f.SetCatalogSort(true)
-	f.SetCreationDate(d.Request.ArrivedAt)
-	f.SetModificationDate(d.Request.ArrivedAt)
-	f.SetTitle(Printable(t["title"]+" "+d.Request.Ticket), true)
-	f.SetAuthor(Printable(d.Office), true)
-	f.SetCreator("Loket", true)
+	f, err := newDoc(p.Width, max(p.Height, 100), d.Request.ArrivedAt, t["title"]+" "+d.Request.Ticket, d.Office)
+	if err != nil {
+		return 0, fmt.Errorf("receipt %s: %w", d.Request.Ticket, err)
+	}
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(p.Margin, 0, p.Margin)
-	// A copy of the font bytes for each document: gofpdf keeps and writes
-	// into what it is given, and documents sharing one slice race. One
-	// font only: bold is drawn by stroking the glyphs (setFont), which
-	// halves the time gofpdf spends parsing and identifying fonts.
-	f.AddUTF8FontFromBytes("go", "", bytes.Clone(goregular.TTF))
-	if err := f.Error(); err != nil {
-		return 0, fmt.Errorf("receipt %s: font: %w", d.Request.Ticket, err)
-	}
 	qr, err := qrcode.New(d.QRContent(), qrcode.Medium)
 	if err != nil {
 		return 0, fmt.Errorf("receipt %s: QR code: %w", d.Request.Ticket, err)
@@ -143,6 +131,28 @@ func RenderHeight(w io.Writer, d Data, p Paper) (float64, error) {
 		return 0, fmt.Errorf("receipt %s: %w", d.Request.Ticket, err)
 	}
 	return height, nil
+}
+
+// newDoc is a PDF document with the embedded font, whose bytes depend only
+// on its content: dates fixed to at, catalog sorted.
+func newDoc(w, h float64, at time.Time, title, author string) (*gofpdf.Fpdf, error) {
+	f := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: w, Ht: h}})
+	f.SetCompression(true)
+	f.SetCatalogSort(true)
+	f.SetCreationDate(at)
+	f.SetModificationDate(at)
+	f.SetTitle(Printable(title), true)
+	f.SetAuthor(Printable(author), true)
+	f.SetCreator("Loket", true)
+	// A copy of the font bytes for each document: gofpdf keeps and writes
+	// into what it is given, and documents sharing one slice race. One
+	// font only: bold is drawn by stroking the glyphs (setFont), which
+	// halves the time gofpdf spends parsing and identifying fonts.
+	f.AddUTF8FontFromBytes("go", "", bytes.Clone(goregular.TTF))
+	if err := f.Error(); err != nil {
+		return nil, fmt.Errorf("font: %w", err)
+	}
+	return f, nil
 }
 
 // layout draws the receipt top to bottom; with draw false it only measures.

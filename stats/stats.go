@@ -211,9 +211,12 @@ func Compute(from, to string, each func(fn func(store.Request) error) error, tar
 	return f, nil
 }
 
-// InZone returns r with its times in loc, so hours are the office's.
+// InZone returns r with its arrival in loc, so hours are loc's; with a nil
+// loc, r keeps the zone it was stored with, which is its office's.
 func InZone(r store.Request, loc *time.Location) store.Request {
-	r.ArrivedAt = r.ArrivedAt.In(loc)
+	if loc != nil {
+		r.ArrivedAt = r.ArrivedAt.In(loc)
+	}
 	return r
 }
 

@@ -121,6 +121,10 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
+	// Kept in the office's zone: the stored time carries the office's UTC
+	// offset, so whoever reads it (the central server) knows the office's
+	// local hour without being told the zone.
+	at = at.In(tx.s.loc)
 	day := tx.s.DayOf(at)
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a

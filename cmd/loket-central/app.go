@@ -273,7 +273,11 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		if to == "" {
 			to = from
 		}
-		f, err := central.Stats(st, o.office, o.station, from, to, loc)
+		var hourZone *time.Location // each request's office zone, unless --timezone says otherwise
+		if o.tz != "" {
+			hourZone = loc
+		}
+		f, err := central.Stats(st, o.office, o.station, from, to, hourZone)
 		if err != nil {
 			return err
 		}

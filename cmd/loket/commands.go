@@ -136,6 +136,13 @@ func commands() map[string]*command {
 				fs.StringVar(&o.token, "token", "", "station token (with --central)")
 				formatFlag(fs, o, true)
 			}, run: runStats},
+		{name: "report", args: "[--date YYYY-MM-DD | --month YYYY-MM] --out FILE",
+			summary: "write the PDF statistics report of a day (default today) or a month", store: true,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.date, "date", "", "the day, YYYY-MM-DD (default today)")
+				fs.StringVar(&o.month, "month", "", "the month, YYYY-MM")
+				fs.StringVar(&o.out, "out", "", "the PDF file to write")
+			}, run: runReport},
 		{name: "daemon", args: "", summary: "hold the database and answer other loket commands (for kiosks and tests)", run: runDaemon},
 	}
 	for _, a := range []struct {

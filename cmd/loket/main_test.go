@@ -575,6 +575,14 @@ func TestSyncCommand(t *testing.T) {
 	if out := te.mustRun("sync", "--format", "json"); !strings.Contains(out, `"sent": 1`) || !strings.Contains(out, `"pending": 0`) {
 		t.Fatalf("sync through the owner = %q", out)
 	}
+	// The central figures of the office equal this counter's (it is the only one).
+	local := te.mustRun("stats", "--format", "json")
+	if centralOut := te.mustRun("stats", "--central", "--format", "json"); centralOut != local {
+		t.Fatalf("stats --central differs from the local figures:\n%s\n%s", centralOut, local)
+	}
+	if out := te.mustRun("stats", "--central"); !strings.HasPrefix(out, "Central figures for the whole office") {
+		t.Fatalf("stats --central text = %q", out)
+	}
 	// Refused: a wrong token (exit 4); unreachable: the server stopped (exit 3).
 	if _, errOut, code := te.run("sync", "--token", central.TokenPrefix+strings.Repeat("1", 64)); code != 4 || !strings.Contains(errOut, "401") {
 		t.Fatalf("wrong token: exit %d %q", code, errOut)

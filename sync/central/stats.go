@@ -13,7 +13,8 @@ import (
 
 // Stats computes the figures of what the stations sent, with the same code
 // as the stations (package stats). Service targets come from the published
-// catalog, or the built-in one before anything is published; hours are in loc.
+// catalog, or the built-in one before anything is published; hours are in
+// loc, or (nil) in each request's own office zone, as the station stored it.
 func Stats(st Storage, office, station, from, to string, loc *time.Location) (stats.Figures, error) {
 	targets := stats.Targets(store.DefaultCatalog())
 	if c, err := st.Catalog(); err == nil && c.Version > 0 {
@@ -70,7 +71,11 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	}
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" {
-		from = s.Now().In(s.loc()).Format(time.DateOnly)
+		now := s.Now()
+		if l := s.loc(); l != nil {
+			now = now.In(l)
+		}
+		from = now.Format(time.DateOnly)
 	}
 	if to == "" {
 		to = from
@@ -83,9 +88,5 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, f)
 }
 
-func (s *Server) loc() *time.Location {
-	if s.Location != nil {
-		return s.Location
-	}
-	return time.Local
-}
+// loc is the zone for statistics' hours: nil means each request's own.
+func (s *Server) loc() *time.Location { return s.Location }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/client"
@@ -450,4 +451,79 @@ func TestTokens(t *testing.T) {
 	if _, _, err := st.AddStation("3273", "L1", "", time.Now()); !errors.Is(err, central.ErrExists) {
 		t.Fatalf("duplicate station: %v", err)
 	}
+}
+
+// TestStatsEqualAfterSync: the central server's figures for the same
+// synced data equal the station's; GET /v1/stats answers supervisors (in
+// their office) and stations (their own office only).
+func TestStatsEqualAfterSync(t *testing.T) {
+	dir, tokens := newCentral(t, "3273/L1", "3404/L1")
+	var supAll, sup3273 string
+	func() {
+		st, err := central.OpenBolt(dir, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		supAll, _ = st.AddSupervisor("", time.Now())
+		sup3273, _ = st.AddSupervisor("3273", time.Now())
+	}()
+	srv := startServer(t, dir, freeAddr(t))
+	s := newStation(t, 21)
+	s.work(t, 60)
+	s.now = s.now.AddDate(0, 0, 1)
+	s.work(t, 40)
+	syncUntilDone(t, s.client(srv.url(), tokens["3273/L1"]), 3)
+	from, to := "2026-11-27", s.now.Format(time.DateOnly)
+	local, err := stats.ForStore(bg, s.st, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(token, query string) (int, stats.Figures, string) {
+		req, _ := http.NewRequest(http.MethodGet, srv.url()+"/v1/stats?"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var buf bytes.Buffer
+		buf.ReadFrom(resp.Body)
+		var f stats.Figures
+		json.Unmarshal(buf.Bytes(), &f)
+		return resp.StatusCode, f, buf.String()
+	}
+	q := "from=" + from + "&to=" + to
+	for name, tok := range map[string]string{"supervisor of all": supAll, "supervisor of 3273": sup3273, "the station": tokens["3273/L1"]} {
+		code, f, body := get(tok, q+"&office=3273")
+		if code != 200 {
+			t.Fatalf("%s: %d %s", name, code, body)
+		}
+		if a, b := mustJSON(f), mustJSON(local); a != b {
+			t.Fatalf("%s: central figures differ from the station's:\n%s\n%s", name, a, b)
+		}
+		for _, field := range []string{`"from"`, `"to"`, `"arrivals"`, `"served"`, `"no_show"`, `"cancelled"`, `"transferred"`, `"waiting"`,
+			`"wait_seconds":{"avg"`, `"p50"`, `"p90"`, `"service_seconds"`, `"within_target_ratio"`, `"by_service":[{"service"`, `"by_hour":[{"hour":0,"arrivals"`} {
+			if !strings.Contains(body, field) {
+				t.Fatalf("the stats JSON lacks %s: %s", field, body)
+			}
+		}
+	}
+	if code, _, _ := get(sup3273, q+"&office=3404"); code != 403 {
+		t.Fatalf("a supervisor of 3273 read 3404: %d", code)
+	}
+	if code, _, _ := get(tokens["3404/L1"], q+"&office=3273"); code != 403 {
+		t.Fatalf("a station of 3404 read 3273: %d", code)
+	}
+	if code, _, _ := get("lkt_nope", q); code != 401 {
+		t.Fatalf("unknown token: %d", code)
+	}
+	if code, _, _ := get(supAll, "from=yesterday"); code != 400 {
+		t.Fatalf("bad date: %d", code)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }

@@ -1,0 +1,183 @@
+package receipts
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+
+	"github.com/loket-id/loket/stats"
+)
+
+// ReportData is a supervisor's statistics report.
+type ReportData struct {
+	Office   string
+	Lang     string
+	Period   string // as people read it: "November 2026", "Jumat, 27 November 2026"
+	Figures  stats.Figures
+	Services map[string]string // code -> name in Lang
+	PerDay   bool              // a range: the chart and table are per day
+	Made     time.Time         // the report's date (fixed in tests)
+}
+
+var reportText = map[string]map[string]string{
+	"id": {"title": "LAPORAN PELAYANAN ANTREAN", "period": "Periode", "arrivals": "Kedatangan", "served": "Selesai dilayani",
+		"noshow": "Tidak hadir", "cancelled": "Batal", "transferred": "Dipindah layanan", "waiting": "Masih menunggu",
+		"wait": "Waktu tunggu", "service": "Waktu layanan", "avg": "rata-rata", "median": "median", "p90": "persentil 90",
+		"ontarget": "Dipanggil sesuai target", "busiest": "Jam tersibuk", "byservice": "Per layanan", "bycounter": "Per loket",
+		"byday": "Per hari", "perhour": "Kedatangan per jam", "perday": "Kedatangan per hari", "code": "Kode",
+		"name": "Layanan", "counter": "Loket", "day": "Tanggal", "made": "Dibuat oleh Loket pada", "target": "Tepat"},
+	"en": {"title": "QUEUE SERVICE REPORT", "period": "Period", "arrivals": "Arrivals", "served": "Served",
+		"noshow": "No-shows", "cancelled": "Cancelled", "transferred": "Transferred", "waiting": "Still waiting",
+		"wait": "Waiting time", "service": "Service time", "avg": "average", "median": "median", "p90": "90th percentile",
+		"ontarget": "Called within target", "busiest": "Busiest hour", "byservice": "By service", "bycounter": "By counter",
+		"byday": "By day", "perhour": "Arrivals per hour", "perday": "Arrivals per day", "code": "Code",
+		"name": "Service", "counter": "Counter", "day": "Date", "made": "Made by Loket on", "target": "On target"},
+}
+
+// RenderReport writes the A4 statistics report.
+func RenderReport(w io.Writer, d ReportData) error {
+	t := reportText["en"]
+	if tt, ok := reportText[d.Lang]; ok {
+		t = tt
+	}
+	f, err := newDoc(210, 297, d.Made, t["title"]+" "+d.Period, d.Office)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	f.SetMargins(18, 18, 18)
+	f.SetAutoPageBreak(true, 18)
+	f.AddPage()
+	fig := d.Figures
+	text := func(size float64, s string, align string) {
+		f.SetFont("go", "", size)
+		f.MultiCell(0, size*0.5, Printable(s), "", align, false)
+	}
+	text(15, d.Office, "C")
+	text(12, t["title"], "C")
+	text(10, t["period"]+": "+d.Period, "C")
+	f.Ln(4)
+
+	// The figures, two columns of label and value.
+	f.SetFont("go", "", 10)
+	pairs := [][2]string{
+		{t["arrivals"], fmt.Sprint(fig.Arrivals)}, {t["served"], fmt.Sprint(fig.Served)},
+		{t["noshow"], fmt.Sprint(fig.NoShow)}, {t["cancelled"], fmt.Sprint(fig.Cancelled)},
+		{t["transferred"], fmt.Sprint(fig.Transferred)}, {t["waiting"], fmt.Sprint(fig.Waiting)},
+		{t["wait"] + " (" + t["avg"] + ")", stats.Duration(fig.WaitSeconds.Avg)}, {t["wait"] + " (" + t["median"] + ")", stats.Duration(fig.WaitSeconds.P50)},
+		{t["wait"] + " (" + t["p90"] + ")", stats.Duration(fig.WaitSeconds.P90)}, {t["service"] + " (" + t["avg"] + ")", stats.Duration(fig.ServiceSeconds.Avg)},
+		{t["service"] + " (" + t["median"] + ")", stats.Duration(fig.ServiceSeconds.P50)}, {t["service"] + " (" + t["p90"] + ")", stats.Duration(fig.ServiceSeconds.P90)},
+		{t["ontarget"], fmt.Sprintf("%.0f%%", fig.WithinTargetRatio*100)}, {t["busiest"], busiest(fig)},
+	}
+	for i, p := range pairs {
+		f.CellFormat(55, 6, Printable(p[0]), "B", 0, "L", false, 0, "")
+		ln := 0
+		if i%2 == 1 {
+			ln = 1
+		}
+		f.CellFormat(32, 6, p[1], "B", ln, "R", false, 0, "")
+		if ln == 0 {
+			f.CellFormat(10, 6, "", "", 0, "", false, 0, "")
+		}
+	}
+	f.Ln(5)
+
+	head := []string{t["code"], t["name"], t["arrivals"], t["served"], t["noshow"], "P50", "P90", t["target"]}
+	widths := []float64{12, 58, 18, 18, 18, 16, 16, 18}
+	table := func(title string, rows []stats.Row, name func(string) string) {
+		f.SetFont("go", "", 11)
+		f.CellFormat(0, 7, Printable(title), "", 1, "L", false, 0, "")
+		f.SetFont("go", "", 8)
+		for i, h := range head {
+			f.CellFormat(widths[i], 6, Printable(h), "1", 0, "C", false, 0, "")
+		}
+		f.Ln(-1)
+		for _, r := range rows {
+			cells := []string{r.Key, name(r.Key), fmt.Sprint(r.Arrivals), fmt.Sprint(r.Served), fmt.Sprint(r.NoShow),
+				stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), fmt.Sprintf("%.0f%%", r.WithinTargetRatio*100)}
+			for i, c := range cells {
+				align := "R"
+				if i < 2 {
+					align = "L"
+				}
+				f.CellFormat(widths[i], 5.5, Printable(c), "1", 0, align, false, 0, "")
+			}
+			f.Ln(-1)
+		}
+		f.Ln(4)
+	}
+	rows, _ := fig.Table("service")
+	table(t["byservice"], rows, func(code string) string { return d.Services[code] })
+	rows, _ = fig.Table("counter")
+	table(t["bycounter"], rows, func(string) string { return "" })
+	chart(f, d, t)
+	if d.PerDay {
+		rows, _ = fig.Table("day")
+		table(t["byday"], rows, func(string) string { return "" })
+	}
+	f.SetFont("go", "", 7)
+	f.CellFormat(0, 5, Printable(t["made"]+" "+d.Made.Format("2006-01-02 15:04")), "", 1, "R", false, 0, "")
+	if err := f.Output(w); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+func busiest(f stats.Figures) string {
+	if f.BusiestHour < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%02d:00 (%d)", f.BusiestHour, f.ByHour[f.BusiestHour].Arrivals)
+}
+
+// chart draws arrivals per hour (or per day) as bars with their counts.
+func chart(f *gofpdf.Fpdf, d ReportData, t map[string]string) {
+	type bar struct {
+		label string
+		n     int
+	}
+	var bars []bar
+	title := t["perhour"]
+	if d.PerDay {
+		title = t["perday"]
+		for _, g := range d.Figures.ByDay {
+			bars = append(bars, bar{g.Key[8:], g.Arrivals})
+		}
+	} else {
+		for _, h := range d.Figures.ByHour {
+			if h.Hour >= 6 && h.Hour <= 18 || h.Arrivals > 0 {
+				bars = append(bars, bar{fmt.Sprintf("%02d", h.Hour), h.Arrivals})
+			}
+		}
+	}
+	const height = 40.0
+	if f.GetY()+7+height+12 > 297-18 { // title and bars stay on one page
+		f.AddPage()
+	}
+	f.SetFont("go", "", 11)
+	f.CellFormat(0, 7, Printable(title), "", 1, "L", false, 0, "")
+	if len(bars) == 0 {
+		return
+	}
+	top := 1
+	for _, b := range bars {
+		top = max(top, b.n)
+	}
+	width := min(12, 174/float64(len(bars)))
+	x0, y0 := f.GetX(), f.GetY()+4
+	f.SetFillColor(60, 90, 140)
+	f.SetFont("go", "", 6.5)
+	for i, b := range bars {
+		h := height * float64(b.n) / float64(top)
+		x := x0 + float64(i)*width
+		f.Rect(x+0.6, y0+height-h, width-1.2, h, "F")
+		f.SetXY(x, y0+height-h-3.5)
+		if b.n > 0 {
+			f.CellFormat(width, 3.5, fmt.Sprint(b.n), "", 0, "C", false, 0, "")
+		}
+		f.SetXY(x, y0+height+0.5)
+		f.CellFormat(width, 3.5, b.label, "", 0, "C", false, 0, "")
+	}
+	f.SetXY(x0, y0+height+6)
+}
