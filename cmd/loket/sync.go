@@ -92,7 +92,14 @@ func runSync(e *env, args []string) error {
 			}
 			defer fmt.Fprintln(e.app.Stderr)
 		} else {
-			c.Progress = func(acked, total uint64) { c.Log.Info("sync", "acknowledged", acked, "total", total) }
+			// A log line at the start, about every tenth and at the end.
+			var logged uint64
+			c.Progress = func(acked, total uint64) {
+				if acked == 0 && logged == 0 || acked == total || acked >= logged+max(total/10, 1) {
+					logged = acked
+					c.Log.Info("sync", "acknowledged", acked, "total", total)
+				}
+			}
 		}
 		res, err = c.Sync(ctx)
 	}
