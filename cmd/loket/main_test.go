@@ -16,9 +16,13 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/tui"
 )
 
 // TestMain lets the test binary act as the loket program itself, so tests
@@ -591,4 +595,38 @@ func TestSyncCommand(t *testing.T) {
 	if _, errOut, code := te.run("sync", "--timeout", "3s"); code != 3 || !strings.Contains(errOut, "nothing is lost") {
 		t.Fatalf("server down: exit %d %q", code, errOut)
 	}
+}
+
+// TestUIPicksUpAnotherProcess: the UI holds the database and serves the
+// owner socket, as `loket` does; a separate `loket add` process registers
+// through it, and the queue screen shows the walk-in without a key press.
+func TestUIPicksUpAnotherProcess(t *testing.T) {
+	te := newTestEnv(t)
+	dataDir := te.env["LOKET_DATA"]
+	st, err := store.Open(filepath.Join(dataDir, store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go serveOwner(ctx, st, dataDir, nil)
+	m := tui.New(ctx, tui.Options{Backend: st, Lang: "en", Counter: "L1", Now: st.Now, Location: st.Location()})
+	defer m.Close()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("No requests today yet")) },
+		teatest.WithDuration(5*time.Second))
+
+	add := exec.Command(os.Args[0], "add", "--service", "B", "--name", "Kiosk Process", "--nik", nik)
+	add.Env = []string{"LOKET_TEST_MAIN=1", "PATH=" + os.Getenv("PATH")}
+	for k, v := range te.env {
+		add.Env = append(add.Env, k+"="+v)
+	}
+	if out, err := add.CombinedOutput(); err != nil || !bytes.Contains(out, []byte("ticket B-001")) {
+		t.Fatalf("loket add in another process: %v %s", err, out)
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Kiosk Process")) },
+		teatest.WithDuration(time.Second+500*time.Millisecond), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
