@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/loket-id/loket/internal/atomicfile"
 )
 
 // Config is the counter's configuration.
@@ -212,32 +214,7 @@ func Save(path string, cfg Config) error {
 	return WriteFileAtomic(path, buf.Bytes(), 0o600)
 }
 
-// WriteFileAtomic writes data to a temporary file beside path, fsyncs it and
-// renames it over path, so readers see the old or the new file, never half.
+// WriteFileAtomic writes data to path atomically (see package atomicfile).
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, data, perm)
 }

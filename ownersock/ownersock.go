@@ -50,6 +50,13 @@ type Response struct {
 	Code   int    `json:"code"`
 }
 
+// Relay prints what the owner printed and returns its exit code.
+func (r Response) Relay(stdout, stderr io.Writer) int {
+	_, _ = io.WriteString(stdout, r.Stdout)
+	_, _ = io.WriteString(stderr, r.Stderr)
+	return r.Code
+}
+
 // Handler runs a forwarded command.
 type Handler func(ctx context.Context, req Request) Response
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loket-id/loket/internal/atomicfile"
 	"github.com/loket-id/loket/store"
 )
 
@@ -72,26 +73,8 @@ func (m *Maker) Write(path string, r store.Request, svc store.Service) (float64,
 	if err != nil {
 		return 0, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return 0, fmt.Errorf("save receipt %s: %w", path, err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".receipt-*")
-	if err != nil {
-		return 0, fmt.Errorf("save receipt %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(buf.Bytes())
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("save receipt %s: %w", path, err)
+	if err := atomicfile.Write(path, buf.Bytes(), 0o600); err != nil {
+		return 0, fmt.Errorf("save receipt: %w", err)
 	}
 	return h, nil
 }

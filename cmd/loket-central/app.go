@@ -145,10 +145,8 @@ func (a *App) withStorage(ctx context.Context, dir string, args []string, fn fun
 	case err != nil:
 		return err
 	case resp != nil:
-		io.WriteString(a.Stdout, resp.Stdout)
-		io.WriteString(a.Stderr, resp.Stderr)
-		if resp.Code != 0 {
-			return &cli.ExitError{Code: resp.Code, Quiet: true}
+		if code := resp.Relay(a.Stdout, a.Stderr); code != 0 {
+			return &cli.ExitError{Code: code, Quiet: true}
 		}
 		return nil
 	}

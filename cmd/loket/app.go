@@ -220,10 +220,8 @@ func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 	case err != nil:
 		return err
 	case resp != nil:
-		io.WriteString(a.Stdout, resp.Stdout)
-		io.WriteString(a.Stderr, resp.Stderr)
-		if resp.Code != 0 {
-			return &exitError{Code: resp.Code, Quiet: true}
+		if code := resp.Relay(a.Stdout, a.Stderr); code != 0 {
+			return &exitError{Code: code, Quiet: true}
 		}
 		return nil
 	}

@@ -310,6 +310,13 @@ func post(t *testing.T, url, token string, body []byte, header ...string) (int, 
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
+	code, body := send(t, req)
+	return code, string(body)
+}
+
+// send does req and returns the status and the whole body.
+func send(t *testing.T, req *http.Request) (int, []byte) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -317,5 +324,5 @@ func post(t *testing.T, url, token string, body []byte, header ...string) (int, 
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	buf.ReadFrom(resp.Body)
-	return resp.StatusCode, buf.String()
+	return resp.StatusCode, buf.Bytes()
 }

@@ -482,16 +482,10 @@ func TestStatsEqualAfterSync(t *testing.T) {
 	get := func(token, query string) (int, stats.Figures, string) {
 		req, _ := http.NewRequest(http.MethodGet, srv.url()+"/v1/stats?"+query, nil)
 		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var buf bytes.Buffer
-		buf.ReadFrom(resp.Body)
+		code, body := send(t, req)
 		var f stats.Figures
-		json.Unmarshal(buf.Bytes(), &f)
-		return resp.StatusCode, f, buf.String()
+		json.Unmarshal(body, &f)
+		return code, f, string(body)
 	}
 	q := "from=" + from + "&to=" + to
 	for name, tok := range map[string]string{"supervisor of all": supAll, "supervisor of 3273": sup3273, "the station": tokens["3273/L1"]} {
