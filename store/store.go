@@ -192,8 +192,15 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return err
 	}
 	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
-	if err == nil {
+	switch {
+	case err == nil:
 		s.notify()
+	case errors.Is(err, ErrInvalid), errors.Is(err, ErrNotFound), errors.Is(err, ErrQueueEmpty),
+		errors.Is(err, ErrConflict), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		// The caller's own errors, already saying what was wrong.
+	default:
+		// The disk's: full, read-only, failing. Nothing was written.
+		err = fmt.Errorf("write to database %s (nothing was saved): %w", s.path, err)
 	}
 	return err
 }
