@@ -22,6 +22,7 @@ import (
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/tui"
 )
 
@@ -629,4 +630,26 @@ func TestUIPicksUpAnotherProcess(t *testing.T) {
 		teatest.WithDuration(time.Second+500*time.Millisecond), teatest.WithCheckInterval(20*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// TestSyncThroughTheUIsSyncer: with the counter program's syncer answering
+// (forwarded command), loket sync --jitter uses it and needs no client.
+func TestSyncThroughTheUIsSyncer(t *testing.T) {
+	url, token, _ := centralServer(t)
+	te := newTestEnv(t)
+	te.mustRun("add", "--service", "A", "--name", "Siti", "--nik", nik)
+	st, err := store.Open(filepath.Join(te.env["LOKET_DATA"], store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	syncer := &client.Syncer{Client: &client.Client{URL: url, Token: token("3273", "L9"), Store: st}}
+	var stdout, stderr bytes.Buffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Cwd: te.cwd, owned: st, syncer: syncer, Getenv: func(k string) string { return te.env[k] }}
+	if code := exitCode(app.Run(context.Background(), []string{"sync", "--jitter", "1ms"}), &stderr); code != 0 {
+		t.Fatalf("sync through the syncer: exit %d %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "sent 1 events") || syncer.Status().LastSync.IsZero() {
+		t.Fatalf("sync through the syncer: %q %+v", stdout.String(), syncer.Status())
+	}
 }

@@ -69,9 +69,12 @@ func runSync(e *env, args []string) error {
 	if c == nil && e.app.syncer == nil {
 		return usagef("no central server: loket init --server URL --token TOKEN (or --server, $LOKET_SERVER)")
 	}
+	// The counter program's own syncer does it when it runs here, so two
+	// syncs never race; given --server or --token, this command's client.
+	useSyncer := e.app.syncer != nil && (c == nil || e.o.server == "" && e.o.token == "")
 	if e.o.jitter > 0 {
 		wait := time.Duration(rand.Int64N(int64(e.o.jitter)))
-		c.Log.Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
+		slog.New(slog.NewTextHandler(e.app.Stderr, nil)).Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
 		select {
 		case <-e.ctx.Done():
 			return e.ctx.Err()
@@ -81,9 +84,7 @@ func runSync(e *env, args []string) error {
 	ctx, cancel := context.WithTimeout(e.ctx, e.o.timeout)
 	defer cancel()
 	var res client.Result
-	if e.app.syncer != nil && e.o.server == "" && e.o.token == "" {
-		// The counter program is open: its own syncer does it, so two
-		// syncs never race.
+	if useSyncer {
 		res, err = e.app.syncer.SyncNow(ctx)
 	} else {
 		if e.app.Stderr == os.Stderr && term.IsTerminal(os.Stderr.Fd()) {
