@@ -19,6 +19,7 @@
 //     q asks before quitting while a draft has input.
 //   - The default filter shows every request of today; f cycles through the
 //     statuses ("open" = waiting, called or serving), v through the services.
+//   - Screens: 1 queue, 2 statistics (statsview.go), 3 sync (sync.go).
 package tui
 
 import (
