@@ -177,7 +177,11 @@ func (m *Model) statsView(h int) string {
 		rows, _ = f.Table("counter")
 		head = t.S("stats.counter")
 	}
-	b.WriteString(th.Header.Render(truncate(fmt.Sprintf("%-8s %8s %8s %8s %9s %9s %9s %8s", pad(head, 8), t.S("stats.arr"), t.S("stats.done"),
+	keyW := 8 // a wider terminal gets the service names too
+	if m.width >= 120 {
+		keyW = 40
+	}
+	b.WriteString(th.Header.Render(truncate(fmt.Sprintf("%s %8s %8s %8s %9s %9s %9s %8s", pad(head, keyW), t.S("stats.arr"), t.S("stats.done"),
 		t.S("stats.ns"), t.S("stats.w50"), t.S("stats.w90"), t.S("stats.s50"), t.S("stats.ot")), m.width)) + "\n")
 	maxRows := max(1, h-12) // what the figures above and the chart below leave
 	for i, r := range rows {
@@ -185,7 +189,11 @@ func (m *Model) statsView(h int) string {
 			b.WriteString(th.Muted.Render(fmt.Sprintf("… +%d", len(rows)-i)) + "\n")
 			break
 		}
-		b.WriteString(truncate(fmt.Sprintf("%-8s %8d %8d %8d %9s %9s %9s %7.0f%%", pad(clean(r.Key), 8), r.Arrivals, r.Served, r.NoShow,
+		label := clean(r.Key)
+		if keyW > 8 && s.service == "" {
+			label += " " + serviceName(m, r.Key)
+		}
+		b.WriteString(truncate(fmt.Sprintf("%s %8d %8d %8d %9s %9s %9s %7.0f%%", pad(label, keyW), r.Arrivals, r.Served, r.NoShow,
 			stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), stats.Duration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), m.width) + "\n")
 	}
 	b.WriteString("\n" + m.chart(f, to != from))

@@ -650,3 +650,10 @@ func TestStatsScreenKeys(t *testing.T) {
 		t.Fatalf("live update: %d arrivals", m.statsM.fig.Arrivals)
 	}
 }
+
+func TestStatsScreenLarge(t *testing.T) {
+	m, _ := statsModelFor(t, "id")
+	step(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
+	step(t, m, press("2"))
+	golden(t, "stats_id_160x48", m.View())
+}
