@@ -46,3 +46,32 @@ func BenchmarkFirstFrame(b *testing.B) {
 		st.Close()
 	}
 }
+
+// BenchmarkQueueView renders the queue screen (80x24) with 5,000 requests
+// today, the selection in the middle: only the visible rows are drawn.
+func BenchmarkQueueView(b *testing.B) {
+	st, err := store.Open(filepath.Join(b.TempDir(), store.FileName), store.Options{Clock: func() time.Time { return fixedNow }, Location: wib})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	_ = st.Update(context.Background(), func(tx *store.Tx) error {
+		for range 5000 {
+			if _, err := tx.Register(store.NewRequest{Service: "A", Name: "Pemohon", NIK: "3201014107900001"}, store.Actor{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	m := New(context.Background(), Options{Backend: st, Lang: "id", Counter: "L1", Now: func() time.Time { return fixedNow }, Location: wib})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(m.loadQueue()())
+	m.queue.move(2500)
+	b.ResetTimer()
+	for b.Loop() {
+		m.queue.move(1)
+		if len(m.View()) == 0 {
+			b.Fatal("empty view")
+		}
+	}
+}
