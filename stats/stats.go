@@ -233,7 +233,10 @@ func Targets(svcs []store.Service) map[string]int {
 // several days is read in two halves at once, each in its own read
 // transaction (decoding the requests is most of the work, and counter PCs
 // have two cores); the figures are then computed over them in order.
-func ForStore(ctx context.Context, st *store.Store, from, to string) (Figures, error) {
+//
+// With service set, only the requests that ended in that service count
+// (the drill-down of one service).
+func ForStore(ctx context.Context, st *store.Store, from, to, service string) (Figures, error) {
 	var svcs []store.Service
 	if err := st.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -252,6 +255,9 @@ func ForStore(ctx context.Context, st *store.Store, from, to string) (Figures, e
 			defer wg.Done()
 			errs[i] = st.View(ctx, func(tx *store.Tx) error {
 				return tx.Between(p[0], p[1], func(r store.Request) error {
+					if service != "" && r.Service != service {
+						return nil
+					}
 					reqs[i] = append(reqs[i], InZone(r, st.Location()))
 					return nil
 				})

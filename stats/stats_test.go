@@ -118,7 +118,7 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 			}
 		}
 		from, to := "2026-11-02", clk.t.In(wib).Format(time.DateOnly)
-		f, err := ForStore(ctx, st, from, to)
+		f, err := ForStore(ctx, st, from, to, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,6 +148,10 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 			if w, _ := brute(sub, Targets(svcList)); g.Counts != w {
 				t.Fatalf("seed %d: service %s:\n got  %+v\n want %+v", seed, g.Service, g.Counts, w)
 			}
+			// The drill-down of one service has the same figures.
+			if one, err := ForStore(ctx, st, from, to, g.Service); err != nil || one.Counts != g.Counts || len(one.ByService) != 1 {
+				t.Fatalf("seed %d: ForStore of service %s: %+v %v", seed, g.Service, one.Counts, err)
+			}
 		}
 		for _, groups := range [][]Group{f.ByCounter, f.ByClerk, f.ByDay} {
 			sum := 0
@@ -164,7 +168,7 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 func TestEdgeCases(t *testing.T) {
 	st, clk := openStore(t, time.Date(2026, 11, 26, 23, 50, 0, 0, wib))
 	// Empty day.
-	f, err := ForStore(ctx, st, "2026-11-20", "2026-11-20")
+	f, err := ForStore(ctx, st, "2026-11-20", "2026-11-20", "")
 	if err != nil || f.Arrivals != 0 || f.BusiestHour != -1 || f.ByService == nil || len(f.ByHour) != 24 || f.WaitSeconds != (Dist{}) {
 		t.Fatalf("empty day: %+v %v", f, err)
 	}
@@ -193,11 +197,11 @@ func TestEdgeCases(t *testing.T) {
 	clk.t = clk.t.Add(7 * time.Minute)
 	st.Act(ctx, tr.ID, store.ActDone, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
 
-	day26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26")
+	day26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26", "")
 	if day26.Arrivals != 1 || day26.WaitSeconds.P50 != 20*60 || day26.ByHour[23].Arrivals != 1 {
 		t.Fatalf("the request that spans midnight: %+v", day26.Counts)
 	}
-	day27, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27")
+	day27, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27", "")
 	if day27.Arrivals != 2 || day27.NoShow != 1 || day27.Transferred != 1 || day27.Served != 1 {
 		t.Fatalf("27th: %+v", day27.Counts)
 	}
@@ -211,7 +215,7 @@ func TestEdgeCases(t *testing.T) {
 	if len(day27.ByService) != 2 || day27.ByService[1].Service != "C" || day27.ByService[1].Served != 1 {
 		t.Fatalf("by service: %+v", day27.ByService)
 	}
-	both, _ := ForStore(ctx, st, "2026-11-26", "2026-11-27")
+	both, _ := ForStore(ctx, st, "2026-11-26", "2026-11-27", "")
 	if both.Arrivals != 3 || len(both.ByDay) != 2 || both.BusiestHour != 8 {
 		t.Fatalf("range: %+v busiest %d", both.Counts, both.BusiestHour)
 	}
@@ -224,11 +228,11 @@ func TestTimeZones(t *testing.T) {
 	st.Register(ctx, store.NewRequest{Service: "A", Name: "Early", NIK: "3201014107900001"}, by)
 	clk.t = time.Date(2026, 11, 27, 16, 59, 0, 0, time.UTC) // 23:59 WIB
 	st.Register(ctx, store.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
-	f, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27")
+	f, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27", "")
 	if f.Arrivals != 2 || f.ByHour[0].Arrivals != 1 || f.ByHour[23].Arrivals != 1 {
 		t.Fatalf("WIB day: %+v hours %v", f.Counts, f.ByHour)
 	}
-	if f26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26"); f26.Arrivals != 0 {
+	if f26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26", ""); f26.Arrivals != 0 {
 		t.Fatalf("the 26th (UTC) should be empty in WIB: %d", f26.Arrivals)
 	}
 }

@@ -14,7 +14,7 @@ import (
 
 // StatsSource computes figures for a range of days; nil for central means
 // no central server is configured.
-type StatsSource func(ctx context.Context, from, to string) (stats.Figures, error)
+type StatsSource func(ctx context.Context, from, to, service string) (stats.Figures, error)
 
 // Ranges of the statistics screen.
 const (
@@ -65,9 +65,9 @@ func (m *Model) loadStats() tea.Cmd {
 		return nil
 	}
 	from, to := s.period(m.opt.Now().In(m.opt.Location))
-	seq, ctx := s.seq, m.ctx
+	seq, ctx, service := s.seq, m.ctx, s.service
 	return func() tea.Msg {
-		f, err := src(ctx, from, to)
+		f, err := src(ctx, from, to, service)
 		return statsLoadedMsg{seq, f, err}
 	}
 }
@@ -112,7 +112,7 @@ func (m *Model) statsKey(msg tea.KeyMsg) tea.Cmd {
 				break
 			}
 		}
-		return nil // the figures per service are already loaded
+
 	case key.Matches(msg, k.Central):
 		if m.opt.CentralStats == nil {
 			m.setMsg(m.t.S("stats.nocentral"), true)
@@ -143,14 +143,8 @@ func (m *Model) statsView(h int) string {
 		return b.String()
 	}
 	f := s.fig
-	c := f.Counts
+	c := f.Counts // of the drilled service only, when there is one
 	if s.service != "" {
-		c = stats.Counts{}
-		for _, sv := range f.ByService {
-			if sv.Service == s.service {
-				c = sv.Counts
-			}
-		}
 		b.WriteString(" · " + th.Focus.Render(t.S("col.service")+" "+s.service+" "+serviceName(m, s.service)))
 	}
 	b.WriteString("\n")
@@ -169,8 +163,7 @@ func (m *Model) statsView(h int) string {
 	b.WriteString(th.Muted.Render(labels) + "\n" + values + "\n")
 	b.WriteString(t.S("stats.times", stats.Duration(c.WaitSeconds.Avg), stats.Duration(c.WaitSeconds.P90),
 		stats.Duration(c.ServiceSeconds.Avg), stats.Duration(c.ServiceSeconds.P50), c.Cancelled, c.Transferred) + "\n\n")
-	// The table: by service, or by counter when drilled into one service
-	// (the counters of all services: per-service-per-counter is not kept).
+	// The table: by service, or by counter when drilled into one service.
 	rows, _ := f.Table("service")
 	head := t.S("col.service")
 	if s.service != "" {

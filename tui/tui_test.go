@@ -586,8 +586,8 @@ func statsModelFor(t *testing.T, lang string) (*Model, *store.Store) {
 	st.Act(bg, "B-001", store.ActDone, "", by)
 	st.Act(bg, "A-001", store.ActNoShow, "", by)
 	m := newModel(t, st, lang)
-	m.opt.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) {
-		return stats.ForStore(ctx, st, from, to)
+	m.opt.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
+		return stats.ForStore(ctx, st, from, to, service)
 	}
 	return loaded(t, m, 80, 24), st
 }
@@ -621,7 +621,7 @@ func TestStatsScreenKeys(t *testing.T) {
 		{"[", "2026-10-01", "2026-10-31", rangeMonth, "", "", false},
 		{"]", "2026-11-01", "2026-11-30", rangeMonth, "", "", false},
 		{"t", "2026-11-27", "2026-11-27", rangeToday, "", "", false},
-		{"v", "2026-11-27", "2026-11-27", rangeToday, "A", "", false},
+		{"v", "2026-11-27", "2026-11-27", rangeToday, "A", "", false}, // drilled: see below
 		{"c", "2026-11-27", "2026-11-27", rangeToday, "A", "No central server", false},
 	}
 	for _, tt := range tests {
@@ -634,8 +634,11 @@ func TestStatsScreenKeys(t *testing.T) {
 			t.Fatalf("after %q the figures are of %s..%s", tt.key, m.statsM.fig.From, m.statsM.fig.To)
 		}
 	}
+	if m.statsM.fig.Arrivals != 2 || len(m.statsM.fig.ByService) != 1 {
+		t.Fatalf("drilled into A: %d arrivals, %d services", m.statsM.fig.Arrivals, len(m.statsM.fig.ByService))
+	}
 	// With a central server, c shows its figures, and says so.
-	m.opt.CentralStats = func(ctx context.Context, from, to string) (stats.Figures, error) {
+	m.opt.CentralStats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 		return stats.Figures{From: from, To: to, Counts: stats.Counts{Arrivals: 999}}, nil
 	}
 	step(t, m, press("c"))
@@ -643,6 +646,9 @@ func TestStatsScreenKeys(t *testing.T) {
 		t.Fatalf("central: %v %d\n%s", m.statsM.central, m.statsM.fig.Arrivals, m.View())
 	}
 	step(t, m, press("c"))
+	for m.statsM.service != "" { // back to all services
+		step(t, m, press("v"))
+	}
 	// Live: a new arrival shows on the local figures without a key.
 	st.Register(bg, store.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, store.Actor{})
 	step(t, m, changedMsg{})

@@ -39,7 +39,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket-cent
 const sockName = "central.sock"
 
 type opts struct {
-	data, addr, cert, key, format, office, station, name, from, to, tz, by, role string
+	data, addr, cert, key, format, office, station, name, from, to, tz, by, role, service string
 }
 
 const usage = `loket-central: the central server that Loket counters sync to.
@@ -52,7 +52,7 @@ Usage:
   loket-central station rebind OFFICE/STATION
   loket-central catalog publish FILE
   loket-central export [--office CODE] [--from DATE] [--to DATE] --format json|csv [--timezone ZONE]
-  loket-central stats [--office CODE] [--station OFFICE/STATION] [--from DATE] [--to DATE]
+  loket-central stats [--office CODE] [--station OFFICE/STATION] [--service CODE] [--from DATE] [--to DATE]
                       [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]
   loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v1/stats)
   loket-central check
@@ -89,6 +89,7 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.tz, "timezone", "", "the offices' time zone, for exported times and statistics (default the system's)")
 	fs.StringVar(&o.by, "by", "service", "statistics breakdown: service, counter, clerk, hour or day")
 	fs.StringVar(&o.role, "role", "", "token role: supervisor")
+	fs.StringVar(&o.service, "service", "", "statistics of one service only")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(a.Stdout, usage)
@@ -275,7 +276,7 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		if o.tz != "" {
 			hourZone = loc
 		}
-		f, err := central.Stats(st, o.office, o.station, from, to, hourZone)
+		f, err := central.Stats(st, o.office, o.station, o.service, from, to, hourZone)
 		if err != nil {
 			return err
 		}

@@ -125,13 +125,14 @@ func commands() map[string]*command {
 		{name: "sync", args: "[--server URL] [--token TOKEN] [--timeout D] [--jitter D]",
 			summary: "send every change to the central server and adopt its catalog (exit 3 unreachable, 4 refused)", store: true,
 			flags: syncFlags, run: runSync},
-		{name: "stats", args: "[--from DATE] [--to DATE] [--by service|counter|clerk|hour|day] [--format text|json|csv] [--central]",
+		{name: "stats", args: "[--from DATE] [--to DATE] [--service CODE] [--by service|counter|clerk|hour|day] [--format text|json|csv] [--central]",
 			summary: "queue statistics: arrivals, served, no-shows, waiting and service times (--central: the whole office)", store: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.StringVar(&o.from, "from", "", "first day, YYYY-MM-DD (default today)")
 				fs.StringVar(&o.to, "to", "", "last day, YYYY-MM-DD (default --from)")
 				fs.StringVar(&o.by, "by", "service", "breakdown: service, counter, clerk, hour or day")
 				fs.BoolVar(&o.central, "central", false, "the central server's figures for the whole office")
+				fs.StringVar(&o.service, "service", "", "one service only")
 				fs.StringVar(&o.server, "server", "", "central server URL (with --central)")
 				fs.StringVar(&o.token, "token", "", "station token (with --central)")
 				formatFlag(fs, o, true)

@@ -54,7 +54,7 @@ func runStats(e *env, args []string) error {
 		if c == nil {
 			return usagef("--central needs a central server: loket init --server URL --token TOKEN")
 		}
-		if f, err = c.Stats(e.ctx, from, to); err != nil {
+		if f, err = c.Stats(e.ctx, from, to, e.o.service); err != nil {
 			switch {
 			case errors.Is(err, client.ErrUnreachable):
 				return &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
@@ -63,7 +63,7 @@ func runStats(e *env, args []string) error {
 			}
 			return fmt.Errorf("central statistics: %w", err)
 		}
-	} else if f, err = stats.ForStore(e.ctx, e.st, from, to); err != nil {
+	} else if f, err = stats.ForStore(e.ctx, e.st, from, to, e.o.service); err != nil {
 		return err
 	}
 	switch e.o.format {

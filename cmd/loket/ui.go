@@ -69,8 +69,8 @@ func runUI(e *env, args []string) error {
 	} else {
 		slog.Warn("receipts disabled", "err", err)
 	}
-	opts.Stats = func(ctx context.Context, from, to string) (stats.Figures, error) {
-		return stats.ForStore(ctx, st, from, to)
+	opts.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
+		return stats.ForStore(ctx, st, from, to, service)
 	}
 	if syncer != nil {
 		opts.Sync = syncer

@@ -15,7 +15,9 @@ import (
 // as the stations (package stats). Service targets come from the published
 // catalog, or the built-in one before anything is published; hours are in
 // loc, or (nil) in each request's own office zone, as the station stored it.
-func Stats(st Storage, office, station, from, to string, loc *time.Location) (stats.Figures, error) {
+//
+// With service set, only requests that ended in that service count.
+func Stats(st Storage, office, station, service, from, to string, loc *time.Location) (stats.Figures, error) {
 	targets := stats.Targets(store.DefaultCatalog())
 	if c, err := st.Catalog(); err == nil && c.Version > 0 {
 		for code, m := range stats.Targets(c.Services) {
@@ -25,11 +27,16 @@ func Stats(st Storage, office, station, from, to string, loc *time.Location) (st
 		return stats.Figures{}, err
 	}
 	return stats.Compute(from, to, func(fn func(store.Request) error) error {
-		return st.Export(office, station, from, to, func(r store.Request) error { return fn(stats.InZone(r, loc)) })
+		return st.Export(office, station, from, to, func(r store.Request) error {
+			if service != "" && r.Service != service {
+				return nil
+			}
+			return fn(stats.InZone(r, loc))
+		})
 	}, targets)
 }
 
-// stats answers GET /v1/stats?from=&to=&office=&station= for a supervisor
+// stats answers GET /v1/stats?from=&to=&office=&station=&service= for a supervisor
 // token (its office, or any with an all-office token) or a station token
 // (its own office only).
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +87,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	if to == "" {
 		to = from
 	}
-	f, err := Stats(s.Storage, office, q.Get("station"), from, to, s.loc())
+	f, err := Stats(s.Storage, office, q.Get("station"), q.Get("service"), from, to, s.loc())
 	if err != nil {
 		s.internal(w, r, err)
 		return

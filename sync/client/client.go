@@ -290,10 +290,14 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-// Stats fetches the central figures of this station's office for a range.
-func (c *Client) Stats(ctx context.Context, from, to string) (stats.Figures, error) {
+// Stats fetches the central figures of this station's office for a range
+// (of one service, when service is set).
+func (c *Client) Stats(ctx context.Context, from, to, service string) (stats.Figures, error) {
 	var f stats.Figures
 	q := url.Values{"from": {from}, "to": {to}}
+	if service != "" {
+		q.Set("service", service)
+	}
 	err := c.do(ctx, http.MethodGet, "/v1/stats?"+q.Encode(), nil, &f)
 	return f, err
 }

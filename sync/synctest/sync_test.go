@@ -475,7 +475,7 @@ func TestStatsEqualAfterSync(t *testing.T) {
 	s.work(t, 40)
 	syncUntilDone(t, s.client(srv.url(), tokens["3273/L1"]), 3)
 	from, to := "2026-11-27", s.now.Format(time.DateOnly)
-	local, err := stats.ForStore(bg, s.st, from, to)
+	local, err := stats.ForStore(bg, s.st, from, to, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,6 +502,10 @@ func TestStatsEqualAfterSync(t *testing.T) {
 				t.Fatalf("the stats JSON lacks %s: %s", field, body)
 			}
 		}
+	}
+	localA, _ := stats.ForStore(bg, s.st, from, to, "A")
+	if _, f, body := get(supAll, q+"&service=A"); mustJSON(f) != mustJSON(localA) || f.Arrivals == 0 {
+		t.Fatalf("service A: central %s\nlocal %s", body, mustJSON(localA))
 	}
 	if code, _, _ := get(sup3273, q+"&office=3404"); code != 403 {
 		t.Fatalf("a supervisor of 3273 read 3404: %d", code)
