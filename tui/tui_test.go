@@ -103,22 +103,7 @@ func start(t *testing.T, m *Model) *program {
 
 func (p *program) keys(ks ...string) {
 	for _, k := range ks {
-		switch k {
-		case "tab":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyTab})
-		case "enter":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-		case "esc":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-		case "ctrl+s":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
-		case "down":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-		case "right":
-			p.tm.Send(tea.KeyMsg{Type: tea.KeyRight})
-		default:
-			p.tm.Type(k)
-		}
+		p.tm.Send(press(k))
 	}
 }
 
@@ -310,6 +295,7 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 	}
 }
 
+// press is the key message of a key name ("tab", "ctrl+s") or typed text.
 func press(s string) tea.KeyMsg {
 	switch s {
 	case "tab":
@@ -324,8 +310,10 @@ func press(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyUp}
 	case "down":
 		return tea.KeyMsg{Type: tea.KeyDown}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
 	}
-	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} // typed text arrives as one message, as when pasted
 }
 
 // TestQueueKeys: key in, state out, on the queue screen.
