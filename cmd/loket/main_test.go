@@ -18,6 +18,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/store"
@@ -651,5 +652,17 @@ func TestSyncThroughTheUIsSyncer(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "sent 1 events") || syncer.Status().LastSync.IsZero() {
 		t.Fatalf("sync through the syncer: %q %+v", stdout.String(), syncer.Status())
+	}
+}
+
+func TestNoColor(t *testing.T) {
+	env := map[string]string{}
+	get := func(k string) string { return env[k] }
+	if _, set := colorProfile(get); set {
+		t.Fatal("a profile was forced without NO_COLOR")
+	}
+	env["NO_COLOR"] = "1"
+	if p, set := colorProfile(get); !set || p != termenv.Ascii {
+		t.Fatalf("NO_COLOR=1 gives %v %v", p, set)
 	}
 }

@@ -46,8 +46,8 @@ func runUI(e *env, args []string) error {
 		defer logf.Close()
 		slog.SetDefault(slog.New(slog.NewTextHandler(logf, nil)))
 	}
-	if a.Getenv("NO_COLOR") != "" {
-		lipgloss.SetColorProfile(termenv.Ascii)
+	if p, ok := colorProfile(a.Getenv); ok {
+		lipgloss.SetColorProfile(p)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -101,4 +101,13 @@ func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
 		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
 	}
+}
+
+// colorProfile is the colour profile the environment asks for, if any:
+// NO_COLOR (https://no-color.org) set to anything but "" means none.
+func colorProfile(getenv func(string) string) (termenv.Profile, bool) {
+	if getenv("NO_COLOR") != "" {
+		return termenv.Ascii, true
+	}
+	return 0, false
 }
