@@ -282,6 +282,12 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 			return res, err
 		}
 	}
+	// Record what the server holds even when nothing was sent: after an
+	// answer lost on the way back, the server has the events and this sync
+	// finds nothing to send, but they are acknowledged all the same.
+	if err := c.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetSynced(hw, c.Store.Now()) }); err != nil {
+		return res, err
+	}
 	st, err := c.Store.SyncState(ctx)
 	if err != nil {
 		return res, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/protocol"
 )
 
 func TestBackoff(t *testing.T) {
@@ -70,5 +71,47 @@ func TestSyncerStatus(t *testing.T) {
 	}
 	if len(seen) < 4 || !seen[0].Syncing {
 		t.Fatalf("status updates: %+v", seen)
+	}
+}
+
+// TestAcknowledgedWhenAnswerWasLost: the server stored a batch but its
+// answer never arrived; the next sync has nothing to send and must still
+// record the events as acknowledged (nothing pending, exit 0 at night).
+func TestAcknowledgedWhenAnswerWasLost(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for range 3 {
+		st.Register(ctx, store.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, store.Actor{})
+	}
+	cs, err := central.OpenBolt(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	_, token, _ := cs.AddStation("T", "L1", "", time.Now())
+	// The batch reaches the server; the station never hears back.
+	var evs []store.Event
+	st.View(ctx, func(tx *store.Tx) error { evs, err = tx.Events(0, 0); return err })
+	var batch []protocol.Event
+	for _, e := range evs {
+		batch = append(batch, protocol.FromStore(e))
+	}
+	if _, err := cs.Ingest("T/L1", batch, time.Time{}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := st.SyncState(ctx); s.Pending() != 3 {
+		t.Fatalf("before: %d pending", s.Pending())
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go central.Serve(sctx, ln, cs, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+	res, err := (&Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}).Sync(ctx)
+	if err != nil || res.Sent != 0 || res.Pending != 0 || res.HighWater != 3 {
+		t.Fatalf("sync after a lost answer: %+v %v", res, err)
 	}
 }
