@@ -3,8 +3,11 @@ package central
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +70,37 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "batch stored") {
 		t.Fatalf("nothing was logged: %s", logs.String())
+	}
+}
+
+// TestRateLimit: past its burst, a station gets 429 with Retry-After, and
+// another station is not affected.
+func TestRateLimit(t *testing.T) {
+	cs, err := OpenBolt(t.TempDir(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	_, busy, _ := cs.AddStation("T", "L1", "", time.Now())
+	_, quiet, _ := cs.AddStation("T", "L2", "", time.Now())
+	h := (&Server{Storage: cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Rate: 0.001, Burst: 2}).Handler()
+	get := func(token string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, "/v1/sync/state", nil)
+		r.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	for i, want := range []int{200, 200, 429, 429} {
+		w := get(busy)
+		if w.Code != want {
+			t.Fatalf("request %d: %d, want %d", i+1, w.Code, want)
+		}
+		if want == 429 && (w.Header().Get("Retry-After") == "" || !strings.Contains(w.Body.String(), "rate_limited")) {
+			t.Fatalf("429 without Retry-After or body: %v %s", w.Header(), w.Body)
+		}
+	}
+	if w := get(quiet); w.Code != 200 {
+		t.Fatalf("another station was limited too: %d", w.Code)
 	}
 }

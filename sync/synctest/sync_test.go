@@ -402,26 +402,7 @@ func TestSecurity(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	// Too many requests from one station: 429 with Retry-After.
-	limited := 0
-	for range 400 {
-		req, _ := http.NewRequest(http.MethodGet, srv.url()+"/v1/sync/state", nil)
-		req.Header.Set("Authorization", "Bearer "+tokens["3273/L2"])
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode == 429 {
-			if resp.Header.Get("Retry-After") == "" {
-				t.Fatal("429 without Retry-After")
-			}
-			limited++
-		}
-	}
-	if limited == 0 {
-		t.Fatal("400 requests in a burst were never rate-limited")
-	}
+	// Too many requests: see TestRateLimit in sync/central (deterministic there).
 }
 
 // TestCLI drives loket-central's station and export commands through the
