@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -671,4 +670,3 @@ func runInit(e *env, args []string) error {
 	return nil
 }
 
-var errNoUI = errors.New("the terminal UI is not built yet: use the commands (loket --help)")
