@@ -669,4 +669,3 @@ func runInit(e *env, args []string) error {
 	fmt.Fprintf(e.out(), "config written to %s\n", e.cfgPath)
 	return nil
 }
-
