@@ -8,18 +8,11 @@
 // SLA in working days, skipping weekends and the configured holidays) and a
 // footer asking the applicant to keep it.
 //
-// gofpdf is archived, and its known faults are worked around here:
-//   - every text goes through Printable first (NFC, no control characters,
-//     '?' for what the font cannot draw, nothing above U+FFFF), so neither
-//     SplitText nor the UTF-8 encoder ever sees a rune it chokes on;
-//   - the font is added with AddUTF8FontFromBytes from a copy of the font
-//     bytes made for each document (documents sharing one slice race);
-//   - one Fpdf per receipt (gofpdf is not safe for concurrent use);
-//   - the QR code is drawn as filled rectangles (contrib/barcode caches every
-//     code forever and renders JPEG);
-//   - creation and modification dates are the request's arrival time and the
-//     catalog is sorted, so a receipt's bytes depend only on its data: a
-//     reprint is byte-for-byte the original, and golden tests are exact.
+// The PDF groundwork (font, reproducible bytes, gofpdf's known faults worked
+// around) is package pdfdoc's. The QR code is drawn as filled rectangles.
+// One Fpdf per receipt, so receipts render concurrently; a receipt's bytes
+// depend only on its data (its dates are the request's arrival time): a
+// reprint is byte-for-byte the original, and golden tests are exact.
 //
 // Paper: 80mm roll (72 mm printable, the default), 58mm roll (48 mm
 // printable), A5 and A4. Roll receipts are the paper's width and exactly as
@@ -28,7 +21,6 @@
 package receipts
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -36,8 +28,8 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 	qrcode "github.com/skip2/go-qrcode"
-	"golang.org/x/image/font/gofont/goregular"
 
+	"github.com/loket-id/loket/pdfdoc"
 	"github.com/loket-id/loket/store"
 )
 
@@ -94,20 +86,15 @@ func (d Data) QRContent() string {
 	return d.Request.TrackingCode
 }
 
-// Render writes the receipt of d on paper p as a PDF.
-func Render(w io.Writer, d Data, p Paper) error {
-	_, err := RenderHeight(w, d, p)
-	return err
-}
-
-// RenderHeight is Render, returning the page height in mm (the content's
-// height on roll paper), which the printer is told.
+// RenderHeight writes the receipt of d on paper p as a PDF and returns the
+// page height in mm (the content's height on roll paper), which the printer
+// is told.
 func RenderHeight(w io.Writer, d Data, p Paper) (float64, error) {
 	if d.Location == nil {
 		d.Location = time.Local
 	}
 	t := texts(d.Lang)
-	f, err := newDoc(p.Width, max(p.Height, 100), d.Request.ArrivedAt, t["title"]+" "+d.Request.Ticket, d.Office)
+	f, err := pdfdoc.New(p.Width, max(p.Height, 100), d.Request.ArrivedAt, t["title"]+" "+d.Request.Ticket, d.Office)
 	if err != nil {
 		return 0, fmt.Errorf("receipt %s: %w", d.Request.Ticket, err)
 	}
@@ -133,28 +120,6 @@ func RenderHeight(w io.Writer, d Data, p Paper) (float64, error) {
 	return height, nil
 }
 
-// newDoc is a PDF document with the embedded font, whose bytes depend only
-// on its content: dates fixed to at, catalog sorted.
-func newDoc(w, h float64, at time.Time, title, author string) (*gofpdf.Fpdf, error) {
-	f := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: w, Ht: h}})
-	f.SetCompression(true)
-	f.SetCatalogSort(true)
-	f.SetCreationDate(at)
-	f.SetModificationDate(at)
-	f.SetTitle(Printable(title), true)
-	f.SetAuthor(Printable(author), true)
-	f.SetCreator("Loket", true)
-	// A copy of the font bytes for each document: gofpdf keeps and writes
-	// into what it is given, and documents sharing one slice race. One
-	// font only: bold is drawn by stroking the glyphs (setFont), which
-	// halves the time gofpdf spends parsing and identifying fonts.
-	f.AddUTF8FontFromBytes("go", "", bytes.Clone(goregular.TTF))
-	if err := f.Error(); err != nil {
-		return nil, fmt.Errorf("font: %w", err)
-	}
-	return f, nil
-}
-
 // layout draws the receipt top to bottom; with draw false it only measures.
 type layout struct {
 	f    *gofpdf.Fpdf
@@ -170,7 +135,7 @@ func (l *layout) width() float64 { return l.p.Width - 2*l.p.Margin }
 
 // setFont sets the type size; bold text is filled and stroked.
 func (l *layout) setFont(size float64, bold bool) {
-	l.f.SetFont("go", "", size)
+	l.f.SetFont(pdfdoc.Font, "", size)
 	if !l.draw {
 		return
 	}
@@ -187,7 +152,7 @@ func (l *layout) text(s string, size float64, bold bool, align string) {
 	size *= l.p.Scale
 	l.setFont(size, bold)
 	lh := size * 0.45 // line height in mm
-	for _, line := range l.f.SplitText(Printable(s), l.width()) {
+	for _, line := range l.f.SplitText(pdfdoc.Printable(s), l.width()) {
 		if l.draw {
 			l.f.SetXY(l.p.Margin, l.y)
 			l.f.CellFormat(l.width(), lh, line, "", 0, align, false, 0, "")
@@ -202,7 +167,7 @@ func (l *layout) field(label, value string) {
 	size := 8.5 * l.p.Scale
 	lh := size * 0.47
 	lw := min(26*l.p.Scale, l.width()*0.38)
-	label = Printable(label)
+	label = pdfdoc.Printable(label)
 	l.setFont(size, true)
 	if l.f.GetStringWidth(label) > lw-1 {
 		if l.draw {
@@ -213,7 +178,7 @@ func (l *layout) field(label, value string) {
 		label, lw = "", 3
 	}
 	vw := l.width() - lw
-	lines := l.f.SplitText(Printable(value), vw)
+	lines := l.f.SplitText(pdfdoc.Printable(value), vw)
 	if l.draw {
 		l.f.SetXY(l.p.Margin, l.y)
 		l.f.CellFormat(lw, lh, label, "", 0, "L", false, 0, "")
@@ -272,7 +237,7 @@ func (l *layout) checklist(docs []string) {
 	l.setFont(size, false)
 	lh := size * 0.47
 	for _, doc := range docs {
-		lines := l.f.SplitText(Printable(doc), l.width()-box-2)
+		lines := l.f.SplitText(pdfdoc.Printable(doc), l.width()-box-2)
 		if l.draw {
 			l.f.SetLineWidth(0.25)
 			l.f.Rect(l.p.Margin, l.y+0.7, box, box, "D")

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/config"
-	"github.com/loket-id/loket/receipts"
+	"github.com/loket-id/loket/report"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -63,7 +63,7 @@ func runReport(e *env, args []string) error {
 		names[s.Code] = s.Name(e.lang)
 	}
 	var buf bytes.Buffer
-	if err := receipts.RenderReport(&buf, receipts.ReportData{Office: e.cfg.Office.Name, Lang: e.lang, Period: period,
+	if err := report.Render(&buf, report.Data{Office: e.cfg.Office.Name, Lang: e.lang, Period: period,
 		Figures: f, Services: names, PerDay: perDay, Made: e.st.Now().In(e.st.Location())}); err != nil {
 		return err
 	}

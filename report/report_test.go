@@ -1,4 +1,4 @@
-package receipts
+package report
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/pdfdoc/pdftest"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -31,12 +32,12 @@ func TestReportText(t *testing.T) {
 		{"en", []string{"QUEUE SERVICE REPORT", "Period: November 2026", "Arrivals", "No-shows", "Called within target", "By service"}},
 	} {
 		var buf bytes.Buffer
-		err := RenderReport(&buf, ReportData{Office: "DPMPTSP Kota Bandung", Lang: tc.lang, Period: "November 2026", Figures: f,
-			Services: map[string]string{"A": "Bantuan Perizinan Berusaha (NIB/OSS)"}, PerDay: true, Made: time.Date(2026, 12, 1, 8, 0, 0, 0, wib)})
+		err := Render(&buf, Data{Office: "DPMPTSP Kota Bandung", Lang: tc.lang, Period: "November 2026", Figures: f,
+			Services: map[string]string{"A": "Bantuan Perizinan Berusaha (NIB/OSS)"}, PerDay: true, Made: time.Date(2026, 12, 1, 8, 0, 0, 0, time.FixedZone("WIB", 7*3600))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := strings.Join(strings.Fields(pdfText(t, buf.Bytes())), " ")
+		text := strings.Join(strings.Fields(pdftest.Text(t, buf.Bytes())), " ")
 		for _, w := range tc.want {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s report lacks %q:\n%s", tc.lang, w, text)

@@ -1,4 +1,9 @@
-package receipts
+// Package report makes a supervisor's A4 statistics report as a PDF: the
+// figures of package stats for a day or a range of days, tables by service,
+// counter and (for a range) day, and a bar chart of arrivals per hour or
+// per day. The PDF groundwork (font, reproducible bytes, gofpdf's faults
+// worked around) is package pdfdoc's.
+package report
 
 import (
 	"fmt"
@@ -7,11 +12,12 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/loket-id/loket/pdfdoc"
 	"github.com/loket-id/loket/stats"
 )
 
-// ReportData is a supervisor's statistics report.
-type ReportData struct {
+// Data is what a statistics report shows.
+type Data struct {
 	Office   string
 	Lang     string
 	Period   string // as people read it: "November 2026", "Jumat, 27 November 2026"
@@ -36,13 +42,13 @@ var reportText = map[string]map[string]string{
 		"name": "Service", "counter": "Counter", "day": "Date", "made": "Made by Loket on", "target": "On target"},
 }
 
-// RenderReport writes the A4 statistics report.
-func RenderReport(w io.Writer, d ReportData) error {
+// Render writes the A4 statistics report of d as a PDF.
+func Render(w io.Writer, d Data) error {
 	t := reportText["en"]
 	if tt, ok := reportText[d.Lang]; ok {
 		t = tt
 	}
-	f, err := newDoc(210, 297, d.Made, t["title"]+" "+d.Period, d.Office)
+	f, err := pdfdoc.New(210, 297, d.Made, t["title"]+" "+d.Period, d.Office)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -51,8 +57,8 @@ func RenderReport(w io.Writer, d ReportData) error {
 	f.AddPage()
 	fig := d.Figures
 	text := func(size float64, s string, align string) {
-		f.SetFont("go", "", size)
-		f.MultiCell(0, size*0.5, Printable(s), "", align, false)
+		f.SetFont(pdfdoc.Font, "", size)
+		f.MultiCell(0, size*0.5, pdfdoc.Printable(s), "", align, false)
 	}
 	text(15, d.Office, "C")
 	text(12, t["title"], "C")
@@ -60,7 +66,7 @@ func RenderReport(w io.Writer, d ReportData) error {
 	f.Ln(4)
 
 	// The figures, two columns of label and value.
-	f.SetFont("go", "", 10)
+	f.SetFont(pdfdoc.Font, "", 10)
 	pairs := [][2]string{
 		{t["arrivals"], fmt.Sprint(fig.Arrivals)}, {t["served"], fmt.Sprint(fig.Served)},
 		{t["noshow"], fmt.Sprint(fig.NoShow)}, {t["cancelled"], fmt.Sprint(fig.Cancelled)},
@@ -71,7 +77,7 @@ func RenderReport(w io.Writer, d ReportData) error {
 		{t["ontarget"], fmt.Sprintf("%.0f%%", fig.WithinTargetRatio*100)}, {t["busiest"], busiest(fig)},
 	}
 	for i, p := range pairs {
-		f.CellFormat(55, 6, Printable(p[0]), "B", 0, "L", false, 0, "")
+		f.CellFormat(55, 6, pdfdoc.Printable(p[0]), "B", 0, "L", false, 0, "")
 		ln := 0
 		if i%2 == 1 {
 			ln = 1
@@ -86,11 +92,11 @@ func RenderReport(w io.Writer, d ReportData) error {
 	head := []string{t["code"], t["name"], t["arrivals"], t["served"], t["noshow"], "P50", "P90", t["target"]}
 	widths := []float64{12, 58, 18, 18, 18, 16, 16, 18}
 	table := func(title string, rows []stats.Row, name func(string) string) {
-		f.SetFont("go", "", 11)
-		f.CellFormat(0, 7, Printable(title), "", 1, "L", false, 0, "")
-		f.SetFont("go", "", 8)
+		f.SetFont(pdfdoc.Font, "", 11)
+		f.CellFormat(0, 7, pdfdoc.Printable(title), "", 1, "L", false, 0, "")
+		f.SetFont(pdfdoc.Font, "", 8)
 		for i, h := range head {
-			f.CellFormat(widths[i], 6, Printable(h), "1", 0, "C", false, 0, "")
+			f.CellFormat(widths[i], 6, pdfdoc.Printable(h), "1", 0, "C", false, 0, "")
 		}
 		f.Ln(-1)
 		for _, r := range rows {
@@ -101,7 +107,7 @@ func RenderReport(w io.Writer, d ReportData) error {
 				if i < 2 {
 					align = "L"
 				}
-				f.CellFormat(widths[i], 5.5, Printable(c), "1", 0, align, false, 0, "")
+				f.CellFormat(widths[i], 5.5, pdfdoc.Printable(c), "1", 0, align, false, 0, "")
 			}
 			f.Ln(-1)
 		}
@@ -116,8 +122,8 @@ func RenderReport(w io.Writer, d ReportData) error {
 		rows, _ = fig.Table("day")
 		table(t["byday"], rows, func(string) string { return "" })
 	}
-	f.SetFont("go", "", 7)
-	f.CellFormat(0, 5, Printable(t["made"]+" "+d.Made.Format("2006-01-02 15:04")), "", 1, "R", false, 0, "")
+	f.SetFont(pdfdoc.Font, "", 7)
+	f.CellFormat(0, 5, pdfdoc.Printable(t["made"]+" "+d.Made.Format("2006-01-02 15:04")), "", 1, "R", false, 0, "")
 	if err := f.Output(w); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -132,7 +138,7 @@ func busiest(f stats.Figures) string {
 }
 
 // chart draws arrivals per hour (or per day) as bars with their counts.
-func chart(f *gofpdf.Fpdf, d ReportData, t map[string]string) {
+func chart(f *gofpdf.Fpdf, d Data, t map[string]string) {
 	type bar struct {
 		label string
 		n     int
@@ -155,8 +161,8 @@ func chart(f *gofpdf.Fpdf, d ReportData, t map[string]string) {
 	if f.GetY()+7+height+12 > 297-18 { // title and bars stay on one page
 		f.AddPage()
 	}
-	f.SetFont("go", "", 11)
-	f.CellFormat(0, 7, Printable(title), "", 1, "L", false, 0, "")
+	f.SetFont(pdfdoc.Font, "", 11)
+	f.CellFormat(0, 7, pdfdoc.Printable(title), "", 1, "L", false, 0, "")
 	if len(bars) == 0 {
 		return
 	}
@@ -167,7 +173,7 @@ func chart(f *gofpdf.Fpdf, d ReportData, t map[string]string) {
 	width := min(12, 174/float64(len(bars)))
 	x0, y0 := f.GetX(), f.GetY()+4
 	f.SetFillColor(60, 90, 140)
-	f.SetFont("go", "", 6.5)
+	f.SetFont(pdfdoc.Font, "", 6.5)
 	for i, b := range bars {
 		h := height * float64(b.n) / float64(top)
 		x := x0 + float64(i)*width

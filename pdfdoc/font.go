@@ -1,4 +1,4 @@
-package receipts
+package pdfdoc
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The receipt's font: the Go fonts (BSD licence, shipped inside
+// The documents' font: the Go fonts (BSD licence, shipped inside
 // golang.org/x/image), embedded as UTF-8 TrueType fonts. They cover Latin
 // (with Vietnamese and the European languages), Greek and Cyrillic.
 
@@ -26,7 +26,7 @@ func coverage() []bool {
 		for _, ttf := range [][]byte{goregular.TTF} {
 			f, err := sfnt.Parse(ttf)
 			if err != nil {
-				panic("receipts: parse Go font: " + err.Error())
+				panic("pdfdoc: parse Go font: " + err.Error())
 			}
 			fonts = append(fonts, f)
 		}
@@ -48,7 +48,7 @@ func coverage() []bool {
 // Printable makes any text safe to draw: it is normalised to NFC, control
 // and format characters are dropped, and every character the font cannot
 // draw (emoji, scripts it lacks, anything above U+FFFF, which gofpdf cannot
-// encode) becomes '?'. No input can make a receipt fail or panic.
+// encode) becomes '?'. No input can make a document fail or panic.
 func Printable(s string) string {
 	cov := coverage()
 	s = norm.NFC.String(s)
