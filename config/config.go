@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/loket-id/loket/internal/atomicfile"
+	"github.com/loket-id/loket/receipts/printcmd"
 )
 
 // Config is the counter's configuration.
@@ -165,6 +166,11 @@ func (c Config) Validate() error {
 	for _, h := range c.Receipt.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
 			return fmt.Errorf("config: receipt.holidays: %q is not YYYY-MM-DD", h)
+		}
+	}
+	if c.Receipt.PrintCommand != "" {
+		if _, err := printcmd.Split(c.Receipt.PrintCommand); err != nil {
+			return fmt.Errorf("config: receipt.print_command: %w", err)
 		}
 	}
 	if c.Queue.MaxCalls < 0 {

@@ -79,6 +79,8 @@ func TestLoadSave(t *testing.T) {
 		{"timezone = \"Mars/Olympus\"\n", "timezone"},
 		{"[receipt]\npaper = \"legal\"\n", "receipt.paper"},
 		{"[receipt]\nholidays = [\"25-12-2026\"]\n", "holidays"},
+		{"[receipt]\nprint_command = '\"C:\\Program Files\\SumatraPDF.exe -silent {file}'\n", "receipt.print_command"},
+		{"[receipt]\nprint_command = \" \"\n", "receipt.print_command"},
 		{"colour = \"red\"\n", "unknown setting colour"},
 		{"[office\n", "config"},
 	} {

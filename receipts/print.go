@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/internal/atomicfile"
+	"github.com/loket-id/loket/receipts/printcmd"
 	"github.com/loket-id/loket/store"
 )
 
@@ -28,8 +29,11 @@ type Maker struct {
 	Dir          string // the data directory
 	Paper        Paper
 	PrinterQueue string // CUPS queue for lp; "" with no PrintCommand means do not print
-	// PrintCommand replaces lp: its words, with {printer}, {file}, {width}
-	// and {height} (mm) replaced, e.g. "lpr -P {printer} {file}".
+	// PrintCommand replaces lp: a command line split into words by the
+	// rules of printcmd.Split (double quotes group words, backslashes are
+	// ordinary characters, no shell), with {printer}, {file}, {width} and
+	// {height} (mm) replaced inside each word, e.g. "lpr -P {printer} {file}"
+	// or `"C:\Program Files\SumatraPDF\SumatraPDF.exe" -print-to "{printer}" -silent {file}`.
 	PrintCommand string
 	Office       string
 	Address      string
@@ -102,27 +106,35 @@ func (m *Maker) Produce(ctx context.Context, r store.Request, svc store.Service,
 	return res, nil
 }
 
-// PrintArgs is the command that prints file, a page height mm tall.
-func (m *Maker) PrintArgs(file string, height float64) []string {
+// PrintArgs is the command that prints file, a page height mm tall: the
+// program first, then its arguments, run without a shell. A print command
+// that cannot be split (an unclosed quote, no program) is an error.
+func (m *Maker) PrintArgs(file string, height float64) ([]string, error) {
 	if m.PrintCommand != "" {
+		words, err := printcmd.Split(m.PrintCommand)
+		if err != nil {
+			return nil, fmt.Errorf("receipt.print_command: %w", err)
+		}
 		r := strings.NewReplacer("{printer}", m.PrinterQueue, "{file}", file,
 			"{width}", fmt.Sprintf("%g", m.Paper.Width), "{height}", fmt.Sprintf("%.0f", height))
-		var args []string
-		for _, w := range strings.Fields(m.PrintCommand) {
-			args = append(args, r.Replace(w))
+		for i, w := range words {
+			words[i] = r.Replace(w)
 		}
-		return args
+		return words, nil
 	}
 	media := m.Paper.Name
 	if m.Paper.Roll() {
 		media = fmt.Sprintf("Custom.%gx%.0fmm", m.Paper.Width, height)
 	}
-	return []string{"lp", "-d", m.PrinterQueue, "-o", "media=" + media, "-o", "print-scaling=none", file}
+	return []string{"lp", "-d", m.PrinterQueue, "-o", "media=" + media, "-o", "print-scaling=none", file}, nil
 }
 
 // Print sends file to the printer and waits for the spooler to take it.
 func (m *Maker) Print(ctx context.Context, file string, height float64) error {
-	args := m.PrintArgs(file, height)
+	args, err := m.PrintArgs(file, height)
+	if err != nil {
+		return err
+	}
 	timeout := m.PrintTimeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
