@@ -4,8 +4,8 @@ import (
 	"context"
 	"reflect"
 	"sync/atomic"
-	"time"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
