@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -40,8 +39,8 @@ func (s *syncPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 		case key.Matches(msg, k.Back):
 			return nil, goTo(screenQueue)
 		case key.Matches(msg, k.SyncNow) && sy != nil:
-			sy.Kick()
-			return nil, say(s.c.t.S("sync.kicked"))
+			kick := func() tea.Msg { sy.Kick(); return nil }
+			return kick, say(s.c.t.S("sync.kicked"))
 		}
 	}
 	return nil, nil
@@ -81,7 +80,7 @@ func (s *syncPage) view() string {
 		last = st.LastSync.In(loc).Format("2006-01-02 15:04:05")
 	}
 	next := "-"
-	if !st.NextTry.IsZero() && st.NextTry.After(time.Now()) {
+	if !st.NextTry.IsZero() && st.NextTry.After(s.c.opt.Now()) {
 		next = st.NextTry.In(loc).Format("15:04:05")
 	}
 	id := s.c.opt.Backend.Identity()
