@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -146,5 +147,39 @@ func TestStatsLiveOnlyWhileShown(t *testing.T) {
 	register()
 	if n := loads.Load(); n != 2 {
 		t.Fatalf("after leaving: %d loads, want still 2", n)
+	}
+}
+
+// TestActionShowsItsResultAtOnce: the row changes in the same frame as the
+// message, without waiting for the reload (which a screen test may quit
+// before).
+func TestActionShowsItsResultAtOnce(t *testing.T) {
+	st := openStore(t)
+	seed(t, st)
+	m := loaded(t, newModel(t, st, "en"), 80, 24)
+	_, cmd := m.Update(press("c"))
+	for _, msg := range runCmd(t, cmd) { // the change notification is not delivered
+		m.Update(msg)
+	}
+	view := m.View()
+	if !strings.Contains(m.msg, "B-001 called") || !strings.Contains(view, "▶ B-001  B    Agus Salim") ||
+		!strings.Contains(view, "CALLED   B-001") || !strings.Contains(view, "Waiting: 3") {
+		t.Fatalf("after the call's answer, before the reload:\n%s", view)
+	}
+}
+
+// TestApplyKeepsTheNewerCopy: an action's answer that arrives after a
+// reload which already holds a later change does not bring the row back.
+func TestApplyKeepsTheNewerCopy(t *testing.T) {
+	q := newQueuePage(common{opt: &Options{}, catalog: &[]store.Service{}})
+	newer := store.Request{ID: "1", Status: store.StatusServing, EventSeqs: []uint64{1, 2, 3}}
+	q.setRequests([]store.Request{newer}, nil)
+	q.apply(store.Request{ID: "1", Status: store.StatusCalled, EventSeqs: []uint64{1, 2}})
+	if q.all[0].Status != store.StatusServing {
+		t.Fatalf("an older copy replaced the row: %s", q.all[0].Status)
+	}
+	q.apply(store.Request{ID: "1", Status: store.StatusDone, EventSeqs: []uint64{1, 2, 3, 4}})
+	if q.all[0].Status != store.StatusDone {
+		t.Fatalf("a newer copy was not applied: %s", q.all[0].Status)
 	}
 }

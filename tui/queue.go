@@ -67,8 +67,8 @@ func (q *queuePage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 	return nil, nil
 }
 
-// actionDone says what became of an action. The queue itself reloads on the
-// change notification that the action caused, once.
+// actionDone shows the request an action returned and says what became of
+// it. The queue reloads on the change notification the action caused, once.
 func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 	t := q.c.t
 	if msg.err != nil {
@@ -78,6 +78,7 @@ func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 		return warn(t.S("msg.error", msg.err))
 	}
 	r := msg.req
+	q.apply(r)
 	switch msg.act {
 	case store.ActCall:
 		q.selectID(r.ID)
@@ -202,19 +203,32 @@ func (q *queuePage) setRequests(reqs []store.Request, unprinted map[string]strin
 		unprinted = map[string]string{}
 	}
 	q.unprinted = unprinted
-	q.waiting = 0
-	for _, r := range reqs {
-		if r.Status == store.StatusWaiting {
-			q.waiting++
-		}
-	}
 	q.refilter()
 }
 
+// apply shows r, as an action returned it, in place of its row at once,
+// so that the message and the row change together; the reload that follows
+// brings the rest. A copy with fewer events (older than one a reload
+// already brought) is not applied.
+func (q *queuePage) apply(r store.Request) {
+	for i, cur := range q.all {
+		if cur.ID == r.ID && len(r.EventSeqs) >= len(cur.EventSeqs) {
+			q.all[i] = r
+			q.refilter()
+			return
+		}
+	}
+}
+
+// refilter counts the waiting and applies the filters.
 func (q *queuePage) refilter() {
 	q.rows = q.rows[:0]
+	q.waiting = 0
 	f := statusFilters[q.status]
 	for _, r := range q.all {
+		if r.Status == store.StatusWaiting {
+			q.waiting++
+		}
 		if q.service != "" && r.Service != q.service {
 			continue
 		}
