@@ -36,7 +36,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		}
 		m := New(context.Background(), Options{Backend: st, Lang: "id", Counter: "L1", Now: now, Location: wib})
 		m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-		for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
+		for _, c := range []tea.Cmd{m.c.loadQueue(), m.c.loadServices()} {
 			m.Update(c())
 		}
 		if v := m.View(); len(v) == 0 || len(m.queue.all) == 0 {
@@ -65,7 +65,7 @@ func BenchmarkQueueView(b *testing.B) {
 	})
 	m := New(context.Background(), Options{Backend: st, Lang: "id", Counter: "L1", Now: func() time.Time { return fixedNow }, Location: wib})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(m.loadQueue()())
+	m.Update(m.c.loadQueue()())
 	m.queue.move(2500)
 	b.ResetTimer()
 	for b.Loop() {

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/store"
 )
@@ -27,10 +27,12 @@ var fieldLabels = [fieldCount]string{"form.service", "form.name", "form.nik", "f
 
 var priorityChoices = append([]store.Priority{store.PriorityNone}, store.Priorities...)
 
-// formModel is the new walk-in form. It is validated as it is typed, with
+const formLabelW = 12
+
+// formPage is the new walk-in form. It is validated as it is typed, with
 // the store's own rules, and saves nothing until every field is valid.
-type formModel struct {
-	t        Text
+type formPage struct {
+	c        common
 	services []store.Service // active ones
 	svc      int             // index into services
 	typed    string          // service code being typed
@@ -43,12 +45,14 @@ type formModel struct {
 	done     *store.Request // the registration just saved: shown large
 }
 
-func newFormModel(t Text) formModel {
-	f := formModel{t: t}
+func newFormPage(c common) *formPage {
+	f := &formPage{c: c}
 	for i := range f.inputs {
 		in := textinput.New()
 		in.Prompt = ""
 		in.CharLimit = 120
+		// The cursor stays lit: the UI never sends the inputs blink ticks.
+		in.Cursor.SetMode(cursor.CursorStatic)
 		f.inputs[i] = in
 	}
 	f.inputs[fNIK].CharLimit = 20
@@ -57,7 +61,19 @@ func newFormModel(t Text) formModel {
 	return f
 }
 
-func (f *formModel) setServices(all []store.Service) {
+func (f *formPage) setSize(w, h int) {
+	f.c.setSize(w, h)
+	for i := range f.inputs {
+		f.inputs[i].Width = f.inputWidth()
+	}
+}
+
+func (f *formPage) inputWidth() int { return max(10, min(60, f.c.width-formLabelW-8)) }
+
+// typing: the form takes every key (its fields are text).
+func (f *formPage) typing() bool { return true }
+
+func (f *formPage) setServices(all []store.Service) {
 	f.services = f.services[:0]
 	for _, s := range all {
 		if s.Active {
@@ -68,7 +84,7 @@ func (f *formModel) setServices(all []store.Service) {
 }
 
 // dirty reports whether the form holds input that was not saved.
-func (f *formModel) dirty() bool {
+func (f *formPage) dirty() bool {
 	if f.done != nil {
 		return false
 	}
@@ -80,7 +96,7 @@ func (f *formModel) dirty() bool {
 	return false
 }
 
-func (f *formModel) reset() {
+func (f *formPage) reset() {
 	for i := range f.inputs {
 		f.inputs[i].SetValue("")
 	}
@@ -88,14 +104,7 @@ func (f *formModel) reset() {
 	f.priority, f.cur, f.typed, f.saving, f.done = 0, fService, "", false, nil
 }
 
-func (f *formModel) focus() tea.Cmd {
-	if f.done != nil {
-		f.reset()
-	}
-	return f.setFocus(f.cur)
-}
-
-func (f *formModel) setFocus(i int) tea.Cmd {
+func (f *formPage) setFocus(i int) tea.Cmd {
 	f.cur = (i + fieldCount) % fieldCount
 	var cmd tea.Cmd
 	for j := range f.inputs {
@@ -108,7 +117,7 @@ func (f *formModel) setFocus(i int) tea.Cmd {
 	return cmd
 }
 
-func (f *formModel) request() store.NewRequest {
+func (f *formPage) request() store.NewRequest {
 	in := store.NewRequest{
 		Name: f.inputs[fName].Value(), NIK: f.inputs[fNIK].Value(), Phone: f.inputs[fPhone].Value(),
 		Notes: f.inputs[fNotes].Value(), Priority: priorityChoices[f.priority],
@@ -121,7 +130,7 @@ func (f *formModel) request() store.NewRequest {
 
 // validate checks every field with the store's validators; errors show for
 // touched fields (or all, after a submit).
-func (f *formModel) validate() bool {
+func (f *formPage) validate() bool {
 	in := f.request()
 	f.errs = [fieldCount]string{}
 	check := func(i int, err error) {
@@ -130,7 +139,7 @@ func (f *formModel) validate() bool {
 		}
 	}
 	if in.Service == "" {
-		f.errs[fService] = f.t.S("err.service")
+		f.errs[fService] = f.c.t.S("err.service")
 	}
 	_, err := store.ValidateName(in.Name)
 	check(fName, err)
@@ -149,60 +158,76 @@ func (f *formModel) validate() bool {
 }
 
 // reason says in the UI's language what is wrong with a field.
-func (f *formModel) reason(err error) string {
+func (f *formPage) reason(err error) string {
 	var fe *store.FieldError
 	if !errors.As(err, &fe) {
 		return err.Error()
 	}
 	if fe.Code != "" {
-		return f.t.S("err." + fe.Code)
+		return f.c.t.S("err." + fe.Code)
 	}
 	return fe.Reason
 }
 
-func (f *formModel) update(msg tea.KeyMsg, m *Model) tea.Cmd {
-	k := m.keys
+func (f *formPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
+	switch msg := msg.(type) {
+	case shownMsg:
+		if f.done != nil {
+			f.reset()
+		}
+		return f.setFocus(f.cur), nil
+	case servicesLoadedMsg:
+		f.setServices(msg.svcs)
+	case registeredMsg:
+		return f.registered(msg)
+	case tea.KeyMsg:
+		return f.key(msg)
+	}
+	return nil, nil
+}
+
+func (f *formPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
+	k := f.c.keys
 	if f.done != nil { // the big ticket is showing
 		switch {
 		case key.Matches(msg, k.New):
 			f.reset()
-			return f.setFocus(fService)
+			return f.setFocus(fService), nil
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Back):
 			f.reset()
-			m.screen = screenQueue
+			return nil, goTo(screenQueue)
 		}
-		return nil
+		return nil, nil
 	}
 	if f.saving {
-		return nil
+		return nil, nil
 	}
 	switch {
 	case key.Matches(msg, k.Cancel):
-		m.screen = screenQueue
-		return nil
+		return nil, goTo(screenQueue)
 	case key.Matches(msg, k.Submit), key.Matches(msg, k.Open) && f.cur == fieldCount-1:
-		return f.submit(m)
+		return f.submit()
 	case key.Matches(msg, k.NextField), key.Matches(msg, k.Open):
 		f.touched[f.cur] = true
 		f.validate()
-		return f.setFocus(f.cur + 1)
+		return f.setFocus(f.cur + 1), nil
 	case key.Matches(msg, k.PrevField):
 		f.touched[f.cur] = true
 		f.validate()
-		return f.setFocus(f.cur - 1)
+		return f.setFocus(f.cur - 1), nil
 	}
 	switch f.cur {
 	case fService:
 		f.serviceKey(msg)
-		return nil
+		return nil, nil
 	case fPriority:
-		switch msg.String() {
-		case "left", "up", "h":
-			f.priority = (f.priority + len(priorityChoices) - 1) % len(priorityChoices)
-		case "right", "down", "l", " ":
-			f.priority = (f.priority + 1) % len(priorityChoices)
+		switch n := len(priorityChoices); {
+		case key.Matches(msg, k.ChoicePrev):
+			f.priority = (f.priority + n - 1) % n
+		case key.Matches(msg, k.ChoiceNext):
+			f.priority = (f.priority + 1) % n
 		}
-		return nil
+		return nil, nil
 	}
 	var cmd tea.Cmd
 	f.inputs[f.cur], cmd = f.inputs[f.cur].Update(msg)
@@ -210,26 +235,26 @@ func (f *formModel) update(msg tea.KeyMsg, m *Model) tea.Cmd {
 		f.touched[f.cur] = true
 	}
 	f.validate()
-	return cmd
+	return cmd, nil
 }
 
 // serviceKey moves through the services with the arrows, or picks one by
 // typing its code (one or two letters).
-func (f *formModel) serviceKey(msg tea.KeyMsg) {
-	n := len(f.services)
+func (f *formPage) serviceKey(msg tea.KeyMsg) {
+	k, n := f.c.keys, len(f.services)
 	if n == 0 {
 		return
 	}
-	switch msg.String() {
-	case "up", "left":
+	switch {
+	case key.Matches(msg, k.ServicePrev):
 		f.svc = (f.svc + n - 1) % n
 		f.typed = ""
 		return
-	case "down", "right":
+	case key.Matches(msg, k.ServiceNext):
 		f.svc = (f.svc + 1) % n
 		f.typed = ""
 		return
-	case "backspace":
+	case key.Matches(msg, k.ClearCode):
 		f.typed = ""
 		return
 	}
@@ -253,24 +278,21 @@ func (f *formModel) serviceKey(msg tea.KeyMsg) {
 	}
 }
 
-func (f *formModel) submit(m *Model) tea.Cmd {
+func (f *formPage) submit() (tea.Cmd, []tea.Msg) {
 	for i := range f.touched {
 		f.touched[i] = true
 	}
 	if !f.validate() {
-		m.setMsg(m.t.S("form.invalid"), true)
-		return nil
+		return nil, warn(f.c.t.S("form.invalid"))
 	}
 	f.saving = true
-	m.setMsg(m.t.S("form.saving"), false)
-	in, b, ctx, by := f.request(), m.opt.Backend, m.ctx, m.actor()
-	return func() tea.Msg {
-		r, err := b.Register(ctx, in, by)
-		return registeredMsg{r, err}
-	}
+	return f.c.register(f.request()), say(f.c.t.S("form.saving"))
 }
 
-func (f *formModel) registered(msg registeredMsg, m *Model) tea.Cmd {
+// registered shows the new ticket large and prints its receipt; the queue
+// reloads on the change notification.
+func (f *formPage) registered(msg registeredMsg) (tea.Cmd, []tea.Msg) {
+	t := f.c.t
 	f.saving = false
 	if msg.err != nil {
 		var fe *store.FieldError
@@ -281,30 +303,27 @@ func (f *formModel) registered(msg registeredMsg, m *Model) tea.Cmd {
 				}
 			}
 		}
-		m.setMsg(m.t.S("msg.error", msg.err), true)
-		return nil
+		return nil, warn(t.S("msg.error", msg.err))
 	}
 	r := msg.req
 	f.done = &r
-	m.setMsg(m.t.S("msg.registered", r.Ticket)+" · "+m.t.S("receipt.working", r.Ticket), false)
-	return tea.Batch(m.loadQueue(), m.produceReceipt(r))
+	return f.c.printReceipt(r), say(t.S("msg.registered", r.Ticket) + " · " + t.S("receipt.working", r.Ticket))
 }
 
-func (f *formModel) view(m *Model, h int) string {
-	th, t := m.th, m.t
+func (f *formPage) view() string {
+	c, th, t := f.c, f.c.th, f.c.t
 	if f.done != nil {
 		r := f.done
 		return "\n" + th.BigLabel.Render("  "+t.S("form.ticket")) + "\n" +
 			indent(th.Big.Render(bigText(r.Ticket)), 2) + "\n" +
 			th.BigLabel.Render("  "+t.S("form.tracking")) + "  " + th.Label.Render(r.TrackingCode) + "\n" +
-			"  " + clean(r.Name) + " · " + serviceName(m, r.Service) + "\n\n  " + th.Muted.Render(t.S("form.again"))
+			"  " + clean(r.Name) + " · " + c.serviceName(r.Service) + "\n\n  " + th.Muted.Render(t.S("form.again"))
 	}
-	labelW := 12
-	inputW := max(10, min(60, m.width-labelW-8))
+	inputW := f.inputWidth()
 	var b strings.Builder
 	b.WriteByte('\n')
 	for i := 0; i < fieldCount; i++ {
-		label := pad(t.S(fieldLabels[i]), labelW)
+		label := pad(t.S(fieldLabels[i]), formLabelW)
 		if i == f.cur {
 			label = th.Focus.Render(label)
 		}
@@ -329,12 +348,11 @@ func (f *formModel) view(m *Model, h int) string {
 				value += "  " + th.Muted.Render(t.S("form.hint.prio"))
 			}
 		default:
-			f.inputs[i].Width = inputW
 			value = "[" + pad(f.inputs[i].View(), inputW+1) + "]"
 		}
 		b.WriteString("  " + label + " " + value + "\n")
 		if f.touched[i] && f.errs[i] != "" {
-			b.WriteString(strings.Repeat(" ", labelW+3) + th.Error.Render("✗ "+f.errs[i]) + "\n")
+			b.WriteString(strings.Repeat(" ", formLabelW+3) + th.Error.Render("✗ "+f.errs[i]) + "\n")
 		}
 	}
 	if f.svc < len(f.services) && len(f.services[f.svc].Documents) > 0 {
@@ -348,9 +366,9 @@ func bigText(s string) string {
 	return strings.Join(strings.Split(s, ""), " ")
 }
 
-func indent(s string, n int) string {
-	p := strings.Repeat(" ", n)
-	return p + strings.ReplaceAll(s, "\n", "\n"+p)
+func (f *formPage) ShortHelp() []key.Binding {
+	k := f.c.keys
+	return []key.Binding{k.NextField, k.PrevField, k.Submit, k.Cancel}
 }
 
-func ansiStrip(s string) string { return ansi.Strip(s) }
+func (f *formPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }

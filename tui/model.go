@@ -1,14 +1,20 @@
 // Package tui is the counter's terminal UI (Bubble Tea v1): the queue, the
-// new walk-in form, request detail, search and help, in Indonesian and
-// English.
+// new walk-in form, request detail, search, help, statistics and sync, in
+// Indonesian and English.
 //
-// The root Model owns the window size, the theme, the key map and the text
-// catalog, and routes messages to the active screen. Every side effect (the
-// database, later printing and sync) runs in a tea.Cmd that returns a typed
-// message; Update never waits on disk or network, and View only renders.
+// The root Model is a router: it owns the frame (title, message line, help
+// line, status bar), the clock and the change watch, and hands each message
+// to the pages (one file per screen: queue.go, form.go, detail.go,
+// search.go, stats.go, sync.go, help.go). Key presses go to the active page
+// only; the answers of commands go to every page, each taking its own. Pages
+// share a narrow context (common.go) and answer with intents (page.go)
+// rather than writing into the root. Every side effect runs in a tea.Cmd
+// that returns a typed message; Update never waits on disk or network, and
+// View only renders.
 //
-// The screens know nothing of bbolt: they talk to a Backend, which
-// *store.Store satisfies.
+// The screens know nothing of bbolt, PDF or HTTP: they talk to the
+// interfaces of backend.go, which the program adapts its store, receipt
+// maker and syncer to.
 //
 // Choices made where the issue was silent:
 //   - Actions (s, d, x, r, b, t, enter) act on the selected row; after c the
@@ -19,53 +25,22 @@
 //     q asks before quitting while a draft has input.
 //   - The default filter shows every request of today; f cycles through the
 //     statuses ("open" = waiting, called or serving), v through the services.
-//   - Screens: 1 queue, 2 statistics (statsview.go), 3 sync (sync.go).
+//   - Screens: 1 queue, 2 statistics, 3 sync.
+//   - After an action the queue reloads once, on the database's change
+//     notification (which also brings other processes' changes).
 package tui
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
-	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
 )
-
-// Backend is what the screens need from the counter's database.
-type Backend interface {
-	DayQueue(ctx context.Context, day string) ([]store.Request, error)
-	Register(ctx context.Context, in store.NewRequest, by store.Actor) (store.Request, error)
-	CallNext(ctx context.Context, services []string, by store.Actor) (store.Request, error)
-	Act(ctx context.Context, ref string, act store.Action, service string, by store.Actor) (store.Request, error)
-	Find(ctx context.Context, text string, limit int) ([]store.Request, error)
-	Detail(ctx context.Context, ref string) (store.Request, []store.Event, error)
-	Services(ctx context.Context) ([]store.Service, error)
-	Subscribe() (<-chan struct{}, func())
-	Identity() store.Identity
-}
-
-// Receipts makes and prints receipts; *receipts.Maker is one.
-type Receipts interface {
-	Produce(ctx context.Context, r store.Request, svc store.Service, print bool) (receipts.Result, error)
-	Failed(day string) map[string]string
-	CanPrint() bool
-}
-
-// Sync is the background syncer; *client.Syncer is one.
-type Sync interface {
-	Status() client.Status
-	Kick()
-}
-
-// SyncStatusMsg tells the UI the syncer's new status (sent by the program).
-type SyncStatusMsg client.Status
 
 // Options configure the UI.
 type Options struct {
@@ -85,84 +60,39 @@ type Options struct {
 	Location     *time.Location
 }
 
-type screen int
+// frameLines is what the frame takes around a page's body: the title, the
+// message line, the help line and the status bar.
+const frameLines = 4
 
-const (
-	screenQueue screen = iota
-	screenForm
-	screenDetail
-	screenSearch
-	screenHelp
-	screenStats
-	screenSync
-)
-
-// Messages from commands.
-type (
-	queueLoadedMsg struct {
-		reqs     []store.Request
-		unprintd map[string]string // request ID -> why its receipt did not print
-		err      error
-	}
-	receiptMsg struct {
-		req store.Request
-		res receipts.Result
-		err error
-	}
-	servicesLoadedMsg struct {
-		svcs []store.Service
-		err  error
-	}
-	actionDoneMsg struct {
-		req store.Request
-		act store.Action
-		err error
-	}
-	registeredMsg struct {
-		req store.Request
-		err error
-	}
-	searchResultMsg struct {
-		seq  int
-		reqs []store.Request
-		err  error
-	}
-	detailLoadedMsg struct {
-		req  store.Request
-		hist []store.Event
-		err  error
-	}
-	changedMsg struct{}
-	tickMsg    time.Time
-)
+type tickMsg time.Time
 
 // Model is the root model.
 type Model struct {
-	opt   Options
-	ctx   context.Context
-	t     Text
-	keys  KeyMap
-	th    Theme
-	help  help.Model
-	width int
-	hgt   int
+	opt      Options
+	c        common
+	help     help.Model
+	services []store.Service // the catalog the pages share
+	width    int
+	height   int
 
-	screen   screen
-	queue    queueModel
-	form     formModel
-	detail   detailModel
-	search   searchModel
-	transfer *transferPicker
-	services []store.Service
+	screen screen
+	pages  [screenCount]page
+	queue  *queuePage
+	form   *formPage
+	detail *detailPage
+	search *searchPage
+	stats  *statsPage
+	sync   *syncPage
 
 	msg         string
 	msgErr      bool
 	confirmQuit bool
-	sync        client.Status
-	statsM      statsModel
 
 	changes     <-chan struct{}
 	unsubscribe func()
+	// manual leaves the clock and the change watch, which wait, to the
+	// caller: the step tests deliver them themselves.
+	manual bool
 }
 
 // New builds the UI. ctx bounds every command it runs.
@@ -177,15 +107,19 @@ func New(ctx context.Context, opt Options) *Model {
 		opt.MaxCalls = 3
 	}
 	t := NewText(opt.Lang)
-	m := &Model{opt: opt, ctx: ctx, t: t, keys: NewKeyMap(t), th: NewTheme(), help: help.New(), width: 80, hgt: 24}
-	m.help.Styles.ShortKey = m.th.Label
-	m.queue = newQueueModel()
-	m.form = newFormModel(t)
-	m.search = newSearchModel(t)
+	m := &Model{opt: opt, help: help.New(), width: 80, height: 24}
+	m.c = common{ctx: ctx, t: t, keys: NewKeyMap(t), th: NewTheme(), opt: &m.opt, catalog: &m.services}
+	m.help.Styles.ShortKey = m.c.th.Label
+	m.queue = newQueuePage(m.c)
+	m.form = newFormPage(m.c)
+	m.detail = &detailPage{c: m.c}
+	m.search = newSearchPage(m.c)
+	m.stats = &statsPage{c: m.c}
+	m.sync = newSyncPage(m.c)
+	m.pages = [screenCount]page{screenQueue: m.queue, screenForm: m.form, screenDetail: m.detail,
+		screenSearch: m.search, screenHelp: newHelpPage(m.c), screenStats: m.stats, screenSync: m.sync}
+	m.setSize(m.width, m.height)
 	m.changes, m.unsubscribe = opt.Backend.Subscribe()
-	if opt.Sync != nil {
-		m.sync = opt.Sync.Status()
-	}
 	return m
 }
 
@@ -198,58 +132,24 @@ func (m *Model) Close() {
 
 // Init loads the queue and the catalog and starts the clock and the watch.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.loadQueue(), m.loadServices(), m.waitChange(), tick())
+	return tea.Batch(m.c.loadQueue(), m.c.loadServices(), m.waitChange(), m.tick())
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
-}
-
-func (m *Model) actor() store.Actor { return store.Actor{Counter: m.opt.Counter, Clerk: m.opt.Clerk} }
-
-func (m *Model) loadQueue() tea.Cmd {
-	b, ctx, rc := m.opt.Backend, m.ctx, m.opt.Receipts
-	return func() tea.Msg {
-		reqs, err := b.DayQueue(ctx, "")
-		var failed map[string]string
-		if rc != nil && len(reqs) > 0 {
-			failed = rc.Failed(reqs[0].Day)
-		}
-		return queueLoadedMsg{reqs, failed, err}
-	}
-}
-
-// produceReceipt makes (and prints) the receipt of r in the background.
-func (m *Model) produceReceipt(r store.Request) tea.Cmd {
-	rc, ctx := m.opt.Receipts, m.ctx
-	if rc == nil {
+func (m *Model) tick() tea.Cmd {
+	if m.manual {
 		return nil
 	}
-	svc := store.Service{Code: r.Service, NameID: r.Service, NameEN: r.Service}
-	for _, s := range m.services {
-		if s.Code == r.Service {
-			svc = s
-		}
-	}
-	return func() tea.Msg {
-		res, err := rc.Produce(ctx, r, svc, true)
-		return receiptMsg{r, res, err}
-	}
-}
-
-func (m *Model) loadServices() tea.Cmd {
-	b, ctx := m.opt.Backend, m.ctx
-	return func() tea.Msg {
-		svcs, err := b.Services(ctx)
-		return servicesLoadedMsg{svcs, err}
-	}
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 // waitChange delivers one changedMsg after the database changes (any
 // process's change through the owner socket included); it is re-armed after
 // each one.
 func (m *Model) waitChange() tea.Cmd {
-	ch, ctx := m.changes, m.ctx
+	if m.manual {
+		return nil
+	}
+	ch, ctx := m.changes, m.c.ctx
 	return func() tea.Msg {
 		select {
 		case <-ch:
@@ -260,413 +160,159 @@ func (m *Model) waitChange() tea.Cmd {
 	}
 }
 
-func (m *Model) act(ref string, act store.Action, service string) tea.Cmd {
-	b, ctx, by := m.opt.Backend, m.ctx, m.actor()
-	return func() tea.Msg {
-		r, err := b.Act(ctx, ref, act, service, by)
-		return actionDoneMsg{r, act, err}
+func (m *Model) setSize(w, h int) {
+	m.width, m.height = w, h
+	for _, p := range m.pages {
+		p.setSize(w, max(0, h-frameLines))
 	}
 }
 
-func (m *Model) callNext() tea.Cmd {
-	b, ctx, by, svcs := m.opt.Backend, m.ctx, m.actor(), m.opt.Services
-	return func() tea.Msg {
-		r, err := b.CallNext(ctx, svcs, by)
-		return actionDoneMsg{r, store.ActCall, err}
-	}
-}
-
-func (m *Model) openDetail(id string) tea.Cmd {
-	b, ctx := m.opt.Backend, m.ctx
-	return func() tea.Msg {
-		r, hist, err := b.Detail(ctx, id)
-		return detailLoadedMsg{r, hist, err}
-	}
-}
-
-func (m *Model) setMsg(s string, isErr bool) { m.msg, m.msgErr = s, isErr }
-
-// Update routes a message.
+// Update routes a message: keys to the active page, everything else to
+// every page (each takes its own messages).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.hgt = msg.Width, msg.Height
+		m.setSize(msg.Width, msg.Height)
 		m.help.Width = msg.Width
 		return m, nil
 	case tickMsg:
-		return m, tick()
-	case SyncStatusMsg:
-		m.sync = client.Status(msg)
-		return m, nil
+		return m, m.tick()
 	case changedMsg:
-		cmds := []tea.Cmd{m.loadQueue(), m.waitChange()}
-		if m.screen == screenStats && !m.statsM.central {
-			cmds = append(cmds, m.loadStats()) // live, as requests change
-		}
-		return m, tea.Batch(cmds...)
-	case statsLoadedMsg:
-		m.statsLoaded(msg)
-		return m, nil
-	case queueLoadedMsg:
-		if msg.err != nil {
-			m.setMsg(m.t.S("msg.error", msg.err), true)
-			return m, nil
-		}
-		m.queue.setRequests(msg.reqs, msg.unprintd)
-		return m, nil
-	case receiptMsg:
-		m.receiptDone(msg)
-		return m, nil
+		return m, tea.Batch(m.waitChange(), m.broadcast(msg))
 	case servicesLoadedMsg:
 		if msg.err != nil {
-			m.setMsg(m.t.S("msg.error", msg.err), true)
-			return m, nil
+			return m, m.apply(flashMsg{m.c.t.S("msg.error", msg.err), true})
 		}
 		m.services = msg.svcs
-		m.form.setServices(msg.svcs)
-		return m, nil
-	case actionDoneMsg:
-		return m, m.actionDone(msg)
-	case registeredMsg:
-		return m, m.form.registered(msg, m)
-	case searchResultMsg:
-		m.search.results(msg)
-		return m, nil
-	case detailLoadedMsg:
-		if msg.err != nil {
-			m.setMsg(m.t.S("msg.error", msg.err), true)
-			return m, nil
-		}
-		m.detail = detailModel{req: msg.req, hist: msg.hist}
-		m.screen = screenDetail
-		return m, nil
+		return m, m.broadcast(msg)
+	case gotoMsg, flashMsg:
+		return m, m.apply(msg)
 	case tea.KeyMsg:
-		return m, m.handleKey(msg)
+		return m, m.key(msg)
 	}
-	return m, nil
+	return m, m.broadcast(msg)
 }
 
-func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
-	if msg.err != nil {
-		if strings.Contains(msg.err.Error(), store.ErrQueueEmpty.Error()) {
-			m.setMsg(m.t.S("msg.empty"), false)
-		} else {
-			m.setMsg(m.t.S("msg.error", msg.err), true)
-		}
-		return nil
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.pages))
+	for _, p := range m.pages {
+		cmds = append(cmds, m.send(p, msg))
 	}
-	r := msg.req
-	switch msg.act {
-	case store.ActCall:
-		m.queue.selectedID = r.ID
-		m.setMsg(m.t.S("msg.called", r.Ticket, m.counterLabel()), false)
-	case store.ActRecall:
-		if r.Calls >= m.opt.MaxCalls {
-			m.setMsg(m.t.S("msg.maxcalls", r.Ticket, r.Calls), true)
-		} else {
-			m.setMsg(m.t.S("msg.recalled", r.Ticket, r.Calls), false)
-		}
-	case store.ActServe:
-		m.setMsg(m.t.S("msg.serving", r.Ticket), false)
-	case store.ActDone:
-		m.setMsg(m.t.S("msg.done", r.Ticket), false)
-	case store.ActNoShow:
-		m.setMsg(m.t.S("msg.noshow", r.Ticket), false)
-	case store.ActCancel:
-		m.setMsg(m.t.S("msg.cancelled", r.Ticket), false)
-	case store.ActRequeue:
-		m.setMsg(m.t.S("msg.requeued", r.Ticket), false)
-	case store.ActTransfer:
-		m.setMsg(m.t.S("msg.transferred", r.Ticket, r.Service), false)
-	}
-	return m.loadQueue()
+	return tea.Batch(cmds...)
 }
 
-func (m *Model) receiptDone(msg receiptMsg) {
-	id, t := msg.req.ID, msg.req.Ticket
-	switch {
-	case msg.err != nil:
-		m.setMsg(m.t.S("receipt.error", t, msg.err), true)
-	case msg.res.PrintErr != nil:
-		m.queue.unprinted[id] = msg.res.PrintErr.Error()
-		m.setMsg(m.t.S("receipt.notprinted", t, msg.res.PrintErr), true)
-	case msg.res.Printed:
-		delete(m.queue.unprinted, id)
-		m.setMsg(m.t.S("receipt.printed", t), false)
-	default:
-		m.setMsg(m.t.S("receipt.saved", t, msg.res.Path), false)
+// send gives msg to page p and applies what it asks.
+func (m *Model) send(p page, msg tea.Msg) tea.Cmd {
+	cmd, intents := p.update(msg)
+	cmds := []tea.Cmd{cmd}
+	for _, in := range intents {
+		cmds = append(cmds, m.apply(in))
 	}
+	return tea.Batch(cmds...)
 }
 
-func (m *Model) counterLabel() string {
-	if m.opt.CounterName != "" {
-		return m.opt.CounterName
+// apply carries out a page's intent.
+func (m *Model) apply(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case gotoMsg:
+		return m.show(msg.to)
+	case flashMsg:
+		m.msg, m.msgErr = msg.text, msg.isErr
 	}
-	return m.opt.Counter
+	return nil
 }
 
-func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, m.keys.ForceQuit) {
+// show makes s the active screen.
+func (m *Model) show(s screen) tea.Cmd {
+	var hide tea.Cmd
+	if s != m.screen {
+		hide = m.send(m.pages[m.screen], hiddenMsg{})
+	}
+	m.screen = s
+	return tea.Batch(hide, m.send(m.pages[s], shownMsg{}))
+}
+
+func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	k := m.c.keys
+	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
 	}
 	if m.confirmQuit {
 		m.confirmQuit = false
-		if strings.EqualFold(msg.String(), "y") {
+		if key.Matches(msg, k.Yes) {
 			return tea.Quit
 		}
-		m.setMsg("", false)
+		m.msg, m.msgErr = "", false
 		return nil
 	}
-	if m.transfer != nil {
-		return m.transfer.update(msg, m)
+	p := m.pages[m.screen]
+	if t, ok := p.(typer); ok && t.typing() {
+		return m.send(p, msg)
 	}
-	switch m.screen {
-	case screenForm:
-		return m.form.update(msg, m)
-	case screenSearch:
-		return m.search.update(msg, m)
-	}
-	// Keys shared by every screen without a text field.
+	// The keys of every screen without a text field.
 	switch {
-	case key.Matches(msg, m.keys.Quit):
+	case key.Matches(msg, k.Quit):
 		if m.form.dirty() {
 			m.confirmQuit = true
-			m.setMsg(m.t.S("quit.confirm"), true)
-			return nil
+			return m.apply(flashMsg{m.c.t.S("quit.confirm"), true})
 		}
 		return tea.Quit
-	case key.Matches(msg, m.keys.Help):
+	case key.Matches(msg, k.Help):
 		if m.screen == screenHelp {
-			m.screen = screenQueue
-		} else {
-			m.screen = screenHelp
+			return m.show(screenQueue)
 		}
-		return nil
-	case key.Matches(msg, m.keys.Queue):
-		m.screen = screenQueue
-		return nil
-	case key.Matches(msg, m.keys.Stats):
-		m.screen = screenStats
-		return m.loadStats()
-	case key.Matches(msg, m.keys.Sync):
-		m.screen = screenSync
-		if m.opt.Sync != nil {
-			m.sync = m.opt.Sync.Status()
-		}
-		return nil
-	case key.Matches(msg, m.keys.New):
-		m.screen = screenForm
-		return m.form.focus()
-	case key.Matches(msg, m.keys.Search):
-		m.screen = screenSearch
-		return m.search.focus()
+		return m.show(screenHelp)
+	case key.Matches(msg, k.Queue):
+		return m.show(screenQueue)
+	case key.Matches(msg, k.Stats):
+		return m.show(screenStats)
+	case key.Matches(msg, k.Sync):
+		return m.show(screenSync)
+	case key.Matches(msg, k.New):
+		return m.show(screenForm)
+	case key.Matches(msg, k.Search):
+		return m.show(screenSearch)
 	}
-	switch m.screen {
-	case screenQueue:
-		return m.queueKey(msg)
-	case screenDetail:
-		switch {
-		case key.Matches(msg, m.keys.Back):
-			m.screen = screenQueue
-		case key.Matches(msg, m.keys.Up):
-			m.detail.scroll--
-		case key.Matches(msg, m.keys.Down):
-			m.detail.scroll++
-		}
-	case screenStats:
-		return m.statsKey(msg)
-	case screenSync:
-		switch {
-		case key.Matches(msg, m.keys.Back):
-			m.screen = screenQueue
-		case key.Matches(msg, m.keys.SyncNow) && m.opt.Sync != nil:
-			m.opt.Sync.Kick()
-			m.setMsg(m.t.S("sync.kicked"), false)
-		}
-	default:
-		if key.Matches(msg, m.keys.Back) {
-			m.screen = screenQueue
-		}
-	}
-	return nil
-}
-
-func (m *Model) queueKey(msg tea.KeyMsg) tea.Cmd {
-	q := &m.queue
-	sel, ok := q.selected()
-	needSel := func() bool {
-		if !ok {
-			m.setMsg(m.t.S("msg.noselection"), true)
-		}
-		return ok
-	}
-	switch {
-	case key.Matches(msg, m.keys.Up):
-		q.move(-1)
-	case key.Matches(msg, m.keys.Down):
-		q.move(1)
-	case key.Matches(msg, m.keys.PageUp):
-		q.move(-q.pageSize(m))
-	case key.Matches(msg, m.keys.PageDown):
-		q.move(q.pageSize(m))
-	case key.Matches(msg, m.keys.Filter):
-		q.cycleStatus()
-	case key.Matches(msg, m.keys.ServiceFilter):
-		q.cycleService(m.services)
-	case key.Matches(msg, m.keys.Call):
-		return m.callNext()
-	case key.Matches(msg, m.keys.Open):
-		if needSel() {
-			return m.openDetail(sel.ID)
-		}
-	case key.Matches(msg, m.keys.Transfer):
-		if needSel() {
-			m.transfer = newTransferPicker(sel, m.services)
-		}
-	case key.Matches(msg, m.keys.Receipt) && m.opt.Receipts != nil:
-		if needSel() {
-			m.setMsg(m.t.S("receipt.working", sel.Ticket), false)
-			return m.produceReceipt(sel)
-		}
-	default:
-		for _, a := range []struct {
-			b   key.Binding
-			act store.Action
-		}{{m.keys.Serve, store.ActServe}, {m.keys.Done, store.ActDone}, {m.keys.NoShow, store.ActNoShow},
-			{m.keys.Recall, store.ActRecall}, {m.keys.Requeue, store.ActRequeue}} {
-			if key.Matches(msg, a.b) && needSel() {
-				return m.act(sel.ID, a.act, "")
-			}
-		}
-	}
-	return nil
+	return m.send(p, msg)
 }
 
 // View renders the whole screen: title, body, message, help line, status bar.
 func (m *Model) View() string {
-	w, h := m.width, m.hgt
+	w, h := m.width, m.height
 	if w < 20 || h < 8 {
 		return "Loket: terminal too small"
 	}
-	title := m.titleBar()
-	var body string
-	var keys help.KeyMap = queueKeys{m.keys}
-	bodyH := h - 4
-	switch m.screen {
-	case screenQueue:
-		body = m.queue.view(m, bodyH)
-	case screenForm:
-		body = m.form.view(m, bodyH)
-		keys = formKeys{m.keys}
-	case screenDetail:
-		body = m.detail.view(m, bodyH)
-		keys = backKeys{m.keys}
-	case screenSearch:
-		body = m.search.view(m, bodyH)
-		keys = backKeys{m.keys}
-	case screenHelp:
-		body = m.help.FullHelpView(queueKeys{m.keys}.FullHelp())
-		keys = backKeys{m.keys}
-	case screenStats:
-		body = m.statsView(bodyH)
-		keys = statsKeys{m.keys}
-	case screenSync:
-		body = m.syncView()
-		keys = syncKeys{m.keys}
-	}
-	if m.transfer != nil {
-		body = m.transfer.view(m, bodyH)
-	}
-	body = fitLines(body, w, bodyH)
+	p := m.pages[m.screen]
+	body := fitLines(p.view(), w, h-frameLines)
 	msgLine := ""
 	if m.msg != "" {
-		st := m.th.Message
+		st := m.c.th.Message
 		if m.msgErr {
-			st = m.th.Error
+			st = m.c.th.Error
 		}
 		msgLine = st.Render(truncate(m.msg, w))
 	}
-	helpLine := truncate(m.help.ShortHelpView(keys.ShortHelp()), w)
-	return lipgloss.JoinVertical(lipgloss.Left, title, body, msgLine, helpLine, m.statusBar())
+	helpLine := truncate(m.help.ShortHelpView(p.ShortHelp()), w)
+	return lipgloss.JoinVertical(lipgloss.Left, m.titleBar(), body, msgLine, helpLine, m.statusBar())
 }
 
+var screenNames = [screenCount]string{screenQueue: "screen.queue", screenForm: "screen.new", screenDetail: "screen.detail",
+	screenSearch: "screen.search", screenHelp: "screen.help", screenStats: "screen.stats", screenSync: "screen.sync"}
+
 func (m *Model) titleBar() string {
-	names := map[screen]string{screenQueue: "screen.queue", screenForm: "screen.new", screenDetail: "screen.detail",
-		screenSearch: "screen.search", screenHelp: "screen.help", screenStats: "screen.stats", screenSync: "screen.sync"}
-	now := m.opt.Now().In(m.opt.Location)
-	left := " " + m.t.S("app.title") + " │ " + m.t.S(names[m.screen])
-	right := clean(m.opt.Office) + " │ " + formatDate(m.t, now) + " " + now.Format("15:04:05") + " "
-	return m.th.Bar.Render(spread(left, right, m.width))
+	t, now := m.c.t, m.c.now()
+	left := " " + t.S("app.title") + " │ " + t.S(screenNames[m.screen])
+	right := clean(m.opt.Office) + " │ " + formatDate(t, now) + " " + now.Format("15:04:05") + " "
+	return m.c.th.Bar.Render(spread(left, right, m.width))
 }
 
 func (m *Model) statusBar() string {
-	here := m.t.S("bar.nobody")
-	if r, ok := m.queue.here(m.opt.Counter); ok {
+	t := m.c.t
+	here := t.S("bar.nobody")
+	if r, ok := m.queue.here(); ok {
 		here = r.Ticket
 	}
-	left := " " + clean(m.counterLabel()) + " · " + clean(m.opt.Clerk) + " │ " + m.t.S("bar.waiting", m.queue.waiting) +
-		" │ " + m.t.S("bar.here", here)
-	return m.th.Bar.Render(spread(left, m.syncBar()+" ", m.width))
-}
-
-var (
-	daysID   = []string{"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"}
-	monthsID = []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
-)
-
-func formatDate(t Text, d time.Time) string {
-	if t.Lang() == "id" {
-		return daysID[d.Weekday()] + " " + d.Format("02") + " " + monthsID[d.Month()-1] + " " + d.Format("2006")
-	}
-	return d.Format("Mon 02 Jan 2006")
-}
-
-// clean makes text from the database safe to print: control characters
-// (and so escape sequences) are shown as '?', never interpreted.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '?'
-		}
-		return r
-	}, s)
-}
-
-// truncate cuts s (which may hold styles) to width w cells.
-func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
-
-// pad truncates or pads plain s to exactly w cells.
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, w, "…")
-	if n := ansi.StringWidth(s); n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
-// spread puts left and right at the two ends of a line of width w.
-func spread(left, right string, w int) string {
-	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
-	if gap < 1 {
-		return pad(left, w)
-	}
-	return left + strings.Repeat(" ", gap) + right
-}
-
-// fitLines makes s exactly h lines of at most w cells.
-func fitLines(s string, w, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for i, l := range lines {
-		lines[i] = truncate(l, w)
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
+	left := " " + clean(m.c.counterLabel()) + " · " + clean(m.opt.Clerk) + " │ " + t.S("bar.waiting", m.queue.waiting) +
+		" │ " + t.S("bar.here", here)
+	return m.c.th.Bar.Render(spread(left, m.sync.bar()+" ", m.width))
 }

@@ -1,9 +1,14 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/store"
 )
@@ -12,40 +17,218 @@ import (
 // waiting, called or serving.
 var statusFilters = []string{"", "open", "waiting", "called", "serving", "done", "no_show", "cancelled"}
 
-// queueModel is today's queue as a scrolling table.
-type queueModel struct {
+// headerLines is what the queue shows above the table rows.
+const headerLines = 3
+
+// queuePage is today's queue as a scrolling table, and the actions on it.
+type queuePage struct {
+	c          common
 	all        []store.Request
 	rows       []store.Request // after the filters
 	cursor     int
-	offset     int
+	offset     int // first row shown
 	selectedID string
 	status     int    // index into statusFilters
 	service    string // "" is every service
 	waiting    int
 	unprinted  map[string]string // request ID -> why its receipt did not print
+	transfer   *transferPicker   // open while choosing where to move a request
 }
 
-func newQueueModel() queueModel { return queueModel{unprinted: map[string]string{}} }
+func newQueuePage(c common) *queuePage { return &queuePage{c: c, unprinted: map[string]string{}} }
 
-func (q *queueModel) setRequests(reqs []store.Request, unprinted map[string]string) {
+func (q *queuePage) setSize(w, h int) {
+	q.c.setSize(w, h)
+	q.follow()
+}
+
+func (q *queuePage) typing() bool { return q.transfer != nil }
+
+func (q *queuePage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
+	t := q.c.t
+	switch msg := msg.(type) {
+	case changedMsg:
+		return q.c.loadQueue(), nil
+	case queueLoadedMsg:
+		if msg.err != nil {
+			return nil, warn(t.S("msg.error", msg.err))
+		}
+		q.setRequests(msg.reqs, msg.unprinted)
+	case actionDoneMsg:
+		return nil, q.actionDone(msg)
+	case receiptMsg:
+		return nil, q.receiptDone(msg)
+	case tea.KeyMsg:
+		if q.transfer != nil {
+			return q.transferKey(msg)
+		}
+		return q.key(msg)
+	}
+	return nil, nil
+}
+
+// actionDone shows the request an action returned and says what became of
+// it. The queue reloads on the change notification the action caused, once.
+func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
+	t := q.c.t
+	if msg.err != nil {
+		if errors.Is(msg.err, store.ErrQueueEmpty) {
+			return say(t.S("msg.empty"))
+		}
+		return warn(t.S("msg.error", msg.err))
+	}
+	r := msg.req
+	q.apply(r)
+	switch msg.act {
+	case store.ActCall:
+		q.selectID(r.ID)
+		return say(t.S("msg.called", r.Ticket, q.c.counterLabel()))
+	case store.ActRecall:
+		if r.Calls >= q.c.opt.MaxCalls {
+			return warn(t.S("msg.maxcalls", r.Ticket, r.Calls))
+		}
+		return say(t.S("msg.recalled", r.Ticket, r.Calls))
+	case store.ActServe:
+		return say(t.S("msg.serving", r.Ticket))
+	case store.ActDone:
+		return say(t.S("msg.done", r.Ticket))
+	case store.ActNoShow:
+		return say(t.S("msg.noshow", r.Ticket))
+	case store.ActCancel:
+		return say(t.S("msg.cancelled", r.Ticket))
+	case store.ActRequeue:
+		return say(t.S("msg.requeued", r.Ticket))
+	case store.ActTransfer:
+		return say(t.S("msg.transferred", r.Ticket, r.Service))
+	}
+	return nil
+}
+
+func (q *queuePage) receiptDone(msg receiptMsg) []tea.Msg {
+	t, id, ticket := q.c.t, msg.req.ID, msg.req.Ticket
+	switch {
+	case msg.err != nil:
+		return warn(t.S("receipt.error", ticket, msg.err))
+	case msg.res.PrintErr != nil:
+		q.unprinted[id] = msg.res.PrintErr.Error()
+		return warn(t.S("receipt.notprinted", ticket, msg.res.PrintErr))
+	case msg.res.Printed:
+		delete(q.unprinted, id)
+		return say(t.S("receipt.printed", ticket))
+	}
+	return say(t.S("receipt.saved", ticket, msg.res.Path))
+}
+
+func (q *queuePage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
+	k, c := q.c.keys, q.c
+	sel, ok := q.selected()
+	if !ok && q.needsSelection(msg) {
+		return nil, warn(c.t.S("msg.noselection"))
+	}
+	switch {
+	case key.Matches(msg, k.Up):
+		q.move(-1)
+	case key.Matches(msg, k.Down):
+		q.move(1)
+	case key.Matches(msg, k.PageUp):
+		q.move(-q.pageSize())
+	case key.Matches(msg, k.PageDown):
+		q.move(q.pageSize())
+	case key.Matches(msg, k.Filter):
+		q.status = (q.status + 1) % len(statusFilters)
+		q.refilter()
+	case key.Matches(msg, k.ServiceFilter):
+		q.service = nextCode(c.services(), q.service)
+		q.refilter()
+	case key.Matches(msg, k.Call):
+		return c.callNext(), nil
+	case key.Matches(msg, k.Open):
+		return c.openDetail(sel.ID), nil
+	case key.Matches(msg, k.Transfer):
+		q.transfer = newTransferPicker(sel, c.services())
+	case key.Matches(msg, k.Receipt) && c.opt.Receipts != nil:
+		return c.printReceipt(sel), say(c.t.S("receipt.working", sel.Ticket))
+	default:
+		for _, a := range q.actions() {
+			if key.Matches(msg, a.b) {
+				return c.act(sel.ID, a.act, ""), nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+type queueAction struct {
+	b   key.Binding
+	act store.Action
+}
+
+func (q *queuePage) actions() []queueAction {
+	k := q.c.keys
+	return []queueAction{{k.Serve, store.ActServe}, {k.Done, store.ActDone}, {k.NoShow, store.ActNoShow},
+		{k.Recall, store.ActRecall}, {k.Requeue, store.ActRequeue}}
+}
+
+// needsSelection reports whether msg is a key that acts on the selected row.
+func (q *queuePage) needsSelection(msg tea.KeyMsg) bool {
+	k := q.c.keys
+	if key.Matches(msg, k.Open, k.Transfer) || key.Matches(msg, k.Receipt) && q.c.opt.Receipts != nil {
+		return true
+	}
+	for _, a := range q.actions() {
+		if key.Matches(msg, a.b) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextCode is the service after cur in the cycle "" (all), then each service.
+func nextCode(svcs []store.Service, cur string) string {
+	codes := []string{""}
+	for _, s := range svcs {
+		codes = append(codes, s.Code)
+	}
+	for i, c := range codes {
+		if c == cur {
+			return codes[(i+1)%len(codes)]
+		}
+	}
+	return cur
+}
+
+func (q *queuePage) setRequests(reqs []store.Request, unprinted map[string]string) {
 	q.all = reqs
 	if unprinted == nil {
 		unprinted = map[string]string{}
 	}
 	q.unprinted = unprinted
-	q.waiting = 0
-	for _, r := range reqs {
-		if r.Status == store.StatusWaiting {
-			q.waiting++
-		}
-	}
 	q.refilter()
 }
 
-func (q *queueModel) refilter() {
+// apply shows r, as an action returned it, in place of its row at once,
+// so that the message and the row change together; the reload that follows
+// brings the rest. A copy with fewer events (older than one a reload
+// already brought) is not applied.
+func (q *queuePage) apply(r store.Request) {
+	for i, cur := range q.all {
+		if cur.ID == r.ID && len(r.EventSeqs) >= len(cur.EventSeqs) {
+			q.all[i] = r
+			q.refilter()
+			return
+		}
+	}
+}
+
+// refilter counts the waiting and applies the filters.
+func (q *queuePage) refilter() {
 	q.rows = q.rows[:0]
+	q.waiting = 0
 	f := statusFilters[q.status]
 	for _, r := range q.all {
+		if r.Status == store.StatusWaiting {
+			q.waiting++
+		}
 		if q.service != "" && r.Service != q.service {
 			continue
 		}
@@ -73,48 +256,60 @@ func (q *queueModel) refilter() {
 	if len(q.rows) > 0 {
 		q.selectedID = q.rows[q.cursor].ID
 	}
+	q.follow()
 }
 
-func (q *queueModel) selected() (store.Request, bool) {
+// selectID puts the selection on request id, now if it is shown, else when
+// the queue reloads with it.
+func (q *queuePage) selectID(id string) {
+	q.selectedID = id
+	for i, r := range q.rows {
+		if r.ID == id {
+			q.cursor = i
+			q.follow()
+			break
+		}
+	}
+}
+
+func (q *queuePage) selected() (store.Request, bool) {
 	if q.cursor < 0 || q.cursor >= len(q.rows) {
 		return store.Request{}, false
 	}
 	return q.rows[q.cursor], true
 }
 
-func (q *queueModel) move(d int) {
+func (q *queuePage) move(d int) {
 	if len(q.rows) == 0 {
 		return
 	}
 	q.cursor = max(0, min(len(q.rows)-1, q.cursor+d))
 	q.selectedID = q.rows[q.cursor].ID
+	q.follow()
 }
 
-func (q *queueModel) cycleStatus() {
-	q.status = (q.status + 1) % len(statusFilters)
-	q.refilter()
-}
+func (q *queuePage) rowsHeight() int { return q.c.height - headerLines }
 
-func (q *queueModel) cycleService(svcs []store.Service) {
-	codes := []string{""}
-	for _, s := range svcs {
-		codes = append(codes, s.Code)
+func (q *queuePage) pageSize() int { return max(1, q.rowsHeight()) }
+
+// follow scrolls so that the cursor is visible.
+func (q *queuePage) follow() {
+	rowsH := q.rowsHeight()
+	if q.cursor < q.offset {
+		q.offset = q.cursor
 	}
-	for i, c := range codes {
-		if c == q.service {
-			q.service = codes[(i+1)%len(codes)]
-			break
-		}
+	if q.cursor >= q.offset+rowsH {
+		q.offset = q.cursor - rowsH + 1
 	}
-	q.refilter()
+	q.offset = max(0, min(q.offset, len(q.rows)-rowsH))
 }
 
 // here is the request called to or being served at this counter, the latest first.
-func (q *queueModel) here(counter string) (store.Request, bool) {
+func (q *queuePage) here() (store.Request, bool) {
 	var best store.Request
 	found := false
 	for _, r := range q.all {
-		if (r.Status == store.StatusCalled || r.Status == store.StatusServing) && r.Counter == counter {
+		if (r.Status == store.StatusCalled || r.Status == store.StatusServing) && r.Counter == q.c.opt.Counter {
 			if !found || r.UpdatedAt.After(best.UpdatedAt) {
 				best, found = r, true
 			}
@@ -123,23 +318,21 @@ func (q *queueModel) here(counter string) (store.Request, bool) {
 	return best, found
 }
 
-// headerLines is what the queue shows above the table rows.
-const headerLines = 3
-
-func (q *queueModel) pageSize(m *Model) int { return max(1, m.hgt-4-headerLines) }
-
-func (q *queueModel) view(m *Model, h int) string {
-	t, th := m.t, m.th
+func (q *queuePage) view() string {
+	if q.transfer != nil {
+		return q.transfer.view(q.c)
+	}
+	c, t, th, w := q.c, q.c.t, q.c.th, q.c.width
 	var b strings.Builder
-	if r, ok := q.here(m.opt.Counter); ok {
-		svc := serviceName(m, r.Service)
+	if r, ok := q.here(); ok {
+		svc := c.serviceName(r.Service)
 		if r.Status == store.StatusCalled {
-			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), svc, r.Calls), m.width)))
+			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), svc, r.Calls), w)))
 		} else {
-			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, clean(r.Name), svc), m.width)))
+			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, clean(r.Name), svc), w)))
 		}
 	} else {
-		b.WriteString(th.HereNone.Render(truncate(t.S("here.none"), m.width)))
+		b.WriteString(th.HereNone.Render(truncate(t.S("here.none"), w)))
 	}
 	b.WriteByte('\n')
 	sf := t.S("filter.all")
@@ -155,32 +348,24 @@ func (q *queueModel) view(m *Model, h int) string {
 	b.WriteString(th.Filter.Render(t.S("filter.label", sf, svf, len(q.rows))))
 	b.WriteByte('\n')
 
-	wide := m.width >= 120
+	wide := w >= 120
 	svcW, svcHead := 4, t.S("col.code")
 	if wide {
 		svcHead = t.S("col.service")
 		svcW = 30
 	}
 	// ▶ + ticket + service + priority + status + arrived + wait, with spaces.
-	nameW := max(8, m.width-(2+6+1+svcW+1+2+1+11+1+7+1+6)-1)
+	nameW := max(8, w-(2+6+1+svcW+1+2+1+11+1+7+1+6)-1)
 	header := "  " + pad(t.S("col.ticket"), 6) + " " + pad(svcHead, svcW) + " " + pad(t.S("col.name"), nameW) + " " +
 		pad(t.S("col.pri"), 2) + " " + pad(t.S("col.status"), 11) + " " + pad(t.S("col.arrived"), 7) + " " + pad(t.S("col.wait"), 6)
-	b.WriteString(th.Header.Render(truncate(header, m.width)))
-	rowsH := h - headerLines
+	b.WriteString(th.Header.Render(truncate(header, w)))
 	if len(q.rows) == 0 {
 		b.WriteString("\n  " + th.Muted.Render(t.S("queue.empty")))
 		return b.String()
 	}
-	// Scroll so the cursor is visible; render only the visible rows.
-	if q.cursor < q.offset {
-		q.offset = q.cursor
-	}
-	if q.cursor >= q.offset+rowsH {
-		q.offset = q.cursor - rowsH + 1
-	}
-	q.offset = max(0, min(q.offset, len(q.rows)-rowsH))
-	now := m.opt.Now()
-	for i := q.offset; i < len(q.rows) && i < q.offset+rowsH; i++ {
+	// Only the visible rows are rendered.
+	now := c.opt.Now()
+	for i := q.offset; i < len(q.rows) && i < q.offset+q.rowsHeight(); i++ {
 		r := q.rows[i]
 		mark := "  "
 		if i == q.cursor {
@@ -188,7 +373,7 @@ func (q *queueModel) view(m *Model, h int) string {
 		}
 		svc := r.Service
 		if wide {
-			svc = r.Service + " " + serviceName(m, r.Service)
+			svc = r.Service + " " + c.serviceName(r.Service)
 		}
 		pri := " "
 		if r.Priority != store.PriorityNone {
@@ -201,23 +386,14 @@ func (q *queueModel) view(m *Model, h int) string {
 		}
 		status := pad(t.S("status."+string(r.Status)), 11)
 		line := mark + pad(r.Ticket, 6) + " " + pad(svc, svcW) + " " + pad(clean(r.Name), nameW) + " " + pri + " " +
-			th.Status[string(r.Status)].Render(status) + " " + pad(r.ArrivedAt.In(m.opt.Location).Format("15:04"), 7) + " " +
+			th.Status[string(r.Status)].Render(status) + " " + pad(r.ArrivedAt.In(c.opt.Location).Format("15:04"), 7) + " " +
 			pad(waitText(r, now), 6)
 		if i == q.cursor {
-			line = th.Selected.Render(ansiStrip(line))
+			line = th.Selected.Render(ansi.Strip(line))
 		}
 		b.WriteString("\n" + line)
 	}
 	return b.String()
-}
-
-func serviceName(m *Model, code string) string {
-	for _, s := range m.services {
-		if s.Code == code {
-			return clean(s.Name(m.t.Lang()))
-		}
-	}
-	return code
 }
 
 // waitText is the waiting time so far (or until the first call).
@@ -227,4 +403,21 @@ func waitText(r store.Request, now time.Time) string {
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func (q *queuePage) ShortHelp() []key.Binding {
+	k := q.c.keys
+	return []key.Binding{k.New, k.Call, k.Serve, k.Done, k.NoShow, k.Search, k.Help, k.Quit}
+}
+
+func (q *queuePage) FullHelp() [][]key.Binding { return queueHelp(q.c.keys) }
+
+// queueHelp is every key of the queue screen, for the help screen.
+func queueHelp(k KeyMap) [][]key.Binding {
+	return [][]key.Binding{
+		{k.New, k.Call, k.Serve, k.Done, k.NoShow},
+		{k.Recall, k.Requeue, k.Transfer, k.Open, k.Search},
+		{k.Receipt, k.Filter, k.ServiceFilter, k.Up, k.Down},
+		{k.Queue, k.Stats, k.Sync, k.Help, k.Quit, k.ForceQuit},
+	}
 }

@@ -3,52 +3,93 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 )
 
-// syncBar is the status bar's sync part: state, pending events, last sync.
-func (m *Model) syncBar() string {
-	if m.opt.Sync == nil {
-		return m.t.S("bar.sync")
+// syncPage shows the background syncer's state; its short form is on the
+// status bar of every screen.
+type syncPage struct {
+	c      common
+	status SyncStatus
+}
+
+func newSyncPage(c common) *syncPage {
+	s := &syncPage{c: c}
+	if c.opt.Sync != nil {
+		s.status = c.opt.Sync.Status()
 	}
-	s := m.sync
-	state := m.t.S("sync.offline")
+	return s
+}
+
+func (s *syncPage) setSize(w, h int) { s.c.setSize(w, h) }
+
+func (s *syncPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
+	k, sy := s.c.keys, s.c.opt.Sync
+	switch msg := msg.(type) {
+	case SyncStatusMsg:
+		s.status = SyncStatus(msg)
+	case shownMsg:
+		if sy != nil {
+			s.status = sy.Status()
+		}
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Back):
+			return nil, goTo(screenQueue)
+		case key.Matches(msg, k.SyncNow) && sy != nil:
+			kick := func() tea.Msg { sy.Kick(); return nil }
+			return kick, say(s.c.t.S("sync.kicked"))
+		}
+	}
+	return nil, nil
+}
+
+// bar is the status bar's sync part: state, pending events, last sync.
+func (s *syncPage) bar() string {
+	t := s.c.t
+	if s.c.opt.Sync == nil {
+		return t.S("bar.sync")
+	}
+	st := s.status
+	state := t.S("sync.offline")
 	switch {
-	case s.Syncing:
-		state = m.t.S("sync.busy")
-	case s.Refused:
-		state = m.t.S("sync.refused")
-	case s.Online:
-		state = m.t.S("sync.online")
+	case st.Syncing:
+		state = t.S("sync.busy")
+	case st.Refused:
+		state = t.S("sync.refused")
+	case st.Online:
+		state = t.S("sync.online")
 	}
-	out := state + " · " + m.t.S("sync.pending", s.Pending)
-	if !s.LastSync.IsZero() {
-		out += " · " + s.LastSync.In(m.opt.Location).Format("15:04")
+	out := state + " · " + t.S("sync.pending", st.Pending)
+	if !st.LastSync.IsZero() {
+		out += " · " + st.LastSync.In(s.c.opt.Location).Format("15:04")
 	}
 	return out
 }
 
-func (m *Model) syncView() string {
-	th, t := m.th, m.t
-	if m.opt.Sync == nil {
+func (s *syncPage) view() string {
+	th, t, loc := s.c.th, s.c.t, s.c.opt.Location
+	if s.c.opt.Sync == nil {
 		return "\n  " + th.Muted.Render(t.S("sync.none"))
 	}
-	s := m.sync
+	st := s.status
 	last := t.S("sync.never")
-	if !s.LastSync.IsZero() {
-		last = s.LastSync.In(m.opt.Location).Format("2006-01-02 15:04:05")
+	if !st.LastSync.IsZero() {
+		last = st.LastSync.In(loc).Format("2006-01-02 15:04:05")
 	}
 	next := "-"
-	if !s.NextTry.IsZero() && s.NextTry.After(time.Now()) {
-		next = s.NextTry.In(m.opt.Location).Format("15:04:05")
+	if !st.NextTry.IsZero() && st.NextTry.After(s.c.opt.Now()) {
+		next = st.NextTry.In(loc).Format("15:04:05")
 	}
-	id := m.opt.Backend.Identity()
+	id := s.c.opt.Backend.Identity()
 	rows := [][2]string{
-		{t.S("sync.server"), clean(s.Server)},
+		{t.S("sync.server"), clean(st.Server)},
 		{t.S("sync.station"), id.StationID},
 		{t.S("sync.epoch"), id.Epoch},
-		{t.S("sync.state"), m.syncBar()},
-		{t.S("sync.pendinglabel"), fmt.Sprint(s.Pending)},
+		{t.S("sync.state"), s.bar()},
+		{t.S("sync.pendinglabel"), fmt.Sprint(st.Pending)},
 		{t.S("sync.last"), last},
 		{t.S("sync.next"), next},
 	}
@@ -57,11 +98,18 @@ func (m *Model) syncView() string {
 	for _, kv := range rows {
 		b.WriteString("  " + th.Label.Render(pad(kv[0], 18)) + " " + kv[1] + "\n")
 	}
-	if len(s.Errors) > 0 {
+	if len(st.Errors) > 0 {
 		b.WriteString("\n  " + th.Header.Render(t.S("sync.errors")) + "\n")
-		for _, e := range s.Errors {
+		for _, e := range st.Errors {
 			b.WriteString("  " + th.Error.Render(clean(e)) + "\n")
 		}
 	}
 	return b.String()
 }
+
+func (s *syncPage) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.SyncNow, k.Back, k.Quit}
+}
+
+func (s *syncPage) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

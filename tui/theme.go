@@ -5,12 +5,11 @@ import "github.com/charmbracelet/lipgloss"
 // Theme holds every style the screens use, built once. With NO_COLOR (or a
 // terminal without colour) lipgloss drops the colours and keeps bold/reverse.
 type Theme struct {
-	Title, Bar, BarDim      lipgloss.Style
+	Bar                     lipgloss.Style
 	Here, HereNone          lipgloss.Style
 	Filter, Muted, Error    lipgloss.Style
-	Message, Label, Value   lipgloss.Style
-	Big, BigLabel, Box      lipgloss.Style
-	BigValue                lipgloss.Style
+	Message, Label          lipgloss.Style
+	Big, BigLabel, BigValue lipgloss.Style
 	Selected, Header, Focus lipgloss.Style
 	Status                  map[string]lipgloss.Style
 }
@@ -23,9 +22,7 @@ func NewTheme() Theme {
 	ok := lipgloss.AdaptiveColor{Light: "#005F00", Dark: "#87D787"}
 	muted := lipgloss.AdaptiveColor{Light: "#767676", Dark: "#8A8A8A"}
 	return Theme{
-		Title:    lipgloss.NewStyle().Bold(true).Reverse(true).Padding(0, 1),
 		Bar:      lipgloss.NewStyle().Reverse(true),
-		BarDim:   lipgloss.NewStyle().Foreground(muted),
 		Here:     lipgloss.NewStyle().Bold(true).Foreground(warn),
 		HereNone: lipgloss.NewStyle().Foreground(muted),
 		Filter:   lipgloss.NewStyle().Foreground(muted),
@@ -33,11 +30,9 @@ func NewTheme() Theme {
 		Error:    lipgloss.NewStyle().Foreground(errc).Bold(true),
 		Message:  lipgloss.NewStyle().Foreground(ok),
 		Label:    lipgloss.NewStyle().Bold(true),
-		Value:    lipgloss.NewStyle(),
 		Big:      lipgloss.NewStyle().Bold(true).Foreground(accent).Border(lipgloss.NormalBorder()).Padding(0, 2),
 		BigLabel: lipgloss.NewStyle().Foreground(muted),
 		BigValue: lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Box:      lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1),
 		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
 		Header:   lipgloss.NewStyle().Bold(true).Underline(true),
 		Focus:    lipgloss.NewStyle().Foreground(accent).Bold(true),

@@ -19,10 +19,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
 )
 
 // updating reports -update (the flag is defined by teatest's golden package).
@@ -247,8 +245,12 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 	}
 }
 
-// step runs m.Update and, synchronously, the commands it returns (except the
-// clock and the change watch, which wait), like the program would.
+// step runs m.Update and, to the end, the commands it returns, as the
+// program would; then it delivers the change notification those commands
+// caused, as the program's change watch would. The model is manual: it
+// starts no command that waits (the clock, the change watch), so every
+// command answers at once, and one that has not answered after a generous
+// bound fails the test rather than being dropped.
 func step(t *testing.T, m *Model, msg tea.Msg) {
 	t.Helper()
 	queue := []tea.Msg{msg}
@@ -256,43 +258,60 @@ func step(t *testing.T, m *Model, msg tea.Msg) {
 		msg := queue[0]
 		queue = queue[1:]
 		_, cmd := m.Update(msg)
-		queue = append(queue, runCmd(cmd)...)
+		queue = append(queue, runCmd(t, cmd)...)
+		if len(queue) == 0 {
+			select {
+			case <-m.changes:
+				queue = append(queue, changedMsg{})
+			default:
+			}
+		}
 	}
 }
 
-// loaded sizes m and runs its first loads, as the program's start would.
+// loaded makes m manual, sizes it and runs its first loads, as the
+// program's start would.
 func loaded(t *testing.T, m *Model, w, h int) *Model {
+	t.Helper()
+	m.manual = true
 	step(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	for _, c := range []tea.Cmd{m.loadQueue(), m.loadServices()} {
-		for _, msg := range runCmd(c) {
+	for _, c := range []tea.Cmd{m.c.loadQueue(), m.c.loadServices()} {
+		for _, msg := range runCmd(t, c) {
 			step(t, m, msg)
 		}
 	}
 	return m
 }
 
-func runCmd(cmd tea.Cmd) []tea.Msg {
+// cmdBound is how long a command may take before the test fails: far more
+// than any of them needs, even on a loaded machine.
+const cmdBound = 30 * time.Second
+
+// runCmd runs cmd to the end and returns its messages, a batch's flattened.
+func runCmd(t *testing.T, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
 	if cmd == nil {
 		return nil
 	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
+	var msg tea.Msg
 	select {
-	case msg := <-done:
-		if batch, ok := msg.(tea.BatchMsg); ok {
-			var out []tea.Msg
-			for _, c := range batch {
-				out = append(out, runCmd(c)...)
-			}
-			return out
-		}
-		if msg == nil {
-			return nil
-		}
-		return []tea.Msg{msg}
-	case <-time.After(50 * time.Millisecond):
-		return nil // a waiting command (tick, change watch, cursor blink)
+	case msg = <-done:
+	case <-time.After(cmdBound):
+		t.Fatalf("a command has not answered after %s: a waiting command in a manual model?", cmdBound)
 	}
+	if batch, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range batch {
+			out = append(out, runCmd(t, c)...)
+		}
+		return out
+	}
+	if msg == nil {
+		return nil
+	}
+	return []tea.Msg{msg}
 }
 
 // press is the key message of a key name ("tab", "ctrl+s") or typed text.
@@ -440,16 +459,16 @@ type fakeReceipts struct {
 	failed  map[string]string
 }
 
-func (f *fakeReceipts) Produce(ctx context.Context, r store.Request, svc store.Service, print bool) (receipts.Result, error) {
+func (f *fakeReceipts) Print(ctx context.Context, r store.Request, svc store.Service) (ReceiptResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.ok {
 		f.failed[r.ID] = "out of paper"
-		return receipts.Result{Path: "/r/" + r.Ticket + ".pdf", PrintErr: errors.New("out of paper")}, nil
+		return ReceiptResult{Path: "/r/" + r.Ticket + ".pdf", PrintErr: errors.New("out of paper")}, nil
 	}
 	delete(f.failed, r.ID)
 	f.printed = append(f.printed, r.Ticket+"/"+svc.Code)
-	return receipts.Result{Path: "/r/" + r.Ticket + ".pdf", Printed: true}, nil
+	return ReceiptResult{Path: "/r/" + r.Ticket + ".pdf", Printed: true}, nil
 }
 
 func (f *fakeReceipts) Failed(day string) map[string]string {
@@ -461,8 +480,6 @@ func (f *fakeReceipts) Failed(day string) map[string]string {
 	}
 	return out
 }
-
-func (f *fakeReceipts) CanPrint() bool { return true }
 
 // TestReceiptPrinting: a registration prints its receipt in the background;
 // a failed print marks the row until p prints it again.
@@ -496,18 +513,18 @@ func TestReceiptPrinting(t *testing.T) {
 }
 
 type fakeSync struct {
-	st     client.Status
+	st     SyncStatus
 	kicked int
 }
 
-func (f *fakeSync) Status() client.Status { return f.st }
-func (f *fakeSync) Kick()                 { f.kicked++ }
+func (f *fakeSync) Status() SyncStatus { return f.st }
+func (f *fakeSync) Kick()              { f.kicked++ }
 
 // TestSyncScreen: the status bar and the sync screen show the syncer's
 // state; s on the sync screen syncs now.
 func TestSyncScreen(t *testing.T) {
 	st := openStore(t)
-	fs := &fakeSync{st: client.Status{Configured: true, Server: "https://pusat.example", Pending: 12,
+	fs := &fakeSync{st: SyncStatus{Server: "https://pusat.example", Pending: 12,
 		Errors: []string{"09:29:00 server unreachable: connection refused"}}}
 	m := newModel(t, st, "en")
 	m.opt.Sync = fs
@@ -526,7 +543,7 @@ func TestSyncScreen(t *testing.T) {
 	if fs.kicked != 1 || !strings.Contains(m.msg, "Sync started") {
 		t.Fatalf("sync now: kicked %d, %q", fs.kicked, m.msg)
 	}
-	step(t, m, SyncStatusMsg(client.Status{Online: true, Pending: 0, LastSync: fixedNow}))
+	step(t, m, SyncStatusMsg(SyncStatus{Online: true, Pending: 0, LastSync: fixedNow}))
 	if !strings.Contains(m.View(), "● online · 0 pending · 09:30") {
 		t.Fatalf("status bar after a sync:\n%s", m.View())
 	}
@@ -593,8 +610,8 @@ func TestStatsScreenGolden(t *testing.T) {
 func TestStatsScreenKeys(t *testing.T) {
 	m, st := statsModelFor(t, "en")
 	step(t, m, press("2"))
-	if m.statsM.fig.Arrivals != 4 || m.statsM.fig.Served != 1 || m.statsM.fig.NoShow != 1 {
-		t.Fatalf("today's figures: %+v", m.statsM.fig.Counts)
+	if m.stats.fig.Arrivals != 4 || m.stats.fig.Served != 1 || m.stats.fig.NoShow != 1 {
+		t.Fatalf("today's figures: %+v", m.stats.fig.Counts)
 	}
 	tests := []struct {
 		key        string
@@ -614,34 +631,34 @@ func TestStatsScreenKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		step(t, m, press(tt.key))
-		from, to := m.statsM.period(fixedNow)
-		if m.statsM.rng != tt.rng || from != tt.from || to != tt.to || m.statsM.service != tt.service || !strings.Contains(m.msg, tt.msgHas) {
-			t.Fatalf("after %q: range %d %s..%s service %q msg %q", tt.key, m.statsM.rng, from, to, m.statsM.service, m.msg)
+		from, to := m.stats.period(fixedNow)
+		if m.stats.rng != tt.rng || from != tt.from || to != tt.to || m.stats.service != tt.service || !strings.Contains(m.msg, tt.msgHas) {
+			t.Fatalf("after %q: range %d %s..%s service %q msg %q", tt.key, m.stats.rng, from, to, m.stats.service, m.msg)
 		}
-		if m.statsM.fig.From != from || m.statsM.fig.To != to {
-			t.Fatalf("after %q the figures are of %s..%s", tt.key, m.statsM.fig.From, m.statsM.fig.To)
+		if m.stats.fig.From != from || m.stats.fig.To != to {
+			t.Fatalf("after %q the figures are of %s..%s", tt.key, m.stats.fig.From, m.stats.fig.To)
 		}
 	}
-	if m.statsM.fig.Arrivals != 2 || len(m.statsM.fig.ByService) != 1 {
-		t.Fatalf("drilled into A: %d arrivals, %d services", m.statsM.fig.Arrivals, len(m.statsM.fig.ByService))
+	if m.stats.fig.Arrivals != 2 || len(m.stats.fig.ByService) != 1 {
+		t.Fatalf("drilled into A: %d arrivals, %d services", m.stats.fig.Arrivals, len(m.stats.fig.ByService))
 	}
 	// With a central server, c shows its figures, and says so.
 	m.opt.CentralStats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 		return stats.Figures{From: from, To: to, Counts: stats.Counts{Arrivals: 999}}, nil
 	}
 	step(t, m, press("c"))
-	if !m.statsM.central || m.statsM.fig.Arrivals != 999 || !strings.Contains(m.View(), "the whole office") {
-		t.Fatalf("central: %v %d\n%s", m.statsM.central, m.statsM.fig.Arrivals, m.View())
+	if !m.stats.central || m.stats.fig.Arrivals != 999 || !strings.Contains(m.View(), "the whole office") {
+		t.Fatalf("central: %v %d\n%s", m.stats.central, m.stats.fig.Arrivals, m.View())
 	}
 	step(t, m, press("c"))
-	for m.statsM.service != "" { // back to all services
+	for m.stats.service != "" { // back to all services
 		step(t, m, press("v"))
 	}
 	// Live: a new arrival shows on the local figures without a key.
 	st.Register(bg, store.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, store.Actor{})
 	step(t, m, changedMsg{})
-	if m.statsM.fig.Arrivals != 5 {
-		t.Fatalf("live update: %d arrivals", m.statsM.fig.Arrivals)
+	if m.stats.fig.Arrivals != 5 {
+		t.Fatalf("live update: %d arrivals", m.stats.fig.Arrivals)
 	}
 }
 

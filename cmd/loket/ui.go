@@ -13,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
@@ -65,7 +66,7 @@ func runUI(e *env, args []string) error {
 	opts := uiOptions(cfg, e.lang, st)
 	e.st = st
 	if maker, err := e.receiptMaker(); err == nil {
-		opts.Receipts = maker
+		opts.Receipts = uiReceipts{maker}
 	} else {
 		slog.Warn("receipts disabled", "err", err)
 	}
@@ -73,14 +74,14 @@ func runUI(e *env, args []string) error {
 		return stats.ForStore(ctx, st, from, to, service)
 	}
 	if syncer != nil {
-		opts.Sync = syncer
+		opts.Sync = uiSync{syncer}
 		opts.CentralStats = syncer.Client.Stats
 	}
 	m := tui.New(ctx, opts)
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	if syncer != nil {
-		syncer.OnStatus = func(s client.Status) { p.Send(tui.SyncStatusMsg(s)) }
+		syncer.OnStatus = func(s client.Status) { p.Send(tui.SyncStatusMsg(uiSyncStatus(s))) }
 		changes, stop := st.Subscribe()
 		defer stop()
 		go syncer.Run(ctx, changes)
@@ -101,6 +102,27 @@ func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
 		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
 	}
+}
+
+// uiReceipts adapts the receipt maker to what the UI needs of it.
+type uiReceipts struct{ m *receipts.Maker }
+
+func (r uiReceipts) Print(ctx context.Context, req store.Request, svc store.Service) (tui.ReceiptResult, error) {
+	res, err := r.m.Produce(ctx, req, svc, true)
+	return tui.ReceiptResult{Path: res.Path, Printed: res.Printed, PrintErr: res.PrintErr}, err
+}
+
+func (r uiReceipts) Failed(day string) map[string]string { return r.m.Failed(day) }
+
+// uiSync adapts the background syncer to what the UI needs of it.
+type uiSync struct{ s *client.Syncer }
+
+func (u uiSync) Status() tui.SyncStatus { return uiSyncStatus(u.s.Status()) }
+func (u uiSync) Kick()                  { u.s.Kick() }
+
+func uiSyncStatus(s client.Status) tui.SyncStatus {
+	return tui.SyncStatus{Server: s.Server, Online: s.Online, Syncing: s.Syncing, Refused: s.Refused, Pending: s.Pending,
+		LastSync: s.LastSync, NextTry: s.NextTry, Errors: s.Errors}
 }
 
 // colorProfile is the colour profile the environment asks for, if any:

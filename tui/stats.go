@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -12,10 +11,6 @@ import (
 	"github.com/loket-id/loket/stats"
 )
 
-// StatsSource computes figures for a range of days; nil for central means
-// no central server is configured.
-type StatsSource func(ctx context.Context, from, to, service string) (stats.Figures, error)
-
 // Ranges of the statistics screen.
 const (
 	rangeToday = iota
@@ -24,24 +19,25 @@ const (
 	rangeMonth
 )
 
-type statsModel struct {
+// statsPage shows the figures of a range of days, this counter's or (with a
+// central server) the whole office's; the local ones live, as requests
+// change.
+type statsPage struct {
+	c       common
+	shown   bool
 	rng     int
 	month   time.Time // first day of the chosen month
 	service string    // drilled into; "" for all
 	central bool
 	fig     stats.Figures
 	err     error
-	seq     int
+	seq     int // of the newest load; older answers are dropped
 }
 
-type statsLoadedMsg struct {
-	seq int
-	fig stats.Figures
-	err error
-}
+func (s *statsPage) setSize(w, h int) { s.c.setSize(w, h) }
 
 // period is the range's first and last day.
-func (s *statsModel) period(now time.Time) (string, string) {
+func (s *statsPage) period(now time.Time) (string, string) {
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
 	switch s.rng {
 	case range7:
@@ -54,38 +50,46 @@ func (s *statsModel) period(now time.Time) (string, string) {
 	return day(now), day(now)
 }
 
-func (m *Model) loadStats() tea.Cmd {
-	s := &m.statsM
+func (s *statsPage) load() tea.Cmd {
 	s.seq++
-	src := m.opt.Stats
+	src := s.c.opt.Stats
 	if s.central {
-		src = m.opt.CentralStats
+		src = s.c.opt.CentralStats
 	}
 	if src == nil {
 		return nil
 	}
-	from, to := s.period(m.opt.Now().In(m.opt.Location))
-	seq, ctx, service := s.seq, m.ctx, s.service
-	return func() tea.Msg {
-		f, err := src(ctx, from, to, service)
-		return statsLoadedMsg{seq, f, err}
-	}
+	from, to := s.period(s.c.now())
+	return s.c.loadStats(src, s.seq, from, to, s.service)
 }
 
-func (m *Model) statsLoaded(msg statsLoadedMsg) {
-	if msg.seq == m.statsM.seq {
-		m.statsM.fig, m.statsM.err = msg.fig, msg.err
+func (s *statsPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
+	switch msg := msg.(type) {
+	case shownMsg:
+		s.shown = true
+		return s.load(), nil
+	case hiddenMsg:
+		s.shown = false
+	case changedMsg:
+		if s.shown && !s.central {
+			return s.load(), nil
+		}
+	case statsLoadedMsg:
+		if msg.seq == s.seq {
+			s.fig, s.err = msg.fig, msg.err
+		}
+	case tea.KeyMsg:
+		return s.key(msg)
 	}
+	return nil, nil
 }
 
-func (m *Model) statsKey(msg tea.KeyMsg) tea.Cmd {
-	s := &m.statsM
-	k := m.keys
-	now := m.opt.Now().In(m.opt.Location)
+func (s *statsPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
+	k := s.c.keys
+	now := s.c.now()
 	switch {
 	case key.Matches(msg, k.Back):
-		m.screen = screenQueue
-		return nil
+		return nil, goTo(screenQueue)
 	case key.Matches(msg, k.RangeToday):
 		s.rng = rangeToday
 	case key.Matches(msg, k.Range7):
@@ -102,32 +106,21 @@ func (m *Model) statsKey(msg tea.KeyMsg) tea.Cmd {
 			s.month = s.month.AddDate(0, 1, 0)
 		}
 	case key.Matches(msg, k.ServiceFilter):
-		codes := []string{""}
-		for _, sv := range m.services {
-			codes = append(codes, sv.Code)
-		}
-		for i, c := range codes {
-			if c == s.service {
-				s.service = codes[(i+1)%len(codes)]
-				break
-			}
-		}
-
+		s.service = nextCode(s.c.services(), s.service)
 	case key.Matches(msg, k.Central):
-		if m.opt.CentralStats == nil {
-			m.setMsg(m.t.S("stats.nocentral"), true)
-			return nil
+		if s.c.opt.CentralStats == nil {
+			return nil, warn(s.c.t.S("stats.nocentral"))
 		}
 		s.central = !s.central
 	default:
-		return nil
+		return nil, nil
 	}
-	return m.loadStats()
+	return s.load(), nil
 }
 
-func (m *Model) statsView(h int) string {
-	t, th, s := m.t, m.th, &m.statsM
-	from, to := s.period(m.opt.Now().In(m.opt.Location))
+func (s *statsPage) view() string {
+	c, t, th, w := s.c, s.c.t, s.c.th, s.c.width
+	from, to := s.period(c.now())
 	period := from
 	if to != from {
 		period += " … " + to
@@ -143,26 +136,26 @@ func (m *Model) statsView(h int) string {
 		return b.String()
 	}
 	f := s.fig
-	c := f.Counts // of the drilled service only, when there is one
+	n := f.Counts // of the drilled service only, when there is one
 	if s.service != "" {
-		b.WriteString(" · " + th.Focus.Render(t.S("col.service")+" "+s.service+" "+serviceName(m, s.service)))
+		b.WriteString(" · " + th.Focus.Render(t.S("col.service")+" "+s.service+" "+c.serviceName(s.service)))
 	}
 	b.WriteString("\n")
 	// The big numbers.
 	cells := [][2]string{
-		{t.S("stats.arrivals"), fmt.Sprint(c.Arrivals)}, {t.S("stats.served"), fmt.Sprint(c.Served)},
-		{t.S("stats.noshow"), fmt.Sprint(c.NoShow)}, {t.S("stats.waiting"), fmt.Sprint(c.Waiting)},
-		{t.S("stats.waitp50"), stats.Duration(c.WaitSeconds.P50)}, {t.S("stats.ontarget"), fmt.Sprintf("%.0f%%", c.WithinTargetRatio*100)},
+		{t.S("stats.arrivals"), fmt.Sprint(n.Arrivals)}, {t.S("stats.served"), fmt.Sprint(n.Served)},
+		{t.S("stats.noshow"), fmt.Sprint(n.NoShow)}, {t.S("stats.waiting"), fmt.Sprint(n.Waiting)},
+		{t.S("stats.waitp50"), stats.Duration(n.WaitSeconds.P50)}, {t.S("stats.ontarget"), fmt.Sprintf("%.0f%%", n.WithinTargetRatio*100)},
 	}
-	cw := max(10, min(18, m.width/len(cells)))
+	cw := max(10, min(18, w/len(cells)))
 	var labels, values string
 	for _, cl := range cells {
 		labels += pad(cl[0], cw)
 		values += th.BigValue.Render(pad(cl[1], cw))
 	}
 	b.WriteString(th.Muted.Render(labels) + "\n" + values + "\n")
-	b.WriteString(t.S("stats.times", stats.Duration(c.WaitSeconds.Avg), stats.Duration(c.WaitSeconds.P90),
-		stats.Duration(c.ServiceSeconds.Avg), stats.Duration(c.ServiceSeconds.P50), c.Cancelled, c.Transferred) + "\n\n")
+	b.WriteString(t.S("stats.times", stats.Duration(n.WaitSeconds.Avg), stats.Duration(n.WaitSeconds.P90),
+		stats.Duration(n.ServiceSeconds.Avg), stats.Duration(n.ServiceSeconds.P50), n.Cancelled, n.Transferred) + "\n\n")
 	// The table: by service, or by counter when drilled into one service.
 	rows, _ := f.Table("service")
 	head := t.S("col.service")
@@ -171,12 +164,12 @@ func (m *Model) statsView(h int) string {
 		head = t.S("stats.counter")
 	}
 	keyW := 8 // a wider terminal gets the service names too
-	if m.width >= 120 {
+	if w >= 120 {
 		keyW = 40
 	}
 	b.WriteString(th.Header.Render(truncate(fmt.Sprintf("%s %8s %8s %8s %9s %9s %9s %8s", pad(head, keyW), t.S("stats.arr"), t.S("stats.done"),
-		t.S("stats.ns"), t.S("stats.w50"), t.S("stats.w90"), t.S("stats.s50"), t.S("stats.ot")), m.width)) + "\n")
-	maxRows := max(1, h-12) // what the figures above and the chart below leave
+		t.S("stats.ns"), t.S("stats.w50"), t.S("stats.w90"), t.S("stats.s50"), t.S("stats.ot")), w)) + "\n")
+	maxRows := max(1, s.c.height-12) // what the figures above and the chart below leave
 	for i, r := range rows {
 		if i >= maxRows {
 			b.WriteString(th.Muted.Render(fmt.Sprintf("… +%d", len(rows)-i)) + "\n")
@@ -184,26 +177,27 @@ func (m *Model) statsView(h int) string {
 		}
 		label := clean(r.Key)
 		if keyW > 8 && s.service == "" {
-			label += " " + serviceName(m, r.Key)
+			label += " " + c.serviceName(r.Key)
 		}
 		b.WriteString(truncate(fmt.Sprintf("%s %8d %8d %8d %9s %9s %9s %7.0f%%", pad(label, keyW), r.Arrivals, r.Served, r.NoShow,
-			stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), stats.Duration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), m.width) + "\n")
+			stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), stats.Duration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), w) + "\n")
 	}
-	b.WriteString("\n" + m.chart(f, to != from))
+	b.WriteString("\n" + s.chart(f, to != from))
 	return b.String()
 }
 
 // chart draws arrivals per hour (one day) or per day (a range) as bars,
 // three rows high, with labels under them.
-func (m *Model) chart(f stats.Figures, perDay bool) string {
+func (s *statsPage) chart(f stats.Figures, perDay bool) string {
 	type bar struct {
 		label string
 		n     int
 	}
+	t, th := s.c.t, s.c.th
 	var bars []bar
-	title := m.t.S("stats.perhour")
+	title := t.S("stats.perhour")
 	if perDay {
-		title = m.t.S("stats.perday")
+		title = t.S("stats.perday")
 		for _, d := range f.ByDay {
 			bars = append(bars, bar{d.Key[8:], d.Arrivals})
 		}
@@ -219,12 +213,12 @@ func (m *Model) chart(f stats.Figures, perDay bool) string {
 		}
 	}
 	if len(bars) == 0 {
-		return m.th.Muted.Render(title + ": -")
+		return th.Muted.Render(title + ": -")
 	}
 	width := 3
-	if len(bars)*width > m.width {
+	if len(bars)*width > s.c.width {
 		width = 2
-		bars = bars[max(0, len(bars)-m.width/width):]
+		bars = bars[max(0, len(bars)-s.c.width/width):]
 	}
 	top := 0
 	for _, b := range bars {
@@ -233,7 +227,7 @@ func (m *Model) chart(f stats.Figures, perDay bool) string {
 	const rows = 3
 	levels := []rune(" ▁▂▃▄▅▆▇█")
 	var out strings.Builder
-	out.WriteString(m.th.Muted.Render(fmt.Sprintf("%s (max %d)", title, top)) + "\n")
+	out.WriteString(th.Muted.Render(fmt.Sprintf("%s (max %d)", title, top)) + "\n")
 	for row := rows - 1; row >= 0; row-- {
 		for _, b := range bars {
 			eighths := 0
@@ -251,3 +245,10 @@ func (m *Model) chart(f stats.Figures, perDay bool) string {
 	}
 	return out.String()
 }
+
+func (s *statsPage) ShortHelp() []key.Binding {
+	k := s.c.keys
+	return []key.Binding{k.RangeToday, k.Range7, k.Range30, k.PrevMonth, k.NextMonth, k.ServiceFilter, k.Central, k.Back}
+}
+
+func (s *statsPage) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

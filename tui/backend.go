@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/loket-id/loket/stats"
+	"github.com/loket-id/loket/store"
+)
+
+// The UI depends only on the interfaces below, on the queue's domain types
+// and on the figures of package stats; the program adapts its database,
+// receipt maker and syncer to them (cmd/loket/ui.go).
+
+// Backend is what the screens need from the counter's database; *store.Store
+// is one.
+type Backend interface {
+	DayQueue(ctx context.Context, day string) ([]store.Request, error)
+	Register(ctx context.Context, in store.NewRequest, by store.Actor) (store.Request, error)
+	CallNext(ctx context.Context, services []string, by store.Actor) (store.Request, error)
+	Act(ctx context.Context, ref string, act store.Action, service string, by store.Actor) (store.Request, error)
+	Find(ctx context.Context, text string, limit int) ([]store.Request, error)
+	Detail(ctx context.Context, ref string) (store.Request, []store.Event, error)
+	Services(ctx context.Context) ([]store.Service, error)
+	// Subscribe signals every change to the database; the UI reloads on it.
+	Subscribe() (<-chan struct{}, func())
+	Identity() store.Identity
+}
+
+// Receipts makes and prints receipts.
+type Receipts interface {
+	// Print saves the receipt of r and prints it.
+	Print(ctx context.Context, r store.Request, svc store.Service) (ReceiptResult, error)
+	// Failed maps the requests of day whose receipt did not print to why.
+	Failed(day string) map[string]string
+}
+
+// ReceiptResult is what became of one receipt.
+type ReceiptResult struct {
+	Path     string
+	Printed  bool
+	PrintErr error // the printer failed; the receipt is saved and p prints it again
+}
+
+// Sync is the background syncer.
+type Sync interface {
+	Status() SyncStatus
+	Kick() // sync now
+}
+
+// SyncStatus is what the UI shows of the syncer.
+type SyncStatus struct {
+	Server   string
+	Online   bool
+	Syncing  bool
+	Refused  bool
+	Pending  uint64
+	LastSync time.Time
+	NextTry  time.Time
+	Errors   []string // the last few, newest last
+}
+
+// SyncStatusMsg tells the UI the syncer's new status (sent by the program).
+type SyncStatusMsg SyncStatus
+
+// StatsSource computes figures for a range of days.
+type StatsSource func(ctx context.Context, from, to, service string) (stats.Figures, error)

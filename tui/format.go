@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+var (
+	daysID   = []string{"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"}
+	monthsID = []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
+)
+
+func formatDate(t Text, d time.Time) string {
+	if t.Lang() == "id" {
+		return daysID[d.Weekday()] + " " + d.Format("02") + " " + monthsID[d.Month()-1] + " " + d.Format("2006")
+	}
+	return d.Format("Mon 02 Jan 2006")
+}
+
+// clean makes text from the database safe to print: control characters
+// (and so escape sequences) are shown as '?', never interpreted.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// truncate cuts s (which may hold styles) to width w cells.
+func truncate(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+// pad truncates or pads plain s to exactly w cells.
+func pad(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, w, "…")
+	if n := ansi.StringWidth(s); n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// spread puts left and right at the two ends of a line of width w.
+func spread(left, right string, w int) string {
+	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return pad(left, w)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// fitLines makes s exactly h lines of at most w cells.
+func fitLines(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(s string, n int) string {
+	p := strings.Repeat(" ", n)
+	return p + strings.ReplaceAll(s, "\n", "\n"+p)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

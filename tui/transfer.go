@@ -1,0 +1,68 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/loket-id/loket/store"
+)
+
+// transferPicker chooses the service to move a request to; it opens over
+// the queue.
+type transferPicker struct {
+	req      store.Request
+	services []store.Service
+	cursor   int
+}
+
+func newTransferPicker(r store.Request, all []store.Service) *transferPicker {
+	p := &transferPicker{req: r}
+	for _, s := range all {
+		if s.Active && s.Code != r.Service {
+			p.services = append(p.services, s)
+		}
+	}
+	return p
+}
+
+// transferKey is a key while the picker is open.
+func (q *queuePage) transferKey(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
+	p, k := q.transfer, q.c.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		q.transfer = nil
+	case key.Matches(msg, k.Up):
+		p.cursor = max(0, p.cursor-1)
+	case key.Matches(msg, k.Down):
+		p.cursor = min(len(p.services)-1, p.cursor+1)
+	case key.Matches(msg, k.Open):
+		q.transfer = nil
+		if p.cursor < len(p.services) {
+			return q.c.act(p.req.ID, store.ActTransfer, p.services[p.cursor].Code), nil
+		}
+	default: // a service's code picks it
+		code := strings.ToUpper(msg.String())
+		for i, s := range p.services {
+			if s.Code == code {
+				p.cursor = i
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (p *transferPicker) view(c common) string {
+	var b strings.Builder
+	b.WriteString("\n  " + c.th.Label.Render(c.t.S("transfer.title", p.req.Ticket)) + "\n\n")
+	for i, s := range p.services {
+		line := s.Code + "  " + clean(s.Name(c.t.Lang()))
+		if i == p.cursor {
+			b.WriteString("  " + c.th.Selected.Render("▶ "+line) + "\n")
+		} else {
+			b.WriteString("    " + line + "\n")
+		}
+	}
+	return b.String()
+}
