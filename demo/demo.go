@@ -23,7 +23,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Options for Generate.
@@ -57,11 +57,11 @@ var profiles = []serviceProfile{
 // hourWeights is the share of arrivals per hour from 07:00 to 15:00.
 var hourWeights = []float64{4, 12, 18, 20, 15, 8, 11, 9, 3}
 
-var counters = func() []store.Actor {
+var counters = func() []queue.Actor {
 	clerks := []string{"Sari", "Budi", "Dewi", "Agus", "Rina", "Joko", "Ani", "Eko", "Putri", "Andi", "Yusuf", "Fitri"}
-	out := make([]store.Actor, len(clerks))
+	out := make([]queue.Actor, len(clerks))
 	for i, c := range clerks {
-		out[i] = store.Actor{Counter: fmt.Sprintf("L%d", i+1), Clerk: c}
+		out[i] = queue.Actor{Counter: fmt.Sprintf("L%d", i+1), Clerk: c}
 	}
 	return out
 }()
@@ -76,15 +76,26 @@ type action struct {
 	at    time.Time
 	seq   int // tie-break: order of creation
 	req   int // index into the day's requests
-	act   store.Action
+	act   queue.Action
 	to    string
-	by    store.Actor
+	by    queue.Actor
 	isNew bool
-	in    store.NewRequest
+	in    queue.NewRequest
+}
+
+// Target is the station database the history is written into
+// (*store.Store is one).
+type Target interface {
+	Now() time.Time
+	Location() *time.Location
+	Services(ctx context.Context) ([]queue.Service, error)
+	HasRequests(ctx context.Context) (bool, error)
+	// Record writes everything fn records in one transaction, or nothing.
+	Record(ctx context.Context, fn func(queue.Recorder) error) error
 }
 
 // Generate writes the simulated history into st.
-func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) {
+func Generate(ctx context.Context, st Target, o Options) (Summary, error) {
 	var sum Summary
 	if o.Days < 1 {
 		return sum, fmt.Errorf("demo: days must be at least 1")
@@ -93,24 +104,27 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) 
 		o.PerDay = 380
 	}
 	if !o.Force {
-		var has bool
-		if err := st.View(ctx, func(tx *store.Tx) error { has = tx.HasRequests(); return nil }); err != nil {
+		has, err := st.HasRequests(ctx)
+		if err != nil {
 			return sum, err
 		}
 		if has {
 			return sum, fmt.Errorf("demo: %w", ErrNotEmpty)
 		}
 	}
-	var active []serviceProfile
-	if err := st.View(ctx, func(tx *store.Tx) error {
-		for _, p := range profiles {
-			if s, err := tx.Service(p.code); err == nil && s.Active {
-				active = append(active, p)
-			}
-		}
-		return nil
-	}); err != nil {
+	svcs, err := st.Services(ctx)
+	if err != nil {
 		return sum, err
+	}
+	isActive := map[string]bool{}
+	for _, s := range svcs {
+		isActive[s.Code] = s.Active
+	}
+	var active []serviceProfile
+	for _, p := range profiles {
+		if isActive[p.code] {
+			active = append(active, p)
+		}
 	}
 	if len(active) < 2 {
 		return sum, fmt.Errorf("demo: the catalog needs at least two of the active services A-H")
@@ -144,16 +158,16 @@ func Generate(ctx context.Context, st *store.Store, o Options) (Summary, error) 
 }
 
 // apply writes one day's actions up to now in one transaction.
-func apply(ctx context.Context, st *store.Store, acts []action, now time.Time) (Summary, error) {
+func apply(ctx context.Context, st Target, acts []action, now time.Time) (Summary, error) {
 	var sum Summary
-	err := st.Update(ctx, func(tx *store.Tx) error {
+	err := st.Record(ctx, func(tx queue.Recorder) error {
 		sum = Summary{}
-		reqs := map[int]store.Request{}
+		reqs := map[int]queue.Request{}
 		for _, a := range acts {
 			if a.at.After(now) {
 				break
 			}
-			var r store.Request
+			var r queue.Request
 			var err error
 			if a.isNew {
 				a.in.At = a.at
@@ -169,11 +183,11 @@ func apply(ctx context.Context, st *store.Store, acts []action, now time.Time) (
 		}
 		for _, r := range reqs {
 			switch {
-			case r.Status == store.StatusDone:
+			case r.Status == queue.StatusDone:
 				sum.Done++
-			case r.Status == store.StatusNoShow:
+			case r.Status == queue.StatusNoShow:
 				sum.NoShow++
-			case r.Status == store.StatusCancelled:
+			case r.Status == queue.StatusCancelled:
 				sum.Cancelled++
 			default:
 				sum.Open++
@@ -190,7 +204,7 @@ func apply(ctx context.Context, st *store.Store, acts []action, now time.Time) (
 type arrival struct {
 	at       time.Time
 	service  string
-	priority store.Priority
+	priority queue.Priority
 	idx      int
 }
 
@@ -236,9 +250,9 @@ func simulateDay(rng *rand.Rand, day time.Time, perDay int, svcs []serviceProfil
 			span = 30 * time.Minute
 		}
 		at := start.Add(time.Duration(rng.Int63n(int64(span))))
-		p := store.PriorityNone
+		p := queue.PriorityNone
 		if rng.Float64() < 0.08 {
-			p = store.Priorities[rng.Intn(len(store.Priorities))]
+			p = queue.Priorities[rng.Intn(len(queue.Priorities))]
 		}
 		arrivals = append(arrivals, arrival{at: at, service: pick().code, priority: p, idx: i})
 	}
@@ -260,7 +274,7 @@ func simulateDay(rng *rand.Rand, day time.Time, perDay int, svcs []serviceProfil
 		return time.Duration(float64(means[code]) * math.Exp(rng.NormFloat64()*0.5-0.125))
 	}
 	for i, a := range arrivals {
-		in := store.NewRequest{Service: a.service, Name: randomName(rng), NIK: randomNIK(rng), Priority: a.priority}
+		in := queue.NewRequest{Service: a.service, Name: randomName(rng), NIK: randomNIK(rng), Priority: a.priority}
 		if rng.Float64() < 0.7 {
 			in.Phone = fmt.Sprintf("08%d%08d", 11+rng.Intn(89), rng.Intn(100000000))
 		}
@@ -308,7 +322,7 @@ func simulateDay(rng *rand.Rand, day time.Time, perDay int, svcs []serviceProfil
 			if q.ready.After(t) {
 				continue
 			}
-			if pick < 0 || (q.priority != store.PriorityNone && pending[pick].priority == store.PriorityNone) {
+			if pick < 0 || (q.priority != queue.PriorityNone && pending[pick].priority == queue.PriorityNone) {
 				pick = k
 			}
 		}
@@ -326,24 +340,24 @@ func simulateDay(rng *rand.Rand, day time.Time, perDay int, svcs []serviceProfil
 		by := counters[c]
 		callAt := t.Add(time.Duration(10+rng.Intn(50)) * time.Second)
 		if rng.Float64() < 0.01 {
-			add(action{at: callAt, req: q.idx, act: store.ActCancel, by: by})
+			add(action{at: callAt, req: q.idx, act: queue.ActCancel, by: by})
 			continue
 		}
-		add(action{at: callAt, req: q.idx, act: store.ActCall, by: by})
+		add(action{at: callAt, req: q.idx, act: queue.ActCall, by: by})
 		if rng.Float64() < 0.04 {
-			add(action{at: callAt.Add(2 * time.Minute), req: q.idx, act: store.ActRecall, by: by})
-			add(action{at: callAt.Add(4 * time.Minute), req: q.idx, act: store.ActRecall, by: by})
-			add(action{at: callAt.Add(6 * time.Minute), req: q.idx, act: store.ActNoShow, by: by})
+			add(action{at: callAt.Add(2 * time.Minute), req: q.idx, act: queue.ActRecall, by: by})
+			add(action{at: callAt.Add(4 * time.Minute), req: q.idx, act: queue.ActRecall, by: by})
+			add(action{at: callAt.Add(6 * time.Minute), req: q.idx, act: queue.ActNoShow, by: by})
 			free[c] = callAt.Add(6 * time.Minute)
 			continue
 		}
 		startAt := callAt.Add(time.Duration(20+rng.Intn(100)) * time.Second)
-		add(action{at: startAt, req: q.idx, act: store.ActServe, by: by})
+		add(action{at: startAt, req: q.idx, act: queue.ActServe, by: by})
 		end := startAt.Add(serviceTime(q.service))
 		if rng.Float64() < 0.02 {
 			to := svcs[rng.Intn(len(svcs))].code
 			if to != q.service {
-				add(action{at: end, req: q.idx, act: store.ActTransfer, to: to, by: by})
+				add(action{at: end, req: q.idx, act: queue.ActTransfer, to: to, by: by})
 				q.service = to
 				q.ready = end
 				// Back in the new line at its arrival position.
@@ -353,7 +367,7 @@ func simulateDay(rng *rand.Rand, day time.Time, perDay int, svcs []serviceProfil
 				continue
 			}
 		}
-		add(action{at: end, req: q.idx, act: store.ActDone, by: by})
+		add(action{at: end, req: q.idx, act: queue.ActDone, by: by})
 		free[c] = end.Add(time.Duration(rng.Intn(30)) * time.Second)
 	}
 	sort.SliceStable(acts, func(i, j int) bool {

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/internal/atomicfile"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts/printcmd"
-	"github.com/loket-id/loket/store"
 )
 
 // Maker saves every receipt under the data directory and prints it when a
@@ -57,21 +57,21 @@ type Result struct {
 func (m *Maker) CanPrint() bool { return m.PrinterQueue != "" || m.PrintCommand != "" }
 
 // Path is where the receipt of r is saved.
-func (m *Maker) Path(r store.Request) string {
+func (m *Maker) Path(r queue.Request) string {
 	return filepath.Join(m.Dir, "receipts", r.Day, r.Ticket+"-"+r.ID+".pdf")
 }
 
 func failedPath(pdf string) string { return strings.TrimSuffix(pdf, ".pdf") + ".failed" }
 
 // Data is the receipt data of r.
-func (m *Maker) Data(r store.Request, svc store.Service) Data {
+func (m *Maker) Data(r queue.Request, svc queue.Service) Data {
 	return Data{Request: r, Service: svc, Office: m.Office, Address: m.Address, CounterName: m.CounterName,
 		Lang: m.Lang, TrackingURL: m.TrackingURL, Holidays: m.Holidays, Location: m.Location}
 }
 
 // Write renders the receipt of r into path (atomically) and returns the
 // page height in mm.
-func (m *Maker) Write(path string, r store.Request, svc store.Service) (float64, error) {
+func (m *Maker) Write(path string, r queue.Request, svc queue.Service) (float64, error) {
 	var buf bytes.Buffer
 	h, err := RenderHeight(&buf, m.Data(r, svc), m.Paper)
 	if err != nil {
@@ -86,7 +86,7 @@ func (m *Maker) Write(path string, r store.Request, svc store.Service) (float64,
 // Produce saves the receipt of r and, when print is set and a printer is
 // configured, prints it. An error means the receipt could not be made or
 // saved; a printer failure is in Result.PrintErr and recorded beside the file.
-func (m *Maker) Produce(ctx context.Context, r store.Request, svc store.Service, print bool) (Result, error) {
+func (m *Maker) Produce(ctx context.Context, r queue.Request, svc queue.Service, print bool) (Result, error) {
 	path := m.Path(r)
 	h, err := m.Write(path, r, svc)
 	if err != nil {

@@ -30,7 +30,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/loket-id/loket/pdfdoc"
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Paper is a receipt's paper.
@@ -67,8 +67,8 @@ func PaperByName(name string) (Paper, error) {
 
 // Data is what a receipt shows.
 type Data struct {
-	Request     store.Request
-	Service     store.Service
+	Request     queue.Request
+	Service     queue.Service
 	Office      string
 	Address     string
 	CounterName string // the counter's name; the request's counter code when empty
@@ -282,11 +282,11 @@ func (l *layout) run(draw bool) float64 {
 	l.field(t["date"], formatDateTime(d.Lang, arrived))
 	l.field(t["counter"], strings.TrimSpace(counter+" / "+r.Clerk))
 	l.field(t["name"], r.Name)
-	l.field("NIK", store.MaskNIK(r.NIK))
+	l.field("NIK", queue.MaskNIK(r.NIK))
 	if r.Phone != "" {
-		l.field(t["phone"], store.MaskPhone(r.Phone))
+		l.field(t["phone"], queue.MaskPhone(r.Phone))
 	}
-	if r.Priority != store.PriorityNone {
+	if r.Priority != queue.PriorityNone {
 		l.field(t["priority"], t["prio."+string(r.Priority)])
 	}
 	l.field(t["due"], formatDate(d.Lang, DueDate(arrived, d.Service.SLADays, d.Holidays)))

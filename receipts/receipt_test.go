@@ -19,7 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/loket-id/loket/pdfdoc/pdftest"
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/ and the README's docs/receipt-80mm.png")
@@ -31,10 +31,10 @@ var (
 )
 
 func sample(name string) Data {
-	r := store.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "B-007", Day: "2026-11-27",
+	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "B-007", Day: "2026-11-27",
 		Service: "B", Name: name, NIK: nik, Phone: "+6281234567890", ArrivedAt: at, Counter: "L1", Clerk: "Sari",
-		Priority: store.PriorityElderly}
-	return Data{Request: r, Service: store.DefaultCatalog()[1], Office: "DPMPTSP Kota Bandung",
+		Priority: queue.PriorityElderly}
+	return Data{Request: r, Service: queue.DefaultCatalog()[1], Office: "DPMPTSP Kota Bandung",
 		Address: "Jl. Wastukencana No. 2, Bandung", CounterName: "Loket 1", Lang: "id", Location: wib,
 		Holidays: []string{"2026-12-25"}}
 }

@@ -25,7 +25,7 @@ func BenchmarkRange30Days(b *testing.B) {
 	b.ReportMetric(float64(sum.Requests), "history")
 	b.ResetTimer()
 	for b.Loop() {
-		f, err := ForStore(ctx, st, "2026-10-29", "2026-11-27", "")
+		f, err := ForStation(ctx, st, "2026-10-29", "2026-11-27", "")
 		if err != nil || f.Arrivals == 0 {
 			b.Fatal(f.Arrivals, err)
 		}

@@ -28,7 +28,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Dist is a distribution of durations in seconds.
@@ -92,19 +92,19 @@ type acc struct {
 	onTime   int
 }
 
-func (a *acc) add(r store.Request, target map[string]int) {
+func (a *acc) add(r queue.Request, target map[string]int) {
 	a.c.Arrivals++
 	switch r.Status {
-	case store.StatusDone:
+	case queue.StatusDone:
 		a.c.Served++
 		if r.ServingAt != nil && r.DoneAt != nil {
 			a.services = append(a.services, max(0, r.DoneAt.Sub(*r.ServingAt).Seconds()))
 		}
-	case store.StatusNoShow:
+	case queue.StatusNoShow:
 		a.c.NoShow++
-	case store.StatusCancelled:
+	case queue.StatusCancelled:
 		a.c.Cancelled++
-	case store.StatusWaiting:
+	case queue.StatusWaiting:
 		a.c.Waiting++
 	}
 	if r.Transfers > 0 {
@@ -160,7 +160,7 @@ func NearestRank(sorted []float64, p float64) float64 {
 // Compute makes the figures of the requests that arrived from day from to
 // day to; each(fn) must call fn for every such request. target is each
 // service's target waiting time in minutes.
-func Compute(from, to string, each func(fn func(store.Request) error) error, target map[string]int) (Figures, error) {
+func Compute(from, to string, each func(fn func(queue.Request) error) error, target map[string]int) (Figures, error) {
 	f := Figures{From: from, To: to, BusiestHour: -1}
 	var all acc
 	groups := map[string]map[string]*acc{"service": {}, "counter": {}, "clerk": {}, "day": {}}
@@ -173,7 +173,7 @@ func Compute(from, to string, each func(fn func(store.Request) error) error, tar
 		}
 		return a
 	}
-	err := each(func(r store.Request) error {
+	err := each(func(r queue.Request) error {
 		all.add(r, target)
 		get("service", r.Service).add(r, target)
 		get("counter", r.Counter).add(r, target)
@@ -213,7 +213,7 @@ func Compute(from, to string, each func(fn func(store.Request) error) error, tar
 
 // InZone returns r with its arrival in loc, so hours are loc's; with a nil
 // loc, r keeps the zone it was stored with, which is its office's.
-func InZone(r store.Request, loc *time.Location) store.Request {
+func InZone(r queue.Request, loc *time.Location) queue.Request {
 	if loc != nil {
 		r.ArrivedAt = r.ArrivedAt.In(loc)
 	}
@@ -221,7 +221,7 @@ func InZone(r store.Request, loc *time.Location) store.Request {
 }
 
 // Targets is each service's target waiting time, from a catalog.
-func Targets(svcs []store.Service) map[string]int {
+func Targets(svcs []queue.Service) map[string]int {
 	m := map[string]int{}
 	for _, s := range svcs {
 		m[s.Code] = s.TargetWaitMin
@@ -229,38 +229,40 @@ func Targets(svcs []store.Service) map[string]int {
 	return m
 }
 
-// ForStore computes the figures of a station's database. A range of
+// Source is a station's database as the figures need it (*store.Store is one).
+type Source interface {
+	Services(ctx context.Context) ([]queue.Service, error)
+	// Between calls fn with every request that arrived on the days from..to.
+	Between(ctx context.Context, from, to string, fn func(queue.Request) error) error
+	Location() *time.Location
+}
+
+// ForStation computes the figures of a station's database. A range of
 // several days is read in two halves at once, each in its own read
 // transaction (decoding the requests is most of the work, and counter PCs
 // have two cores); the figures are then computed over them in order.
 //
 // With service set, only the requests that ended in that service count
 // (the drill-down of one service).
-func ForStore(ctx context.Context, st *store.Store, from, to, service string) (Figures, error) {
-	var svcs []store.Service
-	if err := st.View(ctx, func(tx *store.Tx) error {
-		var err error
-		svcs, err = tx.Services()
-		return err
-	}); err != nil {
+func ForStation(ctx context.Context, st Source, from, to, service string) (Figures, error) {
+	svcs, err := st.Services(ctx)
+	if err != nil {
 		return Figures{}, err
 	}
 	parts := splitDays(from, to, 2)
-	reqs := make([][]store.Request, len(parts))
+	reqs := make([][]queue.Request, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, p := range parts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = st.View(ctx, func(tx *store.Tx) error {
-				return tx.Between(p[0], p[1], func(r store.Request) error {
-					if service != "" && r.Service != service {
-						return nil
-					}
-					reqs[i] = append(reqs[i], InZone(r, st.Location()))
+			errs[i] = st.Between(ctx, p[0], p[1], func(r queue.Request) error {
+				if service != "" && r.Service != service {
 					return nil
-				})
+				}
+				reqs[i] = append(reqs[i], InZone(r, st.Location()))
+				return nil
 			})
 		}()
 	}
@@ -268,7 +270,7 @@ func ForStore(ctx context.Context, st *store.Store, from, to, service string) (F
 	if err := errors.Join(errs...); err != nil {
 		return Figures{}, err
 	}
-	return Compute(from, to, func(fn func(store.Request) error) error {
+	return Compute(from, to, func(fn func(queue.Request) error) error {
 		for _, part := range reqs {
 			for _, r := range part {
 				if err := fn(r); err != nil {

@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 )
 
 var (
 	ctx = context.Background()
 	wib = time.FixedZone("WIB", 7*3600)
-	by  = store.Actor{Counter: "L1", Clerk: "Sari"}
+	by  = queue.Actor{Counter: "L1", Clerk: "Sari"}
 )
 
 type clock struct{ t time.Time }
@@ -33,7 +34,7 @@ func openStore(t testing.TB, start time.Time) (*store.Store, *clock) {
 }
 
 // brute computes the top-level figures the slow, obvious way.
-func brute(rs []store.Request, targets map[string]int) (Counts, []int) {
+func brute(rs []queue.Request, targets map[string]int) (Counts, []int) {
 	var c Counts
 	var waits, svcs []float64
 	onTime := 0
@@ -41,17 +42,17 @@ func brute(rs []store.Request, targets map[string]int) (Counts, []int) {
 	for _, r := range rs {
 		c.Arrivals++
 		hours[r.ArrivedAt.In(wib).Hour()]++
-		if r.Status == store.StatusDone {
+		if r.Status == queue.StatusDone {
 			c.Served++
 			svcs = append(svcs, r.DoneAt.Sub(*r.ServingAt).Seconds())
 		}
-		if r.Status == store.StatusNoShow {
+		if r.Status == queue.StatusNoShow {
 			c.NoShow++
 		}
-		if r.Status == store.StatusCancelled {
+		if r.Status == queue.StatusCancelled {
 			c.Cancelled++
 		}
-		if r.Status == store.StatusWaiting {
+		if r.Status == queue.StatusWaiting {
 			c.Waiting++
 		}
 		if r.Transfers > 0 {
@@ -97,12 +98,12 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 		rng := rand.New(rand.NewSource(seed))
 		st, clk := openStore(t, time.Date(2026, 11, 2, 7, 30, 0, 0, wib))
 		svcs := []string{"A", "B", "C", "F", "G"}
-		var open []store.Request
+		var open []queue.Request
 		for step := 0; step < 150+rng.Intn(150); step++ {
 			clk.t = clk.t.Add(time.Duration(rng.Intn(1800)) * time.Second)
 			if rng.Intn(3) == 0 || len(open) == 0 {
-				r, err := st.Register(ctx, store.NewRequest{Service: svcs[rng.Intn(len(svcs))], Name: "X", NIK: "3201014107900001",
-					Priority: []store.Priority{"", "", "", store.PriorityElderly}[rng.Intn(4)]}, store.Actor{Counter: []string{"L1", "L2"}[rng.Intn(2)], Clerk: []string{"Sari", "Budi"}[rng.Intn(2)]})
+				r, err := st.Register(ctx, queue.NewRequest{Service: svcs[rng.Intn(len(svcs))], Name: "X", NIK: "3201014107900001",
+					Priority: []queue.Priority{"", "", "", queue.PriorityElderly}[rng.Intn(4)]}, queue.Actor{Counter: []string{"L1", "L2"}[rng.Intn(2)], Clerk: []string{"Sari", "Budi"}[rng.Intn(2)]})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -110,23 +111,23 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 				continue
 			}
 			i := rng.Intn(len(open))
-			acts := []store.Action{store.ActCall, store.ActRecall, store.ActServe, store.ActDone, store.ActNoShow, store.ActCancel, store.ActRequeue, store.ActTransfer}
+			acts := []queue.Action{queue.ActCall, queue.ActRecall, queue.ActServe, queue.ActDone, queue.ActNoShow, queue.ActCancel, queue.ActRequeue, queue.ActTransfer}
 			act := acts[rng.Intn(len(acts))]
-			r, err := st.Act(ctx, open[i].ID, act, svcs[rng.Intn(len(svcs))], store.Actor{Counter: "L" + string(rune('1'+rng.Intn(3))), Clerk: "C"})
+			r, err := st.Act(ctx, open[i].ID, act, svcs[rng.Intn(len(svcs))], queue.Actor{Counter: "L" + string(rune('1'+rng.Intn(3))), Clerk: "C"})
 			if err == nil {
 				open[i] = r
 			}
 		}
 		from, to := "2026-11-02", clk.t.In(wib).Format(time.DateOnly)
-		f, err := ForStore(ctx, st, from, to, "")
+		f, err := ForStation(ctx, st, from, to, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rs []store.Request
-		var svcList []store.Service
+		var rs []queue.Request
+		var svcList []queue.Service
 		_ = st.View(ctx, func(tx *store.Tx) error {
 			svcList, _ = tx.Services()
-			return tx.Between(from, to, func(r store.Request) error { rs = append(rs, r); return nil })
+			return tx.Between(from, to, func(r queue.Request) error { rs = append(rs, r); return nil })
 		})
 		want, hours := brute(rs, Targets(svcList))
 		if f.Counts != want {
@@ -139,7 +140,7 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 		}
 		// Every breakdown adds up to the whole, and each group equals brute force on its own requests.
 		for _, g := range f.ByService {
-			var sub []store.Request
+			var sub []queue.Request
 			for _, r := range rs {
 				if r.Service == g.Service {
 					sub = append(sub, r)
@@ -149,8 +150,8 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 				t.Fatalf("seed %d: service %s:\n got  %+v\n want %+v", seed, g.Service, g.Counts, w)
 			}
 			// The drill-down of one service has the same figures.
-			if one, err := ForStore(ctx, st, from, to, g.Service); err != nil || one.Counts != g.Counts || len(one.ByService) != 1 {
-				t.Fatalf("seed %d: ForStore of service %s: %+v %v", seed, g.Service, one.Counts, err)
+			if one, err := ForStation(ctx, st, from, to, g.Service); err != nil || one.Counts != g.Counts || len(one.ByService) != 1 {
+				t.Fatalf("seed %d: ForStation of service %s: %+v %v", seed, g.Service, one.Counts, err)
 			}
 		}
 		for _, groups := range [][]Group{f.ByCounter, f.ByClerk, f.ByDay} {
@@ -168,40 +169,40 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 func TestEdgeCases(t *testing.T) {
 	st, clk := openStore(t, time.Date(2026, 11, 26, 23, 50, 0, 0, wib))
 	// Empty day.
-	f, err := ForStore(ctx, st, "2026-11-20", "2026-11-20", "")
+	f, err := ForStation(ctx, st, "2026-11-20", "2026-11-20", "")
 	if err != nil || f.Arrivals != 0 || f.BusiestHour != -1 || f.ByService == nil || len(f.ByHour) != 24 || f.WaitSeconds != (Dist{}) {
 		t.Fatalf("empty day: %+v %v", f, err)
 	}
 	// A request that spans midnight counts on the day it arrived.
-	late, _ := st.Register(ctx, store.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
+	late, _ := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
 	clk.t = time.Date(2026, 11, 27, 0, 10, 0, 0, wib)
-	st.Act(ctx, late.ID, store.ActCall, "", by)
+	st.Act(ctx, late.ID, queue.ActCall, "", by)
 	// A recall does not move the waiting time; a no-show after two calls.
 	clk.t = time.Date(2026, 11, 27, 8, 0, 0, 0, wib)
-	ns, _ := st.Register(ctx, store.NewRequest{Service: "B", Name: "Gone", NIK: "3201014107900001"}, by)
+	ns, _ := st.Register(ctx, queue.NewRequest{Service: "B", Name: "Gone", NIK: "3201014107900001"}, by)
 	clk.t = clk.t.Add(10 * time.Minute)
-	st.Act(ctx, ns.ID, store.ActCall, "", by)
+	st.Act(ctx, ns.ID, queue.ActCall, "", by)
 	clk.t = clk.t.Add(5 * time.Minute)
-	st.Act(ctx, ns.ID, store.ActRecall, "", by)
+	st.Act(ctx, ns.ID, queue.ActRecall, "", by)
 	clk.t = clk.t.Add(5 * time.Minute)
-	st.Act(ctx, ns.ID, store.ActNoShow, "", by)
+	st.Act(ctx, ns.ID, queue.ActNoShow, "", by)
 	// A transfer: counted as transferred, under the service it ended in.
-	tr, _ := st.Register(ctx, store.NewRequest{Service: "A", Name: "Moved", NIK: "3201014107900001"}, by)
+	tr, _ := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Moved", NIK: "3201014107900001"}, by)
 	clk.t = clk.t.Add(2 * time.Minute)
-	st.Act(ctx, tr.ID, store.ActCall, "", by)
-	st.Act(ctx, tr.ID, store.ActServe, "", by)
-	st.Act(ctx, tr.ID, store.ActTransfer, "C", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	st.Act(ctx, tr.ID, queue.ActCall, "", by)
+	st.Act(ctx, tr.ID, queue.ActServe, "", by)
+	st.Act(ctx, tr.ID, queue.ActTransfer, "C", queue.Actor{Counter: "L2", Clerk: "Dewi"})
 	clk.t = clk.t.Add(30 * time.Minute)
-	st.Act(ctx, tr.ID, store.ActCall, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
-	st.Act(ctx, tr.ID, store.ActServe, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	st.Act(ctx, tr.ID, queue.ActCall, "", queue.Actor{Counter: "L2", Clerk: "Dewi"})
+	st.Act(ctx, tr.ID, queue.ActServe, "", queue.Actor{Counter: "L2", Clerk: "Dewi"})
 	clk.t = clk.t.Add(7 * time.Minute)
-	st.Act(ctx, tr.ID, store.ActDone, "", store.Actor{Counter: "L2", Clerk: "Dewi"})
+	st.Act(ctx, tr.ID, queue.ActDone, "", queue.Actor{Counter: "L2", Clerk: "Dewi"})
 
-	day26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26", "")
+	day26, _ := ForStation(ctx, st, "2026-11-26", "2026-11-26", "")
 	if day26.Arrivals != 1 || day26.WaitSeconds.P50 != 20*60 || day26.ByHour[23].Arrivals != 1 {
 		t.Fatalf("the request that spans midnight: %+v", day26.Counts)
 	}
-	day27, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27", "")
+	day27, _ := ForStation(ctx, st, "2026-11-27", "2026-11-27", "")
 	if day27.Arrivals != 2 || day27.NoShow != 1 || day27.Transferred != 1 || day27.Served != 1 {
 		t.Fatalf("27th: %+v", day27.Counts)
 	}
@@ -215,7 +216,7 @@ func TestEdgeCases(t *testing.T) {
 	if len(day27.ByService) != 2 || day27.ByService[1].Service != "C" || day27.ByService[1].Served != 1 {
 		t.Fatalf("by service: %+v", day27.ByService)
 	}
-	both, _ := ForStore(ctx, st, "2026-11-26", "2026-11-27", "")
+	both, _ := ForStation(ctx, st, "2026-11-26", "2026-11-27", "")
 	if both.Arrivals != 3 || len(both.ByDay) != 2 || both.BusiestHour != 8 {
 		t.Fatalf("range: %+v busiest %d", both.Counts, both.BusiestHour)
 	}
@@ -225,14 +226,14 @@ func TestEdgeCases(t *testing.T) {
 // the machine's clock zone.
 func TestTimeZones(t *testing.T) {
 	st, clk := openStore(t, time.Date(2026, 11, 26, 17, 30, 0, 0, time.UTC)) // 00:30 WIB on the 27th
-	st.Register(ctx, store.NewRequest{Service: "A", Name: "Early", NIK: "3201014107900001"}, by)
+	st.Register(ctx, queue.NewRequest{Service: "A", Name: "Early", NIK: "3201014107900001"}, by)
 	clk.t = time.Date(2026, 11, 27, 16, 59, 0, 0, time.UTC) // 23:59 WIB
-	st.Register(ctx, store.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
-	f, _ := ForStore(ctx, st, "2026-11-27", "2026-11-27", "")
+	st.Register(ctx, queue.NewRequest{Service: "A", Name: "Late", NIK: "3201014107900001"}, by)
+	f, _ := ForStation(ctx, st, "2026-11-27", "2026-11-27", "")
 	if f.Arrivals != 2 || f.ByHour[0].Arrivals != 1 || f.ByHour[23].Arrivals != 1 {
 		t.Fatalf("WIB day: %+v hours %v", f.Counts, f.ByHour)
 	}
-	if f26, _ := ForStore(ctx, st, "2026-11-26", "2026-11-26", ""); f26.Arrivals != 0 {
+	if f26, _ := ForStation(ctx, st, "2026-11-26", "2026-11-26", ""); f26.Arrivals != 0 {
 		t.Fatalf("the 26th (UTC) should be empty in WIB: %d", f26.Arrivals)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // BenchmarkRegister measures one registration (its own transaction, fsync
@@ -63,11 +65,11 @@ func fillHistory(b *testing.B, s *Store, clk *fakeClock, n int) {
 					return err
 				}
 				if i%5 != 0 {
-					if r, err = tx.Act(r, ActCall, "", clerk, in.At.Add(time.Minute)); err == nil {
-						r, err = tx.Act(r, ActServe, "", clerk, in.At.Add(2*time.Minute))
+					if r, err = tx.Act(r, queue.ActCall, "", clerk, in.At.Add(time.Minute)); err == nil {
+						r, err = tx.Act(r, queue.ActServe, "", clerk, in.At.Add(2*time.Minute))
 					}
 					if err == nil {
-						_, err = tx.Act(r, ActDone, "", clerk, in.At.Add(9*time.Minute))
+						_, err = tx.Act(r, queue.ActDone, "", clerk, in.At.Add(9*time.Minute))
 					}
 					if err != nil {
 						return err
@@ -95,7 +97,7 @@ func BenchmarkOpenToday(b *testing.B) {
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				var rs []Request
+				var rs []queue.Request
 				if err := s.View(ctx, func(tx *Tx) error {
 					var err error
 					rs, err = tx.Day(s.Today())

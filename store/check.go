@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // CheckReport is what Check found.
@@ -47,9 +49,9 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
-	reqs := map[string]Request{}
+	reqs := map[string]queue.Request{}
 	_ = b(bRequests).ForEach(func(k, v []byte) error {
-		var r Request
+		var r queue.Request
 		if err := json.Unmarshal(v, &r); err != nil {
 			bad("request %s does not decode: %v", k, err)
 			return nil
@@ -69,7 +71,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		for _, kv := range indexKeys(r) {
 			want[string(kv[0])] = id
 		}
-		if r.Status == StatusWaiting {
+		if r.Status == queue.StatusWaiting {
 			want[string(waitingKey(r))] = id
 		}
 	}
@@ -110,7 +112,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("event log jumps from %d to %d", next-1, seq)
 		}
 		next = seq + 1
-		var e Event
+		var e queue.Event
 		if err := json.Unmarshal(v, &e); err != nil || e.Seq != seq {
 			bad("event %d does not decode or has the wrong sequence", seq)
 		}
@@ -123,7 +125,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("request %s (%s) has no events", id, r.Ticket)
 		}
 		for _, seq := range r.EventSeqs {
-			var e Event
+			var e queue.Event
 			if v := events.Get(u64(seq)); v == nil || json.Unmarshal(v, &e) != nil || e.RequestID != id {
 				bad("request %s (%s) lists event %d, which is not its own", id, r.Ticket, seq)
 			}

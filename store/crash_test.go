@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/loket-id/loket/queue"
 )
 
 var crashIterations = flag.Int("crash.iterations", 50, "how many times TestCrashKill kills the writer")
@@ -121,7 +123,7 @@ func TestCrashKill(t *testing.T) {
 		err = s.View(ctx, func(tx *Tx) error {
 			for id, ticket := range registered {
 				r, err := tx.byID(id)
-				if errors.Is(err, ErrNotFound) {
+				if errors.Is(err, queue.ErrNotFound) {
 					return fmt.Errorf("registration %s (%s) was reported done but is lost", id, ticket)
 				}
 				if err != nil {
@@ -130,11 +132,11 @@ func TestCrashKill(t *testing.T) {
 				if r.Ticket != ticket {
 					return fmt.Errorf("request %s has ticket %s, reported %s", id, r.Ticket, ticket)
 				}
-				if called[id] && r.Status != StatusCalled {
+				if called[id] && r.Status != queue.StatusCalled {
 					return fmt.Errorf("request %s was reported called but is %s", id, r.Status)
 				}
 			}
-			return tx.Between("", "", func(r Request) error {
+			return tx.Between("", "", func(r queue.Request) error {
 				key := r.Day + "/" + r.Ticket
 				if other, dup := tickets[key]; dup {
 					return fmt.Errorf("ticket %s handed out twice (%s and %s)", key, other, r.ID)

@@ -1,4 +1,4 @@
-// Package store is the counter's local database: the service catalog, the
+// Package store is the counter's bbolt file, and nothing else: the service catalog, the
 // requests of walk-ins and an append-only log of every change, kept in one
 // bbolt file (loket.db). It is the only package that touches bbolt, and it
 // knows nothing of screens or networks.
@@ -9,7 +9,8 @@
 // transaction that writes the request's new state, its index entries and one
 // event in the event log. The call returns only after the transaction is
 // committed and fsynced; NoSync is never used. The queue's rules live in one
-// pure function, [Apply], which the central server uses too.
+// pure function, queue.Apply (package queue holds the domain), which the
+// central server uses too.
 //
 // Days are local days in the office's time zone ([Options.Location]): the
 // ticket sequence of a service restarts at local midnight, and "today's

@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/binary"
 	"strings"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // The idx bucket holds every index, each under its own one-letter prefix.
@@ -52,11 +54,11 @@ func nameKey(word, id string) []byte { return []byte(string(pName) + word + "\x0
 
 func waitingPrefix(day string) []byte { return []byte(string(pWaiting) + day) }
 
-func waitingKey(r Request) []byte {
+func waitingKey(r queue.Request) []byte {
 	k := make([]byte, 0, 1+10+1+8+len(r.ID))
 	k = append(k, pWaiting)
 	k = append(k, r.Day...)
-	if r.Priority != PriorityNone {
+	if r.Priority != queue.PriorityNone {
 		k = append(k, 0)
 	} else {
 		k = append(k, 1)
@@ -67,7 +69,7 @@ func waitingKey(r Request) []byte {
 
 // indexKeys are the keys a request has in idx that never change: its ticket,
 // tracking code, NIK and name words.
-func indexKeys(r Request) [][2][]byte {
+func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{
 		{ticketKey(r.Day, code, n), []byte(r.ID)},

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // migration moves the database from version-1 to version. Migrations run in
@@ -12,7 +14,7 @@ import (
 type migration struct {
 	version     uint64
 	description string
-	apply       func(s *Store, tx *bolt.Tx, catalog []Service) error
+	apply       func(s *Store, tx *bolt.Tx, catalog []queue.Service) error
 }
 
 var migrations = []migration{
@@ -22,7 +24,7 @@ var migrations = []migration{
 // SchemaVersion is the schema this build writes.
 func SchemaVersion() uint64 { return migrations[len(migrations)-1].version }
 
-func (s *Store) migrate(catalog []Service) error {
+func (s *Store) migrate(catalog []queue.Service) error {
 	var current uint64
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		if m := tx.Bucket(bMeta); m != nil {
@@ -62,7 +64,7 @@ func (s *Store) migrate(catalog []Service) error {
 // file that lacks one.
 var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
 
-func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
+func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return fmt.Errorf("create bucket %s: %w", b, err)
@@ -81,9 +83,9 @@ func migrateV1(s *Store, tx *bolt.Tx, catalog []Service) error {
 		}
 	}
 	if catalog == nil {
-		catalog = DefaultCatalog()
+		catalog = queue.DefaultCatalog()
 	}
-	if err := validateCatalog(catalog); err != nil {
+	if err := queue.ValidateCatalog(catalog); err != nil {
 		return err
 	}
 	sb := tx.Bucket(bServices)

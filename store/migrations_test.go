@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // TestMigrateV1 checks the first migration on an empty file: every bucket,
@@ -23,7 +25,7 @@ func TestMigrateV1(t *testing.T) {
 	if len(id.StationID) != 32 || len(id.Epoch) != 32 || id.StationID == id.Epoch || id.CreatedAt.IsZero() {
 		t.Fatalf("identity = %+v", id)
 	}
-	var svcs []Service
+	var svcs []queue.Service
 	_ = s.View(ctx, func(tx *Tx) error {
 		for _, b := range [][]byte{bMeta, bServices, bRequests, bEvents, bIdx} {
 			if tx.tx.Bucket(b) == nil {
@@ -36,7 +38,7 @@ func TestMigrateV1(t *testing.T) {
 		svcs, err = tx.Services()
 		return err
 	})
-	if len(svcs) < 8 || len(svcs) != len(DefaultCatalog()) {
+	if len(svcs) < 8 || len(svcs) != len(queue.DefaultCatalog()) {
 		t.Fatalf("default catalog has %d services", len(svcs))
 	}
 	s.Close()
@@ -110,9 +112,9 @@ func TestParseCatalog(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			svcs, err := ParseCatalog([]byte(tt.data), tt.format)
+			svcs, err := queue.ParseCatalog([]byte(tt.data), tt.format)
 			if tt.errHas != "" {
-				if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.errHas)) || !errors.Is(err, ErrInvalid) {
+				if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.errHas)) || !errors.Is(err, queue.ErrInvalid) {
 					t.Fatalf("err = %v; want %q", err, tt.errHas)
 				}
 				return

@@ -13,52 +13,14 @@ import (
 
 	"github.com/oklog/ulid/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/loket-id/loket/queue"
 )
-
-// NewRequest is a walk-in as the clerk registers it. Fields are validated by
-// Register; nothing is written when one is invalid.
-type NewRequest struct {
-	Service  string
-	Name     string
-	NIK      string
-	Phone    string
-	Notes    string
-	Priority Priority
-	// At is the arrival time; zero means the store's clock. (Used by the
-	// demo generator and tests; clerks never set it.)
-	At time.Time
-}
-
-// Validate checks every field of a new request except the service, and
-// returns it normalised. The first invalid field is reported.
-func (in NewRequest) Validate() (NewRequest, error) {
-	var err error
-	if in.Name, err = ValidateName(in.Name); err != nil {
-		return in, err
-	}
-	if in.NIK, err = ValidateNIK(in.NIK); err != nil {
-		return in, err
-	}
-	if in.Phone, err = NormalizePhone(in.Phone); err != nil {
-		return in, err
-	}
-	if in.Notes, err = ValidateNotes(in.Notes); err != nil {
-		return in, err
-	}
-	if in.Priority, err = ParsePriority(string(in.Priority)); err != nil {
-		return in, err
-	}
-	in.Service = strings.ToUpper(strings.TrimSpace(in.Service))
-	if err := ValidateServiceCode(in.Service); err != nil {
-		return in, err
-	}
-	return in, nil
-}
 
 // Register validates and records a new walk-in and returns it with its
 // ticket and tracking code. It returns after the write is on disk.
-func (s *Store) Register(ctx context.Context, in NewRequest, by Actor) (Request, error) {
-	var r Request
+func (s *Store) Register(ctx context.Context, in queue.NewRequest, by queue.Actor) (queue.Request, error) {
+	var r queue.Request
 	err := s.Update(ctx, func(tx *Tx) error {
 		var err error
 		r, err = tx.Register(in, by)
@@ -69,8 +31,8 @@ func (s *Store) Register(ctx context.Context, in NewRequest, by Actor) (Request,
 
 // Act performs a clerk's action on the request that ref names (today's
 // ticket, a tracking code or an ID). service is the target of a transfer.
-func (s *Store) Act(ctx context.Context, ref string, act Action, service string, by Actor) (Request, error) {
-	var r Request
+func (s *Store) Act(ctx context.Context, ref string, act queue.Action, service string, by queue.Actor) (queue.Request, error) {
+	var r queue.Request
 	err := s.Update(ctx, func(tx *Tx) error {
 		cur, err := tx.Resolve(ref)
 		if err != nil {
@@ -84,22 +46,22 @@ func (s *Store) Act(ctx context.Context, ref string, act Action, service string,
 
 // CallNext calls the next waiting request of today: priority requests first,
 // then by arrival. With services, only those services' lines are considered.
-func (s *Store) CallNext(ctx context.Context, services []string, by Actor) (Request, error) {
-	var r Request
+func (s *Store) CallNext(ctx context.Context, services []string, by queue.Actor) (queue.Request, error) {
+	var r queue.Request
 	err := s.Update(ctx, func(tx *Tx) error {
 		next, err := tx.NextWaiting(s.Today(), services)
 		if err != nil {
 			return err
 		}
-		r, err = tx.Act(next, ActCall, "", by, time.Time{})
+		r, err = tx.Act(next, queue.ActCall, "", by, time.Time{})
 		return err
 	})
 	return r, err
 }
 
 // Get returns the request that ref names.
-func (s *Store) Get(ctx context.Context, ref string) (Request, error) {
-	var r Request
+func (s *Store) Get(ctx context.Context, ref string) (queue.Request, error) {
+	var r queue.Request
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		r, err = tx.Resolve(ref)
@@ -109,13 +71,13 @@ func (s *Store) Get(ctx context.Context, ref string) (Request, error) {
 }
 
 // Register records a new walk-in in this transaction.
-func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
+func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, error) {
 	in, err := in.Validate()
 	if err != nil {
-		return Request{}, err
+		return queue.Request{}, err
 	}
 	if _, err := tx.activeService(in.Service); err != nil {
-		return Request{}, err
+		return queue.Request{}, err
 	}
 	at := in.At
 	if at.IsZero() {
@@ -131,19 +93,19 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 	// ticket can never be handed out twice, crash or not.
 	idx := tx.tx.Bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
-	tag := stationTag(tx.s.id.StationID)
-	code := newTrackingCode(tag, tx.s.randomBytes(8))
+	tag := queue.StationTag(tx.s.id.StationID)
+	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	for idx.Get(trackingKey(code)) != nil {
-		code = newTrackingCode(tag, tx.s.randomBytes(8))
+		code = queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	}
-	r := Request{
+	r := queue.Request{
 		ID:           tx.s.newULID(at),
 		TrackingCode: code,
-		Ticket:       FormatTicket(in.Service, uint64(n)),
+		Ticket:       queue.FormatTicket(in.Service, uint64(n)),
 		Day:          day,
 		Service:      in.Service,
 		FirstService: in.Service,
-		Status:       StatusWaiting,
+		Status:       queue.StatusWaiting,
 		Priority:     in.Priority,
 		Name:         in.Name,
 		NIK:          in.NIK,
@@ -157,31 +119,30 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
-		return Request{}, err
+		return queue.Request{}, err
 	}
-	ev := Event{Type: EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
-	return tx.applyAndWrite(Request{}, ev)
+	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	return tx.applyAndWrite(queue.Request{}, ev)
 }
 
 // Act performs action act on request cur in this transaction; at zero means now.
-func (tx *Tx) Act(cur Request, act Action, service string, by Actor, at time.Time) (Request, error) {
-	t, ok := transitions[act]
-	if !ok {
-		return cur, invalid("action", fmt.Sprintf("unknown action %q", act))
+func (tx *Tx) Act(cur queue.Request, act queue.Action, service string, by queue.Actor, at time.Time) (queue.Request, error) {
+	if !act.Valid() {
+		return cur, queue.Invalid("action", fmt.Sprintf("unknown action %q", act))
 	}
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
-	ev := Event{Type: t.event, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
-	if act == ActTransfer {
+	ev := queue.Event{Type: act.EventType(), RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
+	if act == queue.ActTransfer {
 		service = strings.ToUpper(strings.TrimSpace(service))
 		if service == "" {
-			return cur, invalid("service", "a transfer needs the service to move to")
+			return cur, queue.Invalid("service", "a transfer needs the service to move to")
 		}
 		if _, err := tx.activeService(service); err != nil {
 			return cur, err
 		}
-		data, err := json.Marshal(TransferData{From: cur.Service, Service: service})
+		data, err := json.Marshal(queue.TransferData{From: cur.Service, Service: service})
 		if err != nil {
 			return cur, err
 		}
@@ -192,8 +153,8 @@ func (tx *Tx) Act(cur Request, act Action, service string, by Actor, at time.Tim
 
 // applyAndWrite applies ev to cur with the queue's rules, then writes the
 // event, the new request and the index changes.
-func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
-	next, err := Apply(cur, ev)
+func (tx *Tx) applyAndWrite(cur queue.Request, ev queue.Event) (queue.Request, error) {
+	next, err := queue.Apply(cur, ev)
 	if err != nil {
 		return cur, err
 	}
@@ -209,7 +170,7 @@ func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
 }
 
 // appendEvent gives e the next sequence number and an ID and appends it.
-func (tx *Tx) appendEvent(e Event) (Event, error) {
+func (tx *Tx) appendEvent(e queue.Event) (queue.Event, error) {
 	e.Seq = tx.LastSeq() + 1
 	e.ID = tx.s.newULID(e.At)
 	// Station and epoch are the same for every event of this database: they
@@ -222,8 +183,8 @@ func (tx *Tx) appendEvent(e Event) (Event, error) {
 	return e, nil
 }
 
-func (tx *Tx) decodeEvent(seq uint64, v []byte) (Event, error) {
-	var e Event
+func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
+	var e queue.Event
 	if err := json.Unmarshal(v, &e); err != nil {
 		return e, fmt.Errorf("decode event %d: %w", seq, err)
 	}
@@ -232,7 +193,7 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (Event, error) {
 }
 
 // putRequest writes next and moves its index entries from what cur had.
-func (tx *Tx) putRequest(cur, next Request) error {
+func (tx *Tx) putRequest(cur, next queue.Request) error {
 	id := []byte(next.ID)
 	if err := putJSON(tx.bucket(bRequests), id, next); err != nil {
 		return err
@@ -245,12 +206,12 @@ func (tx *Tx) putRequest(cur, next Request) error {
 			}
 		}
 	}
-	if cur.Status == StatusWaiting {
+	if cur.Status == queue.StatusWaiting {
 		if err := w.Delete(waitingKey(cur)); err != nil {
 			return err
 		}
 	}
-	if next.Status == StatusWaiting {
+	if next.Status == queue.StatusWaiting {
 		if err := w.Put(waitingKey(next), []byte(next.Service)); err != nil {
 			return err
 		}
@@ -277,7 +238,7 @@ func nameTokens(name string) []string {
 // NextWaiting is the request call-next would call on day: the first in the
 // waiting index (priority first, then arrival) whose service is in services
 // (any service when services is empty).
-func (tx *Tx) NextWaiting(day string, services []string) (Request, error) {
+func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) {
 	allowed := map[string]bool{}
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
@@ -291,16 +252,16 @@ func (tx *Tx) NextWaiting(day string, services []string) (Request, error) {
 		return tx.byID(string(k[len(prefix)+1+8:]))
 	}
 	if len(services) > 0 {
-		return Request{}, fmt.Errorf("no request of service %s is waiting today: %w", strings.Join(services, ","), ErrQueueEmpty)
+		return queue.Request{}, fmt.Errorf("no request of service %s is waiting today: %w", strings.Join(services, ","), queue.ErrQueueEmpty)
 	}
-	return Request{}, fmt.Errorf("no request is waiting today: %w", ErrQueueEmpty)
+	return queue.Request{}, fmt.Errorf("no request is waiting today: %w", queue.ErrQueueEmpty)
 }
 
-func (tx *Tx) byID(id string) (Request, error) {
-	var r Request
+func (tx *Tx) byID(id string) (queue.Request, error) {
+	var r queue.Request
 	v := tx.tx.Bucket(bRequests).Get([]byte(id))
 	if v == nil {
-		return r, fmt.Errorf("request %s: %w", id, ErrNotFound)
+		return r, fmt.Errorf("request %s: %w", id, queue.ErrNotFound)
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
 		return r, fmt.Errorf("decode request %s: %w", id, err)
@@ -310,43 +271,43 @@ func (tx *Tx) byID(id string) (Request, error) {
 
 // Resolve finds the request that ref names: a ticket of today ("A-007"), a
 // tracking code or a request ID.
-func (tx *Tx) Resolve(ref string) (Request, error) {
+func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
-		return Request{}, invalid("ref", "empty reference (want a ticket, tracking code or ID)")
+		return queue.Request{}, queue.Invalid("ref", "empty reference (want a ticket, tracking code or ID)")
 	}
-	if t, ok := NormalizeTicket(ref); ok {
+	if t, ok := queue.NormalizeTicket(ref); ok {
 		today := tx.s.Today()
 		code, n, _ := parseTicket(t)
 		id := tx.tx.Bucket(bIdx).Get(ticketKey(today, code, n))
 		if id == nil {
-			return Request{}, fmt.Errorf("no request with ticket %s today (%s): %w", t, today, ErrNotFound)
+			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s): %w", t, today, queue.ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
-	if code, ok := NormalizeTrackingCode(ref); ok {
+	if code, ok := queue.NormalizeTrackingCode(ref); ok {
 		if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
 			return tx.byID(string(id))
 		}
-		if !LooksLikeID(ref) {
-			return Request{}, fmt.Errorf("no request with tracking code %s: %w", code, ErrNotFound)
+		if !queue.LooksLikeID(ref) {
+			return queue.Request{}, fmt.Errorf("no request with tracking code %s: %w", code, queue.ErrNotFound)
 		}
 	}
-	if LooksLikeID(ref) {
+	if queue.LooksLikeID(ref) {
 		r, err := tx.byID(strings.ToUpper(ref))
 		if err != nil {
-			return r, fmt.Errorf("no request with ID %s: %w", strings.ToUpper(ref), ErrNotFound)
+			return r, fmt.Errorf("no request with ID %s: %w", strings.ToUpper(ref), queue.ErrNotFound)
 		}
 		return r, nil
 	}
-	return Request{}, invalid("ref", fmt.Sprintf("%q is not a ticket (A-007), tracking code (XXXX-XXXX-XXXX) or request ID", ref))
+	return queue.Request{}, queue.Invalid("ref", fmt.Sprintf("%q is not a ticket (A-007), tracking code (XXXX-XXXX-XXXX) or request ID", ref))
 }
 
 // Day lists the requests that arrived on day (YYYY-MM-DD), in arrival order.
 // It reads only that day's index entries.
-func (tx *Tx) Day(day string) ([]Request, error) {
-	var out []Request
-	err := tx.Between(day, day, func(r Request) error {
+func (tx *Tx) Day(day string) ([]queue.Request, error) {
+	var out []queue.Request
+	err := tx.Between(day, day, func(r queue.Request) error {
 		out = append(out, r)
 		return nil
 	})
@@ -357,19 +318,19 @@ func (tx *Tx) Day(day string) ([]Request, error) {
 // (inclusive, YYYY-MM-DD in the office's zone; "" leaves that end open), in
 // arrival order. Request IDs are ULIDs, whose first characters are the
 // arrival time, so only those days' keys are read.
-func (tx *Tx) Between(from, to string, fn func(Request) error) error {
+func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 	var start, end []byte
 	if from != "" {
 		t, err := time.ParseInLocation(time.DateOnly, from, tx.s.loc)
 		if err != nil {
-			return invalid("from", fmt.Sprintf("%q is not a date YYYY-MM-DD", from))
+			return queue.Invalid("from", fmt.Sprintf("%q is not a date YYYY-MM-DD", from))
 		}
 		start = ulidPrefix(t)
 	}
 	if to != "" {
 		t, err := time.ParseInLocation(time.DateOnly, to, tx.s.loc)
 		if err != nil {
-			return invalid("to", fmt.Sprintf("%q is not a date YYYY-MM-DD", to))
+			return queue.Invalid("to", fmt.Sprintf("%q is not a date YYYY-MM-DD", to))
 		}
 		end = ulidPrefix(t.AddDate(0, 0, 1))
 	}
@@ -381,7 +342,7 @@ func (tx *Tx) Between(from, to string, fn func(Request) error) error {
 		k, v = c.Seek(start)
 	}
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
-		var r Request
+		var r queue.Request
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("decode request %s: %w", k, err)
 		}
@@ -402,7 +363,7 @@ func ulidPrefix(t time.Time) []byte {
 // Find searches by ticket (today's), tracking code, NIK (prefix of at least
 // 4 digits) or name (every word of text must start a word of the name). It
 // returns at most limit requests, newest first for NIK and name matches.
-func (tx *Tx) Find(text string, limit int) ([]Request, error) {
+func (tx *Tx) Find(text string, limit int) ([]queue.Request, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, nil
@@ -410,15 +371,15 @@ func (tx *Tx) Find(text string, limit int) ([]Request, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	if _, ok := NormalizeTicket(text); ok {
+	if _, ok := queue.NormalizeTicket(text); ok {
 		r, err := tx.Resolve(text)
 		if err == nil {
-			return []Request{r}, nil
+			return []queue.Request{r}, nil
 		}
 	}
-	if _, ok := NormalizeTrackingCode(text); ok {
+	if _, ok := queue.NormalizeTrackingCode(text); ok {
 		if r, err := tx.Resolve(text); err == nil {
-			return []Request{r}, nil
+			return []queue.Request{r}, nil
 		}
 	}
 	digits := strings.ReplaceAll(text, " ", "")
@@ -429,7 +390,7 @@ func (tx *Tx) Find(text string, limit int) ([]Request, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	return tx.findPrefix(namePrefix(words[0]), limit, func(r Request) bool {
+	return tx.findPrefix(namePrefix(words[0]), limit, func(r queue.Request) bool {
 		have := nameTokens(r.Name)
 		for _, w := range words[1:] {
 			found := false
@@ -450,7 +411,7 @@ func (tx *Tx) Find(text string, limit int) ([]Request, error) {
 // findPrefix collects the requests whose index key starts with prefix,
 // newest first; the request ID is the key's tail after the last separator.
 // Only index keys are scanned; requests are read until limit of them pass keep.
-func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(Request) bool) ([]Request, error) {
+func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(queue.Request) bool) ([]queue.Request, error) {
 	c := tx.tx.Bucket(bIdx).Cursor()
 	seen := map[string]bool{}
 	var ids []string
@@ -463,7 +424,7 @@ func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(Request) bool) ([]R
 	}
 	// IDs are ULIDs: sorting them sorts by arrival.
 	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
-	var out []Request
+	var out []queue.Request
 	for _, id := range ids {
 		if len(out) == limit {
 			break
@@ -480,8 +441,8 @@ func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(Request) bool) ([]R
 }
 
 // Events returns up to limit events with sequence numbers above after.
-func (tx *Tx) Events(after uint64, limit int) ([]Event, error) {
-	var out []Event
+func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
+	var out []queue.Event
 	c := tx.tx.Bucket(bEvents).Cursor()
 	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		e, err := tx.decodeEvent(getU64(k), v)
@@ -500,13 +461,13 @@ func (tx *Tx) LastSeq() uint64 {
 }
 
 // History returns the events of one request, oldest first.
-func (tx *Tx) History(id string) ([]Event, error) {
+func (tx *Tx) History(id string) ([]queue.Event, error) {
 	r, err := tx.byID(id)
 	if err != nil {
 		return nil, err
 	}
 	events := tx.tx.Bucket(bEvents)
-	out := make([]Event, 0, len(r.EventSeqs))
+	out := make([]queue.Event, 0, len(r.EventSeqs))
 	for _, seq := range r.EventSeqs {
 		e, err := tx.decodeEvent(seq, events.Get(u64(seq)))
 		if err != nil {
@@ -542,11 +503,11 @@ func (tx *Tx) HasRequests() bool {
 }
 
 // DayQueue returns the requests that arrived on day (today when day is "").
-func (s *Store) DayQueue(ctx context.Context, day string) ([]Request, error) {
+func (s *Store) DayQueue(ctx context.Context, day string) ([]queue.Request, error) {
 	if day == "" {
 		day = s.Today()
 	}
-	var rs []Request
+	var rs []queue.Request
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		rs, err = tx.Day(day)
@@ -556,8 +517,8 @@ func (s *Store) DayQueue(ctx context.Context, day string) ([]Request, error) {
 }
 
 // Find searches like Tx.Find.
-func (s *Store) Find(ctx context.Context, text string, limit int) ([]Request, error) {
-	var rs []Request
+func (s *Store) Find(ctx context.Context, text string, limit int) ([]queue.Request, error) {
+	var rs []queue.Request
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		rs, err = tx.Find(text, limit)
@@ -567,9 +528,9 @@ func (s *Store) Find(ctx context.Context, text string, limit int) ([]Request, er
 }
 
 // Detail returns the request that ref names and its history.
-func (s *Store) Detail(ctx context.Context, ref string) (Request, []Event, error) {
-	var r Request
-	var hist []Event
+func (s *Store) Detail(ctx context.Context, ref string) (queue.Request, []queue.Event, error) {
+	var r queue.Request
+	var hist []queue.Event
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		if r, err = tx.Resolve(ref); err != nil {
@@ -582,12 +543,31 @@ func (s *Store) Detail(ctx context.Context, ref string) (Request, []Event, error
 }
 
 // Services lists the catalog.
-func (s *Store) Services(ctx context.Context) ([]Service, error) {
-	var svcs []Service
+func (s *Store) Services(ctx context.Context) ([]queue.Service, error) {
+	var svcs []queue.Service
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		svcs, err = tx.Services()
 		return err
 	})
 	return svcs, err
+}
+
+// Between calls fn with every request that arrived on the local days from..to
+// (inclusive, YYYY-MM-DD), in one read transaction.
+func (s *Store) Between(ctx context.Context, from, to string, fn func(queue.Request) error) error {
+	return s.View(ctx, func(tx *Tx) error { return tx.Between(from, to, fn) })
+}
+
+// HasRequests reports whether any request was ever registered.
+func (s *Store) HasRequests(ctx context.Context) (bool, error) {
+	var has bool
+	err := s.View(ctx, func(tx *Tx) error { has = tx.HasRequests(); return nil })
+	return has, err
+}
+
+// Record runs fn in one write transaction: everything fn records is
+// written, or nothing is.
+func (s *Store) Record(ctx context.Context, fn func(queue.Recorder) error) error {
+	return s.Update(ctx, func(tx *Tx) error { return fn(tx) })
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/oklog/ulid/v2"
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // FileName is the database file's name in the data directory.
@@ -33,7 +35,7 @@ type Options struct {
 	// Location decides local days (ticket resets, today's queue); nil means time.Local.
 	Location *time.Location
 	// Catalog is loaded into a new database; nil means DefaultCatalog().
-	Catalog []Service
+	Catalog []queue.Service
 	// Random is the source of station identities, tracking codes and ID
 	// entropy; nil means crypto/rand. Tests set a seeded one for golden files.
 	Random io.Reader
@@ -148,6 +150,12 @@ func (s *Store) Path() string { return s.path }
 // Identity is the station's identity.
 func (s *Store) Identity() Identity { return s.id }
 
+// StationID is the database's station ID (see [Identity]).
+func (s *Store) StationID() string { return s.id.StationID }
+
+// Epoch is the database's epoch (see [Identity]).
+func (s *Store) Epoch() string { return s.id.Epoch }
+
 // Location is the time zone that decides local days.
 func (s *Store) Location() *time.Location { return s.loc }
 
@@ -195,8 +203,8 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	switch {
 	case err == nil:
 		s.notify()
-	case errors.Is(err, ErrInvalid), errors.Is(err, ErrNotFound), errors.Is(err, ErrQueueEmpty),
-		errors.Is(err, ErrConflict), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, queue.ErrInvalid), errors.Is(err, queue.ErrNotFound), errors.Is(err, queue.ErrQueueEmpty),
+		errors.Is(err, queue.ErrConflict), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		// The caller's own errors, already saying what was wrong.
 	default:
 		// The disk's: full, read-only, failing. Nothing was written.

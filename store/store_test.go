@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/loket-id/loket/queue"
 )
 
 var jakarta = time.FixedZone("WIB", 7*3600)
@@ -50,13 +52,13 @@ func openTest(t testing.TB) (*Store, *fakeClock) {
 
 var ctx = context.Background()
 
-var clerk = Actor{Counter: "L1", Clerk: "Sari"}
+var clerk = queue.Actor{Counter: "L1", Clerk: "Sari"}
 
-func walkIn(service, name string) NewRequest {
-	return NewRequest{Service: service, Name: name, NIK: "3201014107900001", Phone: "0812-3456-7890"}
+func walkIn(service, name string) queue.NewRequest {
+	return queue.NewRequest{Service: service, Name: name, NIK: "3201014107900001", Phone: "0812-3456-7890"}
 }
 
-func mustRegister(t testing.TB, s *Store, in NewRequest) Request {
+func mustRegister(t testing.TB, s *Store, in queue.NewRequest) queue.Request {
 	t.Helper()
 	r, err := s.Register(ctx, in, clerk)
 	if err != nil {
@@ -76,144 +78,32 @@ func mustCheck(t testing.TB, s *Store) {
 	}
 }
 
-func TestValidateNIK(t *testing.T) {
-	tests := []struct {
-		in, want, errHas string
-	}{
-		{"3201014107900001", "3201014107900001", ""},
-		{"3201 0141 0790 0001", "3201014107900001", ""},
-		{"3201010107900001", "3201010107900001", ""}, // man born 01-07
-		{"3201017107900001", "3201017107900001", ""}, // woman born 31-07 (71)
-		{"", "", "required"},
-		{"320101410790001", "", "16 digits"},
-		{"32010141079000012", "", "16 digits"},
-		{"32010141079000a1", "", "16 digits"},
-		{"9901014107900001", "", "province code 99"},
-		{"2001014107900001", "", "province code 20"},
-		{"3201010007900001", "", "birth day 00"},
-		{"3201013207900001", "", "birth day 32"},
-		{"3201014007900001", "", "birth day 40"},
-		{"3201017207900001", "", "birth day 72"},
-		{"3201014100900001", "", "birth month 00"},
-		{"3201014113900001", "", "birth month 13"},
-		{"3201014107900000", "", "serial number 0000"},
-	}
-	for _, tt := range tests {
-		got, err := ValidateNIK(tt.in)
-		if tt.errHas == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("ValidateNIK(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !errors.Is(err, ErrInvalid) {
-			t.Errorf("ValidateNIK(%q) error = %v; want one containing %q", tt.in, err, tt.errHas)
-		}
-		if !strings.HasPrefix(err.Error(), "nik:") {
-			t.Errorf("ValidateNIK(%q) error %q does not name the field", tt.in, err)
-		}
-	}
-}
-
-func TestNormalizePhone(t *testing.T) {
-	tests := []struct{ in, want, errHas string }{
-		{"", "", ""},
-		{"081234567890", "+6281234567890", ""},
-		{"0812-3456-7890", "+6281234567890", ""},
-		{"0812 345 678", "+62812345678", ""},
-		{"6281234567890", "+6281234567890", ""},
-		{"+62 812 3456 7890", "+6281234567890", ""},
-		{"+62812345678", "+62812345678", ""},
-		{"+6281234567", "", "10 to 13 digits"},
-		{"0212345678", "", "mobile"},
-		{"+6221234567", "", "mobile"},
-		{"+1 555 1234", "", "mobile"},
-		{"08123", "", "10 to 13 digits"},
-		{"08123456789012", "", "10 to 13 digits"},
-		{"0812345678x", "", "only digits"},
-	}
-	for _, tt := range tests {
-		got, err := NormalizePhone(tt.in)
-		if tt.errHas == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.HasPrefix(err.Error(), "phone:") {
-			t.Errorf("NormalizePhone(%q) error = %v; want phone error containing %q", tt.in, err, tt.errHas)
-		}
-	}
-}
-
-func TestValidateName(t *testing.T) {
-	tests := []struct{ in, want, errHas string }{
-		{"  Siti Aminah ", "Siti Aminah", ""},
-		{"Nguyễn Thị Minh", "Nguyễn Thị Minh", ""},
-		{"محمد", "محمد", ""},
-		{strings.Repeat("a", 100), strings.Repeat("a", 100), ""},
-		{strings.Repeat("é", 100), strings.Repeat("é", 100), ""},
-		{"", "", "required"},
-		{"   ", "", "required"},
-		{strings.Repeat("a", 101), "", "at most 100"},
-		{"Budi\x1b[31m", "", "control character"},
-		{"Budi\nSantoso", "", "control character"},
-		{"Budi\u009b31m", "", "control character"},
-		{"Budi\u202eosotnaS", "", "bidirectional"},
-		{"Bud\xffi", "", "UTF-8"},
-	}
-	for _, tt := range tests {
-		got, err := ValidateName(tt.in)
-		if tt.errHas == "" {
-			if err != nil || got != tt.want {
-				t.Errorf("ValidateName(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tt.errHas) || !strings.HasPrefix(err.Error(), "name:") {
-			t.Errorf("ValidateName(%q) error = %v; want name error containing %q", tt.in, err, tt.errHas)
-		}
-	}
-}
-
-func TestMask(t *testing.T) {
-	if got := MaskNIK("3201014107900001"); got != "************0001" {
-		t.Errorf("MaskNIK = %q", got)
-	}
-	if got := MaskPhone("+6281234567890"); got != "+62*******7890" {
-		t.Errorf("MaskPhone = %q", got)
-	}
-	if got := MaskPhone(""); got != "" {
-		t.Errorf("MaskPhone empty = %q", got)
-	}
-}
-
 func TestRegisterInvalidWritesNothing(t *testing.T) {
 	s, _ := openTest(t)
 	tests := []struct {
 		name  string
-		in    NewRequest
+		in    queue.NewRequest
 		field string
 	}{
-		{"bad nik", NewRequest{Service: "A", Name: "Budi", NIK: "123"}, "nik:"},
-		{"unknown service", NewRequest{Service: "Z", Name: "Budi", NIK: "3201014107900001"}, "service:"},
-		{"bad service code", NewRequest{Service: "A1", Name: "Budi", NIK: "3201014107900001"}, "service:"},
-		{"no name", NewRequest{Service: "A", NIK: "3201014107900001"}, "name:"},
-		{"bad phone", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Phone: "12345"}, "phone:"},
-		{"bad priority", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Priority: "vip"}, "priority:"},
-		{"escape in notes", NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Notes: "\x1b]0;x\x07"}, "notes:"},
+		{"bad nik", queue.NewRequest{Service: "A", Name: "Budi", NIK: "123"}, "nik:"},
+		{"unknown service", queue.NewRequest{Service: "Z", Name: "Budi", NIK: "3201014107900001"}, "service:"},
+		{"bad service code", queue.NewRequest{Service: "A1", Name: "Budi", NIK: "3201014107900001"}, "service:"},
+		{"no name", queue.NewRequest{Service: "A", NIK: "3201014107900001"}, "name:"},
+		{"bad phone", queue.NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Phone: "12345"}, "phone:"},
+		{"bad priority", queue.NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Priority: "vip"}, "priority:"},
+		{"escape in notes", queue.NewRequest{Service: "A", Name: "Budi", NIK: "3201014107900001", Notes: "\x1b]0;x\x07"}, "notes:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := s.Register(ctx, tt.in, clerk)
-			if !errors.Is(err, ErrInvalid) || !strings.HasPrefix(err.Error(), tt.field) {
+			if !errors.Is(err, queue.ErrInvalid) || !strings.HasPrefix(err.Error(), tt.field) {
 				t.Fatalf("err = %v; want invalid %s", err, tt.field)
 			}
 		})
 	}
 	// An inactive service is refused too.
 	if err := s.Update(ctx, func(tx *Tx) error {
-		cat := DefaultCatalog()
+		cat := queue.DefaultCatalog()
 		_, err := tx.ReplaceCatalog(cat[1:], clerk, s.Now())
 		return err
 	}); err != nil {
@@ -233,37 +123,37 @@ func TestRegisterInvalidWritesNothing(t *testing.T) {
 
 func TestTransitions(t *testing.T) {
 	type step struct {
-		act     Action
+		act     queue.Action
 		service string
-		want    Status
+		want    queue.Status
 		errHas  string
 	}
 	tests := []struct {
 		name  string
 		steps []step
 	}{
-		{"happy path", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActDone, "", StatusDone, ""}}},
-		{"no-show while waiting", []step{{ActNoShow, "", StatusNoShow, ""}}},
-		{"no-show after calls", []step{{ActCall, "", StatusCalled, ""}, {ActRecall, "", StatusCalled, ""}, {ActNoShow, "", StatusNoShow, ""}}},
-		{"cancel waiting", []step{{ActCancel, "", StatusCancelled, ""}}},
-		{"cancel called", []step{{ActCall, "", StatusCalled, ""}, {ActCancel, "", StatusCancelled, ""}}},
-		{"requeue", []step{{ActCall, "", StatusCalled, ""}, {ActRequeue, "", StatusWaiting, ""}, {ActCall, "", StatusCalled, ""}}},
-		{"transfer waiting", []step{{ActTransfer, "B", StatusWaiting, ""}}},
-		{"transfer called", []step{{ActCall, "", StatusCalled, ""}, {ActTransfer, "B", StatusWaiting, ""}}},
-		{"transfer serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActTransfer, "B", StatusWaiting, ""}}},
-		{"transfer to same", []step{{ActTransfer, "A", "", "already in the line"}}},
-		{"transfer to unknown", []step{{ActTransfer, "Z", "", "unknown service"}}},
-		{"serve waiting", []step{{ActServe, "", "", "it is waiting"}}},
-		{"done waiting", []step{{ActDone, "", "", "it is waiting"}}},
-		{"done called", []step{{ActCall, "", StatusCalled, ""}, {ActDone, "", "", "it is called"}}},
-		{"recall waiting", []step{{ActRecall, "", "", "it is waiting"}}},
-		{"requeue waiting", []step{{ActRequeue, "", "", "it is waiting"}}},
-		{"call called", []step{{ActCall, "", StatusCalled, ""}, {ActCall, "", "", "it is called"}}},
-		{"no-show serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActNoShow, "", "", "it is serving"}}},
-		{"cancel serving", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActCancel, "", "", "it is serving"}}},
-		{"anything after done", []step{{ActCall, "", StatusCalled, ""}, {ActServe, "", StatusServing, ""}, {ActDone, "", StatusDone, ""}, {ActTransfer, "B", "", "it is done"}}},
-		{"call after no-show", []step{{ActNoShow, "", StatusNoShow, ""}, {ActCall, "", "", "it is no_show"}}},
-		{"requeue cancelled", []step{{ActCancel, "", StatusCancelled, ""}, {ActRequeue, "", "", "it is cancelled"}}},
+		{"happy path", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActServe, "", queue.StatusServing, ""}, {queue.ActDone, "", queue.StatusDone, ""}}},
+		{"no-show while waiting", []step{{queue.ActNoShow, "", queue.StatusNoShow, ""}}},
+		{"no-show after calls", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActRecall, "", queue.StatusCalled, ""}, {queue.ActNoShow, "", queue.StatusNoShow, ""}}},
+		{"cancel waiting", []step{{queue.ActCancel, "", queue.StatusCancelled, ""}}},
+		{"cancel called", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActCancel, "", queue.StatusCancelled, ""}}},
+		{"requeue", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActRequeue, "", queue.StatusWaiting, ""}, {queue.ActCall, "", queue.StatusCalled, ""}}},
+		{"transfer waiting", []step{{queue.ActTransfer, "B", queue.StatusWaiting, ""}}},
+		{"transfer called", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActTransfer, "B", queue.StatusWaiting, ""}}},
+		{"transfer serving", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActServe, "", queue.StatusServing, ""}, {queue.ActTransfer, "B", queue.StatusWaiting, ""}}},
+		{"transfer to same", []step{{queue.ActTransfer, "A", "", "already in the line"}}},
+		{"transfer to unknown", []step{{queue.ActTransfer, "Z", "", "unknown service"}}},
+		{"serve waiting", []step{{queue.ActServe, "", "", "it is waiting"}}},
+		{"done waiting", []step{{queue.ActDone, "", "", "it is waiting"}}},
+		{"done called", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActDone, "", "", "it is called"}}},
+		{"recall waiting", []step{{queue.ActRecall, "", "", "it is waiting"}}},
+		{"requeue waiting", []step{{queue.ActRequeue, "", "", "it is waiting"}}},
+		{"call called", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActCall, "", "", "it is called"}}},
+		{"no-show serving", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActServe, "", queue.StatusServing, ""}, {queue.ActNoShow, "", "", "it is serving"}}},
+		{"cancel serving", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActServe, "", queue.StatusServing, ""}, {queue.ActCancel, "", "", "it is serving"}}},
+		{"anything after done", []step{{queue.ActCall, "", queue.StatusCalled, ""}, {queue.ActServe, "", queue.StatusServing, ""}, {queue.ActDone, "", queue.StatusDone, ""}, {queue.ActTransfer, "B", "", "it is done"}}},
+		{"call after no-show", []step{{queue.ActNoShow, "", queue.StatusNoShow, ""}, {queue.ActCall, "", "", "it is no_show"}}},
+		{"requeue cancelled", []step{{queue.ActCancel, "", queue.StatusCancelled, ""}, {queue.ActRequeue, "", "", "it is cancelled"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,7 +164,7 @@ func TestTransitions(t *testing.T) {
 				before, _ := s.Get(ctx, r.ID)
 				got, err := s.Act(ctx, r.Ticket, st.act, st.service, clerk)
 				if st.errHas != "" {
-					if err == nil || !strings.Contains(err.Error(), st.errHas) || !errors.Is(err, ErrInvalid) {
+					if err == nil || !strings.Contains(err.Error(), st.errHas) || !errors.Is(err, queue.ErrInvalid) {
 						t.Fatalf("step %d %s: err = %v; want %q", i, st.act, err, st.errHas)
 					}
 					after, _ := s.Get(ctx, r.ID)
@@ -300,19 +190,19 @@ func TestTransitionTimesAndTransfer(t *testing.T) {
 	r := mustRegister(t, s, walkIn("A", "Budi"))
 	arrived := clk.Now()
 	clk.Add(5 * time.Minute)
-	r, _ = s.Act(ctx, r.Ticket, ActCall, "", clerk)
+	r, _ = s.Act(ctx, r.Ticket, queue.ActCall, "", clerk)
 	called := clk.Now()
 	clk.Add(time.Minute)
-	r, _ = s.Act(ctx, r.Ticket, ActRecall, "", clerk)
+	r, _ = s.Act(ctx, r.Ticket, queue.ActRecall, "", clerk)
 	if r.Calls != 2 || !r.CalledAt.Equal(called) {
 		t.Fatalf("after recall: calls %d, called_at %v", r.Calls, r.CalledAt)
 	}
-	r, _ = s.Act(ctx, r.Ticket, ActServe, "", clerk)
-	r, err := s.Act(ctx, r.Ticket, ActTransfer, "B", Actor{Counter: "L2", Clerk: "Dewi"})
+	r, _ = s.Act(ctx, r.Ticket, queue.ActServe, "", clerk)
+	r, err := s.Act(ctx, r.Ticket, queue.ActTransfer, "B", queue.Actor{Counter: "L2", Clerk: "Dewi"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Service != "B" || r.Ticket != "A-001" || !r.ArrivedAt.Equal(arrived) || r.Status != StatusWaiting || r.Transfers != 1 || r.ServingAt != nil || r.Counter != "L2" {
+	if r.Service != "B" || r.Ticket != "A-001" || !r.ArrivedAt.Equal(arrived) || r.Status != queue.StatusWaiting || r.Transfers != 1 || r.ServingAt != nil || r.Counter != "L2" {
 		t.Fatalf("after transfer: %+v", r)
 	}
 	// The transferred request keeps its place by arrival in B's line.
@@ -321,7 +211,7 @@ func TestTransitionTimesAndTransfer(t *testing.T) {
 	if err != nil || next.ID != r.ID {
 		t.Fatalf("call next in B = %s, %v; want transferred %s (not %s)", next.Ticket, err, r.Ticket, later.Ticket)
 	}
-	var hist []Event
+	var hist []queue.Event
 	_ = s.View(ctx, func(tx *Tx) error { hist, err = tx.History(r.ID); return err })
 	var types []string
 	for _, e := range hist {
@@ -341,7 +231,7 @@ func TestCallNextOrder(t *testing.T) {
 	b1 := mustRegister(t, s, walkIn("B", "Second"))
 	clk.Add(time.Minute)
 	p := walkIn("A", "Elderly")
-	p.Priority = PriorityElderly
+	p.Priority = queue.PriorityElderly
 	a2 := mustRegister(t, s, p)
 	clk.Add(time.Minute)
 	a3 := mustRegister(t, s, walkIn("A", "Fourth"))
@@ -358,12 +248,12 @@ func TestCallNextOrder(t *testing.T) {
 	if strings.Join(order, ",") != strings.Join(want, ",") {
 		t.Fatalf("call order %v, want %v", order, want)
 	}
-	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, ErrQueueEmpty) {
+	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, queue.ErrQueueEmpty) {
 		t.Fatalf("empty queue: err = %v", err)
 	}
 	// Restricted to services.
 	mustRegister(t, s, walkIn("A", "Only A"))
-	if _, err := s.CallNext(ctx, []string{"B", "C"}, clerk); !errors.Is(err, ErrQueueEmpty) {
+	if _, err := s.CallNext(ctx, []string{"B", "C"}, clerk); !errors.Is(err, queue.ErrQueueEmpty) {
 		t.Fatalf("restricted: err = %v", err)
 	}
 	if r, err := s.CallNext(ctx, []string{"a"}, clerk); err != nil || r.Service != "A" {
@@ -372,7 +262,7 @@ func TestCallNextOrder(t *testing.T) {
 	// Yesterday's leftovers are not called today.
 	mustRegister(t, s, walkIn("C", "Left over"))
 	clk.Add(24 * time.Hour)
-	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, ErrQueueEmpty) {
+	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, queue.ErrQueueEmpty) {
 		t.Fatalf("next day: err = %v", err)
 	}
 	mustCheck(t, s)
@@ -425,7 +315,7 @@ func TestTicketsNotReusedAfterReopen(t *testing.T) {
 func TestResolveAndFind(t *testing.T) {
 	s, clk := openTest(t)
 	r1 := mustRegister(t, s, walkIn("A", "Siti Nurhaliza"))
-	r2 := mustRegister(t, s, NewRequest{Service: "B", Name: "Budi Siregar", NIK: "3578010101850002"})
+	r2 := mustRegister(t, s, queue.NewRequest{Service: "B", Name: "Budi Siregar", NIK: "3578010101850002"})
 	clk.Add(time.Hour)
 	r3 := mustRegister(t, s, walkIn("A", "Siti Aminah"))
 
@@ -436,11 +326,11 @@ func TestResolveAndFind(t *testing.T) {
 		}
 	}
 	for _, ref := range []string{"A-099", "2222-2222-2222", "01ARZ3NDEKTSV4RRFFQ69G5FAV"} {
-		if _, err := s.Get(ctx, ref); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Get(ctx, ref); !errors.Is(err, queue.ErrNotFound) {
 			t.Errorf("Get(%q) err = %v; want not found", ref, err)
 		}
 	}
-	if _, err := s.Get(ctx, "hello?"); !errors.Is(err, ErrInvalid) {
+	if _, err := s.Get(ctx, "hello?"); !errors.Is(err, queue.ErrInvalid) {
 		t.Errorf("Get(garbage) err = %v; want invalid", err)
 	}
 	find := func(q string) string {
@@ -494,8 +384,8 @@ func TestConcurrentCallAndRegister(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range each * 2 {
-				r, err := s.CallNext(ctx, nil, Actor{Counter: "L" + string(rune('1'+w))})
-				if errors.Is(err, ErrQueueEmpty) {
+				r, err := s.CallNext(ctx, nil, queue.Actor{Counter: "L" + string(rune('1'+w))})
+				if errors.Is(err, queue.ErrQueueEmpty) {
 					continue
 				}
 				if err != nil {
@@ -511,7 +401,7 @@ func TestConcurrentCallAndRegister(t *testing.T) {
 	wg.Wait()
 	for {
 		r, err := s.CallNext(ctx, nil, clerk)
-		if errors.Is(err, ErrQueueEmpty) {
+		if errors.Is(err, queue.ErrQueueEmpty) {
 			break
 		}
 		called[r.ID]++

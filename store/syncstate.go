@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // Sync bookkeeping in meta. It is not part of the event log: it records
@@ -52,7 +54,7 @@ func (tx *Tx) SetSynced(acked uint64, at time.Time) error {
 
 // AdoptCatalog replaces the catalog with the central office's version, if
 // it is newer than the one adopted last; it reports whether it did.
-func (tx *Tx) AdoptCatalog(version int, svcs []Service, by Actor, at time.Time) (bool, error) {
+func (tx *Tx) AdoptCatalog(version int, svcs []queue.Service, by queue.Actor, at time.Time) (bool, error) {
 	m := tx.tx.Bucket(bMeta)
 	if version <= int(getU64(m.Get(kCatalogVersion))) {
 		return false, nil

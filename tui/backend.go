@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
-	"github.com/loket-id/loket/store"
 )
 
 // The UI depends only on the interfaces below, on the queue's domain types
@@ -15,22 +15,24 @@ import (
 // Backend is what the screens need from the counter's database; *store.Store
 // is one.
 type Backend interface {
-	DayQueue(ctx context.Context, day string) ([]store.Request, error)
-	Register(ctx context.Context, in store.NewRequest, by store.Actor) (store.Request, error)
-	CallNext(ctx context.Context, services []string, by store.Actor) (store.Request, error)
-	Act(ctx context.Context, ref string, act store.Action, service string, by store.Actor) (store.Request, error)
-	Find(ctx context.Context, text string, limit int) ([]store.Request, error)
-	Detail(ctx context.Context, ref string) (store.Request, []store.Event, error)
-	Services(ctx context.Context) ([]store.Service, error)
+	DayQueue(ctx context.Context, day string) ([]queue.Request, error)
+	Register(ctx context.Context, in queue.NewRequest, by queue.Actor) (queue.Request, error)
+	CallNext(ctx context.Context, services []string, by queue.Actor) (queue.Request, error)
+	Act(ctx context.Context, ref string, act queue.Action, service string, by queue.Actor) (queue.Request, error)
+	Find(ctx context.Context, text string, limit int) ([]queue.Request, error)
+	Detail(ctx context.Context, ref string) (queue.Request, []queue.Event, error)
+	Services(ctx context.Context) ([]queue.Service, error)
 	// Subscribe signals every change to the database; the UI reloads on it.
 	Subscribe() (<-chan struct{}, func())
-	Identity() store.Identity
+	// StationID and Epoch identify the database towards the central server.
+	StationID() string
+	Epoch() string
 }
 
 // Receipts makes and prints receipts.
 type Receipts interface {
 	// Print saves the receipt of r and prints it.
-	Print(ctx context.Context, r store.Request, svc store.Service) (ReceiptResult, error)
+	Print(ctx context.Context, r queue.Request, svc queue.Service) (ReceiptResult, error)
 	// Failed maps the requests of day whose receipt did not print to why.
 	Failed(day string) map[string]string
 }

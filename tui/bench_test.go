@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/loket-id/loket/demo"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 )
 
@@ -57,7 +58,7 @@ func BenchmarkQueueView(b *testing.B) {
 	defer st.Close()
 	_ = st.Update(context.Background(), func(tx *store.Tx) error {
 		for range 5000 {
-			if _, err := tx.Register(store.NewRequest{Service: "A", Name: "Pemohon", NIK: "3201014107900001"}, store.Actor{}); err != nil {
+			if _, err := tx.Register(queue.NewRequest{Service: "A", Name: "Pemohon", NIK: "3201014107900001"}, queue.Actor{}); err != nil {
 				return err
 			}
 		}

@@ -6,8 +6,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
-	"github.com/loket-id/loket/store"
 )
 
 // common is the narrow context every screen shares, like soft-serve's
@@ -21,7 +21,7 @@ type common struct {
 	keys          KeyMap
 	th            Theme
 	opt           *Options
-	catalog       *[]store.Service // every service, loaded at the start
+	catalog       *[]queue.Service // every service, loaded at the start
 }
 
 func (c *common) setSize(w, h int) { c.width, c.height = w, h }
@@ -29,9 +29,9 @@ func (c *common) setSize(w, h int) { c.width, c.height = w, h }
 // now is the time of day at the office.
 func (c common) now() time.Time { return c.opt.Now().In(c.opt.Location) }
 
-func (c common) actor() store.Actor { return store.Actor{Counter: c.opt.Counter, Clerk: c.opt.Clerk} }
+func (c common) actor() queue.Actor { return queue.Actor{Counter: c.opt.Counter, Clerk: c.opt.Clerk} }
 
-func (c common) services() []store.Service { return *c.catalog }
+func (c common) services() []queue.Service { return *c.catalog }
 
 // serviceName is the name of a service in the UI's language, safe to print.
 func (c common) serviceName(code string) string {
@@ -55,36 +55,36 @@ func (c common) counterLabel() string {
 // them; Update never waits on disk or network.
 type (
 	queueLoadedMsg struct {
-		reqs      []store.Request
+		reqs      []queue.Request
 		unprinted map[string]string // request ID -> why its receipt did not print
 		err       error
 	}
 	servicesLoadedMsg struct {
-		svcs []store.Service
+		svcs []queue.Service
 		err  error
 	}
 	actionDoneMsg struct {
-		req store.Request
-		act store.Action
+		req queue.Request
+		act queue.Action
 		err error
 	}
 	registeredMsg struct {
-		req store.Request
+		req queue.Request
 		err error
 	}
 	receiptMsg struct {
-		req store.Request
+		req queue.Request
 		res ReceiptResult
 		err error
 	}
 	searchResultMsg struct {
 		seq  int
-		reqs []store.Request
+		reqs []queue.Request
 		err  error
 	}
 	detailLoadedMsg struct {
-		req  store.Request
-		hist []store.Event
+		req  queue.Request
+		hist []queue.Event
 		err  error
 	}
 	statsLoadedMsg struct {
@@ -114,7 +114,7 @@ func (c common) loadServices() tea.Cmd {
 	}
 }
 
-func (c common) act(ref string, act store.Action, service string) tea.Cmd {
+func (c common) act(ref string, act queue.Action, service string) tea.Cmd {
 	b, ctx, by := c.opt.Backend, c.ctx, c.actor()
 	return func() tea.Msg {
 		r, err := b.Act(ctx, ref, act, service, by)
@@ -126,11 +126,11 @@ func (c common) callNext() tea.Cmd {
 	b, ctx, by, svcs := c.opt.Backend, c.ctx, c.actor(), c.opt.Services
 	return func() tea.Msg {
 		r, err := b.CallNext(ctx, svcs, by)
-		return actionDoneMsg{r, store.ActCall, err}
+		return actionDoneMsg{r, queue.ActCall, err}
 	}
 }
 
-func (c common) register(in store.NewRequest) tea.Cmd {
+func (c common) register(in queue.NewRequest) tea.Cmd {
 	b, ctx, by := c.opt.Backend, c.ctx, c.actor()
 	return func() tea.Msg {
 		r, err := b.Register(ctx, in, by)
@@ -156,12 +156,12 @@ func (c common) openDetail(id string) tea.Cmd {
 
 // printReceipt makes (and prints) the receipt of r in the background; nil
 // without receipts.
-func (c common) printReceipt(r store.Request) tea.Cmd {
+func (c common) printReceipt(r queue.Request) tea.Cmd {
 	rc, ctx := c.opt.Receipts, c.ctx
 	if rc == nil {
 		return nil
 	}
-	svc := store.Service{Code: r.Service, NameID: r.Service, NameEN: r.Service}
+	svc := queue.Service{Code: r.Service, NameID: r.Service, NameEN: r.Service}
 	for _, s := range c.services() {
 		if s.Code == r.Service {
 			svc = s

@@ -9,14 +9,14 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // detailPage shows one request and its history.
 type detailPage struct {
 	c      common
-	req    store.Request
-	hist   []store.Event
+	req    queue.Request
+	hist   []queue.Event
 	scroll int
 }
 
@@ -63,7 +63,7 @@ func (d *detailPage) lines() []string {
 	}
 	arrived := r.ArrivedAt
 	prio := t.S("prio.none")
-	if r.Priority != store.PriorityNone {
+	if r.Priority != queue.PriorityNone {
 		prio = t.S("prio." + string(r.Priority))
 	}
 	rows := [][2]string{
@@ -71,8 +71,8 @@ func (d *detailPage) lines() []string {
 		{t.S("detail.tracking"), r.TrackingCode},
 		{t.S("col.service"), r.Service + " " + c.serviceName(r.Service)},
 		{t.S("col.name"), clean(r.Name)},
-		{"NIK", store.MaskNIK(r.NIK)},
-		{t.S("detail.phone"), orDash(store.MaskPhone(r.Phone))},
+		{"NIK", queue.MaskNIK(r.NIK)},
+		{t.S("detail.phone"), orDash(queue.MaskPhone(r.Phone))},
 		{t.S("detail.priority"), prio},
 		{t.S("detail.notes"), orDash(clean(r.Notes))},
 		{t.S("detail.arrived"), ts(&arrived)},
@@ -89,8 +89,8 @@ func (d *detailPage) lines() []string {
 	lines = append(lines, "", "  "+th.Header.Render(t.S("detail.history")))
 	for _, e := range d.hist {
 		detail := ""
-		if e.Type == store.EventTransferred {
-			var td store.TransferData
+		if e.Type == queue.EventTransferred {
+			var td queue.TransferData
 			if json.Unmarshal(e.Data, &td) == nil {
 				detail = td.From + " → " + td.Service
 			}

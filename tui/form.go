@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Form fields, in tab order.
@@ -25,7 +25,7 @@ const (
 
 var fieldLabels = [fieldCount]string{"form.service", "form.name", "form.nik", "form.phone", "form.notes", "form.priority"}
 
-var priorityChoices = append([]store.Priority{store.PriorityNone}, store.Priorities...)
+var priorityChoices = append([]queue.Priority{queue.PriorityNone}, queue.Priorities...)
 
 const formLabelW = 12
 
@@ -33,7 +33,7 @@ const formLabelW = 12
 // the store's own rules, and saves nothing until every field is valid.
 type formPage struct {
 	c        common
-	services []store.Service // active ones
+	services []queue.Service // active ones
 	svc      int             // index into services
 	typed    string          // service code being typed
 	inputs   [fieldCount]textinput.Model
@@ -42,7 +42,7 @@ type formPage struct {
 	errs     [fieldCount]string
 	touched  [fieldCount]bool
 	saving   bool
-	done     *store.Request // the registration just saved: shown large
+	done     *queue.Request // the registration just saved: shown large
 }
 
 func newFormPage(c common) *formPage {
@@ -57,7 +57,7 @@ func newFormPage(c common) *formPage {
 	}
 	f.inputs[fNIK].CharLimit = 20
 	f.inputs[fPhone].CharLimit = 20
-	f.inputs[fNotes].CharLimit = store.MaxNotesLen
+	f.inputs[fNotes].CharLimit = queue.MaxNotesLen
 	return f
 }
 
@@ -73,7 +73,7 @@ func (f *formPage) inputWidth() int { return max(10, min(60, f.c.width-formLabel
 // typing: the form takes every key (its fields are text).
 func (f *formPage) typing() bool { return true }
 
-func (f *formPage) setServices(all []store.Service) {
+func (f *formPage) setServices(all []queue.Service) {
 	f.services = f.services[:0]
 	for _, s := range all {
 		if s.Active {
@@ -117,8 +117,8 @@ func (f *formPage) setFocus(i int) tea.Cmd {
 	return cmd
 }
 
-func (f *formPage) request() store.NewRequest {
-	in := store.NewRequest{
+func (f *formPage) request() queue.NewRequest {
+	in := queue.NewRequest{
 		Name: f.inputs[fName].Value(), NIK: f.inputs[fNIK].Value(), Phone: f.inputs[fPhone].Value(),
 		Notes: f.inputs[fNotes].Value(), Priority: priorityChoices[f.priority],
 	}
@@ -141,13 +141,13 @@ func (f *formPage) validate() bool {
 	if in.Service == "" {
 		f.errs[fService] = f.c.t.S("err.service")
 	}
-	_, err := store.ValidateName(in.Name)
+	_, err := queue.ValidateName(in.Name)
 	check(fName, err)
-	_, err = store.ValidateNIK(in.NIK)
+	_, err = queue.ValidateNIK(in.NIK)
 	check(fNIK, err)
-	_, err = store.NormalizePhone(in.Phone)
+	_, err = queue.NormalizePhone(in.Phone)
 	check(fPhone, err)
-	_, err = store.ValidateNotes(in.Notes)
+	_, err = queue.ValidateNotes(in.Notes)
 	check(fNotes, err)
 	for _, e := range f.errs {
 		if e != "" {
@@ -159,7 +159,7 @@ func (f *formPage) validate() bool {
 
 // reason says in the UI's language what is wrong with a field.
 func (f *formPage) reason(err error) string {
-	var fe *store.FieldError
+	var fe *queue.FieldError
 	if !errors.As(err, &fe) {
 		return err.Error()
 	}
@@ -295,7 +295,7 @@ func (f *formPage) registered(msg registeredMsg) (tea.Cmd, []tea.Msg) {
 	t := f.c.t
 	f.saving = false
 	if msg.err != nil {
-		var fe *store.FieldError
+		var fe *queue.FieldError
 		if errors.As(msg.err, &fe) {
 			for i, l := range fieldLabels {
 				if strings.TrimPrefix(l, "form.") == fe.Field {
@@ -340,7 +340,7 @@ func (f *formPage) view() string {
 		case fPriority:
 			p := priorityChoices[f.priority]
 			name := t.S("prio.none")
-			if p != store.PriorityNone {
+			if p != queue.PriorityNone {
 				name = t.S("prio." + string(p))
 			}
 			value = "◀ " + name + " ▶"

@@ -39,7 +39,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Options configure the UI.
@@ -71,7 +71,7 @@ type Model struct {
 	opt      Options
 	c        common
 	help     help.Model
-	services []store.Service // the catalog the pages share
+	services []queue.Service // the catalog the pages share
 	width    int
 	height   int
 

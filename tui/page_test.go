@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 )
@@ -63,7 +64,7 @@ type countingBackend struct {
 	loads atomic.Int32
 }
 
-func (b *countingBackend) DayQueue(ctx context.Context, day string) ([]store.Request, error) {
+func (b *countingBackend) DayQueue(ctx context.Context, day string) ([]queue.Request, error) {
 	b.loads.Add(1)
 	return b.Store.DayQueue(ctx, day)
 }
@@ -88,7 +89,7 @@ func TestActionReloadsTheQueueOnce(t *testing.T) {
 		if n := b.loads.Load(); n != 1 {
 			t.Errorf("%v: the queue loaded %d times, want 1", keys, n)
 		}
-		if sel, _ := m.queue.selected(); keys[0] == "c" && (sel.Ticket != "B-001" || sel.Status != store.StatusCalled) {
+		if sel, _ := m.queue.selected(); keys[0] == "c" && (sel.Ticket != "B-001" || sel.Status != queue.StatusCalled) {
 			t.Errorf("after a call the selection is %s (%s)", sel.Ticket, sel.Status)
 		}
 	}
@@ -102,10 +103,10 @@ type emptyBackend struct{ *store.Store }
 type queueEmptyErr struct{}
 
 func (queueEmptyErr) Error() string        { return "antrean kosong" }
-func (queueEmptyErr) Is(target error) bool { return target == store.ErrQueueEmpty }
+func (queueEmptyErr) Is(target error) bool { return target == queue.ErrQueueEmpty }
 
-func (emptyBackend) CallNext(context.Context, []string, store.Actor) (store.Request, error) {
-	return store.Request{}, queueEmptyErr{}
+func (emptyBackend) CallNext(context.Context, []string, queue.Actor) (queue.Request, error) {
+	return queue.Request{}, queueEmptyErr{}
 }
 
 // TestEmptyQueueMatchedByErrorsIs: nobody waiting is a message, not a
@@ -133,7 +134,7 @@ func TestStatsLiveOnlyWhileShown(t *testing.T) {
 	loaded(t, m, 80, 24)
 	register := func() {
 		t.Helper()
-		if _, err := st.Register(bg, store.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, store.Actor{}); err != nil {
+		if _, err := st.Register(bg, queue.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, queue.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		step(t, m, nil) // the watch delivers the change
@@ -171,15 +172,15 @@ func TestActionShowsItsResultAtOnce(t *testing.T) {
 // TestApplyKeepsTheNewerCopy: an action's answer that arrives after a
 // reload which already holds a later change does not bring the row back.
 func TestApplyKeepsTheNewerCopy(t *testing.T) {
-	q := newQueuePage(common{opt: &Options{}, catalog: &[]store.Service{}})
-	newer := store.Request{ID: "1", Status: store.StatusServing, EventSeqs: []uint64{1, 2, 3}}
-	q.setRequests([]store.Request{newer}, nil)
-	q.apply(store.Request{ID: "1", Status: store.StatusCalled, EventSeqs: []uint64{1, 2}})
-	if q.all[0].Status != store.StatusServing {
+	q := newQueuePage(common{opt: &Options{}, catalog: &[]queue.Service{}})
+	newer := queue.Request{ID: "1", Status: queue.StatusServing, EventSeqs: []uint64{1, 2, 3}}
+	q.setRequests([]queue.Request{newer}, nil)
+	q.apply(queue.Request{ID: "1", Status: queue.StatusCalled, EventSeqs: []uint64{1, 2}})
+	if q.all[0].Status != queue.StatusServing {
 		t.Fatalf("an older copy replaced the row: %s", q.all[0].Status)
 	}
-	q.apply(store.Request{ID: "1", Status: store.StatusDone, EventSeqs: []uint64{1, 2, 3, 4}})
-	if q.all[0].Status != store.StatusDone {
+	q.apply(queue.Request{ID: "1", Status: queue.StatusDone, EventSeqs: []uint64{1, 2, 3, 4}})
+	if q.all[0].Status != queue.StatusDone {
 		t.Fatalf("a newer copy was not applied: %s", q.all[0].Status)
 	}
 }

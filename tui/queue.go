@@ -10,7 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // statusFilters are the choices of f, in order; "" is all, "open" is
@@ -23,8 +23,8 @@ const headerLines = 3
 // queuePage is today's queue as a scrolling table, and the actions on it.
 type queuePage struct {
 	c          common
-	all        []store.Request
-	rows       []store.Request // after the filters
+	all        []queue.Request
+	rows       []queue.Request // after the filters
 	cursor     int
 	offset     int // first row shown
 	selectedID string
@@ -72,7 +72,7 @@ func (q *queuePage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 	t := q.c.t
 	if msg.err != nil {
-		if errors.Is(msg.err, store.ErrQueueEmpty) {
+		if errors.Is(msg.err, queue.ErrQueueEmpty) {
 			return say(t.S("msg.empty"))
 		}
 		return warn(t.S("msg.error", msg.err))
@@ -80,25 +80,25 @@ func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 	r := msg.req
 	q.apply(r)
 	switch msg.act {
-	case store.ActCall:
+	case queue.ActCall:
 		q.selectID(r.ID)
 		return say(t.S("msg.called", r.Ticket, q.c.counterLabel()))
-	case store.ActRecall:
+	case queue.ActRecall:
 		if r.Calls >= q.c.opt.MaxCalls {
 			return warn(t.S("msg.maxcalls", r.Ticket, r.Calls))
 		}
 		return say(t.S("msg.recalled", r.Ticket, r.Calls))
-	case store.ActServe:
+	case queue.ActServe:
 		return say(t.S("msg.serving", r.Ticket))
-	case store.ActDone:
+	case queue.ActDone:
 		return say(t.S("msg.done", r.Ticket))
-	case store.ActNoShow:
+	case queue.ActNoShow:
 		return say(t.S("msg.noshow", r.Ticket))
-	case store.ActCancel:
+	case queue.ActCancel:
 		return say(t.S("msg.cancelled", r.Ticket))
-	case store.ActRequeue:
+	case queue.ActRequeue:
 		return say(t.S("msg.requeued", r.Ticket))
-	case store.ActTransfer:
+	case queue.ActTransfer:
 		return say(t.S("msg.transferred", r.Ticket, r.Service))
 	}
 	return nil
@@ -160,13 +160,13 @@ func (q *queuePage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 
 type queueAction struct {
 	b   key.Binding
-	act store.Action
+	act queue.Action
 }
 
 func (q *queuePage) actions() []queueAction {
 	k := q.c.keys
-	return []queueAction{{k.Serve, store.ActServe}, {k.Done, store.ActDone}, {k.NoShow, store.ActNoShow},
-		{k.Recall, store.ActRecall}, {k.Requeue, store.ActRequeue}}
+	return []queueAction{{k.Serve, queue.ActServe}, {k.Done, queue.ActDone}, {k.NoShow, queue.ActNoShow},
+		{k.Recall, queue.ActRecall}, {k.Requeue, queue.ActRequeue}}
 }
 
 // needsSelection reports whether msg is a key that acts on the selected row.
@@ -184,7 +184,7 @@ func (q *queuePage) needsSelection(msg tea.KeyMsg) bool {
 }
 
 // nextCode is the service after cur in the cycle "" (all), then each service.
-func nextCode(svcs []store.Service, cur string) string {
+func nextCode(svcs []queue.Service, cur string) string {
 	codes := []string{""}
 	for _, s := range svcs {
 		codes = append(codes, s.Code)
@@ -197,7 +197,7 @@ func nextCode(svcs []store.Service, cur string) string {
 	return cur
 }
 
-func (q *queuePage) setRequests(reqs []store.Request, unprinted map[string]string) {
+func (q *queuePage) setRequests(reqs []queue.Request, unprinted map[string]string) {
 	q.all = reqs
 	if unprinted == nil {
 		unprinted = map[string]string{}
@@ -210,7 +210,7 @@ func (q *queuePage) setRequests(reqs []store.Request, unprinted map[string]strin
 // so that the message and the row change together; the reload that follows
 // brings the rest. A copy with fewer events (older than one a reload
 // already brought) is not applied.
-func (q *queuePage) apply(r store.Request) {
+func (q *queuePage) apply(r queue.Request) {
 	for i, cur := range q.all {
 		if cur.ID == r.ID && len(r.EventSeqs) >= len(cur.EventSeqs) {
 			q.all[i] = r
@@ -226,7 +226,7 @@ func (q *queuePage) refilter() {
 	q.waiting = 0
 	f := statusFilters[q.status]
 	for _, r := range q.all {
-		if r.Status == store.StatusWaiting {
+		if r.Status == queue.StatusWaiting {
 			q.waiting++
 		}
 		if q.service != "" && r.Service != q.service {
@@ -272,9 +272,9 @@ func (q *queuePage) selectID(id string) {
 	}
 }
 
-func (q *queuePage) selected() (store.Request, bool) {
+func (q *queuePage) selected() (queue.Request, bool) {
 	if q.cursor < 0 || q.cursor >= len(q.rows) {
-		return store.Request{}, false
+		return queue.Request{}, false
 	}
 	return q.rows[q.cursor], true
 }
@@ -305,11 +305,11 @@ func (q *queuePage) follow() {
 }
 
 // here is the request called to or being served at this counter, the latest first.
-func (q *queuePage) here() (store.Request, bool) {
-	var best store.Request
+func (q *queuePage) here() (queue.Request, bool) {
+	var best queue.Request
 	found := false
 	for _, r := range q.all {
-		if (r.Status == store.StatusCalled || r.Status == store.StatusServing) && r.Counter == q.c.opt.Counter {
+		if (r.Status == queue.StatusCalled || r.Status == queue.StatusServing) && r.Counter == q.c.opt.Counter {
 			if !found || r.UpdatedAt.After(best.UpdatedAt) {
 				best, found = r, true
 			}
@@ -326,7 +326,7 @@ func (q *queuePage) view() string {
 	var b strings.Builder
 	if r, ok := q.here(); ok {
 		svc := c.serviceName(r.Service)
-		if r.Status == store.StatusCalled {
+		if r.Status == queue.StatusCalled {
 			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), svc, r.Calls), w)))
 		} else {
 			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, clean(r.Name), svc), w)))
@@ -376,7 +376,7 @@ func (q *queuePage) view() string {
 			svc = r.Service + " " + c.serviceName(r.Service)
 		}
 		pri := " "
-		if r.Priority != store.PriorityNone {
+		if r.Priority != queue.PriorityNone {
 			pri = "★"
 		}
 		if _, bad := q.unprinted[r.ID]; bad {
@@ -397,7 +397,7 @@ func (q *queuePage) view() string {
 }
 
 // waitText is the waiting time so far (or until the first call).
-func waitText(r store.Request, now time.Time) string {
+func waitText(r queue.Request, now time.Time) string {
 	d := r.WaitingTime(now)
 	if d < time.Hour {
 		return fmt.Sprintf("%dm", int(d.Minutes()))

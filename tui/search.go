@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // searchPage finds requests as the clerk types.
@@ -18,7 +18,7 @@ type searchPage struct {
 	input  textinput.Model
 	seq    int // of the newest search sent; older answers are dropped
 	got    int // seq of the results shown
-	reqs   []store.Request
+	reqs   []queue.Request
 	cursor int
 	err    error
 }
@@ -97,7 +97,7 @@ func (s *searchPage) view() string {
 			break
 		}
 		line := fmt.Sprintf("%s %s %s %s %s %s", pad(r.Day, 10), pad(r.Ticket, 6), pad(clean(r.Name), nameW),
-			store.MaskNIK(r.NIK)[12:], pad(t.S("status."+string(r.Status)), 11), r.TrackingCode)
+			queue.MaskNIK(r.NIK)[12:], pad(t.S("status."+string(r.Status)), 11), r.TrackingCode)
 		if i == s.cursor {
 			line = th.Selected.Render("▶ " + line)
 		} else {

@@ -83,11 +83,11 @@ func (s *syncPage) view() string {
 	if !st.NextTry.IsZero() && st.NextTry.After(s.c.opt.Now()) {
 		next = st.NextTry.In(loc).Format("15:04:05")
 	}
-	id := s.c.opt.Backend.Identity()
+	be := s.c.opt.Backend
 	rows := [][2]string{
 		{t.S("sync.server"), clean(st.Server)},
-		{t.S("sync.station"), id.StationID},
-		{t.S("sync.epoch"), id.Epoch},
+		{t.S("sync.station"), be.StationID()},
+		{t.S("sync.epoch"), be.Epoch()},
 		{t.S("sync.state"), s.bar()},
 		{t.S("sync.pendinglabel"), fmt.Sprint(st.Pending)},
 		{t.S("sync.last"), last},

@@ -6,18 +6,18 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // transferPicker chooses the service to move a request to; it opens over
 // the queue.
 type transferPicker struct {
-	req      store.Request
-	services []store.Service
+	req      queue.Request
+	services []queue.Service
 	cursor   int
 }
 
-func newTransferPicker(r store.Request, all []store.Service) *transferPicker {
+func newTransferPicker(r queue.Request, all []queue.Service) *transferPicker {
 	p := &transferPicker{req: r}
 	for _, s := range all {
 		if s.Active && s.Code != r.Service {
@@ -40,7 +40,7 @@ func (q *queuePage) transferKey(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 	case key.Matches(msg, k.Open):
 		q.transfer = nil
 		if p.cursor < len(p.services) {
-			return q.c.act(p.req.ID, store.ActTransfer, p.services[p.cursor].Code), nil
+			return q.c.act(p.req.ID, queue.ActTransfer, p.services[p.cursor].Code), nil
 		}
 	default: // a service's code picks it
 		code := strings.ToUpper(msg.String())

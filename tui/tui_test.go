@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 )
@@ -59,9 +60,9 @@ func seed(t *testing.T, st *store.Store) {
 	t.Helper()
 	for _, w := range []struct {
 		svc, name string
-		p         store.Priority
-	}{{"A", "Siti Aminah", ""}, {"A", "Budi Santoso", ""}, {"B", "Agus Salim", store.PriorityElderly}, {"C", "Dewi Lestari", ""}} {
-		if _, err := st.Register(bg, store.NewRequest{Service: w.svc, Name: w.name, NIK: "3201014107900001", Priority: w.p}, store.Actor{Counter: "L2", Clerk: "Budi"}); err != nil {
+		p         queue.Priority
+	}{{"A", "Siti Aminah", ""}, {"A", "Budi Santoso", ""}, {"B", "Agus Salim", queue.PriorityElderly}, {"C", "Dewi Lestari", ""}} {
+		if _, err := st.Register(bg, queue.NewRequest{Service: w.svc, Name: w.name, NIK: "3201014107900001", Priority: w.p}, queue.Actor{Counter: "L2", Clerk: "Budi"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -136,7 +137,7 @@ func TestRegisterCallServeDone(t *testing.T) {
 	p.waitFor("C-001 done")
 	golden(t, "register_call_serve_done", p.final())
 	r, err := st.Get(bg, "C-001")
-	if err != nil || r.Status != store.StatusDone || r.Priority != store.PriorityElderly || r.Phone != "+6281234567890" || r.Counter != "L1" || r.Clerk != "Sari" {
+	if err != nil || r.Status != queue.StatusDone || r.Priority != queue.PriorityElderly || r.Phone != "+6281234567890" || r.Counter != "L1" || r.Clerk != "Sari" {
 		t.Fatalf("stored request = %+v, %v", r, err)
 	}
 }
@@ -155,7 +156,7 @@ func TestNoShowAfterCalls(t *testing.T) {
 	p.keys("x")
 	p.waitFor("B-001 marked no-show")
 	golden(t, "no_show", p.final())
-	if r, _ := st.Get(bg, "B-001"); r.Status != store.StatusNoShow || r.Calls != 3 {
+	if r, _ := st.Get(bg, "B-001"); r.Status != queue.StatusNoShow || r.Calls != 3 {
 		t.Fatalf("B-001 = %s after %d calls", r.Status, r.Calls)
 	}
 }
@@ -170,7 +171,7 @@ func TestTransfer(t *testing.T) {
 	p.keys("G", "enter")
 	p.waitFor("A-001 moved to service G")
 	golden(t, "transfer", p.final())
-	if r, _ := st.Get(bg, "A-001"); r.Service != "G" || r.Ticket != "A-001" || r.Status != store.StatusWaiting {
+	if r, _ := st.Get(bg, "A-001"); r.Service != "G" || r.Ticket != "A-001" || r.Status != queue.StatusWaiting {
 		t.Fatalf("A-001 after transfer = %+v", r)
 	}
 }
@@ -225,7 +226,7 @@ func TestPicksUpOutsideChanges(t *testing.T) {
 	st := openStore(t)
 	p := start(t, newModel(t, st, "en"))
 	p.waitFor("No requests today yet")
-	if _, err := st.Register(bg, store.NewRequest{Service: "F", Name: "Kiosk Walk In", NIK: "3201014107900001"}, store.Actor{Counter: "KIOSK"}); err != nil {
+	if _, err := st.Register(bg, queue.NewRequest{Service: "F", Name: "Kiosk Walk In", NIK: "3201014107900001"}, queue.Actor{Counter: "KIOSK"}); err != nil {
 		t.Fatal(err)
 	}
 	p.waitFor("Kiosk Walk In")
@@ -459,7 +460,7 @@ type fakeReceipts struct {
 	failed  map[string]string
 }
 
-func (f *fakeReceipts) Print(ctx context.Context, r store.Request, svc store.Service) (ReceiptResult, error) {
+func (f *fakeReceipts) Print(ctx context.Context, r queue.Request, svc queue.Service) (ReceiptResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.ok {
@@ -507,7 +508,7 @@ func TestReceiptPrinting(t *testing.T) {
 	if strings.Contains(m.View(), " ! ") {
 		t.Fatalf("the mark stays after a good reprint:\n%s", m.View())
 	}
-	if r, err := st.Get(bg, "A-001"); err != nil || r.Status != store.StatusWaiting {
+	if r, err := st.Get(bg, "A-001"); err != nil || r.Status != queue.StatusWaiting {
 		t.Fatalf("the request changed with its receipt: %+v %v", r, err)
 	}
 }
@@ -534,7 +535,7 @@ func TestSyncScreen(t *testing.T) {
 	}
 	step(t, m, press("3"))
 	view := m.View()
-	for _, want := range []string{"https://pusat.example", st.Identity().StationID, "12", "connection refused", "○ offline · 12 pending"} {
+	for _, want := range []string{"https://pusat.example", st.StationID(), "12", "connection refused", "○ offline · 12 pending"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("sync screen lacks %q:\n%s", want, view)
 		}
@@ -581,18 +582,18 @@ func TestEveryKeyUsedIsInTheCatalogs(t *testing.T) {
 func statsModelFor(t *testing.T, lang string) (*Model, *store.Store) {
 	st := openStore(t)
 	seed(t, st)
-	by := store.Actor{Counter: "L1", Clerk: "Sari"}
+	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
 	for _, ref := range []string{"B-001", "A-001"} {
-		if _, err := st.Act(bg, ref, store.ActCall, "", by); err != nil {
+		if _, err := st.Act(bg, ref, queue.ActCall, "", by); err != nil {
 			t.Fatal(err)
 		}
 	}
-	st.Act(bg, "B-001", store.ActServe, "", by)
-	st.Act(bg, "B-001", store.ActDone, "", by)
-	st.Act(bg, "A-001", store.ActNoShow, "", by)
+	st.Act(bg, "B-001", queue.ActServe, "", by)
+	st.Act(bg, "B-001", queue.ActDone, "", by)
+	st.Act(bg, "A-001", queue.ActNoShow, "", by)
 	m := newModel(t, st, lang)
 	m.opt.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
-		return stats.ForStore(ctx, st, from, to, service)
+		return stats.ForStation(ctx, st, from, to, service)
 	}
 	return loaded(t, m, 80, 24), st
 }
@@ -655,7 +656,7 @@ func TestStatsScreenKeys(t *testing.T) {
 		step(t, m, press("v"))
 	}
 	// Live: a new arrival shows on the local figures without a key.
-	st.Register(bg, store.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, store.Actor{})
+	st.Register(bg, queue.NewRequest{Service: "A", Name: "Live", NIK: "3201014107900001"}, queue.Actor{})
 	step(t, m, changedMsg{})
 	if m.stats.fig.Arrivals != 5 {
 		t.Fatalf("live update: %d arrivals", m.stats.fig.Arrivals)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 )
@@ -167,7 +168,7 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 	case "station add":
 		s, token, err := st.AddStation(o.office, o.station, o.name, time.Now())
 		if errors.Is(err, central.ErrExists) {
-			return fmt.Errorf("%w: %w", err, store.ErrInvalid)
+			return fmt.Errorf("%w: %w", err, queue.ErrInvalid)
 		}
 		if err != nil {
 			return err
@@ -216,7 +217,7 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		}
 		if err := fn(pos[2]); err != nil {
 			if errors.Is(err, central.ErrNoStation) {
-				return fmt.Errorf("%w: %w", err, store.ErrNotFound)
+				return fmt.Errorf("%w: %w", err, queue.ErrNotFound)
 			}
 			return err
 		}
@@ -228,7 +229,7 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		if err != nil {
 			return fmt.Errorf("publish catalog: %w", err)
 		}
-		svcs, err := store.ParseCatalog(data, strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
+		svcs, err := queue.ParseCatalog(data, strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
 		if err != nil {
 			return fmt.Errorf("publish catalog %s: %w", path, err)
 		}
@@ -291,8 +292,8 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 		if o.format != "json" && o.format != "csv" {
 			return cli.Usagef("export needs --format json or csv")
 		}
-		ew := store.NewExportWriter(a.Stdout, o.format)
-		if err := st.Export(o.office, o.station, o.from, o.to, func(r store.Request) error { return ew.Write(store.ExportRecord(r, loc)) }); err != nil {
+		ew := queue.NewExportWriter(a.Stdout, o.format)
+		if err := st.Export(o.office, o.station, o.from, o.to, func(r queue.Request) error { return ew.Write(queue.ExportRecord(r, loc)) }); err != nil {
 			return err
 		}
 		return ew.Close()

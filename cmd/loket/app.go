@@ -17,6 +17,7 @@ import (
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
 )
@@ -115,8 +116,8 @@ func (e *env) abs(p string) string {
 }
 
 // actor is who this counter is.
-func (e *env) actor() store.Actor {
-	a := store.Actor{Counter: e.cfg.Station.Code, Clerk: e.cfg.Clerk.Name}
+func (e *env) actor() queue.Actor {
+	a := queue.Actor{Counter: e.cfg.Station.Code, Clerk: e.cfg.Clerk.Name}
 	if e.o.counter != "" {
 		a.Counter = e.o.counter
 	}

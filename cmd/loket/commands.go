@@ -12,6 +12,7 @@ import (
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/demo"
 	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
@@ -90,7 +91,7 @@ func commands() map[string]*command {
 				fs.StringVar(&o.service, "service", "", "service to move to")
 				formatFlag(fs, o, false)
 				actorFlags(fs, o)
-			}, run: func(e *env, args []string) error { return runAct(e, args, store.ActTransfer) }},
+			}, run: func(e *env, args []string) error { return runAct(e, args, queue.ActTransfer) }},
 		{name: "show", args: "REF", summary: "show one request and its history", store: true,
 			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runShow},
 		{name: "list", args: "[--date YYYY-MM-DD] [--status S]", summary: "list the queue of a day (today by default)", store: true,
@@ -146,15 +147,15 @@ func commands() map[string]*command {
 		{name: "daemon", args: "", summary: "hold the database and answer other loket commands (for kiosks and tests)", run: runDaemon},
 	}
 	for _, a := range []struct {
-		act     store.Action
+		act     queue.Action
 		summary string
 	}{
-		{store.ActServe, "start serving a called request"},
-		{store.ActDone, "close a request being served as done"},
-		{store.ActNoShow, "mark a waiting or called request as no-show"},
-		{store.ActCancel, "cancel a waiting or called request"},
-		{store.ActRecall, "call a called request again"},
-		{store.ActRequeue, "put a called request back in line"},
+		{queue.ActServe, "start serving a called request"},
+		{queue.ActDone, "close a request being served as done"},
+		{queue.ActNoShow, "mark a waiting or called request as no-show"},
+		{queue.ActCancel, "cancel a waiting or called request"},
+		{queue.ActRecall, "call a called request again"},
+		{queue.ActRequeue, "put a called request back in line"},
 	} {
 		act := a.act
 		cmds = append(cmds, &command{name: string(act), args: "REF", summary: a.summary + " (REF: ticket, tracking code or ID)", store: true,
@@ -189,9 +190,9 @@ func runAdd(e *env, args []string) error {
 	if err := checkFormat(e.o.format, "text", "json"); err != nil {
 		return err
 	}
-	r, err := e.st.Register(e.ctx, store.NewRequest{
+	r, err := e.st.Register(e.ctx, queue.NewRequest{
 		Service: e.o.service, Name: e.o.name, NIK: e.o.nik, Phone: e.o.phone,
-		Priority: store.Priority(e.o.priority), Notes: e.o.notes,
+		Priority: queue.Priority(e.o.priority), Notes: e.o.notes,
 	}, e.actor())
 	if err != nil {
 		return err
@@ -221,11 +222,11 @@ func runAdd(e *env, args []string) error {
 func (e *env) receiptMaker() (*receipts.Maker, error) {
 	paper, err := receipts.PaperByName(e.cfg.Receipt.Paper)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", err, store.ErrInvalid)
+		return nil, fmt.Errorf("%w: %w", err, queue.ErrInvalid)
 	}
 	if e.o.paper != "" {
 		if paper, err = receipts.PaperByName(e.o.paper); err != nil {
-			return nil, fmt.Errorf("%w: %w", err, store.ErrInvalid)
+			return nil, fmt.Errorf("%w: %w", err, queue.ErrInvalid)
 		}
 	}
 	return &receipts.Maker{Dir: e.dataDir, Paper: paper, PrinterQueue: e.cfg.Receipt.Printer, PrintCommand: e.cfg.Receipt.PrintCommand,
@@ -233,8 +234,8 @@ func (e *env) receiptMaker() (*receipts.Maker, error) {
 		TrackingURL: e.cfg.Receipt.TrackingURL, Holidays: e.cfg.Receipt.Holidays, Location: e.st.Location()}, nil
 }
 
-func (e *env) service(code string) (store.Service, error) {
-	var svc store.Service
+func (e *env) service(code string) (queue.Service, error) {
+	var svc queue.Service
 	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		var err error
 		svc, err = tx.Service(code)
@@ -244,7 +245,7 @@ func (e *env) service(code string) (store.Service, error) {
 }
 
 // produceReceipt saves the receipt of r and prints it if asked and a printer is set.
-func (e *env) produceReceipt(r store.Request, print bool) (receipts.Result, error) {
+func (e *env) produceReceipt(r queue.Request, print bool) (receipts.Result, error) {
 	m, err := e.receiptMaker()
 	if err != nil {
 		return receipts.Result{}, err
@@ -320,10 +321,10 @@ func runCall(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.printAction(r, store.ActCall)
+	return e.printAction(r, queue.ActCall)
 }
 
-func runAct(e *env, args []string, act store.Action) error {
+func runAct(e *env, args []string, act queue.Action) error {
 	ref, err := oneArg(e, args, "REF")
 	if err != nil {
 		return err
@@ -331,7 +332,7 @@ func runAct(e *env, args []string, act store.Action) error {
 	if err := checkFormat(e.o.format, "text", "json"); err != nil {
 		return err
 	}
-	if act == store.ActTransfer && e.o.service == "" {
+	if act == queue.ActTransfer && e.o.service == "" {
 		return usagef("transfer needs --service CODE")
 	}
 	r, err := e.st.Act(e.ctx, ref, act, e.o.service, e.actor())
@@ -341,17 +342,17 @@ func runAct(e *env, args []string, act store.Action) error {
 	return e.printAction(r, act)
 }
 
-func (e *env) printAction(r store.Request, act store.Action) error {
+func (e *env) printAction(r queue.Request, act queue.Action) error {
 	if e.o.format == "json" {
 		return writeJSON(e.out(), masked(r))
 	}
 	switch act {
-	case store.ActCall, store.ActRecall:
+	case queue.ActCall, queue.ActRecall:
 		fmt.Fprintf(e.out(), "%s called (call %d) to counter %s: %s\n", r.Ticket, r.Calls, r.Counter, r.Name)
 		if max := e.cfg.Queue.MaxCalls; max > 0 && r.Calls >= max {
 			fmt.Fprintf(e.out(), "%s has been called %d times; if nobody comes: loket noshow %s\n", r.Ticket, r.Calls, r.Ticket)
 		}
-	case store.ActTransfer:
+	case queue.ActTransfer:
 		fmt.Fprintf(e.out(), "%s moved to the line of service %s\n", r.Ticket, r.Service)
 	default:
 		fmt.Fprintf(e.out(), "%s is now %s\n", r.Ticket, r.Status)
@@ -367,8 +368,8 @@ func runShow(e *env, args []string) error {
 	if err := checkFormat(e.o.format, "text", "json"); err != nil {
 		return err
 	}
-	var r store.Request
-	var hist []store.Event
+	var r queue.Request
+	var hist []queue.Event
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Resolve(ref); err != nil {
@@ -395,14 +396,14 @@ func runList(e *env, args []string) error {
 	} else if err := checkDate("date", day); err != nil {
 		return err
 	}
-	var status store.Status
+	var status queue.Status
 	if e.o.status != "" {
 		var err error
-		if status, err = store.ParseStatus(e.o.status); err != nil {
+		if status, err = queue.ParseStatus(e.o.status); err != nil {
 			return err
 		}
 	}
-	var rs []store.Request
+	var rs []queue.Request
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		all, err := tx.Day(day)
 		for _, r := range all {
@@ -424,7 +425,7 @@ func runFind(e *env, args []string) error {
 	if err := checkFormat(e.o.format, "text", "json", "csv"); err != nil {
 		return err
 	}
-	var rs []store.Request
+	var rs []queue.Request
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		var err error
 		rs, err = tx.Find(strings.Join(args, " "), 50)
@@ -461,10 +462,10 @@ func runExport(e *env, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	ew := store.NewExportWriter(w, e.o.format)
+	ew := queue.NewExportWriter(w, e.o.format)
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
-		return tx.Between(from, to, func(r store.Request) error {
-			return ew.Write(store.ExportRecord(r, e.st.Location()))
+		return tx.Between(from, to, func(r queue.Request) error {
+			return ew.Write(queue.ExportRecord(r, e.st.Location()))
 		})
 	}); err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -496,7 +497,7 @@ func runServices(e *env, args []string) error {
 			return fmt.Errorf("import catalog: %w", err)
 		}
 		format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
-		svcs, err := store.ParseCatalog(data, format)
+		svcs, err := queue.ParseCatalog(data, format)
 		if err != nil {
 			return fmt.Errorf("import catalog %s: %w", path, err)
 		}
@@ -510,7 +511,7 @@ func runServices(e *env, args []string) error {
 	default:
 		return usagef("services takes no arguments, or: import FILE")
 	}
-	var svcs []store.Service
+	var svcs []queue.Service
 	if err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		var err error
 		svcs, err = tx.Services()
@@ -626,7 +627,7 @@ func serveOwner(ctx context.Context, st *store.Store, dataDir string, syncer *cl
 
 func checkDate(field, d string) error {
 	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
-		return fmt.Errorf("--%s %q is not a date YYYY-MM-DD: %w", field, d, store.ErrInvalid)
+		return fmt.Errorf("--%s %q is not a date YYYY-MM-DD: %w", field, d, queue.ErrInvalid)
 	}
 	return nil
 }
@@ -661,7 +662,7 @@ func runInit(e *env, args []string) error {
 		cfg.Server.TokenFile = tokenFile
 	}
 	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("%w: %w", err, store.ErrInvalid)
+		return fmt.Errorf("%w: %w", err, queue.ErrInvalid)
 	}
 	if err := config.Save(e.cfgPath, cfg); err != nil {
 		return err

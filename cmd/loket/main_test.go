@@ -21,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/client"
@@ -127,7 +128,7 @@ const nik = "3201014107900001"
 func TestCommandsEndToEnd(t *testing.T) {
 	te := newTestEnv(t)
 	out := te.mustRun("add", "--service", "A", "--name", "Siti Aminah", "--nik", nik, "--phone", "0812 3456 7890", "--format", "json")
-	var r store.Request
+	var r queue.Request
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("add --format json: %v\n%s", err, out)
 	}
@@ -137,7 +138,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	if strings.Contains(out, nik) {
 		t.Fatal("add printed the full NIK")
 	}
-	var rb store.Request
+	var rb queue.Request
 	json.Unmarshal([]byte(te.mustRun("add", "--service", "B", "--name", "Budi", "--nik", "3578010101850002", "--priority", "elderly", "--format", "json")), &rb)
 
 	if out := te.mustRun("call"); !strings.Contains(out, "B-001 called") {
@@ -288,7 +289,7 @@ documents = []
 		t.Fatal("a refused import changed the catalog")
 	}
 	te.mustRun("services", "import", "good.toml")
-	var svcs []store.Service
+	var svcs []queue.Service
 	json.Unmarshal([]byte(te.mustRun("services", "--format", "json")), &svcs)
 	active := map[string]bool{}
 	for _, s := range svcs {
@@ -330,7 +331,7 @@ func TestOwnerSocket(t *testing.T) {
 	}
 	var n int
 	st.View(context.Background(), func(tx *store.Tx) error {
-		return tx.Between("", "", func(store.Request) error { n++; return nil })
+		return tx.Between("", "", func(queue.Request) error { n++; return nil })
 	})
 	if rep, _ := st.Check(context.Background()); !rep.OK() || n != 2 {
 		t.Fatalf("backup has %d requests, problems %v", n, rep.Problems)

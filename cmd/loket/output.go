@@ -10,14 +10,14 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // masked is a request as the counter shows it: NIK and phone masked. Only
 // `loket export` writes them in full.
-func masked(r store.Request) store.Request {
-	r.NIK = store.MaskNIK(r.NIK)
-	r.Phone = store.MaskPhone(r.Phone)
+func masked(r queue.Request) queue.Request {
+	r.NIK = queue.MaskNIK(r.NIK)
+	r.Phone = queue.MaskPhone(r.Phone)
 	return r
 }
 
@@ -30,12 +30,12 @@ func writeJSON(w io.Writer, v any) error {
 // listColumns are the columns of list and find in csv form.
 var listColumns = []string{"ticket", "service", "status", "priority", "name", "nik", "arrived_at", "wait_seconds", "tracking_code", "id"}
 
-func printRequests(e *env, rs []store.Request) error {
+func printRequests(e *env, rs []queue.Request) error {
 	now := e.st.Now()
 	loc := e.st.Location()
 	switch e.o.format {
 	case "json":
-		out := make([]store.Request, len(rs))
+		out := make([]queue.Request, len(rs))
 		for i, r := range rs {
 			out[i] = masked(r)
 		}
@@ -44,7 +44,7 @@ func printRequests(e *env, rs []store.Request) error {
 		w := csv.NewWriter(e.out())
 		_ = w.Write(listColumns)
 		for _, r := range rs {
-			_ = w.Write([]string{r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, store.MaskNIK(r.NIK),
+			_ = w.Write([]string{r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, queue.MaskNIK(r.NIK),
 				r.ArrivedAt.In(loc).Format(time.RFC3339), fmt.Sprint(int64(r.WaitingTime(now).Seconds())), r.TrackingCode, r.ID})
 		}
 		w.Flush()
@@ -58,12 +58,12 @@ func printRequests(e *env, rs []store.Request) error {
 	fmt.Fprintln(tw, "TICKET\tSTATUS\tPRI\tDAY\tARRIVED\tWAIT\tNAME\tNIK\tTRACKING")
 	for _, r := range rs {
 		pri := ""
-		if r.Priority != store.PriorityNone {
+		if r.Priority != queue.PriorityNone {
 			pri = "*"
 		}
 		w := r.WaitingTime(now)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, r.Status, pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
-			fmtDuration(w), truncate(r.Name, 28), store.MaskNIK(r.NIK), r.TrackingCode)
+			fmtDuration(w), truncate(r.Name, 28), queue.MaskNIK(r.NIK), r.TrackingCode)
 	}
 	return tw.Flush()
 }
@@ -82,11 +82,11 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-func printShow(e *env, r store.Request, hist []store.Event) error {
+func printShow(e *env, r queue.Request, hist []queue.Event) error {
 	loc := e.st.Location()
 	if e.o.format == "json" {
 		return writeJSON(e.out(), struct {
-			Request store.Request `json:"request"`
+			Request queue.Request `json:"request"`
 			History []historyItem `json:"history"`
 		}{masked(r), historyItems(hist)})
 	}
@@ -101,7 +101,7 @@ func printShow(e *env, r store.Request, hist []store.Event) error {
 	for _, kv := range [][2]string{
 		{"Ticket", r.Ticket}, {"Tracking code", r.TrackingCode}, {"ID", r.ID}, {"Service", r.Service},
 		{"Status", string(r.Status)}, {"Priority", orDash(string(r.Priority))}, {"Name", r.Name},
-		{"NIK", store.MaskNIK(r.NIK)}, {"Phone", orDash(store.MaskPhone(r.Phone))}, {"Notes", orDash(r.Notes)},
+		{"NIK", queue.MaskNIK(r.NIK)}, {"Phone", orDash(queue.MaskPhone(r.Phone))}, {"Notes", orDash(r.Notes)},
 		{"Arrived", t(&arrived)}, {"Called", t(r.CalledAt)}, {"Serving", t(r.ServingAt)}, {"Done", t(r.DoneAt)},
 		{"Calls", fmt.Sprint(r.Calls)}, {"Counter", orDash(r.Counter)}, {"Clerk", orDash(r.Clerk)},
 	} {
@@ -124,12 +124,12 @@ type historyItem struct {
 }
 
 // historyItems describes events without their payloads (which hold the NIK).
-func historyItems(evs []store.Event) []historyItem {
+func historyItems(evs []queue.Event) []historyItem {
 	out := make([]historyItem, 0, len(evs))
 	for _, ev := range evs {
 		h := historyItem{Seq: ev.Seq, At: ev.At, Type: strings.TrimPrefix(ev.Type, "request."), Counter: ev.Counter, Clerk: ev.Clerk}
-		if ev.Type == store.EventTransferred {
-			var td store.TransferData
+		if ev.Type == queue.EventTransferred {
+			var td queue.TransferData
 			if json.Unmarshal(ev.Data, &td) == nil {
 				h.Detail = td.From + " -> " + td.Service
 			}
@@ -146,7 +146,7 @@ func orDash(s string) string {
 	return s
 }
 
-func printServices(e *env, svcs []store.Service) error {
+func printServices(e *env, svcs []queue.Service) error {
 	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "CODE\tNAME\tSLA\tTARGET\tACTIVE\tDOCUMENTS")
 	for _, s := range svcs {

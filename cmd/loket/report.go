@@ -50,7 +50,7 @@ func runReport(e *env, args []string) error {
 			period = fmt.Sprintf("%d %s %d", d.Day(), monthsID[d.Month()-1], d.Year())
 		}
 	}
-	f, err := stats.ForStore(e.ctx, e.st, from, to, "")
+	f, err := stats.ForStation(e.ctx, e.st, from, to, "")
 	if err != nil {
 		return err
 	}

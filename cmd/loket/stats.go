@@ -63,7 +63,7 @@ func runStats(e *env, args []string) error {
 			}
 			return fmt.Errorf("central statistics: %w", err)
 		}
-	} else if f, err = stats.ForStore(e.ctx, e.st, from, to, e.o.service); err != nil {
+	} else if f, err = stats.ForStation(e.ctx, e.st, from, to, e.o.service); err != nil {
 		return err
 	}
 	switch e.o.format {

@@ -13,6 +13,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
@@ -71,7 +72,7 @@ func runUI(e *env, args []string) error {
 		slog.Warn("receipts disabled", "err", err)
 	}
 	opts.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
-		return stats.ForStore(ctx, st, from, to, service)
+		return stats.ForStation(ctx, st, from, to, service)
 	}
 	if syncer != nil {
 		opts.Sync = uiSync{syncer}
@@ -107,7 +108,7 @@ func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 // uiReceipts adapts the receipt maker to what the UI needs of it.
 type uiReceipts struct{ m *receipts.Maker }
 
-func (r uiReceipts) Print(ctx context.Context, req store.Request, svc store.Service) (tui.ReceiptResult, error) {
+func (r uiReceipts) Print(ctx context.Context, req queue.Request, svc queue.Service) (tui.ReceiptResult, error) {
 	res, err := r.m.Produce(ctx, req, svc, true)
 	return tui.ReceiptResult{Path: res.Path, Printed: res.Printed, PrintErr: res.PrintErr}, err
 }

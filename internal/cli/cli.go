@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Exit codes.
@@ -60,7 +60,7 @@ func ExitCode(prog string, err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 	var ue UsageError
-	if errors.As(err, &ue) || errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrNotFound) {
+	if errors.As(err, &ue) || errors.Is(err, queue.ErrInvalid) || errors.Is(err, queue.ErrNotFound) {
 		return ExitUsage
 	}
 	return ExitFailure

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 func TestParseInterspersed(t *testing.T) {
@@ -40,8 +40,8 @@ func TestExitCode(t *testing.T) {
 		{nil, 0, ""},
 		{flag.ErrHelp, 0, ""},
 		{Usagef("bad flag"), 2, "prog: bad flag\n"},
-		{fmt.Errorf("add: %w", &store.FieldError{Field: "nik", Reason: "must be 16 digits"}), 2, "prog: add: nik: must be 16 digits\n"},
-		{fmt.Errorf("show: %w", store.ErrNotFound), 2, "prog: show: not found\n"},
+		{fmt.Errorf("add: %w", &queue.FieldError{Field: "nik", Reason: "must be 16 digits"}), 2, "prog: add: nik: must be 16 digits\n"},
+		{fmt.Errorf("show: %w", queue.ErrNotFound), 2, "prog: show: not found\n"},
 		{errors.New("disk on fire"), 1, "prog: disk on fire\n"},
 		{&ExitError{Code: 3, Err: errors.New("unreachable")}, 3, "prog: unreachable\n"},
 		{&ExitError{Code: 4, Quiet: true}, 4, ""},

@@ -10,17 +10,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
 // validBatch is a real, valid batch of one registration.
 func validBatch(t testing.TB) []byte {
-	r := store.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "A-001", Day: "2026-11-27",
-		Service: "A", Status: store.StatusWaiting, Name: "Siti", NIK: "3201014107900001"}
+	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "A-001", Day: "2026-11-27",
+		Service: "A", Status: queue.StatusWaiting, Name: "Siti", NIK: "3201014107900001"}
 	data, _ := json.Marshal(r)
 	e := protocol.Event{Station: "0123456789abcdef0123456789abcdef", Epoch: "fedcba9876543210fedcba9876543210", Seq: 1,
-		ID: "01KB0000000000000000000001", Type: store.EventCreated, RequestID: r.ID, At: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
+		ID: "01KB0000000000000000000001", Type: queue.EventCreated, RequestID: r.ID, At: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
 		Counter: "L1", Clerk: "Sari", Data: data}
 	e.Hash = protocol.Hash(e)
 	b, _ := json.Marshal(protocol.Batch{Events: []protocol.Event{e}})

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
 )
@@ -40,11 +41,11 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	}
 	defer st.Close()
 	nik, phone := "3201014107900001", "+6281234567890"
-	if _, err := st.Register(ctx, store.NewRequest{Service: "A", Name: "Siti", NIK: nik, Phone: phone}, store.Actor{}); err != nil {
+	if _, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti", NIK: nik, Phone: phone}, queue.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	cat := store.DefaultCatalog()[:3]
-	cat = append(cat, store.Service{Code: "K", NameID: "Layanan Baru", NameEN: "New service", Active: true})
+	cat := queue.DefaultCatalog()[:3]
+	cat = append(cat, queue.Service{Code: "K", NameID: "Layanan Baru", NameEN: "New service", Active: true})
 	if v, err := cs.PublishCatalog(cat); err != nil || v != 1 {
 		t.Fatal(v, err)
 	}
@@ -53,10 +54,10 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	if err != nil || !res.CatalogAdopted || res.CatalogVersion != 1 || res.Pending != 0 {
 		t.Fatalf("sync: %+v %v", res, err)
 	}
-	if _, err := st.Register(ctx, store.NewRequest{Service: "K", Name: "Budi", NIK: nik}, store.Actor{}); err != nil {
+	if _, err := st.Register(ctx, queue.NewRequest{Service: "K", Name: "Budi", NIK: nik}, queue.Actor{}); err != nil {
 		t.Fatalf("the published service is not usable: %v", err)
 	}
-	if _, err := st.Register(ctx, store.NewRequest{Service: "H", Name: "Budi", NIK: nik}, store.Actor{}); err == nil {
+	if _, err := st.Register(ctx, queue.NewRequest{Service: "H", Name: "Budi", NIK: nik}, queue.Actor{}); err == nil {
 		t.Fatal("a service the central catalog dropped is still active")
 	}
 	if res, err := c.Sync(ctx); err != nil || res.CatalogAdopted {

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
-	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
@@ -18,7 +18,7 @@ import (
 //
 // With service set, only requests that ended in that service count.
 func Stats(st Storage, office, station, service, from, to string, loc *time.Location) (stats.Figures, error) {
-	targets := stats.Targets(store.DefaultCatalog())
+	targets := stats.Targets(queue.DefaultCatalog())
 	if c, err := st.Catalog(); err == nil && c.Version > 0 {
 		for code, m := range stats.Targets(c.Services) {
 			targets[code] = m
@@ -26,8 +26,8 @@ func Stats(st Storage, office, station, service, from, to string, loc *time.Loca
 	} else if err != nil {
 		return stats.Figures{}, err
 	}
-	return stats.Compute(from, to, func(fn func(store.Request) error) error {
-		return st.Export(office, station, from, to, func(r store.Request) error {
+	return stats.Compute(from, to, func(fn func(queue.Request) error) error {
+		return st.Export(office, station, from, to, func(r queue.Request) error {
 			if service != "" && r.Service != service {
 				return nil
 			}

@@ -21,6 +21,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
 )
@@ -59,9 +60,9 @@ type Storage interface {
 	Rebind(key string) error
 	Authenticate(token string) (Station, error)
 	Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error)
-	PublishCatalog(svcs []store.Service) (int, error)
+	PublishCatalog(svcs []queue.Service) (int, error)
 	Catalog() (protocol.Catalog, error)
-	Export(office, station, from, to string, fn func(store.Request) error) error
+	Export(office, station, from, to string, fn func(queue.Request) error) error
 	AddSupervisor(office string, now time.Time) (string, error)
 	Supervisor(token string) (office string, err error)
 	Check() ([]string, error)
@@ -116,7 +117,7 @@ type storedEvent struct {
 type storedRequest struct {
 	Office  string        `json:"office"`
 	Station string        `json:"station_key"`
-	Request store.Request `json:"request"`
+	Request queue.Request `json:"request"`
 }
 
 // BoltStorage is the embedded storage: one bbolt file, central.db.
@@ -183,7 +184,7 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Station, string, error) {
 	for field, v := range map[string]string{"office": office, "station": code} {
 		if v == "" || strings.ContainsAny(v, "/\x00 ") || len(v) > 40 {
-			return Station{}, "", fmt.Errorf("%s code %q must be 1-40 characters without spaces or '/': %w", field, v, store.ErrInvalid)
+			return Station{}, "", fmt.Errorf("%s code %q must be 1-40 characters without spaces or '/': %w", field, v, queue.ErrInvalid)
 		}
 	}
 	token := NewToken()
@@ -278,7 +279,7 @@ func eventKey(key string, generation uint32, seq uint64) []byte {
 // events at or below the high-water mark with the stored hash are retries
 // and skipped; one with another hash refuses the batch (conflict); a
 // sequence above high-water + 1 refuses it (gap); the rest are stored, their
-// requests materialised with the station's own rules (store.Apply), and the
+// requests materialised with the station's own rules (queue.Apply), and the
 // high-water mark advanced. The answer is given after the commit.
 func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error) {
 	var state protocol.State
@@ -324,14 +325,14 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 			if err := putJSON(evb, k, storedEvent{e, now}); err != nil {
 				return err
 			}
-			if e.Type != store.EventCatalog {
+			if e.Type != queue.EventCatalog {
 				var cur storedRequest
 				if v := reqb.Get([]byte(e.RequestID)); v != nil {
 					if err := json.Unmarshal(v, &cur); err != nil {
 						return err
 					}
 				}
-				if e.Type == store.EventCreated && cur.Request.ID != "" {
+				if e.Type == queue.EventCreated && cur.Request.ID != "" {
 					if cur.Station != key {
 						return refuse(protocol.CodeConflict, "event %d creates request %s, which another station created", e.Seq, e.RequestID)
 					}
@@ -339,7 +340,7 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 					// request starts over from its creation.
 					cur = storedRequest{}
 				}
-				next, err := store.Apply(cur.Request, e.ToStore())
+				next, err := queue.Apply(cur.Request, e.ToStore())
 				if err != nil {
 					return refuse(protocol.CodeBadRequest, "event %d: %v", e.Seq, err)
 				}
@@ -392,7 +393,7 @@ func (s *BoltStorage) Supervisor(token string) (string, error) {
 }
 
 // PublishCatalog stores a new catalog version.
-func (s *BoltStorage) PublishCatalog(svcs []store.Service) (int, error) {
+func (s *BoltStorage) PublishCatalog(svcs []queue.Service) (int, error) {
 	var version int
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var cur protocol.Catalog
@@ -422,7 +423,7 @@ func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 // Export calls fn for every request of office and station ("" for all;
 // station is OFFICE/STATION) that arrived from day from to day to ("" leaves
 // an end open), in ID (arrival) order.
-func (s *BoltStorage) Export(office, station, from, to string, fn func(store.Request) error) error {
+func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Request) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var sr storedRequest

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
@@ -45,7 +46,7 @@ type Client struct {
 	// Progress, when set, is told the events acknowledged so far and the total.
 	Progress func(acked, total uint64)
 	// Actor is recorded on a catalog adoption.
-	Actor store.Actor
+	Actor queue.Actor
 }
 
 // Result is what a sync did.
@@ -163,7 +164,7 @@ type prepared struct {
 // prepare reads up to size events after from and encodes them.
 func (c *Client) prepare(ctx context.Context, from uint64, size int) prepared {
 	p := prepared{from: from, to: from, size: size}
-	var events []store.Event
+	var events []queue.Event
 	p.err = c.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		p.last = tx.LastSeq()

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/protocol"
@@ -34,7 +35,7 @@ func TestSyncerStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.Register(ctx, store.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, store.Actor{}); err != nil {
+	if _, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, queue.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
@@ -85,7 +86,7 @@ func TestAcknowledgedWhenAnswerWasLost(t *testing.T) {
 	}
 	defer st.Close()
 	for range 3 {
-		st.Register(ctx, store.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, store.Actor{})
+		st.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, queue.Actor{})
 	}
 	cs, err := central.OpenBolt(t.TempDir(), time.Second)
 	if err != nil {
@@ -94,7 +95,7 @@ func TestAcknowledgedWhenAnswerWasLost(t *testing.T) {
 	defer cs.Close()
 	_, token, _ := cs.AddStation("T", "L1", "", time.Now())
 	// The batch reaches the server; the station never hears back.
-	var evs []store.Event
+	var evs []queue.Event
 	st.View(ctx, func(tx *store.Tx) error { evs, err = tx.Events(0, 0); return err })
 	var batch []protocol.Event
 	for _, e := range evs {

@@ -12,7 +12,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/queue"
 )
 
 // Version is the protocol version, in every path (/v1/...).
@@ -58,7 +58,7 @@ type State struct {
 // Catalog is the answer of GET /v1/catalog.
 type Catalog struct {
 	Version  int             `json:"version"`
-	Services []store.Service `json:"services"`
+	Services []queue.Service `json:"services"`
 }
 
 // Error is every error answer's body.
@@ -104,7 +104,7 @@ func Hash(e Event) string {
 }
 
 // FromStore is a store event as sent, hash included.
-func FromStore(se store.Event) Event {
+func FromStore(se queue.Event) Event {
 	e := Event{Station: se.Station, Epoch: se.Epoch, Seq: se.Seq, ID: se.ID, Type: se.Type, RequestID: se.RequestID,
 		At: se.At, Counter: se.Counter, Clerk: se.Clerk, Data: se.Data}
 	e.Hash = Hash(e)
@@ -112,15 +112,15 @@ func FromStore(se store.Event) Event {
 }
 
 // ToStore is the store event of e.
-func (e Event) ToStore() store.Event {
-	return store.Event{Seq: e.Seq, ID: e.ID, Type: e.Type, RequestID: e.RequestID, At: e.At, Station: e.Station,
+func (e Event) ToStore() queue.Event {
+	return queue.Event{Seq: e.Seq, ID: e.ID, Type: e.Type, RequestID: e.RequestID, At: e.At, Station: e.Station,
 		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data}
 }
 
 var knownTypes = map[string]bool{
-	store.EventCreated: true, store.EventCalled: true, store.EventRecalled: true, store.EventServing: true,
-	store.EventDone: true, store.EventNoShow: true, store.EventCancelled: true, store.EventRequeued: true,
-	store.EventTransferred: true, store.EventCatalog: true,
+	queue.EventCreated: true, queue.EventCalled: true, queue.EventRecalled: true, queue.EventServing: true,
+	queue.EventDone: true, queue.EventNoShow: true, queue.EventCancelled: true, queue.EventRequeued: true,
+	queue.EventTransferred: true, queue.EventCatalog: true,
 }
 
 // ErrInvalid marks an event that cannot be accepted as sent.
@@ -140,7 +140,7 @@ func (e Event) Validate() error {
 		return bad("epoch must be 32 hex digits")
 	case !knownTypes[e.Type]:
 		return bad("unknown type %q", e.Type)
-	case e.Type != store.EventCatalog && !store.LooksLikeID(e.RequestID):
+	case e.Type != queue.EventCatalog && !queue.LooksLikeID(e.RequestID):
 		return bad("request_id %q is not a request ID", e.RequestID)
 	case e.At.IsZero():
 		return bad("at is missing")

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/client"
@@ -24,21 +25,21 @@ func stationWithEvents(b *testing.B, dir string, n int) *store.Store {
 	if err != nil {
 		b.Fatal(err)
 	}
-	by := store.Actor{Counter: "L1", Clerk: "Sari"}
+	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
 	at := time.Date(2026, 1, 5, 8, 0, 0, 0, wib)
 	for {
 		var last uint64
 		err := st.Update(bg, func(tx *store.Tx) error {
 			for i := 0; i < 500; i++ {
 				at = at.Add(37 * time.Second)
-				r, err := tx.Register(store.NewRequest{Service: "A", Name: "Pemohon", NIK: "3201014107900001", At: at}, by)
+				r, err := tx.Register(queue.NewRequest{Service: "A", Name: "Pemohon", NIK: "3201014107900001", At: at}, by)
 				if err != nil {
 					return err
 				}
-				if r, err = tx.Act(r, store.ActCall, "", by, at.Add(time.Minute)); err != nil {
+				if r, err = tx.Act(r, queue.ActCall, "", by, at.Add(time.Minute)); err != nil {
 					return err
 				}
-				if _, err = tx.Act(r, store.ActNoShow, "", by, at.Add(2*time.Minute)); err != nil {
+				if _, err = tx.Act(r, queue.ActNoShow, "", by, at.Add(2*time.Minute)); err != nil {
 					return err
 				}
 			}
@@ -60,7 +61,7 @@ func stationWithEvents(b *testing.B, dir string, n int) *store.Store {
 func BenchmarkPush100k(b *testing.B) {
 	st := stationWithEvents(b, b.TempDir(), 100_000)
 	defer st.Close()
-	var events []store.Event
+	var events []queue.Event
 	_ = st.View(bg, func(tx *store.Tx) error {
 		var err error
 		events, err = tx.Events(0, 0)

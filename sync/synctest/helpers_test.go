@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/client"
@@ -207,23 +208,23 @@ func (s *station) close() { s.st.Close(); s.st = nil }
 // work registers n walk-ins and moves some of them on, as a day would.
 func (s *station) work(t *testing.T, n int) {
 	t.Helper()
-	by := store.Actor{Counter: "L1", Clerk: "Sari"}
+	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
 	for i := 0; i < n; i++ {
 		s.now = s.now.Add(time.Duration(1+s.rng.Intn(120)) * time.Second)
 		svc := []string{"A", "B", "C", "F"}[s.rng.Intn(4)]
-		r, err := s.st.Register(bg, store.NewRequest{Service: svc, Name: fmt.Sprintf("Pemohon %d", s.rng.Intn(1e6)), NIK: "3201014107900001"}, by)
+		r, err := s.st.Register(bg, queue.NewRequest{Service: svc, Name: fmt.Sprintf("Pemohon %d", s.rng.Intn(1e6)), NIK: "3201014107900001"}, by)
 		if err != nil {
 			t.Fatal(err)
 		}
 		switch s.rng.Intn(4) {
 		case 0:
-			_, err = s.st.Act(bg, r.ID, store.ActCancel, "", by)
+			_, err = s.st.Act(bg, r.ID, queue.ActCancel, "", by)
 		case 1, 2:
 			if c, err2 := s.st.CallNext(bg, nil, by); err2 == nil {
 				s.now = s.now.Add(time.Minute)
-				if _, err = s.st.Act(bg, c.ID, store.ActServe, "", by); err == nil {
+				if _, err = s.st.Act(bg, c.ID, queue.ActServe, "", by); err == nil {
 					s.now = s.now.Add(3 * time.Minute)
-					_, err = s.st.Act(bg, c.ID, store.ActDone, "", by)
+					_, err = s.st.Act(bg, c.ID, queue.ActDone, "", by)
 				}
 			}
 		}
@@ -237,8 +238,8 @@ func (s *station) export(t *testing.T) []string {
 	t.Helper()
 	var rows []string
 	if err := s.st.View(bg, func(tx *store.Tx) error {
-		return tx.Between("", "", func(r store.Request) error {
-			rows = append(rows, strings.Join(store.ExportRecord(r, wib), ","))
+		return tx.Between("", "", func(r queue.Request) error {
+			rows = append(rows, strings.Join(queue.ExportRecord(r, wib), ","))
 			return nil
 		})
 	}); err != nil {
@@ -257,8 +258,8 @@ func centralExport(t *testing.T, s *server, office string) []string {
 	t.Helper()
 	var rows []string
 	s.admin(func(st *central.BoltStorage) {
-		if err := st.Export(office, "", "", "", func(r store.Request) error {
-			rows = append(rows, strings.Join(store.ExportRecord(r, wib), ","))
+		if err := st.Export(office, "", "", "", func(r queue.Request) error {
+			rows = append(rows, strings.Join(queue.ExportRecord(r, wib), ","))
 			return nil
 		}); err != nil {
 			t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
@@ -154,7 +155,7 @@ func TestKillServerDuringIngest(t *testing.T) {
 func batches(t *testing.T, s *station, size int) [][]byte {
 	t.Helper()
 	var out [][]byte
-	var evs []store.Event
+	var evs []queue.Event
 	_ = s.st.View(bg, func(tx *store.Tx) error {
 		var err error
 		evs, err = tx.Events(0, 0)
@@ -456,7 +457,7 @@ func TestStatsEqualAfterSync(t *testing.T) {
 	s.work(t, 40)
 	syncUntilDone(t, s.client(srv.url(), tokens["3273/L1"]), 3)
 	from, to := "2026-11-27", s.now.Format(time.DateOnly)
-	local, err := stats.ForStore(bg, s.st, from, to, "")
+	local, err := stats.ForStation(bg, s.st, from, to, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -484,7 +485,7 @@ func TestStatsEqualAfterSync(t *testing.T) {
 			}
 		}
 	}
-	localA, _ := stats.ForStore(bg, s.st, from, to, "A")
+	localA, _ := stats.ForStation(bg, s.st, from, to, "A")
 	if _, f, body := get(supAll, q+"&service=A"); mustJSON(f) != mustJSON(localA) || f.Arrivals == 0 {
 		t.Fatalf("service A: central %s\nlocal %s", body, mustJSON(localA))
 	}

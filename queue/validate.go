@@ -1,4 +1,4 @@
-package store
+package queue
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Errors the store returns, to be matched with errors.Is.
+// Errors of the queue's rules, to be matched with errors.Is.
 var (
 	// ErrInvalid is bad input from the caller: a field, a reference, an
 	// illegal transition. Nothing was written.
@@ -19,10 +19,6 @@ var (
 	ErrQueueEmpty = errors.New("nobody is waiting")
 	// ErrConflict is a write that contradicts what is stored.
 	ErrConflict = errors.New("conflict")
-	// ErrLocked is a database held by another process.
-	ErrLocked = errors.New("database is locked by another process")
-	// ErrNewerSchema is a database written by a newer version of Loket.
-	ErrNewerSchema = errors.New("database was written by a newer version of loket")
 )
 
 // FieldError is invalid input in one named field. Code is a stable name of
@@ -39,7 +35,8 @@ func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
 // Is makes every FieldError match ErrInvalid.
 func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
 
-func invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
+// Invalid is an error for bad input in one named field; it matches ErrInvalid.
+func Invalid(field, reason string) error { return &FieldError{Field: field, Reason: reason} }
 
 func invalidCode(field, code, reason string) error {
 	return &FieldError{Field: field, Code: code, Reason: reason}
@@ -172,11 +169,11 @@ func isBidiControl(r rune) bool {
 // ValidateServiceCode checks a catalog code: one or two capital letters.
 func ValidateServiceCode(code string) error {
 	if len(code) < 1 || len(code) > 2 {
-		return invalid("service", fmt.Sprintf("code %q must be one or two capital letters", code))
+		return Invalid("service", fmt.Sprintf("code %q must be one or two capital letters", code))
 	}
 	for _, r := range code {
 		if r < 'A' || r > 'Z' {
-			return invalid("service", fmt.Sprintf("code %q must be one or two capital letters", code))
+			return Invalid("service", fmt.Sprintf("code %q must be one or two capital letters", code))
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package store
+package queue
 
 import (
 	"encoding/json"
@@ -34,7 +34,7 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", invalid("status", fmt.Sprintf("unknown status %q (want one of waiting, called, serving, done, no_show, cancelled)", s))
+	return "", Invalid("status", fmt.Sprintf("unknown status %q (want one of waiting, called, serving, done, no_show, cancelled)", s))
 }
 
 // Priority is the priority category of an applicant. The categories follow
@@ -65,7 +65,7 @@ func ParsePriority(s string) (Priority, error) {
 			return p, nil
 		}
 	}
-	return "", invalid("priority", fmt.Sprintf("unknown priority %q (want none, elderly, disabled, pregnant or child)", s))
+	return "", Invalid("priority", fmt.Sprintf("unknown priority %q (want none, elderly, disabled, pregnant or child)", s))
 }
 
 // Service is one entry of the service catalog.
@@ -223,6 +223,9 @@ var actionByEvent = func() map[string]Action {
 // EventType returns the event an action writes.
 func (a Action) EventType() string { return transitions[a].event }
 
+// Valid reports whether a is an action of the queue.
+func (a Action) Valid() bool { _, ok := transitions[a]; return ok }
+
 // Apply returns the request after event e. It is the one definition of the
 // queue's rules: the station uses it to make every change and the central
 // server uses it to materialise requests from the events it receives. An
@@ -277,7 +280,7 @@ func Apply(r Request, e Event) (Request, error) {
 			return r, fmt.Errorf("decode request.transferred payload: %w", err)
 		}
 		if td.Service == "" || td.Service == r.Service {
-			return r, invalid("service", fmt.Sprintf("request %s is already in the line of service %s", r.Ticket, r.Service))
+			return r, Invalid("service", fmt.Sprintf("request %s is already in the line of service %s", r.Ticket, r.Service))
 		}
 		r.Service = td.Service
 		r.Transfers++

@@ -1,4 +1,4 @@
-package store
+package queue
 
 import (
 	"crypto/sha256"
@@ -11,8 +11,8 @@ import (
 // trackingAlphabet has no 0/O and no 1/I, so a code read aloud is unambiguous.
 const trackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
-// stationTag is the four tracking-code characters taken from a station ID.
-func stationTag(stationID string) string {
+// StationTag is the four tracking-code characters taken from a station ID.
+func StationTag(stationID string) string {
 	sum := sha256.Sum256([]byte(stationID))
 	v := uint32(sum[0])<<16 | uint32(sum[1])<<8 | uint32(sum[2]) // 24 bits; we use 20
 	var b [4]byte
@@ -23,8 +23,8 @@ func stationTag(stationID string) string {
 	return string(b[:])
 }
 
-// newTrackingCode returns tag + 8 random characters, written XXXX-XXXX-XXXX.
-func newTrackingCode(tag string, r []byte) string {
+// NewTrackingCode returns tag + 8 random characters, written XXXX-XXXX-XXXX.
+func NewTrackingCode(tag string, r []byte) string {
 	var b strings.Builder
 	b.WriteString(tag)
 	for i, c := range r {

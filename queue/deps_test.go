@@ -1,0 +1,27 @@
+package queue_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDependencyRule keeps the domain and the packages built on it free of
+// storage, network and PDF code: the central server, a hub's client and the
+// UI need the queue's rules without bbolt, gofpdf or an HTTP stack.
+func TestDependencyRule(t *testing.T) {
+	forbidden := []string{"go.etcd.io/bbolt", "github.com/jung-kurt/gofpdf", "net/http", "github.com/loket-id/loket/store"}
+	for _, pkg := range []string{"queue", "sync/protocol", "stats", "demo", "tui"} {
+		out, err := exec.Command("go", "list", "-deps", "github.com/loket-id/loket/"+pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("%s depends on %s", pkg, dep)
+				}
+			}
+		}
+	}
+}

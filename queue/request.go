@@ -1,0 +1,53 @@
+package queue
+
+import (
+	"strings"
+	"time"
+)
+
+// NewRequest is a walk-in as the clerk registers it. Fields are validated by
+// Register; nothing is written when one is invalid.
+type NewRequest struct {
+	Service  string
+	Name     string
+	NIK      string
+	Phone    string
+	Notes    string
+	Priority Priority
+	// At is the arrival time; zero means the store's clock. (Used by the
+	// demo generator and tests; clerks never set it.)
+	At time.Time
+}
+
+// Validate checks every field of a new request except the service, and
+// returns it normalised. The first invalid field is reported.
+func (in NewRequest) Validate() (NewRequest, error) {
+	var err error
+	if in.Name, err = ValidateName(in.Name); err != nil {
+		return in, err
+	}
+	if in.NIK, err = ValidateNIK(in.NIK); err != nil {
+		return in, err
+	}
+	if in.Phone, err = NormalizePhone(in.Phone); err != nil {
+		return in, err
+	}
+	if in.Notes, err = ValidateNotes(in.Notes); err != nil {
+		return in, err
+	}
+	if in.Priority, err = ParsePriority(string(in.Priority)); err != nil {
+		return in, err
+	}
+	in.Service = strings.ToUpper(strings.TrimSpace(in.Service))
+	if err := ValidateServiceCode(in.Service); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Recorder records the queue's actions, all of them or none: a station's
+// database transaction is one. The demo generator writes through it.
+type Recorder interface {
+	Register(in NewRequest, by Actor) (Request, error)
+	Act(cur Request, act Action, service string, by Actor, at time.Time) (Request, error)
+}
