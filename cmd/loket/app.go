@@ -251,6 +251,13 @@ func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 		case errors.Is(err, ownersock.ErrNoAnswer) && try < tries && e.ctx.Err() == nil:
 			fmt.Fprintf(a.Stderr, "loket: %v; sending it again%s\n", err,
 				map[bool]string{true: " with the same request key, so it is done once"}[e.key != ""])
+			// An owner that was killed is still closing its files: let it
+			// finish dying, so the second try finds its socket dead and the
+			// database free rather than half-closed.
+			select {
+			case <-time.After(retryPause):
+			case <-e.ctx.Done():
+			}
 			continue
 		case errors.Is(err, ownersock.ErrNoAnswer) && (e.cmd.keyed || e.cmd.once):
 			return &exitError{Code: exitUnknown, Err: fmt.Errorf("%w: see whether it was done with `loket list` or `loket show` before doing it again", err)}
@@ -266,6 +273,9 @@ func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 		return fn(st)
 	}
 }
+
+// retryPause is the wait before a command whose answer was lost is sent again.
+const retryPause = 200 * time.Millisecond
 
 // forwardedEnv are the variables a forwarded command sees from its client.
 var forwardedEnv = []string{"LOKET_DATA", "LOKET_CONFIG", "LOKET_LANG", "LOKET_SERVER", "LOKET_TOKEN",
