@@ -186,3 +186,42 @@ func TestOwnerDiesMidCommand(t *testing.T) {
 		t.Fatalf("owner died mid-command: %v, want ErrNoAnswer", err)
 	}
 }
+
+// TestOwnerFallsSilent: an owner that started the command and then stops
+// answering (stopped mid-command) is a lost answer, found by its silence.
+func TestOwnerFallsSilent(t *testing.T) {
+	defer func(s time.Duration) { SilenceTimeout = s }(SilenceTimeout)
+	SilenceTimeout = 100 * time.Millisecond
+	sock := filepath.Join(shortDir(t), FileName)
+	ln, err := Listen(sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	release := make(chan struct{})
+	defer close(release)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		var req Request
+		json.NewDecoder(c).Decode(&req)
+		c.Write([]byte("\n")) // started, then nothing more
+		<-release
+	}()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Forward(context.Background(), sock, Request{Args: []string{"call"}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrNoAnswer) {
+			t.Fatalf("silent owner: %v, want ErrNoAnswer", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("forward to an owner fallen silent hangs")
+	}
+}
