@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oklog/ulid/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/queue"
@@ -22,6 +23,16 @@ func BenchmarkRegister(b *testing.B) {
 		b.ResetTimer()
 		for b.Loop() {
 			if _, err := s.Register(ctx, in, clerk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("store-keyed", func(b *testing.B) { // `loket add`: under an idempotency key
+		s, _ := openTest(b)
+		in := walkIn("A", "Siti Aminah")
+		b.ResetTimer()
+		for b.Loop() {
+			if _, _, err := s.RegisterOnce(ctx, ulid.Make().String(), in, clerk); err != nil {
 				b.Fatal(err)
 			}
 		}

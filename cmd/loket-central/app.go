@@ -62,7 +62,8 @@ Usage:
 Data: --data, else $LOKET_CENTRAL_DATA, else ~/.local/share/loket-central.
 The station, catalog, export, check and backup commands work whether or not
 the server is running (they go through it when it holds the database).
-Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure.
+Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure, 5 the running server took
+the command and its answer was lost (it may or may not have been done).
 `
 
 // Run runs one command line.
@@ -144,6 +145,9 @@ func (a *App) withStorage(ctx context.Context, dir string, args []string, fn fun
 		func() (*central.BoltStorage, error) { return central.OpenBolt(dir, 100*time.Millisecond) },
 		func(err error) bool { return errors.Is(err, store.ErrLocked) })
 	switch {
+	case errors.Is(err, ownersock.ErrNoAnswer):
+		// Never sent again: `station add` prints its token once.
+		return &cli.ExitError{Code: cli.ExitUnknown, Err: fmt.Errorf("%w: see whether it was done (loket-central station list) before doing it again", err)}
 	case err != nil:
 		return err
 	case resp != nil:

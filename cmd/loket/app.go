@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/oklog/ulid/v2"
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/internal/cli"
@@ -39,6 +40,8 @@ type App struct {
 	owned *store.Store
 	// syncer is the owner's background syncer, which `loket sync` uses.
 	syncer *client.Syncer
+	// key is the idempotency key a forwarded command came with.
+	key string
 }
 
 // newApp is the App of a real process.
@@ -54,6 +57,7 @@ const (
 	exitUsage       = cli.ExitUsage
 	exitUnreachable = cli.ExitUnreachable
 	exitRefused     = cli.ExitRefused
+	exitUnknown     = cli.ExitUnknown
 )
 
 type exitError = cli.ExitError
@@ -69,6 +73,12 @@ type command struct {
 	summary string
 	// store: the command needs the database (opened, or forwarded to its owner).
 	store bool
+	// keyed: the command changes the database under an idempotency key
+	// (env.key), so it may be sent to the owner again when an answer is lost.
+	keyed bool
+	// once: the command changes the database without a key, so a lost
+	// answer is not sent again.
+	once bool
 	// flags declares the command's own flags.
 	flags func(fs *flag.FlagSet, o *opts)
 	run   func(e *env, args []string) error
@@ -102,6 +112,9 @@ type env struct {
 	lang    string
 	st      *store.Store
 	rawArgs []string
+	// key is the idempotency key of a keyed command: made here, or the one a
+	// forwarded command came with. The same key acts once.
+	key string
 }
 
 func (e *env) out() io.Writer { return e.app.Stdout }
@@ -163,6 +176,11 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		return usagef("%s: %v (see loket %s --help)", cmd.name, err, cmd.name)
 	}
 	e := &env{app: a, ctx: ctx, cmd: cmd, o: o, rawArgs: args}
+	if cmd.keyed {
+		if e.key = a.key; e.key == "" {
+			e.key = ulid.Make().String()
+		}
+	}
 	if e.cfgPath, err = config.Path(o.config, a.Getenv); err != nil {
 		return err
 	}
@@ -199,10 +217,16 @@ func (e *env) storeOptions() (store.Options, error) {
 }
 
 // withStore runs fn with the database: the App's own when it serves a
-// forwarded command, else the file opened here. When another process holds
+// forwarded command, else the file opened here. When another process owns
 // the file, the command is sent to it over the owner socket and its answer
 // printed; a holder that does not answer (a short command finishing) is
 // waited for, up to store.DefaultLockTimeout in all.
+//
+// When the owner's answer is lost (it died or stopped after the command was
+// sent), the command is sent once more, with the same idempotency key, so
+// that it acts at most once: to the owner, or to the file opened here if the
+// owner is gone. When that answer is lost too, a command that changes the
+// database exits with exitUnknown: it may or may not have been done.
 func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 	if a.owned != nil {
 		return fn(a.owned)
@@ -214,21 +238,45 @@ func (a *App) withStore(e *env, fn func(*store.Store) error) error {
 	sopts.LockTimeout = 100 * time.Millisecond
 	path := filepath.Join(e.dataDir, store.FileName)
 	sock := filepath.Join(e.dataDir, ownersock.FileName)
-	st, resp, err := ownersock.OpenOrForward(e.ctx, sock, a.forwardRequest(e.rawArgs), store.DefaultLockTimeout,
-		func() (*store.Store, error) { return store.Open(path, sopts) },
-		func(err error) bool { return errors.Is(err, store.ErrLocked) })
-	switch {
-	case err != nil:
-		return err
-	case resp != nil:
-		if code := resp.Relay(a.Stdout, a.Stderr); code != 0 {
-			return &exitError{Code: code, Quiet: true}
-		}
-		return nil
+	req := a.forwardRequest(e.rawArgs)
+	req.Key = e.key
+	tries := 2
+	if e.cmd.once {
+		tries = 1
 	}
-	defer st.Close()
-	return fn(st)
+	for try := 1; ; try++ {
+		st, resp, err := ownersock.OpenOrForward(e.ctx, sock, req, store.DefaultLockTimeout,
+			func() (*store.Store, error) { return store.Open(path, sopts) },
+			func(err error) bool { return errors.Is(err, store.ErrLocked) })
+		switch {
+		case errors.Is(err, ownersock.ErrNoAnswer) && try < tries && e.ctx.Err() == nil:
+			fmt.Fprintf(a.Stderr, "loket: %v; sending it again%s\n", err,
+				map[bool]string{true: " with the same request key, so it is done once"}[e.key != ""])
+			// An owner that was killed is still closing its files: let it
+			// finish dying, so the second try finds its socket dead and the
+			// database free rather than half-closed.
+			select {
+			case <-time.After(retryPause):
+			case <-e.ctx.Done():
+			}
+			continue
+		case errors.Is(err, ownersock.ErrNoAnswer) && (e.cmd.keyed || e.cmd.once):
+			return &exitError{Code: exitUnknown, Err: fmt.Errorf("%w: see whether it was done with `loket list` or `loket show` before doing it again", err)}
+		case err != nil:
+			return err
+		case resp != nil:
+			if code := resp.Relay(a.Stdout, a.Stderr); code != 0 {
+				return &exitError{Code: code, Quiet: true}
+			}
+			return nil
+		}
+		defer st.Close()
+		return fn(st)
+	}
 }
+
+// retryPause is the wait before a command whose answer was lost is sent again.
+const retryPause = 200 * time.Millisecond
 
 // forwardedEnv are the variables a forwarded command sees from its client.
 var forwardedEnv = []string{"LOKET_DATA", "LOKET_CONFIG", "LOKET_LANG", "LOKET_SERVER", "LOKET_TOKEN",
@@ -254,8 +302,11 @@ func ownerHandler(st *store.Store, syncer *client.Syncer) ownersock.Handler {
 		if cmd, ok := commands()[req.Args[0]]; !ok || !cmd.store {
 			return ownersock.Response{Stderr: fmt.Sprintf("loket: command %q cannot run through the owner socket\n", req.Args[0]), Code: exitUsage}
 		}
+		if err := store.ValidateKey(req.Key); err != nil {
+			return ownersock.Response{Stderr: fmt.Sprintf("loket: %v\n", err), Code: exitUsage}
+		}
 		sub := &App{
-			Stdout: &stdout, Stderr: &stderr, Cwd: req.Cwd, owned: st, syncer: syncer,
+			Stdout: &stdout, Stderr: &stderr, Cwd: req.Cwd, owned: st, syncer: syncer, key: req.Key,
 			Getenv: func(k string) string { return req.Env[k] },
 		}
 		code := exitCode(sub.Run(ctx, req.Args), &stderr)
@@ -282,7 +333,8 @@ Commands:
 		fmt.Fprintf(w, "  %-10s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprint(w, "\nEvery command takes --help, --data DIR, --config FILE and --lang id|en.\n"+
-		"Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure (sync: 3 unreachable, 4 refused).\n")
+		"Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure (sync: 3 unreachable, 4 refused),\n"+
+		"5 the counter program did not answer, so whether the change was made is unknown: look with loket list or show.\n")
 }
 
 func (a *App) printCommandHelp(cmd *command, fs *flag.FlagSet) {

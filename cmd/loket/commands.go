@@ -62,7 +62,7 @@ func commands() map[string]*command {
 				fs.StringVar(&o.token, "token", "", "station token from the central server (stored in a 0600 file)")
 			}, run: runInit},
 		{name: "add", args: "--service CODE --name NAME --nik NIK [--phone P] [--priority KIND] [--notes TEXT]",
-			summary: "register a walk-in and print the ticket and tracking code", store: true,
+			summary: "register a walk-in and print the ticket and tracking code", store: true, keyed: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.StringVar(&o.service, "service", "", "service code (see loket services)")
 				fs.StringVar(&o.name, "name", "", "applicant's name")
@@ -80,13 +80,13 @@ func commands() map[string]*command {
 				fs.BoolVar(&o.print, "print", false, "send it to the configured printer")
 				fs.StringVar(&o.paper, "paper", "", "paper (default from config, else 80mm)")
 			}, run: runReceipt},
-		{name: "call", args: "[--service CODE,...]", summary: "call the next waiting request (priority first, then by arrival)", store: true,
+		{name: "call", args: "[--service CODE,...]", summary: "call the next waiting request (priority first, then by arrival)", store: true, keyed: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.StringVar(&o.service, "service", "", "only these services (comma-separated; default from config, else all)")
 				formatFlag(fs, o, false)
 				actorFlags(fs, o)
 			}, run: runCall},
-		{name: "transfer", args: "REF --service CODE", summary: "move a request to another service's line, keeping its ticket", store: true,
+		{name: "transfer", args: "REF --service CODE", summary: "move a request to another service's line, keeping its ticket", store: true, keyed: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.StringVar(&o.service, "service", "", "service to move to")
 				formatFlag(fs, o, false)
@@ -109,13 +109,13 @@ func commands() map[string]*command {
 				fs.StringVar(&o.format, "format", "csv", "json or csv")
 				fs.StringVar(&o.out, "out", "", "write to FILE instead of standard output")
 			}, run: runExport},
-		{name: "services", args: "[import FILE]", summary: "list the service catalog, or replace it from a TOML or JSON file", store: true,
+		{name: "services", args: "[import FILE]", summary: "list the service catalog, or replace it from a TOML or JSON file", store: true, keyed: true,
 			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runServices},
 		{name: "backup", args: "FILE", summary: "write a consistent copy of the database, even while it is in use", store: true, run: runBackup},
 		{name: "check", args: "", summary: "verify the database (bbolt pages and the store's invariants)", store: true,
 			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false) }, run: runCheck},
 		{name: "version", args: "", summary: "print the version", run: runVersion},
-		{name: "demo", args: "[--days N] [--seed S] [--force]", summary: "fill the database with a realistic simulated history", store: true,
+		{name: "demo", args: "[--days N] [--seed S] [--force]", summary: "fill the database with a realistic simulated history", store: true, once: true,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.IntVar(&o.days, "days", 30, "days of history, ending today")
 				fs.IntVar(&o.seed, "seed", 1, "random seed")
@@ -158,7 +158,7 @@ func commands() map[string]*command {
 		{queue.ActRequeue, "put a called request back in line"},
 	} {
 		act := a.act
-		cmds = append(cmds, &command{name: string(act), args: "REF", summary: a.summary + " (REF: ticket, tracking code or ID)", store: true,
+		cmds = append(cmds, &command{name: string(act), args: "REF", summary: a.summary + " (REF: ticket, tracking code or ID)", store: true, keyed: true,
 			flags: func(fs *flag.FlagSet, o *opts) { formatFlag(fs, o, false); actorFlags(fs, o) },
 			run:   func(e *env, args []string) error { return runAct(e, args, act) }})
 	}
@@ -190,13 +190,14 @@ func runAdd(e *env, args []string) error {
 	if err := checkFormat(e.o.format, "text", "json"); err != nil {
 		return err
 	}
-	r, err := e.st.Register(e.ctx, queue.NewRequest{
+	r, again, err := e.st.RegisterOnce(e.ctx, e.key, queue.NewRequest{
 		Service: e.o.service, Name: e.o.name, NIK: e.o.nik, Phone: e.o.phone,
 		Priority: queue.Priority(e.o.priority), Notes: e.o.notes,
 	}, e.actor())
 	if err != nil {
 		return err
 	}
+	e.noteAgain(again)
 	if e.o.format == "json" {
 		if err := writeJSON(e.out(), masked(r)); err != nil {
 			return err
@@ -317,10 +318,11 @@ func runCall(e *env, args []string) error {
 	if err := checkFormat(e.o.format, "text", "json"); err != nil {
 		return err
 	}
-	r, err := e.st.CallNext(e.ctx, e.callServices(), e.actor())
+	r, again, err := e.st.CallNextOnce(e.ctx, e.key, e.callServices(), e.actor())
 	if err != nil {
 		return err
 	}
+	e.noteAgain(again)
 	return e.printAction(r, queue.ActCall)
 }
 
@@ -335,11 +337,20 @@ func runAct(e *env, args []string, act queue.Action) error {
 	if act == queue.ActTransfer && e.o.service == "" {
 		return usagef("transfer needs --service CODE")
 	}
-	r, err := e.st.Act(e.ctx, ref, act, e.o.service, e.actor())
+	r, again, err := e.st.ActOnce(e.ctx, e.key, ref, act, e.o.service, e.actor())
 	if err != nil {
 		return err
 	}
+	e.noteAgain(again)
 	return e.printAction(r, act)
+}
+
+// noteAgain says on stderr that a keyed command was sent again after a lost
+// answer and found its first attempt done: what it prints is that result.
+func (e *env) noteAgain(again bool) {
+	if again {
+		fmt.Fprintf(e.app.Stderr, "loket: the first attempt of this %s was done (its answer was lost); it was not done twice\n", e.cmd.name)
+	}
 }
 
 func (e *env) printAction(r queue.Request, act queue.Action) error {
@@ -502,7 +513,11 @@ func runServices(e *env, args []string) error {
 			return fmt.Errorf("import catalog %s: %w", path, err)
 		}
 		if err := e.st.Update(e.ctx, func(tx *store.Tx) error {
-			_, err := tx.ReplaceCatalog(svcs, e.actor(), e.st.Now())
+			_, again, err := tx.Once(e.key, func() error {
+				_, err := tx.ReplaceCatalog(svcs, e.actor(), e.st.Now())
+				return err
+			})
+			e.noteAgain(again)
 			return err
 		}); err != nil {
 			return fmt.Errorf("import catalog %s: %w", path, err)

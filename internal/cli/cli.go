@@ -18,6 +18,10 @@ const (
 	ExitUsage       = 2
 	ExitUnreachable = 3
 	ExitRefused     = 4
+	// ExitUnknown: a command that changes data was handed to the process
+	// that owns the database and its answer was lost: it may or may not have
+	// been done. Look before doing it again.
+	ExitUnknown = 5
 )
 
 // UsageError is a command line that makes no sense: exit 2.

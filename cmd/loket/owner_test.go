@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/store"
+)
+
+var ownerSeed = flag.Uint64("owner-seed", 0, "seed of TestKilledOwnerNeverTwice (0: from the clock)")
+
+// requestsByName opens the database directly (no owner may run) and counts
+// the requests of each name.
+func (te *testEnv) requestsByName() map[string][]queue.Request {
+	te.t.Helper()
+	st, err := store.Open(filepath.Join(te.env["LOKET_DATA"], store.FileName), store.Options{})
+	if err != nil {
+		te.t.Fatal(err)
+	}
+	defer st.Close()
+	if rep, err := st.Check(context.Background()); err != nil || !rep.OK() {
+		te.t.Fatalf("check: %v %v", err, rep.Problems)
+	}
+	out := map[string][]queue.Request{}
+	st.View(context.Background(), func(tx *store.Tx) error {
+		return tx.Between("", "", func(r queue.Request) error { out[r.Name] = append(out[r.Name], r); return nil })
+	})
+	return out
+}
+
+// TestStoppedOwnerDoesNotRunLate: with the owner stopped (kill -STOP), a
+// command fails within seconds with exit 5 (outcome unknown) instead of
+// hanging, and after kill -CONT the owner does not run it behind the
+// client's back.
+func TestStoppedOwnerDoesNotRunLate(t *testing.T) {
+	te := newTestEnv(t)
+	owner := te.startOwner()
+	te.mustRun("add", "--service", "A", "--name", "Waiting Applicant", "--nik", nik)
+	if err := owner.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	var cont sync.Once
+	resume := func() { cont.Do(func() { _ = owner.Process.Signal(syscall.SIGCONT) }) }
+	defer resume()
+
+	type result struct {
+		cmd          string
+		code         int
+		out, errText string
+	}
+	results := make(chan result, 2)
+	for _, args := range [][]string{
+		{"add", "--service", "A", "--name", "During Stop", "--nik", nik},
+		{"call"},
+	} {
+		go func() {
+			out, errOut, code := te.run(args...)
+			results <- result{args[0], code, out, errOut}
+		}()
+	}
+	for range 2 {
+		select {
+		case r := <-results:
+			if r.code != exitUnknown || !strings.Contains(r.errText, "loket list") {
+				t.Fatalf("%s to a stopped owner: exit %d, want %d (outcome unknown)\n%s%s", r.cmd, r.code, exitUnknown, r.out, r.errText)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("a command sent to a stopped owner hangs")
+		}
+	}
+
+	resume()
+	// This command is accepted after the abandoned ones; then the owner
+	// stops cleanly, finishing whatever it runs.
+	te.mustRun("list")
+	_ = owner.Process.Signal(syscall.SIGTERM)
+	if err := owner.Wait(); err != nil {
+		t.Fatalf("owner: %v", err)
+	}
+	got := te.requestsByName()
+	if n := len(got["During Stop"]); n != 0 {
+		t.Fatalf("the add abandoned by its client was run after SIGCONT (%d requests)", n)
+	}
+	if w := got["Waiting Applicant"]; len(w) != 1 || w[0].Status != queue.StatusWaiting {
+		t.Fatalf("the call abandoned by its client was run after SIGCONT: %+v", w)
+	}
+}
+
+// TestKilledOwnerNeverTwice: the owner is killed (kill -9) while it runs
+// `loket add`, again and again: after the registration is saved and before
+// it answers, or at a random moment. Every client either says it registered
+// (exit 0, and the applicant is registered exactly once), or says the
+// outcome is unknown (exit 5); no client says it failed (exit 1) when the
+// applicant is registered, and nobody is registered twice.
+func TestKilledOwnerNeverTwice(t *testing.T) {
+	seed := *ownerSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (rerun with -owner-seed %d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed))
+
+	te := newTestEnv(t)
+	// A printer that, when told to, hangs: the owner is then between the
+	// saved registration and its answer.
+	bin := t.TempDir()
+	hold, printing := filepath.Join(bin, "hold"), filepath.Join(bin, "printing")
+	script := fmt.Sprintf("#!/bin/sh\nif [ -e %s ]; then rm -f %s; : > %s; exec sleep 10; fi\nexit 0\n", hold, hold, printing)
+	if err := os.WriteFile(filepath.Join(bin, "lp"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cfg, _ := os.ReadFile(te.env["LOKET_CONFIG"])
+	os.WriteFile(te.env["LOKET_CONFIG"], append(cfg, []byte("[receipt]\nprinter = \"kasir\"\n")...), 0o600)
+
+	type outcome struct {
+		name, mode string
+		code       int
+		out        string
+	}
+	var outcomes []outcome
+	for i := range 8 {
+		os.Remove(printing)
+		mode := "after save"
+		if rng.IntN(2) == 0 {
+			mode = "at random"
+		} else if err := os.WriteFile(hold, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		owner := te.startOwner()
+		name := fmt.Sprintf("Applicant %d", i)
+		client := exec.Command(os.Args[0], "add", "--service", "A", "--name", name, "--nik", nik)
+		client.Env = owner.Env
+		var stdout, stderr bytes.Buffer
+		client.Stdout, client.Stderr = &stdout, &stderr
+		if err := client.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if mode == "after save" {
+			for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				if _, err := os.Stat(printing); err == nil {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("iteration %d: the owner never reached the printer", i)
+				}
+			}
+		} else {
+			time.Sleep(time.Duration(rng.IntN(40)) * time.Millisecond)
+		}
+		_ = owner.Process.Signal(syscall.SIGKILL)
+		_ = owner.Wait()
+		err := client.Wait()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(hold)
+		t.Logf("iteration %d, killed %s: exit %d %s", i, mode, code, strings.TrimSpace(stderr.String()))
+		outcomes = append(outcomes, outcome{name, mode, code, stdout.String()})
+	}
+	got := te.requestsByName()
+	for _, o := range outcomes {
+		rs := got[o.name]
+		switch {
+		case len(rs) > 1:
+			t.Errorf("%s (killed %s) is registered %d times", o.name, o.mode, len(rs))
+		case o.code == 0 && (len(rs) != 1 || !strings.Contains(o.out, rs[0].ID)):
+			t.Errorf("%s (killed %s): exit 0 printing %q, but registered as %+v", o.name, o.mode, o.out, rs)
+		case o.code != 0 && o.code != exitUnknown && len(rs) != 0:
+			t.Errorf("%s (killed %s): exit %d says it failed, but it is registered", o.name, o.mode, o.code)
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"github.com/loket-id/loket/queue"
+)
+
+// Idempotency keys. A command whose answer can be lost (one forwarded to the
+// process that owns the database, see package ownersock) carries a key that
+// its client made, a ULID; the client may send the same command again with
+// the same key. The first time, the action runs and the key is recorded, in
+// the same transaction, with the sequence number of the event it wrote.
+// Every later time, nothing runs and the recorded result comes back: the
+// request as that event left it.
+//
+// Keys live in their own bucket, created by the first keyed action (a
+// database that never had one has no bucket): keys -> <key> -> <event seq
+// uint64 BE>. Keys are ULIDs, so new keys sort after the old ones and share
+// a page; they are kept forever (about 40 bytes each).
+var bKeys = []byte("keys")
+
+// ValidateKey checks an idempotency key: "" (none) or a ULID.
+func ValidateKey(key string) error {
+	if key == "" {
+		return nil
+	}
+	if _, err := ulid.ParseStrict(key); err != nil {
+		return queue.Invalid("key", fmt.Sprintf("idempotency key %q is not a ULID", key))
+	}
+	return nil
+}
+
+// Once runs fn, which writes events, unless key was applied before. It
+// returns the sequence number of the last event fn wrote, or of the event
+// recorded with key when fn did not run (again is then true). An empty key
+// always runs fn. fn must write at least one event.
+func (tx *Tx) Once(key string, fn func() error) (seq uint64, again bool, err error) {
+	if err := ValidateKey(key); err != nil {
+		return 0, false, err
+	}
+	if key == "" {
+		if err := fn(); err != nil {
+			return 0, false, err
+		}
+		return tx.LastSeq(), false, nil
+	}
+	if b := tx.tx.Bucket(bKeys); b != nil {
+		if v := b.Get([]byte(key)); v != nil {
+			return getU64(v), true, nil
+		}
+	}
+	before := tx.LastSeq()
+	if err := fn(); err != nil {
+		return 0, false, err
+	}
+	seq = tx.LastSeq()
+	if seq == before {
+		return 0, false, fmt.Errorf("keyed action %s wrote no event", key)
+	}
+	b, err := tx.tx.CreateBucketIfNotExists(bKeys)
+	if err != nil {
+		return 0, false, fmt.Errorf("record idempotency key: %w", err)
+	}
+	b.FillPercent = 0.9 // ULIDs: appended in order
+	if err := b.Put([]byte(key), u64(seq)); err != nil {
+		return 0, false, fmt.Errorf("record idempotency key: %w", err)
+	}
+	return seq, false, nil
+}
+
+// onceRequest runs fn (an action on one request) under key, and returns the
+// request as the action left it: fn's result the first time, and the same
+// state rebuilt from the recorded event every later time.
+func (tx *Tx) onceRequest(key string, fn func() (queue.Request, error)) (queue.Request, bool, error) {
+	var r queue.Request
+	seq, again, err := tx.Once(key, func() error {
+		var err error
+		r, err = fn()
+		return err
+	})
+	if err != nil || !again {
+		return r, again, err
+	}
+	r, err = tx.requestAfter(seq)
+	return r, true, err
+}
+
+// requestAfter rebuilds the request of event seq as that event left it, by
+// applying its events up to seq with the queue's rules.
+func (tx *Tx) requestAfter(seq uint64) (queue.Request, error) {
+	v := tx.tx.Bucket(bEvents).Get(u64(seq))
+	if v == nil {
+		return queue.Request{}, fmt.Errorf("event %d recorded with an idempotency key is missing: %w", seq, queue.ErrConflict)
+	}
+	e, err := tx.decodeEvent(seq, v)
+	if err != nil {
+		return queue.Request{}, err
+	}
+	hist, err := tx.History(e.RequestID)
+	if err != nil {
+		return queue.Request{}, err
+	}
+	var r queue.Request
+	var seqs []uint64
+	for _, h := range hist {
+		if r, err = queue.Apply(r, h); err != nil {
+			return queue.Request{}, fmt.Errorf("rebuild request %s at event %d: %w", e.RequestID, h.Seq, err)
+		}
+		seqs = append(seqs, h.Seq)
+		r.EventSeqs = append([]uint64(nil), seqs...)
+		if h.Seq == seq {
+			return r, nil
+		}
+	}
+	return queue.Request{}, fmt.Errorf("event %d is not in the history of request %s: %w", seq, e.RequestID, queue.ErrConflict)
+}
+
+// RegisterOnce is Register under an idempotency key: the same key registers
+// once, and every later call returns that registration (again is true).
+func (s *Store) RegisterOnce(ctx context.Context, key string, in queue.NewRequest, by queue.Actor) (r queue.Request, again bool, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		r, again, err = tx.onceRequest(key, func() (queue.Request, error) { return tx.Register(in, by) })
+		return err
+	})
+	return r, again, err
+}
+
+// ActOnce is Act under an idempotency key: the same key acts once, and every
+// later call returns the request as that action left it.
+func (s *Store) ActOnce(ctx context.Context, key, ref string, act queue.Action, service string, by queue.Actor) (r queue.Request, again bool, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		r, again, err = tx.onceRequest(key, func() (queue.Request, error) {
+			cur, err := tx.Resolve(ref)
+			if err != nil {
+				return cur, err
+			}
+			return tx.Act(cur, act, service, by, time.Time{})
+		})
+		return err
+	})
+	return r, again, err
+}
+
+// CallNextOnce is CallNext under an idempotency key: the same key calls one
+// applicant, and every later call returns that applicant as the call left
+// them, instead of calling the next one.
+func (s *Store) CallNextOnce(ctx context.Context, key string, services []string, by queue.Actor) (r queue.Request, again bool, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		r, again, err = tx.onceRequest(key, func() (queue.Request, error) {
+			next, err := tx.NextWaiting(s.Today(), services)
+			if err != nil {
+				return next, err
+			}
+			return tx.Act(next, queue.ActCall, "", by, time.Time{})
+		})
+		return err
+	})
+	return r, again, err
+}
