@@ -363,7 +363,7 @@ func TestSecurity(t *testing.T) {
 		{"no token", "", good, nil, 401, "unauthorized"},
 		{"wrong token", central.TokenPrefix + strings.Repeat("0", 64), good, nil, 401, "unauthorized"},
 		{"revoked token", tokens["3273/GONE"], good, nil, 401, "token revoked"},
-		{"another station's events", tokens["3273/L2"], good, nil, 409, "epoch_mismatch"},
+		{"another station's events", tokens["3273/L2"], good, nil, 403, "forbidden"},
 		{"oversized body", tokens["3273/L1"], big.Bytes(), nil, 413, "too_large"},
 		{"gzip bomb", tokens["3273/L1"], bomb.Bytes(), []string{"Content-Encoding", "gzip"}, 413, "too_large"},
 		{"too many events", tokens["3273/L1"], manyJSON, nil, 413, "too_large"},
@@ -394,8 +394,18 @@ func TestSecurity(t *testing.T) {
 		b.Events[i].Hash = protocol.Hash(b.Events[i])
 	}
 	forged, _ := json.Marshal(b)
-	if code, body := post(t, url, tokens["3273/L1"], forged); code != 403 {
+	if code, body := post(t, url, tokens["3273/L1"], forged); code != 403 || !strings.Contains(body, `"forbidden"`) {
 		t.Errorf("another station's ID: %d %s", code, body)
+	}
+	// The bound station ID with another epoch: epoch_mismatch.
+	_ = json.Unmarshal(good, &b)
+	for i := range b.Events {
+		b.Events[i].Epoch = strings.Repeat("b", 32)
+		b.Events[i].Hash = protocol.Hash(b.Events[i])
+	}
+	forged, _ = json.Marshal(b)
+	if code, body := post(t, url, tokens["3273/L1"], forged); code != 409 || !strings.Contains(body, `"epoch_mismatch"`) {
+		t.Errorf("another epoch: %d %s", code, body)
 	}
 	resp, err := http.Get(srv.url() + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
