@@ -59,7 +59,7 @@ func TestTwoStationsOfflineThenOnline(t *testing.T) {
 func TestFaultyNetwork(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
-	proxy := newFaultProxy(t, srv.addr, 0.3, time.Now().UnixNano())
+	proxy := newFaultProxy(t, srv.addr, 0.3, testSeed(t))
 	s := newStation(t, 3)
 	c := s.client(proxy.url(), tokens["3273/L1"])
 	c.BatchSize = 3
@@ -96,7 +96,7 @@ func TestKillStationDuringSync(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 4)
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	rng := rand.New(rand.NewSource(testSeed(t)))
 	for cycle := range *crashCycles {
 		s.work(t, 15)
 		s.close()
@@ -128,7 +128,7 @@ func TestKillServerDuringIngest(t *testing.T) {
 	c := s.client(srv.url(), tokens["3273/L1"])
 	c.BatchSize = 5
 	c.HTTP = &http.Client{Timeout: 3 * time.Second}
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	rng := rand.New(rand.NewSource(testSeed(t)))
 	for range *crashCycles {
 		s.work(t, 20)
 		done := make(chan struct{})
@@ -195,7 +195,7 @@ func TestDuplicatesReplayedAndReordered(t *testing.T) {
 	}
 	send(inOrder)
 	shuffled := append([]int(nil), inOrder...)
-	rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	rand.New(rand.NewSource(testSeed(t))).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	send(shuffled)
 	send(inOrder)
 	// A gap names the sequence the server expects.
