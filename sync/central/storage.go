@@ -339,9 +339,6 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 				case cur.Request.ID != "" && cur.Station != key:
 					return refuse(protocol.CodeForbidden, "event %d (%s) is for request %s, which another station created", e.Seq, e.Type, e.RequestID)
 				case e.Type == store.EventCreated:
-					if err := validateCreated(e, now); err != nil {
-						return refuse(protocol.CodeBadRequest, "event %d: request.created: %v", e.Seq, err)
-					}
 					if cur.Request.ID != "" {
 						// A rebound database sending its history again: the
 						// request starts over from its creation.
@@ -353,6 +350,11 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 				next, err := store.Apply(cur.Request, e.ToStore())
 				if err != nil {
 					return refuse(protocol.CodeBadRequest, "event %d: %v", e.Seq, err)
+				}
+				if e.Type == store.EventCreated { // next is the request as sent
+					if err := validateCreated(e, next, now); err != nil {
+						return refuse(protocol.CodeBadRequest, "event %d: request.created: %v", e.Seq, err)
+					}
 				}
 				next.EventSeqs = append(next.EventSeqs, e.Seq)
 				if err := putJSON(reqb, []byte(e.RequestID), storedRequest{st.Office, key, next}); err != nil {
@@ -374,15 +376,11 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 	return state, err
 }
 
-// validateCreated checks a request.created event with the counter's own
-// rules (store.ValidateCreated) and what the event says of it: the same
-// request, station, time and clerk, and an arrival within the protocol's
-// bounds of the server's clock at receipt (now).
-func validateCreated(e protocol.Event, now time.Time) error {
-	var r store.Request
-	if err := json.Unmarshal(e.Data, &r); err != nil {
-		return fmt.Errorf("decode the request: %w", err)
-	}
+// validateCreated checks r, the request a request.created event e carries,
+// with the counter's own rules (store.ValidateCreated) and against what the
+// event says of it: the same request, station, time and clerk, and an
+// arrival within the protocol's bounds of the server's clock at receipt (now).
+func validateCreated(e protocol.Event, r store.Request, now time.Time) error {
 	if err := store.ValidateCreated(r); err != nil {
 		return err
 	}
@@ -579,7 +577,12 @@ func checkEvents(tx *bolt.Tx, reqb *bolt.Bucket) []string {
 			if received.IsZero() {
 				received = time.Now()
 			}
-			if err := validateCreated(se.Event, received); err != nil {
+			var r store.Request
+			err := json.Unmarshal(se.Data, &r)
+			if err == nil {
+				err = validateCreated(se.Event, r, received)
+			}
+			if err != nil {
 				problems = append(problems, fmt.Sprintf("event %d of station %s creates request %s against the rules: %v", se.Seq, key, se.RequestID, err))
 			}
 		}
