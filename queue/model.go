@@ -279,7 +279,10 @@ func Apply(r Request, e Event) (Request, error) {
 		if err := json.Unmarshal(e.Data, &td); err != nil {
 			return r, fmt.Errorf("decode request.transferred payload: %w", err)
 		}
-		if td.Service == "" || td.Service == r.Service {
+		if err := ValidateServiceCode(td.Service); err != nil {
+			return r, err
+		}
+		if td.Service == r.Service {
 			return r, Invalid("service", fmt.Sprintf("request %s is already in the line of service %s", r.Ticket, r.Service))
 		}
 		r.Service = td.Service

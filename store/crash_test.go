@@ -17,7 +17,10 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-var crashIterations = flag.Int("crash.iterations", 50, "how many times TestCrashKill kills the writer")
+var (
+	crashIterations = flag.Int("crash.iterations", 50, "how many times TestCrashKill kills the writer")
+	crashSeed       = flag.Int64("crash.seed", 0, "seed of TestCrashKill's kill moments; 0: from the clock")
+)
 
 // TestCrashHelper is the writer process of TestCrashKill: run alone it does
 // nothing. With LOKET_CRASH_DB set it registers walk-ins (and calls every
@@ -61,7 +64,12 @@ func TestCrashKill(t *testing.T) {
 		t.Skip("crash test in -short mode")
 	}
 	path := filepath.Join(t.TempDir(), FileName)
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	seed := *crashSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	t.Logf("seed %d (replay: go test ./store -run '^TestCrashKill$' -crash.seed=%d)", seed, seed)
+	rng := rand.New(rand.NewSource(seed))
 	registered := map[string]string{} // id -> ticket
 	called := map[string]bool{}
 	for iter := range *crashIterations {

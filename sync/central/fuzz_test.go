@@ -16,11 +16,13 @@ import (
 
 // validBatch is a real, valid batch of one registration.
 func validBatch(t testing.TB) []byte {
+	at := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "A-001", Day: "2026-11-27",
-		Service: "A", Status: queue.StatusWaiting, Name: "Siti", NIK: "3201014107900001"}
+		Service: "A", FirstService: "A", Status: queue.StatusWaiting, Name: "Siti", NIK: "3201014107900001",
+		Station: "0123456789abcdef0123456789abcdef", ArrivedAt: at, UpdatedAt: at, Counter: "L1", Clerk: "Sari"}
 	data, _ := json.Marshal(r)
-	e := protocol.Event{Station: "0123456789abcdef0123456789abcdef", Epoch: "fedcba9876543210fedcba9876543210", Seq: 1,
-		ID: "01KB0000000000000000000001", Type: queue.EventCreated, RequestID: r.ID, At: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC),
+	e := protocol.Event{Station: r.Station, Epoch: "fedcba9876543210fedcba9876543210", Seq: 1,
+		ID: "01KB0000000000000000000001", Type: queue.EventCreated, RequestID: r.ID, At: at,
 		Counter: "L1", Clerk: "Sari", Data: data}
 	e.Hash = protocol.Hash(e)
 	b, _ := json.Marshal(protocol.Batch{Events: []protocol.Event{e}})

@@ -52,7 +52,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/catalog", s.authed(s.catalog))
 	mux.HandleFunc("GET /v1/stats", s.stats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, protocol.Error{Code: "not_found", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
+		writeError(w, http.StatusNotFound, protocol.Error{Code: protocol.CodeNotFound, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
 	return s.recoverer(mux)
 }
@@ -109,13 +109,22 @@ func (s *Server) authed(h stationHandler) http.HandlerFunc {
 			s.internal(w, r, err)
 			return
 		}
-		if !s.limiter(st.Key).Allow() {
-			w.Header().Set("Retry-After", "1")
-			writeError(w, http.StatusTooManyRequests, protocol.Error{Code: protocol.CodeRateLimited, Message: "too many requests; retry after 1 second"})
+		if !s.allow(w, st.Key) {
 			return
 		}
 		h(w, r, st)
 	}
+}
+
+// allow takes one request from the limiter of key (a station, or a
+// supervisor token); over the limit it answers 429 and reports false.
+func (s *Server) allow(w http.ResponseWriter, key string) bool {
+	if s.limiter(key).Allow() {
+		return true
+	}
+	w.Header().Set("Retry-After", "1")
+	writeError(w, http.StatusTooManyRequests, protocol.Error{Code: protocol.CodeRateLimited, Message: "too many requests; retry after 1 second"})
+	return false
 }
 
 func (s *Server) limiter(key string) *rate.Limiter {

@@ -38,7 +38,8 @@ func Stats(st Storage, office, station, service, from, to string, loc *time.Loca
 
 // stats answers GET /v1/stats?from=&to=&office=&station=&service= for a supervisor
 // token (its office, or any with an all-office token) or a station token
-// (its own office only).
+// (its own office only), within the same per-token rate limit as the
+// station's other calls.
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	q := r.URL.Query()
@@ -46,6 +47,10 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	scope, err := s.Storage.Supervisor(token)
 	switch {
 	case err == nil:
+		// Each supervisor token has its own limit, apart from every station's.
+		if !s.allow(w, "supervisor "+HashToken(token)) {
+			return
+		}
 		if scope != "" {
 			if office != "" && office != scope {
 				writeError(w, http.StatusForbidden, protocol.Error{Code: protocol.CodeForbidden, Message: "this token reads office " + scope + " only"})
@@ -57,6 +62,9 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 		st, err := s.Storage.Authenticate(token)
 		if err != nil {
 			writeError(w, http.StatusUnauthorized, protocol.Error{Code: protocol.CodeUnauthorized, Message: "unknown or revoked token"})
+			return
+		}
+		if !s.allow(w, st.Key) {
 			return
 		}
 		if office != "" && office != st.Office {

@@ -295,13 +295,15 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 			if st.Epoch == "" { // first push of this database: bind it
 				st.StationID, st.Epoch, st.HighWater = e.Station, e.Epoch, 0
 			}
+			if e.Station != st.StationID {
+				return refuse(protocol.CodeForbidden, "event %d belongs to another station than the database bound to %s (station ID %s…); "+
+					"if this counter was reinstalled, ask the central office to run: loket-central station rebind %s",
+					e.Seq, key, st.StationID[:8], key)
+			}
 			if e.Epoch != st.Epoch {
 				return refuse(protocol.CodeEpochMismatch, "station %s is bound to another database (epoch %s…); "+
 					"if this counter was reinstalled or restored, ask the central office to run: loket-central station rebind %s",
 					key, st.Epoch[:8], key)
-			}
-			if e.Station != st.StationID {
-				return &IngestError{P: protocol.Error{Code: protocol.CodeForbidden, Message: fmt.Sprintf("event %d belongs to another station", e.Seq)}}
 			}
 		}
 		evb, reqb := tx.Bucket(bEvents), tx.Bucket(bRequests)
@@ -332,17 +334,28 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 						return err
 					}
 				}
-				if e.Type == queue.EventCreated && cur.Request.ID != "" {
-					if cur.Station != key {
-						return refuse(protocol.CodeConflict, "event %d creates request %s, which another station created", e.Seq, e.RequestID)
+				// A station touches only the requests it created, under
+				// any of its bindings.
+				switch {
+				case cur.Request.ID != "" && cur.Station != key:
+					return refuse(protocol.CodeForbidden, "event %d (%s) is for request %s, which another station created", e.Seq, e.Type, e.RequestID)
+				case e.Type == queue.EventCreated:
+					if cur.Request.ID != "" {
+						// A rebound database sending its history again: the
+						// request starts over from its creation.
+						cur = storedRequest{}
 					}
-					// A rebound database sending its history again: the
-					// request starts over from its creation.
-					cur = storedRequest{}
+				case cur.Request.ID == "":
+					return refuse(protocol.CodeBadRequest, "event %d (%s) is for request %s, which this station never created", e.Seq, e.Type, e.RequestID)
 				}
 				next, err := queue.Apply(cur.Request, e.ToStore())
 				if err != nil {
 					return refuse(protocol.CodeBadRequest, "event %d: %v", e.Seq, err)
+				}
+				if e.Type == queue.EventCreated { // next is the request as sent
+					if err := validateCreated(e, next, now); err != nil {
+						return refuse(protocol.CodeBadRequest, "event %d: request.created: %v", e.Seq, err)
+					}
 				}
 				next.EventSeqs = append(next.EventSeqs, e.Seq)
 				if err := putJSON(reqb, []byte(e.RequestID), storedRequest{st.Office, key, next}); err != nil {
@@ -362,6 +375,27 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 		return putJSON(tx.Bucket(bStations), []byte(key), st)
 	})
 	return state, err
+}
+
+// validateCreated checks r, the request a request.created event e carries,
+// with the counter's own rules (queue.ValidateCreated) and against what the
+// event says of it: the same request, station, time and clerk, and an
+// arrival within the protocol's bounds of the server's clock at receipt (now).
+func validateCreated(e protocol.Event, r queue.Request, now time.Time) error {
+	if err := queue.ValidateCreated(r); err != nil {
+		return err
+	}
+	switch {
+	case r.ID != e.RequestID:
+		return fmt.Errorf("the request is %s, the event names %s: %w", r.ID, e.RequestID, queue.ErrInvalid)
+	case r.Station != e.Station:
+		return fmt.Errorf("the request names another station than its event: %w", queue.ErrInvalid)
+	case !r.ArrivedAt.Equal(e.At):
+		return fmt.Errorf("the request arrived at %s, its event is at %s: %w", r.ArrivedAt.Format(time.RFC3339Nano), e.At.Format(time.RFC3339Nano), queue.ErrInvalid)
+	case r.Counter != e.Counter || r.Clerk != e.Clerk:
+		return fmt.Errorf("the request names another counter or clerk than its event: %w", queue.ErrInvalid)
+	}
+	return protocol.CheckArrival(r.ArrivedAt, now)
 }
 
 type supervisor struct {
@@ -442,7 +476,10 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 
 // Check verifies the central database: bbolt's page check, every station's
 // events contiguous from 1 to its high-water mark for its bound epoch, every
-// token pointing to its station, every request decodable.
+// token pointing to its station, every request decodable, of an existing
+// station and valid by the counter's rules (queue.ValidateRecord), every
+// event touching only its own station's requests, and every
+// request.created valid as ingest requires.
 func (s *BoltStorage) Check() ([]string, error) {
 	var problems []string
 	err := s.db.View(func(tx *bolt.Tx) error {
@@ -486,13 +523,73 @@ func (s *BoltStorage) Check() ([]string, error) {
 				problems = append(problems, fmt.Sprintf("station %s: %d events stored, high-water mark %d", key, want-1, st.HighWater))
 			}
 		}
-		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		reqb := tx.Bucket(bRequests)
+		if err := reqb.ForEach(func(k, v []byte) error {
 			var sr storedRequest
 			if json.Unmarshal(v, &sr) != nil || sr.Request.ID != string(k) {
 				problems = append(problems, fmt.Sprintf("request %s does not decode", k))
+				return nil
+			}
+			if err := queue.ValidateRecord(sr.Request); err != nil {
+				problems = append(problems, fmt.Sprintf("request %s of station %s: %v", k, sr.Station, err))
+			}
+			if _, ok := stations[sr.Station]; !ok {
+				problems = append(problems, fmt.Sprintf("request %s belongs to station %q, which does not exist", k, sr.Station))
 			}
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		problems = append(problems, checkEvents(tx, reqb)...)
+		return nil
 	})
 	return problems, err
 }
+
+// checkEvents checks every stored event of every binding: a request's
+// events come from the station that holds the request, and each
+// request.created passes the rules ingest applies (against the time the
+// server received it). At most 1,000 problems are listed.
+func checkEvents(tx *bolt.Tx, reqb *bolt.Bucket) []string {
+	var problems []string
+	const most = 1000
+	_ = tx.Bucket(bEvents).ForEach(func(k, v []byte) error {
+		if len(problems) >= most {
+			problems = append(problems, "… and more: the listing stops here")
+			return errStop
+		}
+		key, _, _ := bytes.Cut(k, []byte{0})
+		var se storedEvent
+		if err := json.Unmarshal(v, &se); err != nil {
+			problems = append(problems, fmt.Sprintf("an event of station %s does not decode", key))
+			return nil
+		}
+		if se.Type == queue.EventCatalog {
+			return nil
+		}
+		var sr storedRequest
+		if v := reqb.Get([]byte(se.RequestID)); v == nil || json.Unmarshal(v, &sr) != nil {
+			problems = append(problems, fmt.Sprintf("event %d of station %s is for request %s, which is not stored", se.Seq, key, se.RequestID))
+		} else if sr.Station != string(key) {
+			problems = append(problems, fmt.Sprintf("event %d of station %s is for request %s, which station %s holds", se.Seq, key, se.RequestID, sr.Station))
+		}
+		if se.Type == queue.EventCreated {
+			received := se.ReceivedAt
+			if received.IsZero() {
+				received = time.Now()
+			}
+			var r queue.Request
+			err := json.Unmarshal(se.Data, &r)
+			if err == nil {
+				err = validateCreated(se.Event, r, received)
+			}
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("event %d of station %s creates request %s against the rules: %v", se.Seq, key, se.RequestID, err))
+			}
+		}
+		return nil
+	})
+	return problems
+}
+
+var errStop = errors.New("stop")

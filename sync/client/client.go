@@ -32,7 +32,18 @@ var (
 	// ErrRefused: the server refused this station (token, binding, a
 	// conflicting history). A person has to act.
 	ErrRefused = errors.New("refused by the server")
+	// ErrNoProgress: the server answered but did not take this station's
+	// events (a 409 gap naming the same sequence again and again, or a 200
+	// whose high-water mark does not move). It comes wrapped in
+	// ErrUnreachable: back off and try later, like any other failure.
+	ErrNoProgress = errors.New("the server makes no progress")
 )
+
+// MaxSetbacks is how many answers in one sync may leave the high-water mark
+// short of the end of the batch just sent (a gap, or a 200 that did not
+// move it) before the sync stops with ErrNoProgress. A server restored from
+// a backup in the middle of a sync costs one.
+const MaxSetbacks = 3
 
 // Client syncs one store with one server.
 type Client struct {
@@ -238,6 +249,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	// The prepared batch is used only if the answer moved the high-water
 	// mark exactly to where it starts.
 	var ahead chan prepared
+	setbacks := 0
 	for {
 		var p prepared
 		if ahead != nil {
@@ -265,9 +277,25 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		var st protocol.State
 		err := c.do(ctx, http.MethodPost, "/v1/sync/events", p.body, &st)
 		var he *httpError
+		// An answer that leaves the high-water mark short of this batch's
+		// end is a setback; too many and the server is not taking events.
+		setback := func(answer string) error {
+			if setbacks++; setbacks < MaxSetbacks {
+				return nil
+			}
+			<-ahead
+			return fmt.Errorf("%w: %w: %d answers in this sync did not take events %d-%d (last: %s); "+
+				"if it persists, tell the central office",
+				ErrUnreachable, ErrNoProgress, setbacks, p.from+1, p.to, answer)
+		}
 		switch {
 		case err == nil:
 			res.Sent += st.Received
+			if st.HighWater < p.to {
+				if err := setback(fmt.Sprintf("200 with high-water mark %d", st.HighWater)); err != nil {
+					return res, err
+				}
+			}
 			hw = st.HighWater
 			if err := c.Store.Update(ctx, func(tx *store.Tx) error { return tx.SetSynced(hw, c.Store.Now()) }); err != nil {
 				<-ahead
@@ -275,6 +303,9 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 			}
 		case errors.As(err, &he) && he.body.Code == protocol.CodeGap && he.body.Expected > 0:
 			c.log().Warn("sync: server wants an earlier event", "expected", he.body.Expected)
+			if err := setback(fmt.Sprintf("409 gap, expected %d", he.body.Expected)); err != nil {
+				return res, err
+			}
 			hw = he.body.Expected - 1
 		case errors.As(err, &he) && he.status == http.StatusRequestEntityTooLarge && batch > 1:
 			batch /= 2

@@ -80,7 +80,30 @@ const (
 	CodeEpochMismatch = "epoch_mismatch" // 409: another database uses this token
 	CodeInternal      = "internal"       // 500: the server's own fault
 	CodeNoCatalog     = "no_catalog"     // 404: nothing published yet
+	CodeNotFound      = "not_found"      // 404: no such endpoint
 )
+
+// The bounds of a request's arrival time. A station's clock may be wrong
+// (a day off, or in the year 2000 after a dead clock battery) and its
+// requests are still taken; an arrival before the year 2000 (in the
+// station's own offset) or more than MaxAhead after the server's clock
+// cannot be a counter's and is refused.
+const (
+	EarliestYear = 2000
+	MaxAhead     = 48 * time.Hour
+)
+
+// CheckArrival checks an arrival time against the bounds, now being the
+// server's clock when the request arrived there.
+func CheckArrival(at, now time.Time) error {
+	if at.Year() < EarliestYear {
+		return fmt.Errorf("arrival %s is before the year %d: %w", at.Format(time.RFC3339), EarliestYear, ErrInvalid)
+	}
+	if at.After(now.Add(MaxAhead)) {
+		return fmt.Errorf("arrival %s is more than %s ahead of the server's clock: %w", at.Format(time.RFC3339), MaxAhead, ErrInvalid)
+	}
+	return nil
+}
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 

@@ -32,7 +32,20 @@ import (
 var (
 	faultBatches = flag.Int("sync.batches", 200, "batches pushed through the faulty proxy")
 	crashCycles  = flag.Int("sync.cycles", 20, "kill cycles of each crash test")
+	seedFlag     = flag.Int64("sync.seed", 0, "seed of the random tests (faults, kill moments, orders); 0: from the clock")
 )
+
+// testSeed is the seed of a random test: -sync.seed, or the clock. It is
+// logged, so a failure can be replayed with -sync.seed=N.
+func testSeed(t testing.TB) int64 {
+	t.Helper()
+	seed := *seedFlag
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	t.Logf("seed %d (replay: go test ./sync/synctest -run '^%s$' -sync.seed=%d)", seed, t.Name(), seed)
+	return seed
+}
 
 var (
 	wib = time.FixedZone("WIB", 7*3600)

@@ -60,7 +60,7 @@ func TestTwoStationsOfflineThenOnline(t *testing.T) {
 func TestFaultyNetwork(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
-	proxy := newFaultProxy(t, srv.addr, 0.3, time.Now().UnixNano())
+	proxy := newFaultProxy(t, srv.addr, 0.3, testSeed(t))
 	s := newStation(t, 3)
 	c := s.client(proxy.url(), tokens["3273/L1"])
 	c.BatchSize = 3
@@ -97,7 +97,7 @@ func TestKillStationDuringSync(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 4)
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	rng := rand.New(rand.NewSource(testSeed(t)))
 	for cycle := range *crashCycles {
 		s.work(t, 15)
 		s.close()
@@ -129,7 +129,7 @@ func TestKillServerDuringIngest(t *testing.T) {
 	c := s.client(srv.url(), tokens["3273/L1"])
 	c.BatchSize = 5
 	c.HTTP = &http.Client{Timeout: 3 * time.Second}
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	rng := rand.New(rand.NewSource(testSeed(t)))
 	for range *crashCycles {
 		s.work(t, 20)
 		done := make(chan struct{})
@@ -196,7 +196,7 @@ func TestDuplicatesReplayedAndReordered(t *testing.T) {
 	}
 	send(inOrder)
 	shuffled := append([]int(nil), inOrder...)
-	rand.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	rand.New(rand.NewSource(testSeed(t))).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	send(shuffled)
 	send(inOrder)
 	// A gap names the sequence the server expects.
@@ -364,7 +364,7 @@ func TestSecurity(t *testing.T) {
 		{"no token", "", good, nil, 401, "unauthorized"},
 		{"wrong token", central.TokenPrefix + strings.Repeat("0", 64), good, nil, 401, "unauthorized"},
 		{"revoked token", tokens["3273/GONE"], good, nil, 401, "token revoked"},
-		{"another station's events", tokens["3273/L2"], good, nil, 409, "epoch_mismatch"},
+		{"another station's events", tokens["3273/L2"], good, nil, 403, "forbidden"},
 		{"oversized body", tokens["3273/L1"], big.Bytes(), nil, 413, "too_large"},
 		{"gzip bomb", tokens["3273/L1"], bomb.Bytes(), []string{"Content-Encoding", "gzip"}, 413, "too_large"},
 		{"too many events", tokens["3273/L1"], manyJSON, nil, 413, "too_large"},
@@ -395,8 +395,18 @@ func TestSecurity(t *testing.T) {
 		b.Events[i].Hash = protocol.Hash(b.Events[i])
 	}
 	forged, _ := json.Marshal(b)
-	if code, body := post(t, url, tokens["3273/L1"], forged); code != 403 {
+	if code, body := post(t, url, tokens["3273/L1"], forged); code != 403 || !strings.Contains(body, `"forbidden"`) {
 		t.Errorf("another station's ID: %d %s", code, body)
+	}
+	// The bound station ID with another epoch: epoch_mismatch.
+	_ = json.Unmarshal(good, &b)
+	for i := range b.Events {
+		b.Events[i].Epoch = strings.Repeat("b", 32)
+		b.Events[i].Hash = protocol.Hash(b.Events[i])
+	}
+	forged, _ = json.Marshal(b)
+	if code, body := post(t, url, tokens["3273/L1"], forged); code != 409 || !strings.Contains(body, `"epoch_mismatch"`) {
+		t.Errorf("another epoch: %d %s", code, body)
 	}
 	resp, err := http.Get(srv.url() + "/healthz")
 	if err != nil || resp.StatusCode != 200 {
