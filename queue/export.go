@@ -1,11 +1,12 @@
 package queue
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/loket-id/loket/internal/csvsafe"
 )
 
 // ExportColumns are the columns of `loket export` and of the central
@@ -28,17 +29,19 @@ func ExportRecord(r Request, loc *time.Location) []string {
 }
 
 // ExportWriter streams export records as CSV or a JSON array of objects.
+// In CSV, a cell that a spreadsheet would run as a formula gets a single
+// quote in front (see internal/csvsafe); JSON holds the values as stored.
 type ExportWriter struct {
 	w      io.Writer
 	format string
-	csv    *csv.Writer
+	csv    *csvsafe.Writer
 	n      int
 }
 
 func NewExportWriter(w io.Writer, format string) *ExportWriter {
 	ew := &ExportWriter{w: w, format: format}
 	if format == "csv" {
-		ew.csv = csv.NewWriter(w)
+		ew.csv = csvsafe.NewWriter(w)
 		_ = ew.csv.Write(ExportColumns)
 	}
 	return ew

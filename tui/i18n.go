@@ -172,6 +172,7 @@ var catalogs = map[string]map[string]string{
 		"err.text.length":    "terlalu panjang",
 		"err.text.control":   "berisi karakter kendali",
 		"err.text.bidi":      "berisi karakter arah teks",
+		"err.name.start":     "tidak boleh diawali = + - @",
 		"err.service":        "pilih layanan",
 	},
 	"en": {
@@ -341,6 +342,7 @@ var catalogs = map[string]map[string]string{
 		"err.text.length":    "too long",
 		"err.text.control":   "contains control characters",
 		"err.text.bidi":      "contains text-direction characters",
+		"err.name.start":     "must not begin with = + - @",
 		"err.service":        "choose a service",
 	},
 }

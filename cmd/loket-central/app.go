@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
 )
@@ -52,14 +54,16 @@ Usage:
   loket-central station revoke OFFICE/STATION
   loket-central station rebind OFFICE/STATION
   loket-central catalog publish FILE
-  loket-central export [--office CODE] [--from DATE] [--to DATE] --format json|csv [--timezone ZONE]
+  loket-central export [--office CODE] [--station OFFICE/STATION] [--from DATE] [--to DATE] --format json|csv
+                       [--timezone ZONE]
   loket-central stats [--office CODE] [--station OFFICE/STATION] [--service CODE] [--from DATE] [--to DATE]
                       [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]
   loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v1/stats)
   loket-central check
   loket-central backup FILE
 
-Data: --data, else $LOKET_CENTRAL_DATA, else ~/.local/share/loket-central.
+Every command takes --data DIR: else $LOKET_CENTRAL_DATA, else ~/.local/share/loket-central.
+A flag a command does not take is refused (exit 2).
 The station, catalog, export, check and backup commands work whether or not
 the server is running (they go through it when it holds the database).
 Exit codes: 0 success, 2 bad usage or invalid input, 1 other failure, 5 the running server took
@@ -68,11 +72,8 @@ the command and its answer was lost (it may or may not have been done).
 
 // Run runs one command line.
 func (a *App) Run(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
 		fmt.Fprint(a.Stdout, usage)
-		if len(args) == 0 {
-			return cli.Usagef("no command")
-		}
 		return nil
 	}
 	o := &opts{}
@@ -98,7 +99,19 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	if err != nil {
-		return cli.Usagef("%v (see loket-central --help)", err)
+		return cli.FlagError("loket-central", commandName(pos), err)
+	}
+	if len(pos) == 0 {
+		fmt.Fprint(a.Stderr, usage)
+		return cli.Usagef("no command (see loket-central --help)")
+	}
+	name := commandName(pos)
+	cmd, ok := commandTable[name]
+	if !ok || len(pos) != cmd.args {
+		return cli.Usagef("unknown or incomplete command %q (see loket-central --help)", strings.Join(pos, " "))
+	}
+	if err := cmd.check(name, fs, o); err != nil {
+		return err
 	}
 	dir := o.data
 	if dir == "" {
@@ -114,24 +127,100 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(a.Cwd, dir)
 	}
-	cmd := strings.Join(pos[:min(2, len(pos))], " ")
-	switch {
-	case pos[0] == "serve":
+	switch name {
+	case "serve":
 		return a.serve(ctx, dir, o)
-	case pos[0] == "version":
+	case "version":
 		fmt.Fprintln(a.Stdout, "loket-central, sync protocol v1")
 		return nil
 	}
-	known := map[string]int{"station add": 2, "station list": 2, "station revoke": 3, "station rebind": 3,
-		"catalog publish": 3, "export": 1, "check": 1, "backup": 2, "stats": 1, "token add": 2}
-	n, ok := known[cmd]
-	if !ok {
-		n, ok = known[pos[0]]
-	}
-	if !ok || len(pos) != n {
-		return cli.Usagef("unknown or incomplete command %q (see loket-central --help)", strings.Join(pos, " "))
-	}
 	return a.withStorage(ctx, dir, args, func(st *central.BoltStorage) error { return a.admin(ctx, st, pos, o) })
+}
+
+// centralCommand is what one command line takes: its words and arguments,
+// its flags (besides --data, which every command takes) and its formats.
+type centralCommand struct {
+	args    int      // positional words, the command's own included
+	flags   []string // the flags it takes besides --data
+	formats []string // the values --format may have; none: it takes no --format
+}
+
+// commandTable is every command, by its name of one or two words.
+var commandTable = map[string]centralCommand{
+	"serve":           {args: 1, flags: []string{"addr", "tls-cert", "tls-key", "timezone"}},
+	"version":         {args: 1},
+	"station add":     {args: 2, flags: []string{"office", "station", "name"}, formats: []string{"text", "json"}},
+	"station list":    {args: 2, formats: []string{"text", "json"}},
+	"station revoke":  {args: 3},
+	"station rebind":  {args: 3},
+	"catalog publish": {args: 3},
+	"export":          {args: 1, flags: []string{"office", "station", "from", "to", "timezone"}, formats: []string{"json", "csv"}},
+	"stats":           {args: 1, flags: []string{"office", "station", "service", "from", "to", "by", "timezone"}, formats: []string{"text", "json", "csv"}},
+	"token add":       {args: 2, flags: []string{"role", "office"}, formats: []string{"text", "json"}},
+	"check":           {args: 1},
+	"backup":          {args: 2},
+}
+
+// commandName is the command that positional words name: two words when
+// they make one ("station add"), else the first; "" for none.
+func commandName(pos []string) string {
+	if len(pos) >= 2 {
+		if _, ok := commandTable[pos[0]+" "+pos[1]]; ok {
+			return pos[0] + " " + pos[1]
+		}
+	}
+	if len(pos) >= 1 {
+		return pos[0]
+	}
+	return ""
+}
+
+// check refuses a flag the command does not take and values it cannot
+// use, before anything is opened or written.
+func (c centralCommand) check(name string, fs *flag.FlagSet, o *opts) error {
+	takes := map[string]bool{"data": true}
+	for _, f := range c.flags {
+		takes[f] = true
+	}
+	if len(c.formats) > 0 {
+		takes["format"] = true
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if err == nil && !takes[f.Name] {
+			err = cli.NotTaken("loket-central", name, f.Name)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	if len(c.formats) > 0 && !slices.Contains(c.formats, o.format) {
+		if name == "export" && o.format == "text" {
+			return cli.Usagef("export needs --format json or csv")
+		}
+		return cli.Usagef("%s: --format %q is not one of %s", name, o.format, strings.Join(c.formats, ", "))
+	}
+	for _, d := range [][2]string{{"from", o.from}, {"to", o.to}} {
+		if d[1] != "" {
+			if _, err := time.Parse(time.DateOnly, d[1]); err != nil {
+				return cli.Usagef("--%s %q is not a date YYYY-MM-DD", d[0], d[1])
+			}
+		}
+	}
+	if o.from != "" && o.to != "" && o.to < o.from {
+		return cli.Usagef("--to %s is before --from %s", o.to, o.from)
+	}
+	if name == "stats" {
+		if _, err := (stats.Figures{}).Table(o.by); err != nil {
+			return cli.Usagef("%v", err)
+		}
+	}
+	if o.tz != "" {
+		if _, err := time.LoadLocation(o.tz); err != nil {
+			return cli.Usagef("--timezone %q: %v", o.tz, err)
+		}
+	}
+	return nil
 }
 
 // withStorage opens the central database, or sends the command to the

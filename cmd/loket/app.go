@@ -173,7 +173,7 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	if err != nil {
-		return usagef("%s: %v (see loket %s --help)", cmd.name, err, cmd.name)
+		return cli.FlagError("loket", cmd.name, err)
 	}
 	e := &env{app: a, ctx: ctx, cmd: cmd, o: o, rawArgs: args}
 	if cmd.keyed {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/demo"
@@ -455,9 +456,9 @@ func runExport(e *env, args []string) error {
 		return err
 	}
 	from, to := e.o.from, e.o.to
-	for name, d := range map[string]string{"from": from, "to": to} {
-		if d != "" {
-			if err := checkDate(name, d); err != nil {
+	for _, f := range [][2]string{{"from", from}, {"to", to}} {
+		if f[1] != "" {
+			if err := checkDate(f[0], f[1]); err != nil {
 				return err
 			}
 		}
@@ -557,6 +558,9 @@ func runCheck(e *env, args []string) error {
 	if err := noArgs(e, args); err != nil {
 		return err
 	}
+	if err := checkFormat(e.o.format, "text", "json"); err != nil {
+		return err
+	}
 	rep, err := e.st.Check(e.ctx)
 	if err != nil {
 		return err
@@ -640,9 +644,10 @@ func serveOwner(ctx context.Context, st *store.Store, dataDir string, syncer *cl
 	return ownersock.Serve(ctx, ln, ownerHandler(st, syncer))
 }
 
-func checkDate(field, d string) error {
-	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
-		return fmt.Errorf("--%s %q is not a date YYYY-MM-DD: %w", field, d, queue.ErrInvalid)
+// checkDate checks the value d of the date flag --name, and names that flag.
+func checkDate(name, d string) error {
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
+		return fmt.Errorf("--%s %q is not a date YYYY-MM-DD: %w", name, d, queue.ErrInvalid)
 	}
 	return nil
 }

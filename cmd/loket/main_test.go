@@ -224,7 +224,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{[]string{"add", "--service", "A", "--nik", nik}, 2, "name: required"},
 		{[]string{"add", "--service", "A", "--name", "Budi", "--nik", nik, "--phone", "555"}, 2, "phone:"},
 		{[]string{"add", "--service", "A", "--name", "Bu\x1b[2Jdi", "--nik", nik}, 2, "control character"},
-		{[]string{"add", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"add", "--bogus"}, 2, "add does not take --bogus"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"serve", "A-001"}, 2, "cannot serve request A-001: it is waiting"},
 		{[]string{"done", "A-099"}, 2, "no request with ticket A-099 today"},

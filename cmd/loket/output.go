@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/loket-id/loket/internal/csvsafe"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -41,7 +41,7 @@ func printRequests(e *env, rs []queue.Request) error {
 		}
 		return writeJSON(e.out(), out)
 	case "csv":
-		w := csv.NewWriter(e.out())
+		w := csvsafe.NewWriter(e.out())
 		_ = w.Write(listColumns)
 		for _, r := range rs {
 			_ = w.Write([]string{r.Ticket, r.Service, string(r.Status), string(r.Priority), r.Name, queue.MaskNIK(r.NIK),

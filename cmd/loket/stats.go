@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/sync/client"
@@ -18,10 +17,13 @@ func (e *env) statsRange() (string, string, error) {
 	if to == "" {
 		to = from
 	}
-	for name, d := range map[string]string{"from": from, "to": to} {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return "", "", usagef("--%s %q is not a date YYYY-MM-DD", name, d)
-		}
+	// In the order typed: a bad --from is named as --from, also when --to
+	// defaults to it.
+	if err := checkDate("from", from); err != nil {
+		return "", "", err
+	}
+	if err := checkDate("to", to); err != nil {
+		return "", "", err
 	}
 	if to < from {
 		return "", "", usagef("--to %s is before --from %s", to, from)
@@ -37,6 +39,9 @@ func runStats(e *env, args []string) error {
 	}
 	if err := checkFormat(e.o.format, "text", "json", "csv"); err != nil {
 		return err
+	}
+	if !e.o.central && (e.o.server != "" || e.o.token != "") {
+		return usagef("stats takes --server and --token only with --central")
 	}
 	if _, err := (stats.Figures{}).Table(e.o.by); err != nil {
 		return usagef("%v", err)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/loket-id/loket/queue"
 )
@@ -71,12 +72,13 @@ func ExitCode(prog string, err error, stderr io.Writer) int {
 }
 
 // ParseInterspersed parses flags that may come before, between or after
-// positional arguments ("loket serve A-007 --clerk Sari").
+// positional arguments ("loket serve A-007 --clerk Sari"). On an error it
+// returns the positional arguments read before it, which name the command.
 func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			return pos, err
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -88,4 +90,27 @@ func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// FlagError is the usage error for a command line the flag package refused,
+// naming the command and the flag: "backup does not take --addr (see loket
+// backup --help)". cmd is the command's name, without the program's; empty
+// when the flag came before any command.
+func FlagError(prog, cmd string, err error) error {
+	see := strings.TrimSpace(prog + " " + cmd)
+	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+		return NotTaken(prog, cmd, name)
+	}
+	if cmd == "" {
+		return Usagef("%v (see %s --help)", err, see)
+	}
+	return Usagef("%s: %v (see %s --help)", cmd, err, see)
+}
+
+// NotTaken is the usage error for a flag that command cmd does not take.
+func NotTaken(prog, cmd, flagName string) error {
+	if cmd == "" {
+		return Usagef("unknown flag --%s (see %s --help)", flagName, prog)
+	}
+	return Usagef("%s does not take --%s (see %s %s --help)", cmd, flagName, prog, cmd)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -50,6 +51,34 @@ func TestExitCode(t *testing.T) {
 		var buf bytes.Buffer
 		if code := ExitCode("prog", tt.err, &buf); code != tt.code || buf.String() != tt.printed {
 			t.Errorf("%v: exit %d, printed %q; want %d, %q", tt.err, code, buf.String(), tt.code, tt.printed)
+		}
+	}
+}
+
+func TestFlagError(t *testing.T) {
+	tests := []struct {
+		args []string
+		pos  string
+		msg  string
+	}{
+		{[]string{"backup", "--addr", "x"}, "backup", "backup does not take --addr (see loket backup --help)"},
+		{[]string{"backup", "--addr=x"}, "backup", "backup does not take --addr (see loket backup --help)"},
+		{[]string{"--addr", "x", "backup"}, "", "unknown flag --addr (see loket --help)"},
+		{[]string{"backup", "--name"}, "backup", "backup: flag needs an argument: -name (see loket backup --help)"},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		fs.String("name", "", "")
+		pos, err := ParseInterspersed(fs, tt.args)
+		if err == nil || strings.Join(pos, " ") != tt.pos {
+			t.Errorf("%q: pos %q, err %v", tt.args, pos, err)
+			continue
+		}
+		err = FlagError("loket", strings.Join(pos, " "), err)
+		var ue UsageError
+		if !errors.As(err, &ue) || err.Error() != tt.msg {
+			t.Errorf("%q: FlagError = %q; want usage error %q", tt.args, err, tt.msg)
 		}
 	}
 }
