@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/loket-id/loket/internal/boltcheck"
 )
 
 // Errors the store returns, to be matched with errors.Is.
@@ -23,6 +25,10 @@ var (
 	ErrLocked = errors.New("database is locked by another process")
 	// ErrNewerSchema is a database written by a newer version of Loket.
 	ErrNewerSchema = errors.New("database was written by a newer version of loket")
+	// ErrDamaged is a database file whose structure is broken (Open
+	// refuses it), or one that Check found problems in (writes are refused
+	// until a Check finds none).
+	ErrDamaged = boltcheck.ErrDamaged
 )
 
 // FieldError is invalid input in one named field. Code is a stable name of
