@@ -4,10 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/loket-id/loket/internal/atomicfile"
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -21,25 +28,139 @@ type CheckReport struct {
 // OK reports whether no problem was found.
 func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 
-// Check verifies the database: bbolt's own consistency check (pages,
-// freelist), then the store's invariants: every request decodes and is
-// reachable from each of its index entries, the index holds nothing else (so
-// no ticket is used twice on a day), the event log is contiguous from 1, and
-// every request's list of events names its own events. It reads only.
+// DamageMarkSuffix names the file beside the database (loket.db.damaged)
+// in which Check records the problems it found. While it exists the store
+// refuses every write; a Check that finds nothing removes it.
+const DamageMarkSuffix = ".damaged"
+
+// errRollback ends a transaction that must not commit.
+var errRollback = errors.New("rollback")
+
+// Check verifies the database: its structure first (boltcheck.Walk, with
+// this process's writers held off), then bbolt's own consistency check
+// (pages, freelist, key order), then the store's invariants: every request
+// decodes and is reachable from each of its index entries, the index holds
+// nothing else (so no ticket is used twice on a day), the event log is
+// contiguous from 1, and every request's list of events names its own
+// events. It never writes to the database. It records its verdict beside
+// it: problems go to the damage mark (path + DamageMarkSuffix), which stops
+// every write from then on, in this process and in the next to open the
+// file; no problems remove the mark.
+//
+// A broken structure is also returned as an error matching ErrDamaged, and
+// bbolt's check is then not run (it would read past what is sound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
-	err := s.db.View(func(btx *bolt.Tx) error {
-		for err := range btx.Check() {
-			rep.Problems = append(rep.Problems, "bbolt: "+err.Error())
-			if ctx.Err() != nil {
-				return ctx.Err()
+	err := s.db.Update(func(*bolt.Tx) error {
+		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		if errors.Is(err, ErrDamaged) {
+			var be *boltcheck.Error
+			if errors.As(err, &be) {
+				rep.Problems = append(rep.Problems, "structure: "+be.Problem)
+			}
+			if merr := s.markDamaged(rep.Problems); merr != nil {
+				return rep, errors.Join(err, merr)
 			}
 		}
-		tx := &Tx{s: s, tx: btx}
-		tx.checkInvariants(&rep)
-		return ctx.Err()
+		return rep, err
+	}
+	err = boltcheck.Guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			for err := range btx.Check() {
+				rep.Problems = append(rep.Problems, "bbolt: "+err.Error())
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+			}
+			tx := &Tx{s: s, tx: btx}
+			tx.checkInvariants(&rep)
+			return ctx.Err()
+		})
 	})
+	if errors.Is(err, ErrDamaged) {
+		var be *boltcheck.Error
+		if errors.As(err, &be) {
+			rep.Problems = append(rep.Problems, be.Problem)
+		}
+	}
+	if err != nil && !errors.Is(err, ErrDamaged) {
+		return rep, err // cancelled: no verdict
+	}
+	if rep.OK() {
+		return rep, s.clearDamageMark()
+	}
+	if merr := s.markDamaged(rep.Problems); merr != nil {
+		return rep, errors.Join(err, merr)
+	}
 	return rep, err
+}
+
+// damage is what the last Check found wrong, "" if nothing.
+func (s *Store) damage() string {
+	s.damagedMu.Lock()
+	defer s.damagedMu.Unlock()
+	return s.damaged
+}
+
+// markDamaged writes the damage mark and stops this store's writes.
+func (s *Store) markDamaged(problems []string) error {
+	summary := fmt.Sprintf("%d problems, the first: %s", len(problems), problems[0])
+	s.damagedMu.Lock()
+	s.damaged = summary
+	s.damagedMu.Unlock()
+	text := fmt.Sprintf("loket check found %s is damaged on %s; writes are refused until a check finds nothing.\n%s\n",
+		s.path, s.clock().Format(time.RFC3339), strings.Join(problems, "\n"))
+	if err := atomicfile.Write(s.path+DamageMarkSuffix, []byte(text), 0o600); err != nil {
+		return fmt.Errorf("record the damage of %s: %w", s.path, err)
+	}
+	return nil
+}
+
+func (s *Store) clearDamageMark() error {
+	s.damagedMu.Lock()
+	s.damaged = ""
+	s.damagedMu.Unlock()
+	if err := os.Remove(s.path + DamageMarkSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove the damage mark of %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// readDamageMark is the summary of the damage mark beside path, "" if none.
+func readDamageMark(path string) string {
+	b, err := os.ReadFile(path + DamageMarkSuffix)
+	if errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	if err != nil {
+		return fmt.Sprintf("the damage mark %s cannot be read (%v)", path+DamageMarkSuffix, err)
+	}
+	lines := strings.SplitN(string(b), "\n", 3)
+	if len(lines) >= 2 && lines[1] != "" {
+		return lines[1] + " (see " + path + DamageMarkSuffix + ")"
+	}
+	return "see " + path + DamageMarkSuffix
+}
+
+// needsNoMigration refuses a file whose schema would have to be migrated
+// (written) to be used.
+func (s *Store) needsNoMigration() error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		var v uint64
+		if m := tx.Bucket(bMeta); m != nil {
+			v = getU64(m.Get(kSchemaVersion))
+		}
+		if v != SchemaVersion() {
+			return fmt.Errorf("%w: schema %d needs a migration, which is not done on a file the last check found problems in (%s)",
+				ErrDamaged, v, s.damaged)
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) checkInvariants(rep *CheckReport) {

@@ -53,6 +53,31 @@
 // index either; the next event sequence is the last key of events plus one.
 // Fewer buckets means fewer pages written per action.
 //
+// # A damaged file
+//
+// bbolt trusts its file: a truncated file, or a broken meta, freelist or
+// leaf page, makes it read past the end of its memory map (a fatal SIGSEGV
+// that recover cannot catch) or panic. So [Open] first has
+// internal/boltcheck walk the file's structure with ordinary bounds-checked
+// reads (boltcheck.Walk): both meta pages, the file size against the
+// high-water mark, the root page, the freelist and every id on it, then
+// every page in use from the root, its header and element table, and that
+// no page is both in use and free (a write would overwrite it) and none is
+// lost. A file that fails is refused with [ErrDamaged], untouched. bbolt's
+// open and the identity read then run under boltcheck.Guard (panics and
+// memory faults become ErrDamaged) as a last line.
+//
+// The walk reads one header and element table per page, about 1 µs per
+// page: 0.1 s on a year of a busy counter (100,000 requests, 68,000 pages),
+// against 9 s for the full [Store.Check] (bbolt's check decodes every key,
+// the invariants decode every request). The full check is therefore not run
+// on open. Instead its verdict is kept: when Check finds a problem it writes
+// it to loket.db.damaged ([DamageMarkSuffix]) beside the file, and from
+// then on every [Store.Update] fails with ErrDamaged, in this process and in
+// every later one, while reads still work; a Check that finds nothing
+// removes the mark. So no write ever goes into a file that Check calls
+// corrupt, and no write goes into a file whose structure is broken.
+//
 // Keys that sort numerically are big-endian integers; values are JSON with
 // explicit field names. The layout is changed only by a migration (see
 // migrations.go); a database with a newer schema version is refused and left

@@ -1,6 +1,10 @@
 package store
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/loket-id/loket/internal/boltcheck"
+)
 
 // Errors of the file itself, to be matched with errors.Is. The queue's own
 // errors (invalid input, not found, nobody waiting, conflict) are package
@@ -10,4 +14,8 @@ var (
 	ErrLocked = errors.New("database is locked by another process")
 	// ErrNewerSchema is a database written by a newer version of Loket.
 	ErrNewerSchema = errors.New("database was written by a newer version of loket")
+	// ErrDamaged is a database file whose structure is broken (Open
+	// refuses it), or one that Check found problems in (writes are refused
+	// until a Check finds none).
+	ErrDamaged = boltcheck.ErrDamaged
 )

@@ -16,6 +16,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -62,6 +63,9 @@ type Store struct {
 
 	subMu sync.Mutex
 	subs  map[chan struct{}]struct{}
+
+	damagedMu sync.Mutex
+	damaged   string // what the last Check found wrong, "" when it found nothing
 }
 
 var (
@@ -81,6 +85,12 @@ var (
 // another process holds fails with ErrLocked after the lock timeout; a file
 // that is not a Loket database, or one written by a newer schema, fails
 // without being modified.
+//
+// Before bbolt reads the file, its structure is verified (boltcheck.Walk:
+// meta pages, size, freelist, every page's header and element table); a
+// damaged file fails with an error matching ErrDamaged that names the file,
+// and is not modified. A file that the last Check found problems in opens,
+// for reading: every write fails with ErrDamaged until a Check finds none.
 func Open(path string, opts Options) (*Store, error) {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
@@ -94,18 +104,17 @@ func Open(path string, opts Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.LockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+	start := time.Now()
+	if _, err := boltcheck.Verify(path, boltcheck.Walk, opts.LockTimeout); err != nil {
+		if errors.Is(err, boltcheck.ErrBusy) {
+			return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
+		}
+		return nil, fmt.Errorf("open database: %w", err) // the error names the file
 	}
 	if opts.Random == nil {
 		opts.Random = rand.Reader
 	}
 	s := &Store{
-		db:      db,
 		path:    path,
 		clock:   opts.Clock,
 		loc:     opts.Location,
@@ -113,11 +122,40 @@ func Open(path string, opts Options) (*Store, error) {
 		entropy: ulid.Monotonic(opts.Random, 0),
 		subs:    map[chan struct{}]struct{}{},
 	}
-	if err := s.migrate(opts.Catalog); err != nil {
-		db.Close()
+	s.damaged = readDamageMark(path)
+	// The structure was verified; Guard is the last line should bbolt
+	// still stop on something (a panic, or a fault reading the map).
+	timeout := max(opts.LockTimeout-time.Since(start), time.Millisecond)
+	if err := boltcheck.Guard(path, func() error { return s.open(opts, timeout) }); err != nil {
+		if s.db != nil {
+			s.db.Close()
+		}
+		if errors.Is(err, ErrDamaged) {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := db.View(func(tx *bolt.Tx) error {
+	return s, nil
+}
+
+func (s *Store) open(opts Options, timeout time.Duration) error {
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return ErrLocked
+	}
+	if err != nil {
+		return err
+	}
+	s.db = db
+	if s.damaged != "" {
+		// Never migrate (write) a file Check found problems in.
+		if err := s.needsNoMigration(); err != nil {
+			return err
+		}
+	} else if err := s.migrate(opts.Catalog); err != nil {
+		return err
+	}
+	return db.View(func(tx *bolt.Tx) error {
 		for _, b := range requiredBuckets {
 			if tx.Bucket(b) == nil {
 				return fmt.Errorf("bucket %s is missing: the file is damaged or not a Loket database of schema %d", b, SchemaVersion())
@@ -129,11 +167,7 @@ func Open(path string, opts Options) (*Store, error) {
 		t, err := time.Parse(time.RFC3339Nano, string(m.Get(kCreatedAt)))
 		s.id.CreatedAt = t
 		return err
-	}); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	return s, nil
+	})
 }
 
 // Close closes the database.
@@ -198,6 +232,10 @@ func (s *Store) notify() {
 func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if why := s.damage(); why != "" {
+		return fmt.Errorf("write to database %s (nothing was saved): %w: the last check found: %s; %s",
+			s.path, ErrDamaged, why, boltcheck.Advice)
 	}
 	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
 	switch {

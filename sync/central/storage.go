@@ -21,6 +21,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
@@ -124,28 +125,47 @@ type storedRequest struct {
 type BoltStorage struct{ db *bolt.DB }
 
 // OpenBolt opens (creating) dir/central.db; another process holding it
-// fails within the timeout with store.ErrLocked.
+// fails within the timeout with store.ErrLocked. The file's structure is
+// verified first (boltcheck.Walk): a damaged file fails with an error
+// matching store.ErrDamaged that names it, and is not modified.
 func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 	path := filepath.Join(dir, "central.db")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	start := time.Now()
+	if _, err := boltcheck.Verify(path, boltcheck.Walk, timeout); err != nil {
+		if errors.Is(err, boltcheck.ErrBusy) {
+			return nil, fmt.Errorf("open central database %s: %w", path, store.ErrLocked)
+		}
+		return nil, fmt.Errorf("open central database: %w", err) // the error names the file
+	}
+	var db *bolt.DB
+	err := boltcheck.Guard(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: max(timeout-time.Since(start), time.Millisecond)})
+		if err != nil {
+			return err
+		}
+		return db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog, bSupers} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open central database %s: %w", path, store.ErrLocked)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open central database %s: %w", path, err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog, bSupers} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
+		if db != nil {
+			db.Close()
 		}
-		return nil
-	}); err != nil {
-		db.Close()
+		if errors.Is(err, store.ErrDamaged) {
+			return nil, fmt.Errorf("open central database: %w", err)
+		}
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
 	}
 	return &BoltStorage{db: db}, nil
@@ -474,7 +494,9 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 	})
 }
 
-// Check verifies the central database: bbolt's page check, every station's
+// Check verifies the central database: its structure first
+// (boltcheck.Walk, writers held off; a broken one is returned as an error
+// matching store.ErrDamaged), then bbolt's page check, every station's
 // events contiguous from 1 to its high-water mark for its bound epoch, every
 // token pointing to its station, every request decodable, of an existing
 // station and valid by the counter's rules (queue.ValidateRecord), every
@@ -482,68 +504,87 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 // request.created valid as ingest requires.
 func (s *BoltStorage) Check() ([]string, error) {
 	var problems []string
-	err := s.db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			problems = append(problems, "bbolt: "+err.Error())
-		}
-		stations := map[string]Station{}
-		_ = tx.Bucket(bStations).ForEach(func(k, v []byte) error {
-			var st Station
-			if err := json.Unmarshal(v, &st); err != nil {
-				problems = append(problems, fmt.Sprintf("station %s does not decode", k))
-				return nil
-			}
-			stations[st.Key] = st
-			if key := tx.Bucket(bTokens).Get([]byte(st.TokenHash)); string(key) != st.Key {
-				problems = append(problems, fmt.Sprintf("the token of station %s does not lead to it", st.Key))
-			}
-			return nil
-		})
-		keys := make([]string, 0, len(stations))
-		for k := range stations {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		c := tx.Bucket(bEvents).Cursor()
-		for _, key := range keys {
-			st := stations[key]
-			if st.Epoch == "" {
-				continue
-			}
-			prefix := eventPrefix(key, st.Generation)
-			var want uint64 = 1
-			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-				if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != want {
-					problems = append(problems, fmt.Sprintf("station %s: events jump from %d to %d", key, want-1, seq))
-					break
-				}
-				want++
-			}
-			if want-1 != st.HighWater {
-				problems = append(problems, fmt.Sprintf("station %s: %d events stored, high-water mark %d", key, want-1, st.HighWater))
-			}
-		}
-		reqb := tx.Bucket(bRequests)
-		if err := reqb.ForEach(func(k, v []byte) error {
-			var sr storedRequest
-			if json.Unmarshal(v, &sr) != nil || sr.Request.ID != string(k) {
-				problems = append(problems, fmt.Sprintf("request %s does not decode", k))
-				return nil
-			}
-			if err := queue.ValidateRecord(sr.Request); err != nil {
-				problems = append(problems, fmt.Sprintf("request %s of station %s: %v", k, sr.Station, err))
-			}
-			if _, ok := stations[sr.Station]; !ok {
-				problems = append(problems, fmt.Sprintf("request %s belongs to station %q, which does not exist", k, sr.Station))
-			}
-			return nil
-		}); err != nil {
+	err := s.db.Update(func(*bolt.Tx) error {
+		if _, err := boltcheck.VerifyHeld(s.db.Path(), boltcheck.Walk); err != nil {
 			return err
 		}
-		problems = append(problems, checkEvents(tx, reqb)...)
+		return errCheckRollback
+	})
+	if !errors.Is(err, errCheckRollback) {
+		return nil, fmt.Errorf("check central database: %w", err)
+	}
+	err = boltcheck.Guard(s.db.Path(), func() error { return s.db.View(func(tx *bolt.Tx) error { return s.check(tx, &problems) }) })
+	if err != nil {
+		return problems, fmt.Errorf("check central database: %w", err)
+	}
+	return problems, nil
+}
+
+// errCheckRollback ends Check's write transaction, which holds writers off.
+var errCheckRollback = errors.New("rollback")
+
+func (s *BoltStorage) check(tx *bolt.Tx, out *[]string) error {
+	problems := *out
+	defer func() { *out = problems }()
+	for err := range tx.Check() {
+		problems = append(problems, "bbolt: "+err.Error())
+	}
+	stations := map[string]Station{}
+	_ = tx.Bucket(bStations).ForEach(func(k, v []byte) error {
+		var st Station
+		if err := json.Unmarshal(v, &st); err != nil {
+			problems = append(problems, fmt.Sprintf("station %s does not decode", k))
+			return nil
+		}
+		stations[st.Key] = st
+		if key := tx.Bucket(bTokens).Get([]byte(st.TokenHash)); string(key) != st.Key {
+			problems = append(problems, fmt.Sprintf("the token of station %s does not lead to it", st.Key))
+		}
 		return nil
 	})
-	return problems, err
+	keys := make([]string, 0, len(stations))
+	for k := range stations {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	c := tx.Bucket(bEvents).Cursor()
+	for _, key := range keys {
+		st := stations[key]
+		if st.Epoch == "" {
+			continue
+		}
+		prefix := eventPrefix(key, st.Generation)
+		var want uint64 = 1
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if seq := binary.BigEndian.Uint64(k[len(prefix):]); seq != want {
+				problems = append(problems, fmt.Sprintf("station %s: events jump from %d to %d", key, want-1, seq))
+				break
+			}
+			want++
+		}
+		if want-1 != st.HighWater {
+			problems = append(problems, fmt.Sprintf("station %s: %d events stored, high-water mark %d", key, want-1, st.HighWater))
+		}
+	}
+	reqb := tx.Bucket(bRequests)
+	if err := reqb.ForEach(func(k, v []byte) error {
+		var sr storedRequest
+		if json.Unmarshal(v, &sr) != nil || sr.Request.ID != string(k) {
+			problems = append(problems, fmt.Sprintf("request %s does not decode", k))
+			return nil
+		}
+		if err := queue.ValidateRecord(sr.Request); err != nil {
+			problems = append(problems, fmt.Sprintf("request %s of station %s: %v", k, sr.Station, err))
+		}
+		if _, ok := stations[sr.Station]; !ok {
+			problems = append(problems, fmt.Sprintf("request %s belongs to station %q, which does not exist", k, sr.Station))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	problems = append(problems, checkEvents(tx, reqb)...)
+	return nil
 }
 
 // checkEvents checks every stored event of every binding: a request's

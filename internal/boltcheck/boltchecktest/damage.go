@@ -1,0 +1,126 @@
+// Package boltchecktest makes damaged copies of a sound bbolt file for
+// tests: truncations at several sizes and flipped bytes in the meta pages,
+// the freelist and a leaf, and random truncations and flips from a seed.
+package boltchecktest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/loket-id/loket/internal/boltcheck"
+)
+
+// Damage is one way to damage a file: Apply returns the damaged copy of
+// its bytes. Structural damage is always found when the file is opened;
+// random flips may land where nothing reads.
+type Damage struct {
+	Name       string
+	Structural bool
+	Apply      func([]byte) []byte
+}
+
+var ne = binary.NativeEndian
+
+func truncate(n int64) func([]byte) []byte {
+	return func(b []byte) []byte { return bytes.Clone(b[:n]) }
+}
+
+func flip(off int64, mask byte) func([]byte) []byte {
+	return func(b []byte) []byte {
+		c := bytes.Clone(b)
+		c[off] ^= mask
+		return c
+	}
+}
+
+// Cases are the damages of the sound bbolt file whose bytes are good and
+// whose structure is info (from boltcheck.Verify): structural ones, then
+// random ones drawn from seed. bucket names a top-level bucket whose tree
+// has a leaf page to flip bytes in.
+func Cases(t testing.TB, good []byte, info boltcheck.Info, bucket string, seed uint64, random int) []Damage {
+	t.Helper()
+	m := info.Meta
+	ps := int64(m.PageSize)
+	hw := int64(m.HighPage) * ps // the bytes the meta says the file holds
+	if int64(len(good)) < hw || m.Freelist == 0 {
+		t.Fatalf("not a sound bbolt file: %d bytes, meta %+v", len(good), m)
+	}
+	leaf := findLeaf(t, good, ps, int64(m.Root), bucket)
+	fl := int64(m.Freelist) * ps
+	cases := []Damage{
+		{"truncated to 100 bytes", true, truncate(100)},
+		{"truncated to one page", true, truncate(ps)},
+		{"truncated to two pages and a bit", true, truncate(2*ps + 17)},
+		{"truncated to a quarter", true, truncate(hw / 4)},
+		{"truncated to half", true, truncate(hw / 2)},
+		{"truncated by one page", true, truncate(hw - ps)},
+		{"truncated by one byte", true, truncate(hw - 1)},
+		{"meta 0 magic flipped", true, flip(16, 0x01)},
+		{"meta 0 high-water mark flipped", true, flip(16+40, 0x01)},
+		{"meta 1 freelist page flipped", true, flip(ps+16+32, 0x02)},
+		{"meta 1 checksum flipped", true, flip(ps+16+56, 0x80)},
+		{"freelist page type flipped", true, flip(fl+8, 0x10)},
+		{"freelist page id flipped", true, flip(fl, 0x04)},
+	}
+	if info.Free > 0 {
+		start := fl + 16
+		if ne.Uint16(good[fl+10:]) == 0xFFFF {
+			start += 8
+		}
+		cases = append(cases,
+			Damage{"freelist entry flipped (low byte)", true, flip(start, 0x01)},
+			Damage{"freelist entry flipped (high byte)", true, flip(start+5, 0x01)})
+	}
+	cases = append(cases,
+		Damage{"leaf page id flipped", true, flip(leaf, 0x01)},
+		Damage{"leaf page type flipped", true, flip(leaf+8, 0x03)},
+		Damage{"leaf element position flipped", true, flip(leaf+16+4+3, 0x40)},
+	)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))
+	for i := 0; i < random; i++ {
+		n := 1 + rng.Int64N(hw-1)
+		cases = append(cases, Damage{fmt.Sprintf("random truncation to %d bytes", n), true, truncate(n)})
+	}
+	for i := 0; i < random; i++ {
+		off, mask := rng.Int64N(hw), byte(1)<<rng.IntN(8)
+		cases = append(cases, Damage{fmt.Sprintf("random flip of byte %d (mask %#02x)", off, mask), false, flip(off, mask)})
+	}
+	return cases
+}
+
+// findLeaf is the offset of the first leaf page of a top-level bucket,
+// found from the root bucket's page.
+func findLeaf(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
+	t.Helper()
+	page := root * ps
+	for depth := 0; depth < 10; depth++ {
+		flags, count := ne.Uint16(b[page+8:]), int64(ne.Uint16(b[page+10:]))
+		if flags == 0x01 { // branch: its first child
+			page = int64(ne.Uint64(b[page+16+8:])) * ps
+			continue
+		}
+		if page != root*ps {
+			return page
+		}
+		for i := int64(0); i < count; i++ { // the root bucket's leaf: find the bucket
+			e := page + 16 + i*16
+			pos, ksize := int64(ne.Uint32(b[e+4:])), int64(ne.Uint32(b[e+8:]))
+			if string(b[e+pos:e+pos+ksize]) == bucket {
+				r := int64(ne.Uint64(b[e+pos+ksize:]))
+				if r == 0 {
+					t.Fatalf("bucket %s is inline: it has no leaf page", bucket)
+				}
+				page = r * ps
+				break
+			}
+		}
+		if page == root*ps {
+			t.Fatalf("bucket %s not found in the root page", bucket)
+		}
+	}
+	t.Fatalf("no leaf page found under bucket %s", bucket)
+	return 0
+}

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestNoWriteAfterCheckFindsProblems: once Check has found a problem, every
+// write is refused (in this process and after reopening) while reading
+// still works, until a Check finds nothing.
+func TestNoWriteAfterCheckFindsProblems(t *testing.T) {
+	s, clk := openTest(t)
+	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	key := []byte{pTracking}
+	key = append(key, r.TrackingCode...)
+	var saved []byte
+	if err := s.db.Update(func(tx *bolt.Tx) error { // damage: lose an index entry
+		saved = append([]byte(nil), tx.Bucket(bIdx).Get(key)...)
+		return tx.Bucket(bIdx).Delete(key)
+	}); err != nil || saved == nil {
+		t.Fatalf("damage the index: %v (entry %q)", err, saved)
+	}
+	rep, err := s.Check(ctx)
+	if err != nil || rep.OK() {
+		t.Fatalf("check: %+v, %v", rep, err)
+	}
+	mark := s.Path() + DamageMarkSuffix
+	if b, err := os.ReadFile(mark); err != nil || !strings.Contains(string(b), "index entry") {
+		t.Fatalf("damage mark: %q, %v", b, err)
+	}
+	before, _ := os.ReadFile(s.Path())
+	if _, err := s.Register(ctx, walkIn("A", "Budi Santoso"), clerk); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), s.Path()) {
+		t.Fatalf("register into a file check found damaged: %v", err)
+	}
+	if _, err := s.Register(ctx, walkIn("A", "Budi Santoso"), clerk); err == nil {
+		t.Fatal("second register was let through")
+	}
+
+	// Reopened: still refused; reading works.
+	path := s.Path()
+	s.Close()
+	s, err = Open(path, Options{Clock: clk.Now, Location: jakarta})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	if _, err := s.Register(ctx, walkIn("A", "Budi Santoso"), clerk); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("register after reopening: %v", err)
+	}
+	if after, _ := os.ReadFile(path); len(after) != len(before) {
+		t.Fatal("the file changed after check found it damaged")
+	}
+	if err := s.View(ctx, func(tx *Tx) error { _, err := tx.Resolve(r.ID); return err }); err != nil {
+		t.Fatalf("reading a file check found damaged: %v", err)
+	}
+
+	// Repaired (here by hand; in life a restored backup): Check finds
+	// nothing, removes the mark, and writes work again.
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Put(key, saved) }); err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, s)
+	if _, err := os.Stat(mark); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the damage mark stayed after a clean check: %v", err)
+	}
+	mustRegister(t, s, walkIn("A", "Budi Santoso"))
+}
+
+// TestOpenDamagedLeavesFileAlone: a file that fails the structure check is
+// refused with ErrDamaged naming it, and not modified.
+func TestOpenDamagedLeavesFileAlone(t *testing.T) {
+	s, _ := openTest(t)
+	mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	path := s.Path()
+	s.Close()
+	b, _ := os.ReadFile(path)
+	bad := b[:len(b)/2]
+	p := filepath.Join(t.TempDir(), FileName)
+	if err := os.WriteFile(p, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(p, Options{})
+	if !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), p) {
+		t.Fatalf("open a truncated file: %v", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != string(bad) {
+		t.Fatal("Open modified a damaged file")
+	}
+}
