@@ -311,7 +311,7 @@ func (l *layout) tickBox(x, y, side float64, ticked bool) {
 	l.f.SetLineWidth(0.25)
 	l.f.Rect(x, y, side, side, "D")
 	if ticked {
-		size := side * 2.3 // points: a capital about 0.55 of the box
+		size := side * 2.1 // points: a capital half the box high
 		l.setFont(size, true)
 		l.f.SetXY(x, y)
 		l.f.CellFormat(side, side, "X", "", 0, "CM", false, 0, "")

@@ -23,7 +23,7 @@ import (
 	"github.com/loket-id/loket/store"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/ and the README's docs/receipt-80mm.png")
+var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/ and the README's docs/receipt-80mm.png and docs/receipt-A4.png")
 
 var (
 	wib = time.FixedZone("WIB", 7*3600)
@@ -71,9 +71,9 @@ func TestGoldenPDF(t *testing.T) {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				if name == "80mm" { // the README's picture of a receipt
-					out := filepath.Join("..", "docs", "receipt-80mm")
-					if msg, err := exec.Command(pdftest.Need(t, "pdftoppm"), "-png", "-r", "100", "-singlefile", path, out).CombinedOutput(); err != nil {
+				if dpi, ok := map[string]string{"80mm": "100", "A4": "80"}[name]; ok { // the README's pictures
+					out := filepath.Join("..", "docs", "receipt-"+name)
+					if msg, err := exec.Command(pdftest.Need(t, "pdftoppm"), "-png", "-r", dpi, "-singlefile", path, out).CombinedOutput(); err != nil {
 						t.Fatalf("pdftoppm: %v %s", err, msg)
 					}
 				}

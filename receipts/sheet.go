@@ -70,6 +70,7 @@ func (l *layout) sheet() {
 		l.gap(1.5 * sc)
 		l.docTable(docs)
 		l.gap(1.2 * sc)
+		l.ensure(8 * sc)
 		l.text(t["doc.legend"], 8, false, "L")
 		l.gap(5 * sc)
 	}
@@ -97,6 +98,7 @@ func (l *layout) sheet() {
 		lines = append(lines, strings.Join(info, "  ·  "))
 	}
 	pad := 2.5 * sc
+	l.ensure(2*pad + float64(len(lines)+1)*9.5*sc*0.45 + 2*sc)
 	boxTop := l.y
 	l.y += pad
 	l.textAt(m+pad, w-2*pad, t["complaints"], 9.5, true, "L")
@@ -132,6 +134,17 @@ func (l *layout) sheet() {
 	l.text(t["keep"], keepSize, false, "C")
 }
 
+// ensure starts a new page when h mm more would run into the foot of this
+// one, and reports whether it did.
+func (l *layout) ensure(h float64) bool {
+	if l.y+h <= l.p.Height-12*l.p.Scale {
+		return false
+	}
+	l.f.AddPage()
+	l.y = 14 * l.p.Scale
+	return true
+}
+
 // table draws label and value rows w mm wide from x, the labels in a shaded
 // column lw mm wide; values wrap.
 func (l *layout) table(x, w, lw float64, rows [][2]string) {
@@ -145,6 +158,7 @@ func (l *layout) table(x, w, lw float64, rows [][2]string) {
 		l.setFont(size, false)
 		values := l.f.SplitText(pdfdoc.Printable(row[1]), w-lw-2*pad)
 		h := float64(max(len(labels), len(values), 1))*lh + 2*pad
+		l.ensure(h)
 		l.f.SetLineWidth(0.2)
 		l.f.SetFillColor(236, 236, 236)
 		l.f.Rect(x, l.y, lw, h, "FD")
@@ -185,23 +199,30 @@ func (l *layout) docTable(docs []docItem) {
 		l.f.Rect(x+nw+dw, l.y, rw, h, style)
 		l.f.SetFillColor(0, 0, 0)
 	}
-	// Header row.
-	h := lh + 2*pad
-	cells(h, true)
-	l.setFont(size, true)
-	for _, c := range []struct {
-		x, w  float64
-		s, al string
-	}{{x, nw, l.t["doc.no"], "C"}, {x + nw + pad, dw - 2*pad, l.t["doc.name"], "L"}, {x + nw + dw, rw, l.t["doc.received"], "C"}} {
-		l.f.SetXY(c.x, l.y+pad)
-		l.f.CellFormat(c.w, lh, pdfdoc.Printable(c.s), "", 0, c.al, false, 0, "")
+	header := func() {
+		h := lh + 2*pad
+		cells(h, true)
+		l.setFont(size, true)
+		for _, c := range []struct {
+			x, w  float64
+			s, al string
+		}{{x, nw, l.t["doc.no"], "C"}, {x + nw + pad, dw - 2*pad, l.t["doc.name"], "L"}, {x + nw + dw, rw, l.t["doc.received"], "C"}} {
+			l.f.SetXY(c.x, l.y+pad)
+			l.f.CellFormat(c.w, lh, pdfdoc.Printable(c.s), "", 0, c.al, false, 0, "")
+		}
+		l.y += h
 	}
-	l.y += h
+	l.ensure(3 * (lh + 2*pad))
+	header()
 	box := 3.2 * sc
 	for i, doc := range docs {
 		l.setFont(size, false)
 		lines := l.f.SplitText(pdfdoc.Printable(doc.name), dw-2*pad)
 		h := max(float64(len(lines))*lh, box) + 2*pad
+		if l.ensure(h) {
+			header()
+			l.setFont(size, false)
+		}
 		cells(h, false)
 		l.f.SetXY(x, l.y+pad)
 		l.f.CellFormat(nw, lh, strconv.Itoa(i+1), "", 0, "C", false, 0, "")
