@@ -44,6 +44,12 @@ type Office struct {
 	Code    string `toml:"code"`
 	Name    string `toml:"name"`
 	Address string `toml:"address"`
+	// Printed on every receipt: the office's complaint channels beside
+	// SP4N-LAPOR!, and when and where it can be reached.
+	Phone    string `toml:"phone"`    // e.g. "(022) 4234793"
+	WhatsApp string `toml:"whatsapp"` // e.g. "0811-2233-4455"
+	Website  string `toml:"website"`  // e.g. "dpmptsp.bandung.go.id"
+	Hours    string `toml:"hours"`    // e.g. "Senin-Jumat 08.00-15.00"
 }
 
 // Station is this counter.
@@ -67,11 +73,24 @@ type Queue struct {
 
 // Receipt and printing settings.
 type Receipt struct {
+	// Language of the receipt, an official document: the office's ("id",
+	// the default, or "en"), whatever language the clerk's screen is in.
+	Language     string   `toml:"language"`
 	Paper        string   `toml:"paper"`         // 80mm, 58mm, A5, A4
 	Printer      string   `toml:"printer"`       // CUPS queue; empty means do not print
 	PrintCommand string   `toml:"print_command"` // overrides lp; {printer} {file} {width} {height}
 	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}
-	Holidays     []string `toml:"holidays"`      // YYYY-MM-DD, skipped for due dates
+	Holidays     []string `toml:"holidays"`      // YYYY-MM-DD: the office's own days off, beside Indonesia's (package holidays)
+}
+
+// ReceiptLanguage is the language receipts are printed in: receipt.language,
+// else Indonesian. It never follows the clerk's UI language, so a reprint is
+// the original whoever prints it.
+func (c Config) ReceiptLanguage() string {
+	if c.Receipt.Language == "en" {
+		return "en"
+	}
+	return "id"
 }
 
 // Server is the central server this station syncs to.
@@ -87,7 +106,7 @@ func Default() Config {
 		Station: Station{Code: "L1", Name: "Loket 1"},
 		Clerk:   Clerk{Name: "Petugas"},
 		Queue:   Queue{MaxCalls: 3},
-		Receipt: Receipt{Paper: "80mm"},
+		Receipt: Receipt{Language: "id", Paper: "80mm"},
 	}
 }
 
@@ -157,6 +176,15 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Location(); err != nil {
 		return err
+	}
+	if l := c.Receipt.Language; l != "" && l != "id" && l != "en" {
+		return fmt.Errorf("config: receipt.language %q is not id or en", l)
+	}
+	for key, v := range map[string]string{"office.phone": c.Office.Phone, "office.whatsapp": c.Office.WhatsApp,
+		"office.website": c.Office.Website, "office.hours": c.Office.Hours} {
+		if len(v) > 120 || strings.ContainsAny(v, "\n\r") {
+			return fmt.Errorf("config: %s is longer than 120 characters or has a line break", key)
+		}
 	}
 	switch c.Receipt.Paper {
 	case "", "80mm", "58mm", "A5", "A4":

@@ -78,6 +78,8 @@ func TestLoadSave(t *testing.T) {
 		{"language = \"fr\"\n", "language"},
 		{"timezone = \"Mars/Olympus\"\n", "timezone"},
 		{"[receipt]\npaper = \"legal\"\n", "receipt.paper"},
+		{"[receipt]\nlanguage = \"jv\"\n", "receipt.language"},
+		{"[office]\nphone = \"022\\n4234793\"\n", "office.phone"},
 		{"[receipt]\nholidays = [\"25-12-2026\"]\n", "holidays"},
 		{"[receipt]\nprint_command = '\"C:\\Program Files\\SumatraPDF.exe -silent {file}'\n", "receipt.print_command"},
 		{"[receipt]\nprint_command = \" \"\n", "receipt.print_command"},
@@ -88,5 +90,33 @@ func TestLoadSave(t *testing.T) {
 		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), bad.errHas) {
 			t.Errorf("Load(%q) err = %v; want %q", bad.text, err, bad.errHas)
 		}
+	}
+}
+
+// TestReceiptLanguage: the receipt's language is the office's (Indonesian
+// unless receipt.language says en), never the UI's.
+func TestReceiptLanguage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	for _, tt := range []struct{ text, want string }{
+		{"", "id"}, // no config file at all
+		{"language = \"en\"\n", "id"},
+		{"language = \"en\"\n[receipt]\nlanguage = \"en\"\n", "en"},
+		{"language = \"id\"\n[receipt]\nlanguage = \"en\"\n", "en"},
+		{"[receipt]\nlanguage = \"\"\n", "id"},
+	} {
+		if tt.text != "" {
+			os.WriteFile(path, []byte(tt.text), 0o600)
+		}
+		cfg, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.ReceiptLanguage(); got != tt.want {
+			t.Errorf("%q: receipt language %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	os.WriteFile(path, []byte("[office]\nphone = \"(022) 4234793\"\nwhatsapp = \"0811-2233-4455\"\nwebsite = \"dpmptsp.bandung.go.id\"\nhours = \"Senin-Jumat 08.00-15.00\"\n"), 0o600)
+	if cfg, err := Load(path); err != nil || cfg.Office.WhatsApp != "0811-2233-4455" || cfg.Office.Hours != "Senin-Jumat 08.00-15.00" {
+		t.Fatalf("office contact keys: %+v %v", cfg.Office, err)
 	}
 }

@@ -47,6 +47,7 @@ type fileService struct {
 	SLADays       int      `toml:"sla_days" json:"sla_days"`
 	TargetWaitMin int      `toml:"target_wait_minutes" json:"target_wait_minutes"`
 	Documents     []string `toml:"documents" json:"documents"`
+	Fee           int64    `toml:"fee" json:"fee"`
 	Active        *bool    `toml:"active" json:"active"`
 }
 
@@ -83,13 +84,16 @@ func ParseCatalog(data []byte, format string) ([]Service, error) {
 	for _, fs := range append(f.Service, f.Services...) {
 		active := fs.Active == nil || *fs.Active
 		out = append(out, Service{Code: strings.TrimSpace(fs.Code), NameID: strings.TrimSpace(fs.NameID), NameEN: strings.TrimSpace(fs.NameEN),
-			SLADays: fs.SLADays, TargetWaitMin: fs.TargetWaitMin, Documents: fs.Documents, Active: active})
+			SLADays: fs.SLADays, TargetWaitMin: fs.TargetWaitMin, Documents: fs.Documents, Fee: fs.Fee, Active: active})
 	}
 	if err := ValidateCatalog(out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
+
+// MaxFee is the largest fee a service may have, in rupiah.
+const MaxFee = 1_000_000_000_000
 
 // ValidateCatalog checks a whole catalog: codes unique and well-formed, names
 // and documents valid text, SLA and waiting target in range.
@@ -117,6 +121,9 @@ func ValidateCatalog(svcs []Service) error {
 		}
 		if s.TargetWaitMin < 0 || s.TargetWaitMin > 24*60 {
 			return Invalid("catalog", fmt.Sprintf("%s: target_wait_minutes %d is not 0-1440", where, s.TargetWaitMin))
+		}
+		if s.Fee < 0 || s.Fee > MaxFee {
+			return Invalid("catalog", fmt.Sprintf("%s: fee %d is not 0-%d rupiah", where, s.Fee, int64(MaxFee)))
 		}
 		for _, d := range s.Documents {
 			if _, err := validateText("documents", d, 200, true); err != nil {

@@ -76,7 +76,10 @@ type Service struct {
 	SLADays       int      `json:"sla_days" toml:"sla_days"`
 	TargetWaitMin int      `json:"target_wait_minutes" toml:"target_wait_minutes"`
 	Documents     []string `json:"documents" toml:"documents"`
-	Active        bool     `json:"active" toml:"active"`
+	// Fee is what the service costs the applicant, in whole rupiah; 0 is
+	// free of charge (the receipt says so).
+	Fee    int64 `json:"fee,omitempty" toml:"fee"`
+	Active bool  `json:"active" toml:"active"`
 }
 
 // Name returns the service name in the language lang ("id" or "en").
@@ -117,6 +120,9 @@ type Request struct {
 	Transfers    int        `json:"transfers"`
 	Counter      string     `json:"counter"`
 	Clerk        string     `json:"clerk"`
+	// DocumentsReceived are the service's required documents that the clerk
+	// ticked as received at registration (as the catalog names them).
+	DocumentsReceived []string `json:"documents_received,omitempty"`
 	// EventSeqs are the sequence numbers of this request's events, oldest first.
 	EventSeqs []uint64 `json:"event_seqs"`
 }

@@ -37,11 +37,15 @@ type Maker struct {
 	PrintCommand string
 	Office       string
 	Address      string
+	Contact      Contact // the office's phone, WhatsApp, website and hours
 	CounterName  string
-	Lang         string
-	TrackingURL  string
-	Holidays     []string
-	Location     *time.Location
+	// Lang is the receipt's language, the office's (receipt.language): a
+	// receipt is an official document, and a reprint is the original
+	// whatever language the clerk's screen is in.
+	Lang        string
+	TrackingURL string
+	Holidays    []string // the office's own days off, beside Indonesia's
+	Location    *time.Location
 	// PrintTimeout bounds one print command; zero means 30 seconds.
 	PrintTimeout time.Duration
 }
@@ -65,7 +69,7 @@ func failedPath(pdf string) string { return strings.TrimSuffix(pdf, ".pdf") + ".
 
 // Data is the receipt data of r.
 func (m *Maker) Data(r queue.Request, svc queue.Service) Data {
-	return Data{Request: r, Service: svc, Office: m.Office, Address: m.Address, CounterName: m.CounterName,
+	return Data{Request: r, Service: svc, Office: m.Office, Address: m.Address, Contact: m.Contact, CounterName: m.CounterName,
 		Lang: m.Lang, TrackingURL: m.TrackingURL, Holidays: m.Holidays, Location: m.Location}
 }
 

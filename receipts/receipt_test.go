@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,7 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/ and the README's docs/receipt-80mm.png")
+var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/ and the README's docs/receipt-80mm.png and docs/receipt-A4.png")
 
 var (
 	wib = time.FixedZone("WIB", 7*3600)
@@ -30,13 +31,20 @@ var (
 	nik = "3201014107900001"
 )
 
+// sample is the receipt of the tests and of the README's pictures: a
+// building approval (PBG, 28 working days) with a fee, two of its five
+// documents received, and an office that gives every contact.
 func sample(name string) Data {
+	svc := queue.DefaultCatalog()[1]
+	svc.Fee = 150000
 	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "KG2K-RVRU-2RN7", Ticket: "B-007", Day: "2026-11-27",
 		Service: "B", Name: name, NIK: nik, Phone: "+6281234567890", ArrivedAt: at, Counter: "L1", Clerk: "Sari",
-		Priority: queue.PriorityElderly}
-	return Data{Request: r, Service: queue.DefaultCatalog()[1], Office: "DPMPTSP Kota Bandung",
+		Priority:          queue.PriorityElderly,
+		DocumentsReceived: []string{"KTP pemohon (asli dan fotokopi)", "Gambar rencana teknis bangunan"}}
+	return Data{Request: r, Service: svc, Office: "DPMPTSP Kota Bandung",
 		Address: "Jl. Wastukencana No. 2, Bandung", CounterName: "Loket 1", Lang: "id", Location: wib,
-		Holidays: []string{"2026-12-25"}}
+		Contact: Contact{Phone: "(022) 4234793", WhatsApp: "0811-2233-4455", Website: "dpmptsp.bandung.go.id",
+			Hours: "Senin-Jumat 08.00-15.00"}}
 }
 
 func render(t testing.TB, d Data, paper string) []byte {
@@ -63,9 +71,9 @@ func TestGoldenPDF(t *testing.T) {
 				if err := os.WriteFile(path, got, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				if name == "80mm" { // the README's picture of a receipt
-					out := filepath.Join("..", "docs", "receipt-80mm")
-					if msg, err := exec.Command(pdftest.Need(t, "pdftoppm"), "-png", "-r", "100", "-singlefile", path, out).CombinedOutput(); err != nil {
+				if dpi, ok := map[string]string{"80mm": "100", "A4": "80"}[name]; ok { // the README's pictures
+					out := filepath.Join("..", "docs", "receipt-"+name)
+					if msg, err := exec.Command(pdftest.Need(t, "pdftoppm"), "-png", "-r", dpi, "-singlefile", path, out).CombinedOutput(); err != nil {
 						t.Fatalf("pdftoppm: %v %s", err, msg)
 					}
 				}
@@ -82,31 +90,97 @@ func TestGoldenPDF(t *testing.T) {
 	}
 }
 
+// TestReceiptText reads every paper's receipt back with pdftotext, in both
+// languages, and finds each element of a tanda terima.
 func TestReceiptText(t *testing.T) {
-	for name := range Papers {
-		t.Run(name, func(t *testing.T) {
-			text := pdftest.Text(t, render(t, sample("Siti Nurhaliza"), name))
-			flat := strings.Join(strings.Fields(text), " ")
-			for _, want := range []string{"B-007", "Persetujuan Bangunan Gedung (PBG)", "************0001", "+62*******7890",
-				"KG2K-RVRU-2RN7", "Siti Nurhaliza", "TANDA TERIMA PENDAFTARAN", "DPMPTSP Kota Bandung", "Loket 1 / Sari",
-				"Jumat, 27 November 2026 09:30", "Gambar rencana teknis bangunan", "Surat pernyataan pemilik", "Lansia",
-				// 28 working days from Friday 27 November, skipping weekends and 25 December.
-				"Kamis, 7 Januari 2027"} {
-				if !strings.Contains(flat, want) {
-					t.Errorf("receipt on %s lacks %q:\n%s", name, want, text)
-				}
-			}
-			for _, never := range []string{nik, "81234567890", "6281234567890"} {
-				if strings.Contains(strings.ReplaceAll(flat, " ", ""), never) {
-					t.Errorf("receipt on %s shows %q in full", name, never)
-				}
-			}
-		})
+	common := []string{"B-007", "************0001", "+62*******7890", "KG2K-RVRU-2RN7", "Siti Nurhaliza",
+		"DPMPTSP Kota Bandung", "Loket 1 / Sari", "Rp 150.000", "SP4N-LAPOR!", "lapor.go.id", "(022) 4234793",
+		"0811-2233-4455", "Senin-Jumat 08.00-15.00", "dpmptsp.bandung.go.id"}
+	langs := map[string][]string{
+		"id": {"TANDA TERIMA PENDAFTARAN", "Persetujuan Bangunan Gedung (PBG)", "Jumat, 27 November 2026 09:30", "Lansia",
+			// 28 working days from Friday 27 November 2026, skipping weekends,
+			// 24 and 25 December (cuti bersama, Natal) and 1 January 2027.
+			"Senin, 11 Januari 2027", "Biaya", "Dokumen persyaratan", "X = diterima petugas", "Layanan pengaduan",
+			"Telepon", "WhatsApp", "Jam layanan", "Situs web"},
+		"en": {"REGISTRATION RECEIPT", "Building approval (PBG)", "Friday, 27 November 2026 09:30", "Elderly",
+			"Monday, 11 January 2027", "Fee", "Required documents", "X = received by the officer", "Complaints",
+			"Phone", "WhatsApp", "Opening hours", "Website"},
 	}
-	en := sample("Budi")
-	en.Lang = "en"
-	if text := pdftest.Text(t, render(t, en, "80mm")); !strings.Contains(text, "REGISTRATION RECEIPT") || !strings.Contains(text, "Documents to bring") {
-		t.Errorf("English receipt:\n%s", text)
+	signs := map[string][2]string{"id": {"Petugas,", "Pemohon,"}, "en": {"Officer,", "Applicant,"}}
+	for lang, wants := range langs {
+		for paper := range Papers {
+			t.Run(lang+"/"+paper, func(t *testing.T) {
+				d := sample("Siti Nurhaliza")
+				d.Lang = lang
+				text := pdftest.Text(t, render(t, d, paper))
+				flat := strings.Join(strings.Fields(text), " ")
+				for _, want := range append(wants, common...) {
+					if !strings.Contains(flat, want) {
+						t.Errorf("lacks %q:\n%s", want, text)
+					}
+				}
+				for _, never := range []string{nik, "81234567890", "6281234567890"} {
+					if strings.Contains(strings.ReplaceAll(flat, " ", ""), never) {
+						t.Errorf("shows %q in full", never)
+					}
+				}
+				// Received documents are ticked, the others are not.
+				for doc, ticked := range map[string]bool{"KTP pemohon": true, "Gambar rencana": true,
+					"Perhitungan struktur": false, "Surat pernyataan": false} {
+					line := lineWith(text, doc)
+					if got := slices.Contains(strings.Fields(line), "X"); got != ticked {
+						t.Errorf("document %q ticked = %v, want %v: %q", doc, got, ticked, line)
+					}
+				}
+				// The two signature lines, side by side, with the clerk's and
+				// the applicant's names under them.
+				if line := lineWith(text, signs[lang][0]); !strings.Contains(line, signs[lang][1]) {
+					t.Errorf("signature labels not side by side: %q", line)
+				}
+				if line := lineWith(text, "Siti Nurhaliza", "Sari"); line == "" {
+					t.Errorf("no line names the applicant and the clerk under the signatures:\n%s", text)
+				}
+			})
+		}
+	}
+	for lang, want := range map[string]string{"id": "Tidak dipungut biaya", "en": "Free of charge"} {
+		for paper := range Papers {
+			d := sample("Budi")
+			d.Lang, d.Service.Fee = lang, 0
+			text := pdftest.Text(t, render(t, d, paper))
+			if flat := strings.Join(strings.Fields(text), " "); !strings.Contains(flat, want) || strings.Contains(text, "Rp ") {
+				t.Errorf("%s %s: a free service's receipt lacks %q or shows a price:\n%s", lang, paper, want, text)
+			}
+		}
+	}
+}
+
+// lineWith is the first line of text that holds every one of parts, or "".
+func lineWith(text string, parts ...string) string {
+	for _, line := range strings.Split(text, "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			return line
+		}
+	}
+	return ""
+}
+
+func TestFormatFee(t *testing.T) {
+	for _, tt := range []struct {
+		rupiah int64
+		lang   string
+		want   string
+	}{
+		{0, "id", "Tidak dipungut biaya"}, {0, "en", "Free of charge"}, {500, "id", "Rp 500"}, {1000, "en", "Rp 1.000"},
+		{150000, "id", "Rp 150.000"}, {2500000, "id", "Rp 2.500.000"}, {1_000_000_000_000, "id", "Rp 1.000.000.000.000"},
+	} {
+		if got := formatFee(texts(tt.lang), tt.rupiah); got != tt.want {
+			t.Errorf("formatFee(%d, %s) = %q, want %q", tt.rupiah, tt.lang, got, tt.want)
+		}
 	}
 }
 
@@ -118,6 +192,7 @@ func TestQRCodeDecodes(t *testing.T) {
 		{"80mm", "", "KG2K-RVRU-2RN7"},
 		{"58mm", "https://izin.example.go.id/lacak/{code}", "https://izin.example.go.id/lacak/KG2K-RVRU-2RN7"},
 		{"A4", "", "KG2K-RVRU-2RN7"},
+		{"A5", "https://izin.example.go.id/lacak/{code}", "https://izin.example.go.id/lacak/KG2K-RVRU-2RN7"},
 	} {
 		d := sample("Siti")
 		d.TrackingURL = tc.url
@@ -179,24 +254,43 @@ func TestHostileNames(t *testing.T) {
 	}
 }
 
+// TestDueDate: the due date with Indonesia's shipped calendar and nothing
+// configured by the office, across Idul Fitri 1447 H, Christmas and the New
+// Year; then an office's own day off on top.
 func TestDueDate(t *testing.T) {
 	tests := []struct {
-		from string
-		sla  int
-		want string
+		name   string
+		from   string
+		sla    int
+		office []string
+		want   string
 	}{
-		{"2026-11-27", 0, "2026-11-27"}, // same day
-		{"2026-11-27", 1, "2026-11-30"}, // Friday + 1 = Monday
-		{"2026-11-28", 1, "2026-11-30"}, // Saturday + 1 = Monday
-		{"2026-12-24", 1, "2026-12-28"}, // Thursday, holiday Friday 25th
-		{"2026-11-23", 5, "2026-11-30"},
-		{"2026-11-27", 28, "2027-01-07"}, // 25 December is a holiday
+		{"same day", "2026-11-27", 0, nil, "2026-11-27"},
+		{"Friday + 1 = Monday", "2026-11-27", 1, nil, "2026-11-30"},
+		{"Saturday + 1 = Monday", "2026-11-28", 1, nil, "2026-11-30"},
+		{"plain week", "2026-11-23", 5, nil, "2026-11-30"},
+		// Nyepi (18 cuti, 19 libur) and Idul Fitri (20 cuti, 21-22, 23-24 cuti).
+		{"Idul Fitri: Tuesday before Nyepi + 1", "2026-03-17", 1, nil, "2026-03-25"},
+		{"Idul Fitri: Monday 16 March + 3", "2026-03-16", 3, nil, "2026-03-26"},
+		{"Idul Fitri: registered on a cuti bersama day", "2026-03-23", 1, nil, "2026-03-25"},
+		{"Idul Adha: 27 libur, 28 cuti", "2026-05-26", 1, nil, "2026-05-29"},
+		// Christmas 2026: 24 cuti bersama, 25 libur; New Year 2027: Friday 1 January.
+		{"Christmas: Wednesday 23 December + 1", "2026-12-23", 1, nil, "2026-12-28"},
+		{"New Year: Wednesday 30 December + 2", "2026-12-30", 2, nil, "2027-01-04"},
+		{"Christmas and New Year: 23 December + 5", "2026-12-23", 5, nil, "2027-01-04"},
+		{"28 working days over both", "2026-11-27", 28, nil, "2027-01-11"},
+		{"an office's own day off on top", "2026-12-30", 2, []string{"2027-01-04"}, "2027-01-05"},
+		{"an office day that is national anyway", "2026-12-23", 1, []string{"2026-12-25"}, "2026-12-28"},
 	}
 	for _, tt := range tests {
-		from, _ := time.ParseInLocation(time.DateOnly, tt.from, wib)
-		if got := DueDate(from.Add(10*time.Hour), tt.sla, []string{"2026-12-25"}).Format(time.DateOnly); got != tt.want {
-			t.Errorf("DueDate(%s, %d) = %s, want %s", tt.from, tt.sla, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			from, _ := time.ParseInLocation(time.DateOnly, tt.from, wib)
+			d := Data{Request: queue.Request{ArrivedAt: from.Add(10 * time.Hour)}, Service: queue.Service{SLADays: tt.sla},
+				Holidays: tt.office, Location: wib}
+			if got := d.Due().Format(time.DateOnly); got != tt.want {
+				t.Errorf("due %d working days after %s = %s, want %s", tt.sla, tt.from, got, tt.want)
+			}
+		})
 	}
 }
 

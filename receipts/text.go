@@ -2,6 +2,8 @@ package receipts
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,7 +19,22 @@ var catalog = map[string]map[string]string{
 		"due":            "Perkiraan selesai",
 		"tracking":       "Kode lacak",
 		"scan":           "Pindai untuk melacak permohonan Anda",
-		"documents":      "Dokumen yang perlu dibawa:",
+		"documents":      "Dokumen persyaratan",
+		"doc.no":         "No.",
+		"doc.name":       "Dokumen",
+		"doc.received":   "Diterima",
+		"doc.legend":     "X = diterima petugas; kotak kosong = belum diterima, harap dilengkapi.",
+		"fee":            "Biaya",
+		"free":           "Tidak dipungut biaya",
+		"service":        "Layanan",
+		"sign.officer":   "Petugas",
+		"sign.applicant": "Pemohon",
+		"complaints":     "Layanan pengaduan",
+		"lapor":          "SP4N-LAPOR!",
+		"tel":            "Telepon",
+		"whatsapp":       "WhatsApp",
+		"hours":          "Jam layanan",
+		"website":        "Situs web",
 		"keep":           "Simpan tanda terima ini. Tunjukkan kode lacak untuk menanyakan atau mengambil hasil permohonan Anda.",
 		"prio.elderly":   "Lansia",
 		"prio.disabled":  "Penyandang disabilitas",
@@ -36,7 +53,22 @@ var catalog = map[string]map[string]string{
 		"due":            "Expected by",
 		"tracking":       "Tracking code",
 		"scan":           "Scan to track your request",
-		"documents":      "Documents to bring:",
+		"documents":      "Required documents",
+		"doc.no":         "No.",
+		"doc.name":       "Document",
+		"doc.received":   "Received",
+		"doc.legend":     "X = received by the officer; empty box = not received yet, please bring it.",
+		"fee":            "Fee",
+		"free":           "Free of charge",
+		"service":        "Service",
+		"sign.officer":   "Officer",
+		"sign.applicant": "Applicant",
+		"complaints":     "Complaints",
+		"lapor":          "SP4N-LAPOR!",
+		"tel":            "Phone",
+		"whatsapp":       "WhatsApp",
+		"hours":          "Opening hours",
+		"website":        "Website",
 		"keep":           "Keep this receipt. Show the tracking code to ask about or collect the result of your request.",
 		"prio.elderly":   "Elderly",
 		"prio.disabled":  "Person with a disability",
@@ -65,9 +97,39 @@ func formatDate(lang string, t time.Time) string {
 	return t.Format("Monday, 2 January 2006")
 }
 
+// formatDay is a date without the day of the week: "27 November 2026".
+func formatDay(lang string, t time.Time) string {
+	if lang == "id" {
+		return fmt.Sprintf("%d %s %d", t.Day(), monthsID[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+// formatFee is a fee in rupiah as Indonesians write it, "Rp 150.000", or
+// the words for free of charge when it is 0.
+func formatFee(t map[string]string, rupiah int64) string {
+	if rupiah <= 0 {
+		return t["free"]
+	}
+	digits := strconv.FormatInt(rupiah, 10)
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(c)
+	}
+	return "Rp " + b.String()
+}
+
 func formatDateTime(lang string, t time.Time) string {
 	return formatDate(lang, t) + " " + t.Format("15:04")
 }
+
+// Lapor is SP4N-LAPOR!, the national public-service complaint channel
+// (Sistem Pengelolaan Pengaduan Pelayanan Publik Nasional) that every
+// receipt names beside the office's own.
+const Lapor = "lapor.go.id"
 
 // DueDate is the day a request is expected to be finished: sla working days
 // after from, skipping Saturdays, Sundays and the holidays (YYYY-MM-DD). An

@@ -232,7 +232,9 @@ func (e *env) receiptMaker() (*receipts.Maker, error) {
 		}
 	}
 	return &receipts.Maker{Dir: e.dataDir, Paper: paper, PrinterQueue: e.cfg.Receipt.Printer, PrintCommand: e.cfg.Receipt.PrintCommand,
-		Office: e.cfg.Office.Name, Address: e.cfg.Office.Address, CounterName: e.cfg.Station.Name, Lang: e.lang,
+		Office: e.cfg.Office.Name, Address: e.cfg.Office.Address, CounterName: e.cfg.Station.Name,
+		Contact:     receipts.Contact{Phone: e.cfg.Office.Phone, WhatsApp: e.cfg.Office.WhatsApp, Website: e.cfg.Office.Website, Hours: e.cfg.Office.Hours},
+		Lang:        e.cfg.ReceiptLanguage(), // the office's, never the clerk's screen's
 		TrackingURL: e.cfg.Receipt.TrackingURL, Holidays: e.cfg.Receipt.Holidays, Location: e.st.Location()}, nil
 }
 
