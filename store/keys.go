@@ -162,3 +162,20 @@ func (s *Store) CallNextOnce(ctx context.Context, key string, services []string,
 	})
 	return r, again, err
 }
+
+// ReplaceCatalogOnce is ReplaceCatalog under an idempotency key: the same
+// key replaces the catalog once; a later call returns the catalog as it is.
+func (s *Store) ReplaceCatalogOnce(ctx context.Context, key string, svcs []queue.Service, by queue.Actor) (out []queue.Service, again bool, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		_, again, err = tx.Once(key, func() error {
+			_, err := tx.ReplaceCatalog(svcs, by, s.Now())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		out, err = tx.Services()
+		return err
+	})
+	return out, again, err
+}

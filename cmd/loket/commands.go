@@ -515,14 +515,9 @@ func runServices(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("import catalog %s: %w", path, err)
 		}
-		if err := e.st.Update(e.ctx, func(tx *store.Tx) error {
-			_, again, err := tx.Once(e.key, func() error {
-				_, err := tx.ReplaceCatalog(svcs, e.actor(), e.st.Now())
-				return err
-			})
-			e.noteAgain(again)
-			return err
-		}); err != nil {
+		_, again, err := e.st.ReplaceCatalogOnce(e.ctx, e.key, svcs, e.actor())
+		e.noteAgain(again)
+		if err != nil {
 			return fmt.Errorf("import catalog %s: %w", path, err)
 		}
 		fmt.Fprintf(e.app.Stderr, "catalog replaced: %d services from %s\n", len(svcs), path)
