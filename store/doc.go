@@ -35,23 +35,9 @@
 //
 // # Buckets
 //
-//	meta            schema_version -> uint64 BE; station_id, epoch (random 128-bit, hex), created_at
-//	services        <code> -> Service JSON
-//	requests        <id> -> Request JSON
-//	events          <seq uint64 BE> -> Event JSON (append-only, contiguous from 1)
-//	counters        "ticket/<YYYY-MM-DD>/<code>" -> uint64 BE (the last ticket handed out)
-//	idx_ticket      <YYYY-MM-DD>/<ticket> -> id
-//	idx_tracking    <tracking code> -> id
-//	idx_nik         <nik>/<id> -> ""
-//	idx_name        <lower-case word of the name>\x00<id> -> ""
-//	idx_waiting     <YYYY-MM-DD><0 priority|1 regular><arrival unix ns uint64 BE><id> -> service code
-//	keys            <idempotency key, a ULID> -> <event seq uint64 BE> (created by the first keyed action; see keys.go)
-//
-// There is no day index: request IDs are ULIDs, whose first ten characters
-// are the arrival time, so a day's requests are one key range of requests.
-// Each request lists its own events (event_seqs), so its history needs no
-// index either; the next event sequence is the last key of events plus one.
-// Fewer buckets means fewer pages written per action.
+// The file's layout, every bucket and key shape, is drawn in buckets.go
+// beside the names it uses; a test opens a fresh database, works it, and
+// compares what it holds with the drawing.
 //
 // # A damaged file
 //

@@ -1,0 +1,37 @@
+package store
+
+// The layout of loket.db, every bucket and key shape. A test
+// (TestLayoutIsDocumented) works a fresh database and compares its buckets,
+// meta keys and index prefixes with this drawing: change both together, and
+// the layout only through a migration (migrations.go).
+//
+//	meta
+//	├── schema_version     -> uint64 BE (migrations.go)
+//	├── station_id         -> 32 hex digits, random, made once (Identity)
+//	├── epoch              -> 32 hex digits, random, made once (Identity)
+//	├── created_at         -> RFC 3339
+//	├── sync_acked         -> uint64 BE: the last event the central server acknowledged (syncstate.go)
+//	├── sync_at            -> RFC 3339: the last successful sync
+//	└── catalog_version    -> uint64 BE: the central catalog adopted
+//	services
+//	└── <code>             -> queue.Service JSON
+//	requests
+//	└── <id, a ULID>       -> queue.Request JSON (its events listed in event_seqs)
+//	events
+//	└── <seq uint64 BE>    -> queue.Event JSON, append-only, contiguous from 1
+//	idx                       one bucket for every index, a one-letter prefix each (index.go)
+//	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
+//	├── c<tracking code>                                      -> id    tracking code
+//	├── n<nik>/<id>                                           -> ""    NIK
+//	├── m<lower-case name word>\x00<id>                       -> ""    name words
+//	└── q<day><0 priority|1 regular><arrival ns uint64 BE><id> -> code  waiting line
+//	keys                      made by the first keyed action (keys.go)
+//	└── <idempotency key, a ULID> -> <event seq uint64 BE>
+//
+// <day> is the local date YYYY-MM-DD. There is no day index: request IDs
+// are ULIDs, whose first ten characters are the arrival time, so a day's
+// requests are one key range of requests. The next event sequence is the
+// last key of events plus one; a day's next ticket is the last ticket key
+// of that day and service plus one. Keys that sort numerically are
+// big-endian integers; values are JSON with explicit field names. Fewer
+// buckets means fewer pages written per action (BENCHMARKS.md).
