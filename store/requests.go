@@ -131,7 +131,7 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 	// ticket can never be handed out twice, crash or not.
 	idx := tx.tx.Bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
-	tag := stationTag(tx.s.id.StationID)
+	tag := stationTag(tx.ident().StationID)
 	code := newTrackingCode(tag, tx.s.randomBytes(8))
 	for idx.Get(trackingKey(code)) != nil {
 		code = newTrackingCode(tag, tx.s.randomBytes(8))
@@ -149,7 +149,7 @@ func (tx *Tx) Register(in NewRequest, by Actor) (Request, error) {
 		NIK:          in.NIK,
 		Phone:        in.Phone,
 		Notes:        in.Notes,
-		Station:      tx.s.id.StationID,
+		Station:      tx.ident().StationID,
 		ArrivedAt:    at,
 		UpdatedAt:    at,
 		Counter:      by.Counter,
@@ -212,13 +212,27 @@ func (tx *Tx) applyAndWrite(cur Request, ev Event) (Request, error) {
 func (tx *Tx) appendEvent(e Event) (Event, error) {
 	e.Seq = tx.LastSeq() + 1
 	e.ID = tx.s.newULID(e.At)
+	return tx.putEvent(e)
+}
+
+// putEvent writes e at its sequence number, which must be the next one.
+func (tx *Tx) putEvent(e Event) (Event, error) {
+	if want := tx.LastSeq() + 1; e.Seq != want {
+		return e, fmt.Errorf("event %d written where %d comes next: %w", e.Seq, want, ErrConflict)
+	}
+	id := tx.ident()
+	if e.Station == "" && e.Epoch == "" {
+		e.Station, e.Epoch = id.StationID, id.Epoch
+	}
 	// Station and epoch are the same for every event of this database: they
 	// are left out on disk and filled in by decodeEvent.
-	e.Station, e.Epoch = "", ""
-	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), e); err != nil {
+	stored := e
+	if stored.Station == id.StationID && stored.Epoch == id.Epoch {
+		stored.Station, stored.Epoch = "", ""
+	}
+	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), stored); err != nil {
 		return e, err
 	}
-	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
 	return e, nil
 }
 
@@ -227,7 +241,10 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (Event, error) {
 	if err := json.Unmarshal(v, &e); err != nil {
 		return e, fmt.Errorf("decode event %d: %w", seq, err)
 	}
-	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
+	if e.Station == "" && e.Epoch == "" {
+		id := tx.ident()
+		e.Station, e.Epoch = id.StationID, id.Epoch
+	}
 	return e, nil
 }
 
