@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,13 +99,17 @@ func (tx *Tx) ImportHistory(history []Event) (Recovery, error) {
 		}
 		rec.Imported++
 	}
+	// The next sequence is counted here: bbolt's Cursor.Last loops for ever
+	// on a bucket whose pages this transaction emptied.
+	next := history[len(history)-1].Seq + 1
 	for _, e := range own {
-		done, err := tx.replay(e, &rec)
+		done, err := tx.replay(e, next, &rec)
 		if err != nil {
 			return rec, fmt.Errorf("recover: own event %d (%s): %w", e.Seq, e.Type, err)
 		}
 		if done {
 			rec.Replayed++
+			next++
 		} else {
 			rec.SetAside = append(rec.SetAside, e)
 		}
@@ -272,11 +277,25 @@ func (tx *Tx) write(e Event) error {
 
 func (tx *Tx) importEvent(e Event) error { return tx.write(e) }
 
-// replay writes an own event again after the history, as the next event.
+// maxTicket is lastTicket by a forward scan, which bbolt's cursor gets
+// right on pages this transaction emptied (its Prev and Last do not).
+func (tx *Tx) maxTicket(day, code string) uint32 {
+	prefix := ticketPrefix(day, code)
+	var n uint32
+	c := tx.tx.Bucket(bIdx).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) == len(prefix)+4 {
+			n = max(n, binary.BigEndian.Uint32(k[len(prefix):]))
+		}
+	}
+	return n
+}
+
+// replay writes an own event again after the history, as event seq.
 // It reports false when the event contradicts the history (set aside).
-func (tx *Tx) replay(e Event, rec *Recovery) (bool, error) {
+func (tx *Tx) replay(e Event, seq uint64, rec *Recovery) (bool, error) {
 	id := tx.ident()
-	e.Seq, e.Station, e.Epoch = tx.LastSeq()+1, id.StationID, id.Epoch
+	e.Seq, e.Station, e.Epoch = seq, id.StationID, id.Epoch
 	switch e.Type {
 	case EventCatalog:
 		return true, tx.write(e)
@@ -289,7 +308,7 @@ func (tx *Tx) replay(e Event, rec *Recovery) (bool, error) {
 		r.Station = id.StationID
 		code, n, _ := parseTicket(r.Ticket)
 		if tx.tx.Bucket(bIdx).Get(ticketKey(r.Day, code, n)) != nil {
-			to := FormatTicket(code, uint64(tx.lastTicket(r.Day, code))+1)
+			to := FormatTicket(code, uint64(tx.maxTicket(r.Day, code))+1)
 			rec.Renumbered = append(rec.Renumbered, Renumbered{RequestID: r.ID, TrackingCode: r.TrackingCode, Day: r.Day, From: r.Ticket, To: to})
 			r.Ticket, changed = to, true
 		}
