@@ -34,7 +34,8 @@
 //
 // # Buckets
 //
-//	meta            schema_version -> uint64 BE; station_id, epoch (random 128-bit, hex), created_at
+//	meta            schema_version -> uint64 BE; station_id, epoch (random 128-bit, hex), created_at;
+//	                sync_acked, sync_at, catalog_version; set_aside -> JSON events a recovery could not apply
 //	services        <code> -> Service JSON
 //	requests        <id> -> Request JSON
 //	events          <seq uint64 BE> -> Event JSON (append-only, contiguous from 1)
@@ -50,6 +51,19 @@
 // Each request lists its own events (event_seqs), so its history needs no
 // index either; the next event sequence is the last key of events plus one.
 // Fewer buckets means fewer pages written per action.
+//
+// # Recovery
+//
+// A database restored from a backup, or a new one on a reinstalled counter,
+// imports the history the central server holds for its station
+// ([Tx.ImportHistory], one transaction): its own events from where it parted
+// from that history are undone, the server's events written as they are,
+// and its own written again after them (a ticket the history had already
+// given that day gets the next free number; an action the history
+// contradicts is set aside). A new database takes over the identity
+// (station_id, epoch) of the history it imports: it becomes that station's
+// database. Events of another identity than the meta's keep their station
+// and epoch on disk.
 //
 // Keys that sort numerically are big-endian integers; values are JSON with
 // explicit field names. The layout is changed only by a migration (see
