@@ -473,7 +473,7 @@ func (s *BoltStorage) Check() ([]string, error) {
 		c := tx.Bucket(bEvents).Cursor()
 		for _, key := range keys {
 			st := stations[key]
-			if st.Epoch == "" {
+			if st.Epoch == "" && st.HighWater == 0 { // never pushed (a rebound station keeps its log)
 				continue
 			}
 			prefix := eventPrefix(key, st.Generation)
