@@ -2,7 +2,8 @@ package store
 
 // The layout of loket.db, every bucket and key shape. A test
 // (TestLayoutIsDocumented) works a fresh database and compares its buckets,
-// meta keys and index prefixes with this drawing: change both together, and
+// meta keys and index prefixes with this drawing (an entry that says "when"
+// may be absent): change both together, and
 // the layout only through a migration (migrations.go).
 //
 //	meta
@@ -12,7 +13,8 @@ package store
 //	├── created_at         -> RFC 3339
 //	├── sync_acked         -> uint64 BE: the last event the central server acknowledged (syncstate.go)
 //	├── sync_at            -> RFC 3339: the last successful sync
-//	└── catalog_version    -> uint64 BE: the central catalog adopted
+//	├── catalog_version    -> uint64 BE: the central catalog adopted
+//	└── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests

@@ -64,6 +64,19 @@
 // removes the mark. So no write ever goes into a file that Check calls
 // corrupt, and no write goes into a file whose structure is broken.
 //
+// # Recovery
+//
+// A database restored from a backup, or a new one on a reinstalled counter,
+// imports the history the central server holds for its station
+// ([Tx.ImportHistory], one transaction): its own events from where it parted
+// from that history are undone, the server's events written as they are,
+// and its own written again after them (a ticket the history had already
+// given that day gets the next free number; an action the history
+// contradicts is set aside). A new database takes over the identity
+// (station_id, epoch) of the history it imports: it becomes that station's
+// database. Events of another identity than the meta's keep their station
+// and epoch on disk.
+//
 // Keys that sort numerically are big-endian integers; values are JSON with
 // explicit field names. The layout is changed only by a migration (see
 // migrations.go); a database with a newer schema version is refused and left

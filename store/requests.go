@@ -93,7 +93,7 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// ticket can never be handed out twice, crash or not.
 	idx := tx.tx.Bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
-	tag := queue.StationTag(tx.s.id.StationID)
+	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	for idx.Get(trackingKey(code)) != nil {
 		code = queue.NewTrackingCode(tag, tx.s.randomBytes(8))
@@ -111,7 +111,7 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 		NIK:          in.NIK,
 		Phone:        in.Phone,
 		Notes:        in.Notes,
-		Station:      tx.s.id.StationID,
+		Station:      tx.ident().StationID,
 		ArrivedAt:    at,
 		UpdatedAt:    at,
 		Counter:      by.Counter,
@@ -173,13 +173,24 @@ func (tx *Tx) applyAndWrite(cur queue.Request, ev queue.Event) (queue.Request, e
 func (tx *Tx) appendEvent(e queue.Event) (queue.Event, error) {
 	e.Seq = tx.LastSeq() + 1
 	e.ID = tx.s.newULID(e.At)
+	return tx.putEvent(e)
+}
+
+// putEvent writes e at its sequence number, which the caller has made the next one.
+func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
+	id := tx.ident()
+	if e.Station == "" && e.Epoch == "" {
+		e.Station, e.Epoch = id.StationID, id.Epoch
+	}
 	// Station and epoch are the same for every event of this database: they
 	// are left out on disk and filled in by decodeEvent.
-	e.Station, e.Epoch = "", ""
-	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), e); err != nil {
+	stored := e
+	if stored.Station == id.StationID && stored.Epoch == id.Epoch {
+		stored.Station, stored.Epoch = "", ""
+	}
+	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), stored); err != nil {
 		return e, err
 	}
-	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
 	return e, nil
 }
 
@@ -188,7 +199,10 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 	if err := json.Unmarshal(v, &e); err != nil {
 		return e, fmt.Errorf("decode event %d: %w", seq, err)
 	}
-	e.Station, e.Epoch = tx.s.id.StationID, tx.s.id.Epoch
+	if e.Station == "" && e.Epoch == "" {
+		id := tx.ident()
+		e.Station, e.Epoch = id.StationID, id.Epoch
+	}
 	return e, nil
 }
 

@@ -55,7 +55,9 @@ type Store struct {
 	path  string
 	clock func() time.Time
 	loc   *time.Location
-	id    Identity
+
+	idMu sync.RWMutex // guards id: a recovery may adopt the identity of the history it imports
+	id   Identity
 
 	entropyMu sync.Mutex // guards entropy and random
 	entropy   io.Reader
@@ -182,7 +184,11 @@ func (s *Store) Close() error {
 func (s *Store) Path() string { return s.path }
 
 // Identity is the station's identity.
-func (s *Store) Identity() Identity { return s.id }
+func (s *Store) Identity() Identity {
+	s.idMu.RLock()
+	defer s.idMu.RUnlock()
+	return s.id
+}
 
 // StationID is the database's station ID (see [Identity]).
 func (s *Store) StationID() string { return s.id.StationID }
@@ -264,6 +270,16 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 type Tx struct {
 	s  *Store
 	tx *bolt.Tx
+	id *Identity // read from meta on first use, so it is this transaction's view
+}
+
+// ident is the station's identity as this transaction sees it.
+func (tx *Tx) ident() Identity {
+	if tx.id == nil {
+		m := tx.tx.Bucket(bMeta)
+		tx.id = &Identity{StationID: string(m.Get(kStationID)), Epoch: string(m.Get(kEpoch)), CreatedAt: tx.s.Identity().CreatedAt}
+	}
+	return *tx.id
 }
 
 // appendMostly are buckets whose new keys sort after the old ones (sequence

@@ -306,7 +306,7 @@ func (a *App) admin(ctx context.Context, st *central.BoltStorage, pos []string, 
 	case "station revoke", "station rebind":
 		fn, verb := st.Revoke, "revoked"
 		if pos[1] == "rebind" {
-			fn, verb = st.Rebind, "unbound: its next database to sync takes it over"
+			fn, verb = st.Rebind, "unbound: the next counter database to sync gets the station's history back and takes it over"
 		}
 		if err := fn(pos[2]); err != nil {
 			if errors.Is(err, central.ErrNoStation) {

@@ -121,6 +121,9 @@ func runSync(e *env, args []string) error {
 		if res.CatalogAdopted {
 			adopted = " (adopted)"
 		}
+		if rec := res.Recovery; rec != nil {
+			printRecovery(e, rec)
+		}
 		fmt.Fprintf(e.out(), "sync: sent %d events; server holds %d; %d pending; catalog v%d%s; %s\n",
 			res.Sent, res.HighWater, res.Pending, res.CatalogVersion, adopted, res.Took.Round(time.Millisecond))
 	}
@@ -128,6 +131,24 @@ func runSync(e *env, args []string) error {
 		return &exitError{Code: exitFailure, Err: fmt.Errorf("sync: %d events still unacknowledged", res.Pending)}
 	}
 	return nil
+}
+
+// printRecovery tells the operator what getting the history back did, and
+// what a person must do about it (renumbered tickets, set-aside actions).
+func printRecovery(e *env, rec *store.Recovery) {
+	fmt.Fprintf(e.out(), "sync: recovered %d events of this station's history from the server (from event %d)", rec.Imported, rec.Fork)
+	if rec.Adopted {
+		fmt.Fprint(e.out(), "; this database took over the station's identity")
+	}
+	fmt.Fprintf(e.out(), "; %d of this database's own later events kept after it\n", rec.Replayed)
+	for _, r := range rec.Renumbered {
+		fmt.Fprintf(e.out(), "sync: ticket %s of %s (tracking code %s) was already given that day: it is now %s; "+
+			"tell the applicant and print the receipt again: loket receipt %s --print\n", r.From, r.Day, r.TrackingCode, r.To, r.TrackingCode)
+	}
+	for _, ev := range rec.SetAside {
+		fmt.Fprintf(e.out(), "sync: set aside (contradicts the recovered history): %s of request %s at %s by %s\n",
+			ev.Type, ev.RequestID, ev.At.Format(time.DateTime), ev.Clerk)
+	}
 }
 
 func bar(done, total uint64, width int) string {

@@ -49,6 +49,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /v1/sync/state", s.authed(s.state))
 	mux.HandleFunc("POST /v1/sync/events", s.authed(s.events))
+	mux.HandleFunc("GET /v1/sync/events", s.authed(s.history))
 	mux.HandleFunc("GET /v1/catalog", s.authed(s.catalog))
 	mux.HandleFunc("GET /v1/stats", s.stats)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

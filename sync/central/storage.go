@@ -37,9 +37,10 @@ type Station struct {
 	Revoked   bool   `json:"revoked"`
 	StationID string `json:"station_id"` // the bound database, "" until its first push
 	Epoch     string `json:"epoch"`
-	// Generation counts bindings: a rebind starts a new one, and events are
-	// stored under their generation, so a new binding never overwrites
-	// what an earlier one sent (even a restored database repeating its epoch).
+	// Generation keys the station's event log. Earlier versions started a
+	// new log (generation) at every rebind; a rebind now keeps the log, which
+	// the next database takes over after recovering it, so what an earlier
+	// binding recorded is never sent again or regressed.
 	Generation uint32    `json:"generation"`
 	HighWater  uint64    `json:"high_water"`
 	CreatedAt  time.Time `json:"created_at"`
@@ -61,6 +62,7 @@ type Storage interface {
 	Rebind(key string) error
 	Authenticate(token string) (Station, error)
 	Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error)
+	History(key string, after uint64, limit int) (protocol.History, error)
 	PublishCatalog(svcs []queue.Service) (int, error)
 	Catalog() (protocol.Catalog, error)
 	Export(office, station, from, to string, fn func(queue.Request) error) error
@@ -253,13 +255,14 @@ func (s *BoltStorage) Revoke(key string) error {
 	return s.updateStation(key, func(st *Station) { st.Revoked = true })
 }
 
-// Rebind lets a reinstalled or restored station's new database take over
-// the station: the next push binds its epoch and starts from its sequence 1.
-// Events of earlier epochs stay as they are.
+// Rebind lets a reinstalled or restored counter's database take the
+// station over: the binding is cleared, the log and high-water mark stay.
+// The database first recovers the log (GET /v1/sync/events), then its first
+// push, which must start at or below the high-water mark so that the
+// stored hashes prove it holds that log, binds it and continues the log.
 func (s *BoltStorage) Rebind(key string) error {
 	return s.updateStation(key, func(st *Station) {
-		st.StationID, st.Epoch, st.HighWater = "", "", 0
-		st.Generation++
+		st.StationID, st.Epoch = "", ""
 	})
 }
 
@@ -311,9 +314,13 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 		refuse := func(code, format string, args ...any) error {
 			return &IngestError{P: protocol.Error{Code: code, Message: fmt.Sprintf(format, args...)}}
 		}
+		if st.Epoch == "" && st.HighWater > 0 && len(events) > 0 && events[0].Seq > st.HighWater {
+			return refuse(protocol.CodeHistoryRequired, "station %s was rebound and holds %d events: this database must recover them "+
+				"(loket sync does) and send from event %d or earlier", key, st.HighWater, st.HighWater)
+		}
 		for _, e := range events {
-			if st.Epoch == "" { // first push of this database: bind it
-				st.StationID, st.Epoch, st.HighWater = e.Station, e.Epoch, 0
+			if st.Epoch == "" { // first push of this database: bind it (a rebound one continues the log)
+				st.StationID, st.Epoch = e.Station, e.Epoch
 			}
 			if e.Station != st.StationID {
 				return refuse(protocol.CodeForbidden, "event %d belongs to another station than the database bound to %s (station ID %s…); "+
@@ -361,9 +368,9 @@ func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now
 					return refuse(protocol.CodeForbidden, "event %d (%s) is for request %s, which another station created", e.Seq, e.Type, e.RequestID)
 				case e.Type == queue.EventCreated:
 					if cur.Request.ID != "" {
-						// A rebound database sending its history again: the
-						// request starts over from its creation.
-						cur = storedRequest{}
+						// Never a second creation: what is stored (by any
+						// binding) is not regressed.
+						return refuse(protocol.CodeConflict, "event %d creates request %s, which already exists", e.Seq, e.RequestID)
 					}
 				case cur.Request.ID == "":
 					return refuse(protocol.CodeBadRequest, "event %d (%s) is for request %s, which this station never created", e.Seq, e.Type, e.RequestID)
@@ -550,7 +557,7 @@ func (s *BoltStorage) check(tx *bolt.Tx, out *[]string) error {
 	c := tx.Bucket(bEvents).Cursor()
 	for _, key := range keys {
 		st := stations[key]
-		if st.Epoch == "" {
+		if st.Epoch == "" && st.HighWater == 0 { // never pushed (a rebound station keeps its log)
 			continue
 		}
 		prefix := eventPrefix(key, st.Generation)

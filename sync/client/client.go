@@ -68,6 +68,8 @@ type Result struct {
 	CatalogVersion int           `json:"catalog_version"`
 	CatalogAdopted bool          `json:"catalog_adopted"`
 	Took           time.Duration `json:"took"`
+	// Recovery is set when this sync first got the server's history back.
+	Recovery *store.Recovery `json:"recovery,omitempty"`
 }
 
 func (c *Client) http() *http.Client {
@@ -221,9 +223,16 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		return res, fmt.Errorf("%w: station %s is bound to another database; if this counter was reinstalled or restored, "+
 			"ask the central office to run: loket-central station rebind %s", ErrRefused, state.Station, state.Station)
 	}
+	// Before anything else: what the server holds and this database lacks.
+	open := state.Epoch == ""
+	rec, err := c.recoverHistory(ctx, state, open)
+	if err != nil {
+		return res, err
+	}
+	res.Recovery = rec
 	// The catalog first: adopting it writes an event, which this push sends.
 	var cat protocol.Catalog
-	err := c.do(ctx, http.MethodGet, "/v1/catalog", nil, &cat)
+	err = c.do(ctx, http.MethodGet, "/v1/catalog", nil, &cat)
 	var che *httpError
 	switch {
 	case err == nil:
@@ -240,6 +249,11 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		return res, err
 	}
 	hw := state.HighWater
+	if open && hw > 0 {
+		// The first push to a rebound station starts with the last event it
+		// holds: its hash proves this database holds the station's history.
+		hw--
+	}
 	batch := c.BatchSize
 	if batch <= 0 {
 		batch = 250

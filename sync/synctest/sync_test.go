@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -274,8 +275,9 @@ func TestServerRestoredFromBackup(t *testing.T) {
 }
 
 // TestReinstalledStation: a new database with the old token is refused
-// until the station is rebound; then its new events sync and the old ones
-// stay untouched.
+// until the station is rebound; then it recovers the station's history
+// (taking over its identity), its own work is replayed after it, and the
+// old requests stay untouched.
 func TestReinstalledStation(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
@@ -298,7 +300,18 @@ func TestReinstalledStation(t *testing.T) {
 	srv.start()
 	syncUntilDone(t, fresh.client(srv.url(), tokens["3273/L1"]), 3)
 	srv.kill()
-	sameRows(t, "central vs both databases", centralExport(t, srv, ""), append(old.export(t), fresh.export(t)...))
+	all := centralExport(t, srv, "")
+	sameRows(t, "central vs the reinstalled database", all, fresh.export(t))
+	if len(all) != 25 || fresh.st.Identity().StationID != old.st.Identity().StationID {
+		t.Fatalf("%d requests; identity %+v, the old one %+v", len(all), fresh.st.Identity(), old.st.Identity())
+	}
+	noDuplicateTickets(t, all)
+	for _, row := range old.export(t) {
+		if !slices.Contains(all, row) {
+			t.Fatalf("the centre lost or changed %s", row)
+		}
+	}
+	fresh.check(t)
 }
 
 // TestClockSkew: stations whose clocks are a day ahead or in the year 2000
