@@ -11,7 +11,7 @@ import (
 // queue's.
 var (
 	// ErrLocked is a database held by another process.
-	ErrLocked = errors.New("database is locked by another process")
+	ErrLocked = boltcheck.ErrLocked
 	// ErrNewerSchema is a database written by a newer version of Loket.
 	ErrNewerSchema = errors.New("database was written by a newer version of loket")
 	// ErrDamaged is a database file whose structure is broken (Open

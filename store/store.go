@@ -15,6 +15,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
@@ -142,7 +143,7 @@ func Open(path string, opts Options) (*Store, error) {
 
 func (s *Store) open(opts Options, timeout time.Duration) error {
 	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return ErrLocked
 	}
 	if err != nil {

@@ -24,6 +24,11 @@ import (
 // ErrDamaged is a file whose structure is broken: it must not be opened.
 var ErrDamaged = errors.New("the database file is damaged")
 
+// ErrLocked is a database file another process holds (bbolt's lock timed
+// out). The counter's store and the central server's storage return it, so
+// the programs forward a command to the process that holds the file.
+var ErrLocked = errors.New("database is locked by another process")
+
 // What Verify checks, for messages.
 const (
 	checkedQuick = "both meta pages (magic, version, page size, checksum), the file size against the high-water mark, the root page and the freelist"

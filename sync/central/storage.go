@@ -20,10 +20,10 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
-	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
@@ -103,15 +103,6 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-var (
-	bStations = []byte("stations")    // key -> Station
-	bTokens   = []byte("tokens")      // token hash -> station key
-	bEvents   = []byte("events")      // key \0 generation(BE) seq(BE) -> storedEvent
-	bRequests = []byte("requests")    // request id -> storedRequest
-	bCatalog  = []byte("catalog")     // "current" -> protocol.Catalog
-	bSupers   = []byte("supervisors") // token hash -> supervisor
-)
-
 type storedEvent struct {
 	protocol.Event
 	ReceivedAt time.Time `json:"received_at"`
@@ -127,9 +118,9 @@ type storedRequest struct {
 type BoltStorage struct{ db *bolt.DB }
 
 // OpenBolt opens (creating) dir/central.db; another process holding it
-// fails within the timeout with store.ErrLocked. The file's structure is
+// fails within the timeout with boltcheck.ErrLocked. The file's structure is
 // verified first (boltcheck.Walk): a damaged file fails with an error
-// matching store.ErrDamaged that names it, and is not modified.
+// matching boltcheck.ErrDamaged that names it, and is not modified.
 func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 	path := filepath.Join(dir, "central.db")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -138,7 +129,7 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 	start := time.Now()
 	if _, err := boltcheck.Verify(path, boltcheck.Walk, timeout); err != nil {
 		if errors.Is(err, boltcheck.ErrBusy) {
-			return nil, fmt.Errorf("open central database %s: %w", path, store.ErrLocked)
+			return nil, fmt.Errorf("open central database %s: %w", path, boltcheck.ErrLocked)
 		}
 		return nil, fmt.Errorf("open central database: %w", err) // the error names the file
 	}
@@ -149,23 +140,16 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 		if err != nil {
 			return err
 		}
-		return db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bStations, bTokens, bEvents, bRequests, bCatalog, bSupers} {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		return db.Update(migrate)
 	})
-	if errors.Is(err, bolt.ErrTimeout) {
-		return nil, fmt.Errorf("open central database %s: %w", path, store.ErrLocked)
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open central database %s: %w", path, boltcheck.ErrLocked)
 	}
 	if err != nil {
 		if db != nil {
 			db.Close()
 		}
-		if errors.Is(err, store.ErrDamaged) {
+		if errors.Is(err, boltcheck.ErrDamaged) {
 			return nil, fmt.Errorf("open central database: %w", err)
 		}
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
@@ -503,7 +487,7 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 
 // Check verifies the central database: its structure first
 // (boltcheck.Walk, writers held off; a broken one is returned as an error
-// matching store.ErrDamaged), then bbolt's page check, every station's
+// matching boltcheck.ErrDamaged), then bbolt's page check, every station's
 // events contiguous from 1 to its high-water mark for its bound epoch, every
 // token pointing to its station, every request decodable, of an existing
 // station and valid by the counter's rules (queue.ValidateRecord), every
