@@ -17,7 +17,7 @@ func (tx *Tx) Services() ([]queue.Service, error) {
 	err := tx.tx.Bucket(bServices).ForEach(func(k, v []byte) error {
 		var s queue.Service
 		if err := json.Unmarshal(v, &s); err != nil {
-			return fmt.Errorf("decode service %s: %w", k, err)
+			return tx.damaged(fmt.Sprintf("service %s does not decode", k), err)
 		}
 		out = append(out, s)
 		return nil
@@ -34,7 +34,7 @@ func (tx *Tx) Service(code string) (queue.Service, error) {
 		return s, queue.Invalid("service", fmt.Sprintf("unknown service %q", code))
 	}
 	if err := json.Unmarshal(v, &s); err != nil {
-		return s, fmt.Errorf("decode service %s: %w", code, err)
+		return s, tx.damaged(fmt.Sprintf("service %s does not decode", code), err)
 	}
 	return s, nil
 }

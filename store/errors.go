@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/loket-id/loket/internal/boltcheck"
 )
@@ -19,3 +20,10 @@ var (
 	// until a Check finds none).
 	ErrDamaged = boltcheck.ErrDamaged
 )
+
+// damaged is a record that bbolt read back but that does not decode: the
+// file is damaged in a way its structure check cannot see. The error names
+// the file and says what to do, and matches ErrDamaged.
+func (tx *Tx) damaged(what string, err error) error {
+	return fmt.Errorf("%s is damaged: %s (%v); run loket check on it and restore it from a backup: %w", tx.s.path, what, err, ErrDamaged)
+}

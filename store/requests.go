@@ -197,7 +197,7 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 	var e queue.Event
 	if err := json.Unmarshal(v, &e); err != nil {
-		return e, fmt.Errorf("decode event %d: %w", seq, err)
+		return e, tx.damaged(fmt.Sprintf("event %d does not decode", seq), err)
 	}
 	if e.Station == "" && e.Epoch == "" {
 		id := tx.ident()
@@ -278,7 +278,7 @@ func (tx *Tx) byID(id string) (queue.Request, error) {
 		return r, fmt.Errorf("request %s: %w", id, queue.ErrNotFound)
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("decode request %s: %w", id, err)
+		return r, tx.damaged(fmt.Sprintf("request %s does not decode", id), err)
 	}
 	return r, nil
 }
@@ -358,7 +358,7 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
 		var r queue.Request
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("decode request %s: %w", k, err)
+			return tx.damaged(fmt.Sprintf("request %s does not decode", k), err)
 		}
 		if err := fn(r); err != nil {
 			return err
