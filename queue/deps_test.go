@@ -11,7 +11,7 @@ import (
 // UI need the queue's rules without bbolt, gofpdf or an HTTP stack.
 func TestDependencyRule(t *testing.T) {
 	forbidden := []string{"go.etcd.io/bbolt", "github.com/jung-kurt/gofpdf", "net/http", "github.com/loket-id/loket/store"}
-	for _, pkg := range []string{"queue", "sync/protocol", "stats", "demo", "tui"} {
+	for _, pkg := range []string{"queue", "sync/protocol", "stats", "demo", "tui", "i18n"} {
 		out, err := exec.Command("go", "list", "-deps", "github.com/loket-id/loket/"+pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
