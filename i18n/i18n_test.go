@@ -389,3 +389,15 @@ func TestStandardLibraryOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestPluralFree: no English text puts a count before a plural noun ("%d
+// requests" reads "1 requests"); a count stands after a label or beside a
+// word that does not change with it. Indonesian nouns do not change.
+func TestPluralFree(t *testing.T) {
+	plural := regexp.MustCompile(`%[-+# 0-9.]*d\s+\p{L}*[^s\P{L}]s\b`)
+	for key, s := range i18n.Texts()["en"] {
+		if m := plural.FindString(s); m != "" {
+			t.Errorf("%q: %q counts a plural (%q): put the count after a label", key, s, m)
+		}
+	}
+}
