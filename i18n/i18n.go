@@ -16,6 +16,10 @@
 // tertunda", "%d pending"), never before a noun that would need a plural,
 // so one text serves every number in both languages.
 //
+// To add a text, give its key a text in id.go and en.go and look it up
+// with the literal key where it is shown: i18n.For(lang).S("cmd.add.done",
+// ticket); for an error, .E, which wraps a %w argument.
+//
 // The package's tests fail when a key is missing in a language, when the two
 // languages' texts of a key take different format verbs, when a Go source
 // of the module looks up a literal key (t.S("…"), t.E("…")) that does not
