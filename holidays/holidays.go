@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/loket-id/loket/i18n"
 )
 
 //go:embed indonesia.toml
@@ -65,12 +67,11 @@ type file struct {
 	} `toml:"year"`
 }
 
-var weekdaysID = []string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
-
 // Parse reads a calendar in the form of indonesia.toml and checks it: every
 // date in its year, on the day of the week the file gives (a transcription
 // check), a known kind, a name, no date twice, a source for every year.
 func Parse(b []byte) ([]Year, error) {
+	indonesian := i18n.For("id") // the file names days of the week in Indonesian
 	var f file
 	md, err := toml.Decode(string(b), &f)
 	if err != nil {
@@ -91,8 +92,8 @@ func Parse(b []byte) ([]Year, error) {
 			switch {
 			case d.Date.Year() != y.Year:
 				return nil, fmt.Errorf("holidays: %s is listed under year %d", date, y.Year)
-			case d.Weekday != weekdaysID[d.Date.Weekday()]:
-				return nil, fmt.Errorf("holidays: %s is a %s, not %q", date, weekdaysID[d.Date.Weekday()], d.Weekday)
+			case d.Weekday != indonesian.Weekday(d.Date.Weekday()):
+				return nil, fmt.Errorf("holidays: %s is a %s, not %q", date, indonesian.Weekday(d.Date.Weekday()), d.Weekday)
 			case d.Kind != National && d.Kind != JointLeave:
 				return nil, fmt.Errorf("holidays: %s: kind %q is not %s or %s", date, d.Kind, National, JointLeave)
 			case d.Name == "":

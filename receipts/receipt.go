@@ -39,6 +39,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/loket-id/loket/holidays"
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/pdfdoc"
 	"github.com/loket-id/loket/queue"
 )
@@ -152,8 +153,8 @@ func RenderHeight(w io.Writer, d Data, p Paper) (float64, error) {
 	if d.Location == nil {
 		d.Location = time.Local
 	}
-	t := texts(d.Lang)
-	f, err := pdfdoc.New(p.Width, max(p.Height, 100), d.Request.ArrivedAt, t["title"]+" "+d.Request.Ticket, d.Office)
+	t := i18n.For(d.Lang)
+	f, err := pdfdoc.New(p.Width, max(p.Height, 100), d.Request.ArrivedAt, t.S("receipt.title")+" "+d.Request.Ticket, d.Office)
 	if err != nil {
 		return 0, fmt.Errorf("receipt %s: %w", d.Request.Ticket, err)
 	}
@@ -186,7 +187,7 @@ type layout struct {
 	f    *gofpdf.Fpdf
 	d    Data
 	p    Paper
-	t    map[string]string
+	t    i18n.Text
 	qr   [][]bool
 	draw bool
 	y    float64
@@ -351,8 +352,8 @@ func (l *layout) signatures() {
 		x           float64
 		label, name string
 	}{
-		{l.p.Margin, t["sign.officer"], r.Clerk},
-		{l.p.Margin + colW + 4, t["sign.applicant"], r.Name},
+		{l.p.Margin, t.S("receipt.sign.officer"), r.Clerk},
+		{l.p.Margin + colW + 4, t.S("receipt.sign.applicant"), r.Name},
 	}
 	top := l.y
 	bottom := top
@@ -386,10 +387,10 @@ func (l *layout) signatures() {
 // "label: value" a line, wrapped to the full width (narrow rolls too).
 func (l *layout) complaints() {
 	d, t := l.d, l.t
-	l.text(t["complaints"], 8.5, true, "L")
+	l.text(t.S("receipt.complaints"), 8.5, true, "L")
 	l.gap(0.5)
-	for _, kv := range [][2]string{{t["lapor"], Lapor}, {t["tel"], d.Contact.Phone}, {t["whatsapp"], d.Contact.WhatsApp},
-		{t["hours"], d.Contact.Hours}, {t["website"], d.Contact.Website}} {
+	for _, kv := range [][2]string{{t.S("receipt.lapor"), Lapor}, {t.S("receipt.tel"), d.Contact.Phone}, {t.S("receipt.whatsapp"), d.Contact.WhatsApp},
+		{t.S("receipt.hours"), d.Contact.Hours}, {t.S("receipt.website"), d.Contact.Website}} {
 		if kv[1] != "" {
 			l.text(kv[0]+": "+kv[1], 7.5, false, "L")
 		}
@@ -409,9 +410,9 @@ func (l *layout) run(draw bool) float64 {
 		l.text(d.Address, 7.5, false, "C")
 	}
 	l.rule()
-	l.text(t["title"], 10, true, "C")
+	l.text(t.S("receipt.title"), 10, true, "C")
 	l.gap(1.5)
-	l.text(t["ticket"], 8, false, "C")
+	l.text(t.S("receipt.ticket"), 8, false, "C")
 	l.text(r.Ticket, big, true, "C")
 	l.gap(1)
 	l.text(d.Service.Name(d.Lang), 10, true, "C")
@@ -420,19 +421,19 @@ func (l *layout) run(draw bool) float64 {
 		l.field(f[0], f[1])
 	}
 	l.rule()
-	l.text(t["tracking"], 8, false, "C")
+	l.text(t.S("receipt.tracking"), 8, false, "C")
 	l.text(r.TrackingCode, min(14, l.width()/3.6), true, "C")
 	l.gap(2)
 	l.qrCode()
 	l.gap(2)
-	l.text(t["scan"], 7, false, "C")
+	l.text(t.S("receipt.scan"), 7, false, "C")
 	if docs := d.documents(); len(docs) > 0 {
 		l.rule()
-		l.text(t["documents"], 9, true, "L")
+		l.text(t.S("receipt.documents"), 9, true, "L")
 		l.gap(1)
 		l.checklist(docs)
 		l.gap(0.8)
-		l.text(t["doc.legend"], 6.5, false, "L")
+		l.text(t.S("receipt.doc.legend"), 6.5, false, "L")
 	}
 	l.rule()
 	l.gap(1)
@@ -440,7 +441,7 @@ func (l *layout) run(draw bool) float64 {
 	l.rule()
 	l.complaints()
 	l.rule()
-	l.text(t["keep"], 7.5, false, "C")
+	l.text(t.S("receipt.keep"), 7.5, false, "C")
 	l.gap(5)
 	return l.y
 }
@@ -453,26 +454,27 @@ func (l *layout) fields(sheet bool) [][2]string {
 	if counter == "" {
 		counter = r.Counter
 	}
+	arrived := r.ArrivedAt.In(d.Location)
 	var out [][2]string
 	if sheet {
-		out = append(out, [2]string{t["service"], d.Service.Name(d.Lang)})
+		out = append(out, [2]string{t.S("receipt.service"), d.Service.Name(d.Lang)})
 	}
 	out = append(out,
-		[2]string{t["date"], formatDateTime(d.Lang, r.ArrivedAt.In(d.Location))},
-		[2]string{t["counter"], strings.TrimSpace(counter + " / " + r.Clerk)},
-		[2]string{t["name"], r.Name},
+		[2]string{t.S("receipt.date"), t.LongDate(arrived) + " " + arrived.Format("15:04")},
+		[2]string{t.S("receipt.counter"), strings.TrimSpace(counter + " / " + r.Clerk)},
+		[2]string{t.S("receipt.name"), r.Name},
 		[2]string{"NIK", queue.MaskNIK(r.NIK)})
 	if r.Phone != "" {
-		out = append(out, [2]string{t["phone"], queue.MaskPhone(r.Phone)})
+		out = append(out, [2]string{t.S("receipt.phone"), queue.MaskPhone(r.Phone)})
 	}
 	if r.Priority != queue.PriorityNone {
-		out = append(out, [2]string{t["priority"], t["prio."+string(r.Priority)]})
+		out = append(out, [2]string{t.S("receipt.priority"), t.S("receipt.prio." + string(r.Priority))})
 	}
 	if sheet {
-		out = append(out, [2]string{t["tracking"], r.TrackingCode})
+		out = append(out, [2]string{t.S("receipt.tracking"), r.TrackingCode})
 	}
 	out = append(out,
-		[2]string{t["due"], formatDate(d.Lang, d.Due())},
-		[2]string{t["fee"], formatFee(t, d.Service.Fee)})
+		[2]string{t.S("receipt.due"), t.LongDate(d.Due())},
+		[2]string{t.S("receipt.fee"), formatFee(t, d.Service.Fee)})
 	return out
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/pdfdoc/pdftest"
 	"github.com/loket-id/loket/queue"
 )
@@ -178,7 +179,7 @@ func TestFormatFee(t *testing.T) {
 		{0, "id", "Tidak dipungut biaya"}, {0, "en", "Free of charge"}, {500, "id", "Rp 500"}, {1000, "en", "Rp 1.000"},
 		{150000, "id", "Rp 150.000"}, {2500000, "id", "Rp 2.500.000"}, {1_000_000_000_000, "id", "Rp 1.000.000.000.000"},
 	} {
-		if got := formatFee(texts(tt.lang), tt.rupiah); got != tt.want {
+		if got := formatFee(i18n.For(tt.lang), tt.rupiah); got != tt.want {
 			t.Errorf("formatFee(%d, %s) = %q, want %q", tt.rupiah, tt.lang, got, tt.want)
 		}
 	}

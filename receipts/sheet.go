@@ -26,10 +26,10 @@ func (l *layout) sheet() {
 	}
 	var contact []string
 	if d.Contact.Phone != "" {
-		contact = append(contact, t["tel"]+" "+d.Contact.Phone)
+		contact = append(contact, t.S("receipt.tel")+" "+d.Contact.Phone)
 	}
 	if d.Contact.WhatsApp != "" {
-		contact = append(contact, t["whatsapp"]+" "+d.Contact.WhatsApp)
+		contact = append(contact, t.S("receipt.whatsapp")+" "+d.Contact.WhatsApp)
 	}
 	if d.Contact.Website != "" {
 		contact = append(contact, d.Contact.Website)
@@ -43,20 +43,20 @@ func (l *layout) sheet() {
 	l.f.SetLineWidth(0.2)
 	l.f.Line(m, l.y+1.1*sc, m+w, l.y+1.1*sc)
 	l.gap(7 * sc)
-	l.text(t["title"], 14, true, "C")
+	l.text(t.S("receipt.title"), 14, true, "C")
 	l.gap(6 * sc)
 
 	// The ticket and QR code on the right, the fields' table on the left.
 	top := l.y
 	rw := l.p.QR + 12*sc
 	rx := m + w - rw
-	l.textAt(rx, rw, t["ticket"], 9, false, "C")
+	l.textAt(rx, rw, t.S("receipt.ticket"), 9, false, "C")
 	l.textAt(rx, rw, r.Ticket, 26, true, "C")
 	l.gap(4 * sc) // the QR code's quiet zone
 	l.qrAt(rx+(rw-l.p.QR)/2, l.y, l.p.QR)
 	l.y += l.p.QR + 3.5*sc
 	l.textAt(rx, rw, r.TrackingCode, 10, true, "C")
-	l.textAt(rx, rw, t["scan"], 7, false, "C")
+	l.textAt(rx, rw, t.S("receipt.scan"), 7, false, "C")
 	right := l.y
 
 	l.y = top
@@ -66,33 +66,33 @@ func (l *layout) sheet() {
 
 	// Required documents.
 	if docs := d.documents(); len(docs) > 0 {
-		l.text(t["documents"], 10.5, true, "L")
+		l.text(t.S("receipt.documents"), 10.5, true, "L")
 		l.gap(1.5 * sc)
 		l.docTable(docs)
 		l.gap(1.2 * sc)
 		l.ensure(8 * sc)
-		l.text(t["doc.legend"], 8, false, "L")
+		l.text(t.S("receipt.doc.legend"), 8, false, "L")
 		l.gap(5 * sc)
 	}
 
 	// Complaint channels and the office's hours, in a box.
-	lines := []string{t["lapor"] + ": " + Lapor}
+	lines := []string{t.S("receipt.lapor") + ": " + Lapor}
 	var reach []string
 	if d.Contact.Phone != "" {
-		reach = append(reach, t["tel"]+": "+d.Contact.Phone)
+		reach = append(reach, t.S("receipt.tel")+": "+d.Contact.Phone)
 	}
 	if d.Contact.WhatsApp != "" {
-		reach = append(reach, t["whatsapp"]+": "+d.Contact.WhatsApp)
+		reach = append(reach, t.S("receipt.whatsapp")+": "+d.Contact.WhatsApp)
 	}
 	if len(reach) > 0 {
 		lines = append(lines, strings.Join(reach, "  ·  "))
 	}
 	var info []string
 	if d.Contact.Hours != "" {
-		info = append(info, t["hours"]+": "+d.Contact.Hours)
+		info = append(info, t.S("receipt.hours")+": "+d.Contact.Hours)
 	}
 	if d.Contact.Website != "" {
-		info = append(info, t["website"]+": "+d.Contact.Website)
+		info = append(info, t.S("receipt.website")+": "+d.Contact.Website)
 	}
 	if len(info) > 0 {
 		lines = append(lines, strings.Join(info, "  ·  "))
@@ -101,7 +101,7 @@ func (l *layout) sheet() {
 	l.ensure(2*pad + float64(len(lines)+1)*9.5*sc*0.45 + 2*sc)
 	boxTop := l.y
 	l.y += pad
-	l.textAt(m+pad, w-2*pad, t["complaints"], 9.5, true, "L")
+	l.textAt(m+pad, w-2*pad, t.S("receipt.complaints"), 9.5, true, "L")
 	l.gap(0.8 * sc)
 	for _, line := range lines {
 		l.textAt(m+pad, w-2*pad, line, 9, false, "L")
@@ -114,7 +114,7 @@ func (l *layout) sheet() {
 	// when the content leaves no room (a very long name or document list).
 	keepSize := 8.0
 	l.setFont(keepSize*sc, false)
-	footerLines := len(l.f.SplitText(pdfdoc.Printable(t["keep"]), w))
+	footerLines := len(l.f.SplitText(pdfdoc.Printable(t.S("receipt.keep")), w))
 	footerTop := l.p.Height - 10*sc - float64(footerLines)*keepSize*sc*0.45
 	sigH := l.sheetSignatures(false)
 	sigTop := footerTop - 8*sc - sigH
@@ -131,7 +131,7 @@ func (l *layout) sheet() {
 	l.y = footerTop
 	l.f.SetLineWidth(0.2)
 	l.f.Line(m, l.y-2*sc, m+w, l.y-2*sc)
-	l.text(t["keep"], keepSize, false, "C")
+	l.text(t.S("receipt.keep"), keepSize, false, "C")
 }
 
 // ensure starts a new page when h mm more would run into the foot of this
@@ -206,7 +206,7 @@ func (l *layout) docTable(docs []docItem) {
 		for _, c := range []struct {
 			x, w  float64
 			s, al string
-		}{{x, nw, l.t["doc.no"], "C"}, {x + nw + pad, dw - 2*pad, l.t["doc.name"], "L"}, {x + nw + dw, rw, l.t["doc.received"], "C"}} {
+		}{{x, nw, l.t.S("receipt.doc.no"), "C"}, {x + nw + pad, dw - 2*pad, l.t.S("receipt.doc.name"), "L"}, {x + nw + dw, rw, l.t.S("receipt.doc.received"), "C"}} {
 			l.f.SetXY(c.x, l.y+pad)
 			l.f.CellFormat(c.w, lh, pdfdoc.Printable(c.s), "", 0, c.al, false, 0, "")
 		}
@@ -248,8 +248,8 @@ func (l *layout) sheetSignatures(draw bool) float64 {
 	top := l.y
 	bottom := top
 	for i, c := range []struct{ above, label, name string }{
-		{"", tx["sign.applicant"], r.Name},
-		{formatDay(d.Lang, r.ArrivedAt.In(d.Location)), tx["sign.officer"], r.Clerk},
+		{"", tx.S("receipt.sign.applicant"), r.Name},
+		{tx.Date(r.ArrivedAt.In(d.Location)), tx.S("receipt.sign.officer"), r.Clerk},
 	} {
 		cx := m + float64(i)*colW
 		y := top

@@ -2,7 +2,8 @@
 // figures of package stats for a day or a range of days, tables by service,
 // counter and (for a range) day, and a bar chart of arrivals per hour or
 // per day. The PDF groundwork (font, reproducible bytes, gofpdf's faults
-// worked around) is package pdfdoc's.
+// worked around) is package pdfdoc's; the texts are package i18n's, under
+// report.*.
 package report
 
 import (
@@ -12,6 +13,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/pdfdoc"
 	"github.com/loket-id/loket/stats"
 )
@@ -27,28 +29,10 @@ type Data struct {
 	Made     time.Time         // the report's date (fixed in tests)
 }
 
-var reportText = map[string]map[string]string{
-	"id": {"title": "LAPORAN PELAYANAN ANTREAN", "period": "Periode", "arrivals": "Kedatangan", "served": "Selesai dilayani",
-		"noshow": "Tidak hadir", "cancelled": "Batal", "transferred": "Dipindah layanan", "waiting": "Masih menunggu",
-		"wait": "Waktu tunggu", "service": "Waktu layanan", "avg": "rata-rata", "median": "median", "p90": "persentil 90",
-		"ontarget": "Dipanggil sesuai target", "busiest": "Jam tersibuk", "byservice": "Per layanan", "bycounter": "Per loket",
-		"byday": "Per hari", "perhour": "Kedatangan per jam", "perday": "Kedatangan per hari", "code": "Kode",
-		"name": "Layanan", "counter": "Loket", "day": "Tanggal", "made": "Dibuat oleh Loket pada", "target": "Tepat"},
-	"en": {"title": "QUEUE SERVICE REPORT", "period": "Period", "arrivals": "Arrivals", "served": "Served",
-		"noshow": "No-shows", "cancelled": "Cancelled", "transferred": "Transferred", "waiting": "Still waiting",
-		"wait": "Waiting time", "service": "Service time", "avg": "average", "median": "median", "p90": "90th percentile",
-		"ontarget": "Called within target", "busiest": "Busiest hour", "byservice": "By service", "bycounter": "By counter",
-		"byday": "By day", "perhour": "Arrivals per hour", "perday": "Arrivals per day", "code": "Code",
-		"name": "Service", "counter": "Counter", "day": "Date", "made": "Made by Loket on", "target": "On target"},
-}
-
 // Render writes the A4 statistics report of d as a PDF.
 func Render(w io.Writer, d Data) error {
-	t := reportText["en"]
-	if tt, ok := reportText[d.Lang]; ok {
-		t = tt
-	}
-	f, err := pdfdoc.New(210, 297, d.Made, t["title"]+" "+d.Period, d.Office)
+	t := i18n.For(d.Lang)
+	f, err := pdfdoc.New(210, 297, d.Made, t.S("report.title")+" "+d.Period, d.Office)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -61,20 +45,21 @@ func Render(w io.Writer, d Data) error {
 		f.MultiCell(0, size*0.5, pdfdoc.Printable(s), "", align, false)
 	}
 	text(15, d.Office, "C")
-	text(12, t["title"], "C")
-	text(10, t["period"]+": "+d.Period, "C")
+	text(12, t.S("report.title"), "C")
+	text(10, t.S("report.period")+": "+d.Period, "C")
 	f.Ln(4)
 
 	// The figures, two columns of label and value.
 	f.SetFont(pdfdoc.Font, "", 10)
+	dur := i18n.CompactDuration
 	pairs := [][2]string{
-		{t["arrivals"], fmt.Sprint(fig.Arrivals)}, {t["served"], fmt.Sprint(fig.Served)},
-		{t["noshow"], fmt.Sprint(fig.NoShow)}, {t["cancelled"], fmt.Sprint(fig.Cancelled)},
-		{t["transferred"], fmt.Sprint(fig.Transferred)}, {t["waiting"], fmt.Sprint(fig.Waiting)},
-		{t["wait"] + " (" + t["avg"] + ")", stats.Duration(fig.WaitSeconds.Avg)}, {t["wait"] + " (" + t["median"] + ")", stats.Duration(fig.WaitSeconds.P50)},
-		{t["wait"] + " (" + t["p90"] + ")", stats.Duration(fig.WaitSeconds.P90)}, {t["service"] + " (" + t["avg"] + ")", stats.Duration(fig.ServiceSeconds.Avg)},
-		{t["service"] + " (" + t["median"] + ")", stats.Duration(fig.ServiceSeconds.P50)}, {t["service"] + " (" + t["p90"] + ")", stats.Duration(fig.ServiceSeconds.P90)},
-		{t["ontarget"], fmt.Sprintf("%.0f%%", fig.WithinTargetRatio*100)}, {t["busiest"], busiest(fig)},
+		{t.S("report.arrivals"), fmt.Sprint(fig.Arrivals)}, {t.S("report.served"), fmt.Sprint(fig.Served)},
+		{t.S("report.noshow"), fmt.Sprint(fig.NoShow)}, {t.S("report.cancelled"), fmt.Sprint(fig.Cancelled)},
+		{t.S("report.transferred"), fmt.Sprint(fig.Transferred)}, {t.S("report.waiting"), fmt.Sprint(fig.Waiting)},
+		{t.S("report.wait.avg"), dur(fig.WaitSeconds.Avg)}, {t.S("report.wait.median"), dur(fig.WaitSeconds.P50)},
+		{t.S("report.wait.p90"), dur(fig.WaitSeconds.P90)}, {t.S("report.service.avg"), dur(fig.ServiceSeconds.Avg)},
+		{t.S("report.service.median"), dur(fig.ServiceSeconds.P50)}, {t.S("report.service.p90"), dur(fig.ServiceSeconds.P90)},
+		{t.S("report.ontarget"), fmt.Sprintf("%.0f%%", fig.WithinTargetRatio*100)}, {t.S("report.busiest"), busiest(fig)},
 	}
 	for i, p := range pairs {
 		f.CellFormat(55, 6, pdfdoc.Printable(p[0]), "B", 0, "L", false, 0, "")
@@ -89,7 +74,7 @@ func Render(w io.Writer, d Data) error {
 	}
 	f.Ln(5)
 
-	head := []string{t["code"], t["name"], t["arrivals"], t["served"], t["noshow"], "P50", "P90", t["target"]}
+	head := []string{t.S("report.code"), t.S("report.name"), t.S("report.arrivals"), t.S("report.served"), t.S("report.noshow"), "P50", "P90", t.S("report.target")}
 	widths := []float64{12, 58, 18, 18, 18, 16, 16, 18}
 	table := func(title string, rows []stats.Row, name func(string) string) {
 		f.SetFont(pdfdoc.Font, "", 11)
@@ -101,7 +86,7 @@ func Render(w io.Writer, d Data) error {
 		f.Ln(-1)
 		for _, r := range rows {
 			cells := []string{r.Key, name(r.Key), fmt.Sprint(r.Arrivals), fmt.Sprint(r.Served), fmt.Sprint(r.NoShow),
-				stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), fmt.Sprintf("%.0f%%", r.WithinTargetRatio*100)}
+				dur(r.WaitSeconds.P50), dur(r.WaitSeconds.P90), fmt.Sprintf("%.0f%%", r.WithinTargetRatio*100)}
 			for i, c := range cells {
 				align := "R"
 				if i < 2 {
@@ -114,16 +99,16 @@ func Render(w io.Writer, d Data) error {
 		f.Ln(4)
 	}
 	rows, _ := fig.Table("service")
-	table(t["byservice"], rows, func(code string) string { return d.Services[code] })
+	table(t.S("report.byservice"), rows, func(code string) string { return d.Services[code] })
 	rows, _ = fig.Table("counter")
-	table(t["bycounter"], rows, func(string) string { return "" })
+	table(t.S("report.bycounter"), rows, func(string) string { return "" })
 	chart(f, d, t)
 	if d.PerDay {
 		rows, _ = fig.Table("day")
-		table(t["byday"], rows, func(string) string { return "" })
+		table(t.S("report.byday"), rows, func(string) string { return "" })
 	}
 	f.SetFont(pdfdoc.Font, "", 7)
-	f.CellFormat(0, 5, pdfdoc.Printable(t["made"]+" "+d.Made.Format("2006-01-02 15:04")), "", 1, "R", false, 0, "")
+	f.CellFormat(0, 5, pdfdoc.Printable(t.S("report.made")+" "+d.Made.Format("2006-01-02 15:04")), "", 1, "R", false, 0, "")
 	if err := f.Output(w); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -138,15 +123,15 @@ func busiest(f stats.Figures) string {
 }
 
 // chart draws arrivals per hour (or per day) as bars with their counts.
-func chart(f *gofpdf.Fpdf, d Data, t map[string]string) {
+func chart(f *gofpdf.Fpdf, d Data, t i18n.Text) {
 	type bar struct {
 		label string
 		n     int
 	}
 	var bars []bar
-	title := t["perhour"]
+	title := t.S("report.perhour")
 	if d.PerDay {
-		title = t["perday"]
+		title = t.S("report.perday")
 		for _, g := range d.Figures.ByDay {
 			bars = append(bars, bar{g.Key[8:], g.Arrivals})
 		}

@@ -3,25 +3,17 @@ package stats
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/internal/csvsafe"
 )
 
 // Duration formats seconds for people: 12m03s, 1h05m.
-func Duration(s float64) string {
-	d := time.Duration(math.Round(s)) * time.Second
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
+//
+// Deprecated: use i18n.CompactDuration, where every form of display lives.
+func Duration(s float64) string { return i18n.CompactDuration(s) }
 
 // Row is one line of a breakdown table.
 type Row struct {
@@ -90,13 +82,14 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 	if f.To != f.From {
 		period += " .. " + f.To
 	}
+	dur := i18n.CompactDuration
 	fmt.Fprintf(w, "Statistics %s\n\n", period)
 	fmt.Fprintf(w, "Arrivals %d   Served %d   No-show %d   Cancelled %d   Transferred %d   Waiting now %d\n",
 		f.Arrivals, f.Served, f.NoShow, f.Cancelled, f.Transferred, f.Waiting)
 	fmt.Fprintf(w, "Waiting time   avg %s   median %s   p90 %s   (%d called)\n",
-		Duration(f.WaitSeconds.Avg), Duration(f.WaitSeconds.P50), Duration(f.WaitSeconds.P90), f.WaitSeconds.N)
+		dur(f.WaitSeconds.Avg), dur(f.WaitSeconds.P50), dur(f.WaitSeconds.P90), f.WaitSeconds.N)
 	fmt.Fprintf(w, "Service time   avg %s   median %s   p90 %s   (%d served)\n",
-		Duration(f.ServiceSeconds.Avg), Duration(f.ServiceSeconds.P50), Duration(f.ServiceSeconds.P90), f.ServiceSeconds.N)
+		dur(f.ServiceSeconds.Avg), dur(f.ServiceSeconds.P50), dur(f.ServiceSeconds.P90), f.ServiceSeconds.N)
 	fmt.Fprintf(w, "Called within target: %.0f%%\n", f.WithinTargetRatio*100)
 	if f.BusiestHour >= 0 {
 		fmt.Fprintf(w, "Busiest hour: %02d:00 (%d arrivals)\n", f.BusiestHour, f.ByHour[f.BusiestHour].Arrivals)
@@ -112,7 +105,7 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%.0f%%\t\n", r.Key, r.Arrivals, r.Served, r.NoShow,
-			Duration(r.WaitSeconds.P50), Duration(r.WaitSeconds.P90), Duration(r.ServiceSeconds.P50), r.WithinTargetRatio*100)
+			dur(r.WaitSeconds.P50), dur(r.WaitSeconds.P90), dur(r.ServiceSeconds.P50), r.WithinTargetRatio*100)
 	}
 	return tw.Flush()
 }

@@ -23,7 +23,8 @@ const (
 	fieldCount
 )
 
-var fieldLabels = [fieldCount]string{"form.service", "form.name", "form.nik", "form.phone", "form.notes", "form.priority"}
+// fieldNames are the fields as queue.FieldError names them.
+var fieldNames = [fieldCount]string{"service", "name", "nik", "phone", "notes", "priority"}
 
 var priorityChoices = append([]queue.Priority{queue.PriorityNone}, queue.Priorities...)
 
@@ -297,8 +298,8 @@ func (f *formPage) registered(msg registeredMsg) (tea.Cmd, []tea.Msg) {
 	if msg.err != nil {
 		var fe *queue.FieldError
 		if errors.As(msg.err, &fe) {
-			for i, l := range fieldLabels {
-				if strings.TrimPrefix(l, "form.") == fe.Field {
+			for i, name := range fieldNames {
+				if name == fe.Field {
 					f.errs[i] = f.reason(msg.err)
 				}
 			}
@@ -322,8 +323,10 @@ func (f *formPage) view() string {
 	inputW := f.inputWidth()
 	var b strings.Builder
 	b.WriteByte('\n')
+	labels := [fieldCount]string{t.S("form.service"), t.S("form.name"), t.S("form.nik"), t.S("form.phone"),
+		t.S("form.notes"), t.S("form.priority")}
 	for i := 0; i < fieldCount; i++ {
-		label := pad(t.S(fieldLabels[i]), formLabelW)
+		label := pad(labels[i], formLabelW)
 		if i == f.cur {
 			label = th.Focus.Render(label)
 		}

@@ -2,22 +2,9 @@ package tui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
-
-var (
-	daysID   = []string{"Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"}
-	monthsID = []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"}
-)
-
-func formatDate(t Text, d time.Time) string {
-	if t.Lang() == "id" {
-		return daysID[d.Weekday()] + " " + d.Format("02") + " " + monthsID[d.Month()-1] + " " + d.Format("2006")
-	}
-	return d.Format("Mon 02 Jan 2006")
-}
 
 // clean makes text from the database safe to print: control characters
 // (and so escape sequences) are shown as '?', never interpreted.

@@ -296,13 +296,12 @@ func (m *Model) View() string {
 	return lipgloss.JoinVertical(lipgloss.Left, m.titleBar(), body, msgLine, helpLine, m.statusBar())
 }
 
-var screenNames = [screenCount]string{screenQueue: "screen.queue", screenForm: "screen.new", screenDetail: "screen.detail",
-	screenSearch: "screen.search", screenHelp: "screen.help", screenStats: "screen.stats", screenSync: "screen.sync"}
-
 func (m *Model) titleBar() string {
 	t, now := m.c.t, m.c.now()
-	left := " " + t.S("app.title") + " │ " + t.S(screenNames[m.screen])
-	right := clean(m.opt.Office) + " │ " + formatDate(t, now) + " " + now.Format("15:04:05") + " "
+	names := [screenCount]string{screenQueue: t.S("screen.queue"), screenForm: t.S("screen.new"), screenDetail: t.S("screen.detail"),
+		screenSearch: t.S("screen.search"), screenHelp: t.S("screen.help"), screenStats: t.S("screen.stats"), screenSync: t.S("screen.sync")}
+	left := " " + t.S("app.title") + " │ " + names[m.screen]
+	right := clean(m.opt.Office) + " │ " + t.ShortDate(now) + " " + now.Format("15:04:05") + " "
 	return m.c.th.Bar.Render(spread(left, right, m.width))
 }
 

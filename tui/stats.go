@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -145,7 +146,7 @@ func (s *statsPage) view() string {
 	cells := [][2]string{
 		{t.S("stats.arrivals"), fmt.Sprint(n.Arrivals)}, {t.S("stats.served"), fmt.Sprint(n.Served)},
 		{t.S("stats.noshow"), fmt.Sprint(n.NoShow)}, {t.S("stats.waiting"), fmt.Sprint(n.Waiting)},
-		{t.S("stats.waitp50"), stats.Duration(n.WaitSeconds.P50)}, {t.S("stats.ontarget"), fmt.Sprintf("%.0f%%", n.WithinTargetRatio*100)},
+		{t.S("stats.waitp50"), i18n.CompactDuration(n.WaitSeconds.P50)}, {t.S("stats.ontarget"), fmt.Sprintf("%.0f%%", n.WithinTargetRatio*100)},
 	}
 	cw := max(10, min(18, w/len(cells)))
 	var labels, values string
@@ -154,8 +155,8 @@ func (s *statsPage) view() string {
 		values += th.BigValue.Render(pad(cl[1], cw))
 	}
 	b.WriteString(th.Muted.Render(labels) + "\n" + values + "\n")
-	b.WriteString(t.S("stats.times", stats.Duration(n.WaitSeconds.Avg), stats.Duration(n.WaitSeconds.P90),
-		stats.Duration(n.ServiceSeconds.Avg), stats.Duration(n.ServiceSeconds.P50), n.Cancelled, n.Transferred) + "\n\n")
+	b.WriteString(t.S("stats.times", i18n.CompactDuration(n.WaitSeconds.Avg), i18n.CompactDuration(n.WaitSeconds.P90),
+		i18n.CompactDuration(n.ServiceSeconds.Avg), i18n.CompactDuration(n.ServiceSeconds.P50), n.Cancelled, n.Transferred) + "\n\n")
 	// The table: by service, or by counter when drilled into one service.
 	rows, _ := f.Table("service")
 	head := t.S("col.service")
@@ -180,7 +181,7 @@ func (s *statsPage) view() string {
 			label += " " + c.serviceName(r.Key)
 		}
 		b.WriteString(truncate(fmt.Sprintf("%s %8d %8d %8d %9s %9s %9s %7.0f%%", pad(label, keyW), r.Arrivals, r.Served, r.NoShow,
-			stats.Duration(r.WaitSeconds.P50), stats.Duration(r.WaitSeconds.P90), stats.Duration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), w) + "\n")
+			i18n.CompactDuration(r.WaitSeconds.P50), i18n.CompactDuration(r.WaitSeconds.P90), i18n.CompactDuration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), w) + "\n")
 	}
 	b.WriteString("\n" + s.chart(f, to != from))
 	return b.String()

