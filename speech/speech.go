@@ -38,9 +38,9 @@ const (
 	tailMs      = 250 // silence at the end, before the next call
 )
 
-// cacheEntries bounds the cache: about 100 KB per call at 16 kHz. It holds
-// the calls the board asks for again (a recall, a second screen), not a
-// day's calls.
+// cacheEntries bounds the cache: a call of 8 s at 12 kHz is about 190 KB,
+// so at most about 12 MB. It holds the calls the board asks for again (a
+// recall, a second screen), not a day's calls.
 const cacheEntries = 64
 
 //go:embed clips/chime.wav clips/id/*.wav clips/en/*.wav
