@@ -180,7 +180,7 @@ func numberText(lang string, clips []string) string {
 	var b strings.Builder
 	for i, w := range clips {
 		if i > 0 {
-			if lang == "en" && strings.HasSuffix(clips[i-1], "ty") && i < len(clips) {
+			if lang == "en" && strings.HasSuffix(clips[i-1], "ty") {
 				b.WriteByte('-')
 			} else {
 				b.WriteByte(' ')

@@ -100,12 +100,17 @@ func speak(voice string, speed int, text string) ([]float64, int, error) {
 	return x, f.Rate, nil
 }
 
-func write(path string, rate int, x []float64) error {
+// encode is the WAV file of samples in [-1, 1].
+func encode(rate int, x []float64) []byte {
 	s := make([]int16, len(x))
 	for i, v := range x {
 		s[i] = int16(math.Round(math.Max(-1, math.Min(1, v)) * 32767))
 	}
-	if err := os.WriteFile(path, wav.Encode(rate, s), 0o644); err != nil {
+	return wav.Encode(rate, s)
+}
+
+func write(path string, rate int, x []float64) error {
+	if err := os.WriteFile(path, encode(rate, x), 0o644); err != nil {
 		return fmt.Errorf("write clip: %w", err)
 	}
 	return nil
@@ -113,7 +118,8 @@ func write(path string, rate int, x []float64) error {
 
 // Chime is a two-tone "ding-dong" (E5 then C5), bell-like: each tone a
 // fundamental with two soft overtones, a 5 ms attack and an exponential
-// decay, the second starting as the first fades. 1.1 s long.
+// decay, the second starting as the first fades. 1.1 s long, the last
+// 150 ms faded out.
 func Chime(rate int) []float64 {
 	n := int(1.1 * float64(rate))
 	x := make([]float64, n)
@@ -130,6 +136,10 @@ func Chime(rate int) []float64 {
 	tone(0.4, 523.25)
 	Normalize(x, 0.5)
 	Fade(x, rate)
+	tail := rate * 150 / 1000 // and a longer fade-out, so it ends softly
+	for i := 0; i < tail; i++ {
+		x[n-1-i] *= float64(i) / float64(tail)
+	}
 	return x
 }
 

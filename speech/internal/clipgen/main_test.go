@@ -2,7 +2,10 @@ package main
 
 import (
 	"math"
+	"os"
 	"testing"
+
+	"github.com/loket-id/loket/speech/internal/wav"
 )
 
 func TestResampleKeepsATone(t *testing.T) {
@@ -59,5 +62,29 @@ func TestChime(t *testing.T) {
 	}
 	if math.Abs(peak-0.5) > 1e-9 || c[0] != 0 || c[len(c)-1] != 0 {
 		t.Errorf("peak %.3f (want 0.5), first %v, last %v (want faded to 0)", peak, c[0], c[len(c)-1])
+	}
+}
+
+// The committed chime is what the generator makes (to within one step of
+// rounding, should another machine's floating point differ).
+func TestCommittedChime(t *testing.T) {
+	b, err := os.ReadFile("../../clips/chime.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, data, err := wav.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := wav.Samples(data)
+	_, want, _ := wav.Parse(encode(f.Rate, Chime(f.Rate)))
+	w := wav.Samples(want)
+	if len(got) != len(w) {
+		t.Fatalf("chime.wav has %d samples, the generator makes %d: run speech/clips/make.sh", len(got), len(w))
+	}
+	for i := range w {
+		if d := int(got[i]) - int(w[i]); d < -1 || d > 1 {
+			t.Fatalf("chime.wav differs from the generator's at sample %d (%d, %d): run speech/clips/make.sh", i, got[i], w[i])
+		}
 	}
 }
