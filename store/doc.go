@@ -45,7 +45,9 @@
 //	idx_nik         <nik>/<id> -> ""
 //	idx_name        <lower-case word of the name>\x00<id> -> ""
 //	idx_waiting     <YYYY-MM-DD><0 priority|1 regular><arrival unix ns uint64 BE><id> -> service code
-//	keys            <idempotency key, a ULID> -> <event seq uint64 BE> (created by the first keyed action; see keys.go)
+//	keys            <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (created by the first keyed action; see keys.go)
+//	hub_counters    <counter code> -> Counter JSON (the office hub's counters, with their token's SHA-256; see counters.go)
+//	hub_tokens      <SHA-256 of a counter token> -> <counter code> (tokens of counters not revoked)
 //
 // There is no day index: request IDs are ULIDs, whose first ten characters
 // are the arrival time, so a day's requests are one key range of requests.
