@@ -8,6 +8,7 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -262,24 +263,30 @@ func badRequest(w http.ResponseWriter, msg string) {
 }
 
 // readBody decodes one JSON object of at most limit bytes into v,
-// refusing unknown fields and anything after it. It answers the error
-// itself and reports false.
+// refusing unknown fields and anything after it. A body cut short (the
+// connection ended before its Content-Length) is CodeIncomplete: the
+// client may send it again. It answers the error itself and reports false.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			s.fail(w, r, err)
+		} else {
+			writeError(w, http.StatusBadRequest, ErrorInfo{Code: CodeIncomplete, Message: "the body was cut short; nothing was done"})
+		}
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	err = dec.Decode(v)
 	if err == nil {
 		if _, terr := dec.Token(); !errors.Is(terr, io.EOF) {
 			err = errors.New("more than one JSON value")
 		}
 	}
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.fail(w, r, err)
-		} else {
-			badRequest(w, "malformed body: "+err.Error())
-		}
+		badRequest(w, "malformed body: "+err.Error())
 		return false
 	}
 	return true

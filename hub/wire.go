@@ -35,22 +35,23 @@ const (
 
 // Error codes of the protocol (ErrorInfo.Code).
 const (
-	CodeBadRequest    = "bad_request"          // 400: malformed body, query or header
-	CodeKeyRequired   = "key_required"         // 400: a mutating call without Idempotency-Key
-	CodeBadKey        = "bad_key"              // 400: an Idempotency-Key that is not a ULID
-	CodeUnauthorized  = "unauthorized"         // 401: no token, an unknown or a revoked one
-	CodeForbidden     = "forbidden"            // 403: the counter may not do this
-	CodeNoEndpoint    = "no_endpoint"          // 404/405: no such endpoint or method
-	CodeNotFound      = "not_found"            // 404: queue.ErrNotFound
-	CodeQueueEmpty    = "queue_empty"          // 404: queue.ErrQueueEmpty
-	CodeConflict      = "conflict"             // 409: queue.ErrConflict
-	CodeKeyMismatch   = "idempotency_mismatch" // 409: store.ErrKeyReused
-	CodeTooLarge      = "too_large"            // 413: the body is over its limit
-	CodeInvalid       = "invalid"              // 422: queue.ErrInvalid (Field, Rule when a field)
-	CodeTransition    = "invalid_transition"   // 422: queue.TransitionError (Ticket, Status, Action)
-	CodeDamaged       = "damaged"              // 503: store.ErrDamaged, nothing was saved
-	CodeUnavailable   = "unavailable"          // 503: the hub is stopping or the call was cancelled
-	CodeInternal      = "internal"             // 500: anything else; nothing was saved
+	CodeBadRequest   = "bad_request"          // 400: malformed body, query or header
+	CodeIncomplete   = "incomplete_body"      // 400: the body was cut short in transit; send it again
+	CodeKeyRequired  = "key_required"         // 400: a mutating call without Idempotency-Key
+	CodeBadKey       = "bad_key"              // 400: an Idempotency-Key that is not a ULID
+	CodeUnauthorized = "unauthorized"         // 401: no token, an unknown or a revoked one
+	CodeForbidden    = "forbidden"            // 403: the counter may not do this
+	CodeNoEndpoint   = "no_endpoint"          // 404/405: no such endpoint or method
+	CodeNotFound     = "not_found"            // 404: queue.ErrNotFound
+	CodeQueueEmpty   = "queue_empty"          // 404: queue.ErrQueueEmpty
+	CodeConflict     = "conflict"             // 409: queue.ErrConflict
+	CodeKeyMismatch  = "idempotency_mismatch" // 409: store.ErrKeyReused
+	CodeTooLarge     = "too_large"            // 413: the body is over its limit
+	CodeInvalid      = "invalid"              // 422: queue.ErrInvalid (Field, Rule when a field)
+	CodeTransition   = "invalid_transition"   // 422: queue.TransitionError (Ticket, Status, Action)
+	CodeDamaged      = "damaged"              // 503: store.ErrDamaged, nothing was saved
+	CodeUnavailable  = "unavailable"          // 503: the hub is stopping or the call was cancelled
+	CodeInternal     = "internal"             // 500: anything else; nothing was saved
 )
 
 // ErrorBody is every error answer: {"error":{...}}.

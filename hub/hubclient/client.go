@@ -240,6 +240,8 @@ func (c *Client) do(ctx context.Context, method, path, key string, in, out any) 
 					return nil
 				}
 				err = fmt.Errorf("an answer that does not decode: %w", err)
+			case json.Unmarshal(res.body, &eb) == nil && eb.Error.Code == hub.CodeIncomplete:
+				err = errors.New("the hub received the call cut short") // nothing was done: send it again
 			case json.Unmarshal(res.body, &eb) == nil && eb.Error.Code != "":
 				c.setOnline(true, "")
 				return decodeError(res.status, eb.Error)
