@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/loket-id/loket/queue"
@@ -62,7 +63,13 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request, c store.Counter
 	s.log.Debug("hub: change stream open", "counter", c.Code, "after", after)
 	beat := time.NewTicker(s.opt.Heartbeat)
 	defer beat.Stop()
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	for {
+		// A counter revoked while its stream is open gets nothing more.
+		if _, err := s.st.AuthenticateCounter(r.Context(), token); err != nil {
+			s.log.Warn("hub: change stream closed: the counter's token no longer works", "counter", c.Code, "err", err)
+			return
+		}
 		batch, err := s.readChanges(r, after)
 		if err != nil {
 			s.log.Warn("hub: change stream", "counter", c.Code, "err", err)

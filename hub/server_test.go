@@ -253,3 +253,32 @@ func TestStreamOutlivesTimeouts(t *testing.T) {
 	}
 	t.Fatal("the stream ended before the change")
 }
+
+// TestRevokedStreamEnds: a counter revoked while its change stream is open
+// gets no change made after the revocation: the stream ends.
+func TestRevokedStreamEnds(t *testing.T) {
+	h := hubtest.Start(t, hub.Options{Heartbeat: time.Hour})
+	tok := h.AddCounter(t, "L1")
+	req, _ := http.NewRequest("GET", h.URL+"/v1/changes?after=0", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	if !sc.Scan() || sc.Text() != "event: hello" {
+		t.Fatalf("first line %q", sc.Text())
+	}
+	if _, err := h.Store.RevokeCounter(bg, "L1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Store.Register(bg, queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, queue.Actor{Counter: "HUB"}); err != nil {
+		t.Fatal(err)
+	}
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "request.created") {
+			t.Fatal("a revoked counter received a change")
+		}
+	}
+}

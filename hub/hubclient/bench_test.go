@@ -110,3 +110,54 @@ func BenchmarkHubChangeArrival(b *testing.B) {
 // inCache reports whether c's cache holds r as the event seq left it (the
 // cache moves by one event at a time, patching the request with it).
 func inCache(c *hubclient.Client, seq uint64) bool { return c.Status().LastSeq >= seq }
+
+// BenchmarkHubVsStore does one action on the store in-process and the same
+// action through the hub client in every iteration, on two databases
+// alike, timing each: load from other processes falls on both alike, and
+// the ratio is the hub's cost. Metrics: store-us/op, hub-us/op, hub/store.
+func BenchmarkHubVsStore(b *testing.B) {
+	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
+	for _, action := range []string{"register", "callnext"} {
+		b.Run(action, func(b *testing.B) {
+			local := hubtest.Start(b, hub.Options{})
+			remote := hubtest.Start(b, hub.Options{})
+			c := newClient(b, remote.URL, remote.AddCounter(b, "L1"))
+			if action == "callnext" {
+				for _, h := range []*hubtest.Hub{local, remote} {
+					for i := 0; i < b.N; i++ {
+						if _, err := h.Store.Register(bg, benchIn, queue.Actor{Counter: "HUB"}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+			var onStore, onHub time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				var err error
+				if action == "register" {
+					_, _, err = local.Store.RegisterOnce(bg, ulid.Make().String(), benchIn, by)
+				} else {
+					_, _, err = local.Store.CallNextOnce(bg, ulid.Make().String(), nil, by)
+				}
+				t1 := time.Now()
+				if err == nil {
+					if action == "register" {
+						_, _, err = c.RegisterOnce(bg, ulid.Make().String(), benchIn, by)
+					} else {
+						_, _, err = c.CallNextOnce(bg, ulid.Make().String(), nil, by)
+					}
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				onStore += t1.Sub(t0)
+				onHub += time.Since(t1)
+			}
+			b.ReportMetric(float64(onStore.Microseconds())/float64(b.N), "store-us/op")
+			b.ReportMetric(float64(onHub.Microseconds())/float64(b.N), "hub-us/op")
+			b.ReportMetric(float64(onHub)/float64(onStore), "hub/store")
+		})
+	}
+}
