@@ -165,7 +165,9 @@ const (
 // Event is one entry of the append-only event log. Seq is contiguous per
 // station, starting at 1. Data holds the type-specific payload: the whole new
 // request for request.created, {"service":..,"from":..} for
-// request.transferred, the catalog for catalog.replaced.
+// request.transferred, {"chosen":true} for a request.called that called one
+// chosen request out of order (none for call-next), the catalog for
+// catalog.replaced.
 type Event struct {
 	Seq       uint64          `json:"seq"`
 	ID        string          `json:"id"`
@@ -177,6 +179,26 @@ type Event struct {
 	Counter   string          `json:"counter,omitempty"`
 	Clerk     string          `json:"clerk,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+}
+
+// CallData is the payload of a request.called event that called one chosen
+// request out of order (a call by its ticket, tracking code or ID rather
+// than call-next): {"chosen":true}. A call-next writes no payload.
+type CallData struct {
+	Chosen bool `json:"chosen,omitempty"`
+}
+
+// ChosenCall is the payload of a call out of order.
+var ChosenCall = json.RawMessage(`{"chosen":true}`)
+
+// IsChosenCall reports whether e is a request.called event that called its
+// request out of order.
+func IsChosenCall(e Event) bool {
+	if e.Type != EventCalled || len(e.Data) == 0 {
+		return false
+	}
+	var cd CallData
+	return json.Unmarshal(e.Data, &cd) == nil && cd.Chosen
 }
 
 // TransferData is the payload of request.transferred.
@@ -265,6 +287,13 @@ func Apply(r Request, e Event) (Request, error) {
 	r.Counter, r.Clerk = e.Counter, e.Clerk
 	switch act {
 	case ActCall:
+		if len(e.Data) > 0 {
+			// A call out of order: {"chosen":true}; nothing else.
+			var cd CallData
+			if err := json.Unmarshal(e.Data, &cd); err != nil {
+				return r, fmt.Errorf("decode request.called payload: %v: %w", err, ErrInvalid)
+			}
+		}
 		r.Calls++
 		if r.CalledAt == nil {
 			r.CalledAt = &at

@@ -28,7 +28,11 @@ package store
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
 //	└── q<day><0 priority|1 regular><arrival ns uint64 BE><id> -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
-//	└── <idempotency key, a ULID> -> <event seq uint64 BE>
+//	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload>
+//	hub_counters              the office hub's counters (counters.go); not events, never synced
+//	└── <counter code>        -> Counter JSON (name, services, printer, SSH key, its token's SHA-256)
+//	hub_tokens
+//	└── <SHA-256 of a counter token> -> <counter code> (counters not revoked)
 //
 // <day> is the local date YYYY-MM-DD. There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's

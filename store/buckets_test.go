@@ -72,6 +72,9 @@ func TestLayoutIsDocumented(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L2", Name: "Loket 2"}); err != nil {
+		t.Fatal(err)
+	}
 	var buckets, meta, idx []string
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {

@@ -239,6 +239,8 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 		return nil
 	})
+	// The office hub's counters and their token index (counters.go).
+	tx.checkCounters(bad)
 	// Each request's own list of events points to its events.
 	events := b(bEvents)
 	for id, r := range reqs {

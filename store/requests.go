@@ -30,7 +30,9 @@ func (s *Store) Register(ctx context.Context, in queue.NewRequest, by queue.Acto
 }
 
 // Act performs a clerk's action on the request that ref names (today's
-// ticket, a tracking code or an ID). service is the target of a transfer.
+// ticket, a tracking code or an ID). service is the target of a transfer. A
+// call (queue.ActCall) of a named request is a call out of order, and its
+// event records it ({"chosen":true}).
 func (s *Store) Act(ctx context.Context, ref string, act queue.Action, service string, by queue.Actor) (queue.Request, error) {
 	var r queue.Request
 	err := s.Update(ctx, func(tx *Tx) error {
@@ -38,10 +40,22 @@ func (s *Store) Act(ctx context.Context, ref string, act queue.Action, service s
 		if err != nil {
 			return err
 		}
-		r, err = tx.Act(cur, act, service, by, time.Time{})
+		r, err = tx.actOn(cur, act, service, by)
 		return err
 	})
 	return r, err
+}
+
+// actOn is an action on a request the clerk named (by ticket, tracking code
+// or ID), now. A call of a named request is a call out of order, and its
+// event says so ({"chosen":true}; see queue.CallData); call-next's does not.
+func (tx *Tx) actOn(cur queue.Request, act queue.Action, service string, by queue.Actor) (queue.Request, error) {
+	if act != queue.ActCall {
+		return tx.Act(cur, act, service, by, time.Time{})
+	}
+	ev := queue.Event{Type: queue.EventCalled, RequestID: cur.ID, At: tx.s.clock(), Counter: by.Counter, Clerk: by.Clerk,
+		Data: queue.ChosenCall}
+	return tx.applyAndWrite(cur, ev)
 }
 
 // CallNext calls the next waiting request of today: priority requests first,

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"errors"
+	"regexp"
+	"testing"
+
+	"github.com/loket-id/loket/queue"
+)
+
+const testSSHKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGkqzbp7kGJT1hO2LNLyV1Tn9ZW3c6vJtKcNU4sVuRq1 loket@L2"
+
+func TestCounters(t *testing.T) {
+	s, _ := openTest(t)
+	c, token, err := s.AddCounter(ctx, NewCounter{Code: "l2", Name: "Loket 2", Services: []string{"a", "B", "A"}, Printer: "lp-l2", SSHKey: testSSHKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^lkh_[0-9a-f]{64}$`).MatchString(token) {
+		t.Fatalf("token %q", token)
+	}
+	if c.Code != "L2" || len(c.Services) != 2 || c.Services[0] != "A" || c.Services[1] != "B" {
+		t.Fatalf("counter %+v", c)
+	}
+	got, err := s.AuthenticateCounter(ctx, token)
+	if err != nil || got.Code != "L2" {
+		t.Fatalf("authenticate: %+v %v", got, err)
+	}
+	for _, bad := range []string{"", "lkh_", token[:len(token)-1] + "0", "Bearer " + token, token + "0"} {
+		if bad == token {
+			continue
+		}
+		if _, err := s.AuthenticateCounter(ctx, bad); !errors.Is(err, ErrUnknownToken) {
+			t.Errorf("token %q: %v", bad, err)
+		}
+	}
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L2"}); !errors.Is(err, queue.ErrConflict) {
+		t.Fatalf("a code twice: %v", err)
+	}
+	// Bad input: nothing written.
+	for _, in := range []NewCounter{
+		{Code: ""}, {Code: "L 2"}, {Code: "L2345678901234567"},
+		{Code: "L3", Services: []string{"Z"}}, {Code: "L3", Services: []string{"A1"}},
+		{Code: "L3", Name: "a\x1b[31m"}, {Code: "L3", SSHKey: "ssh-ed25519 notbase64!"},
+		{Code: "L3", SSHKey: "ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIGkqzbp7kGJT1hO2LNLyV1Tn9ZW3c6vJtKcNU4sVuRq1"},
+	} {
+		if _, _, err := s.AddCounter(ctx, in); !errors.Is(err, queue.ErrInvalid) {
+			t.Errorf("%+v: %v", in, err)
+		}
+	}
+	if cs, _ := s.Counters(ctx); len(cs) != 1 {
+		t.Fatalf("%d counters after refusals", len(cs))
+	}
+	if c, err = s.SetCounterServices(ctx, "L2", []string{"C"}); err != nil || len(c.Services) != 1 || c.Services[0] != "C" {
+		t.Fatalf("set services: %+v %v", c, err)
+	}
+	if _, err := s.SetCounterServices(ctx, "L9", nil); !errors.Is(err, queue.ErrNotFound) {
+		t.Fatalf("unknown counter: %v", err)
+	}
+	// A new token replaces the old one.
+	token2, err := s.NewCounterToken(ctx, "L2")
+	if err != nil || token2 == token {
+		t.Fatal(err)
+	}
+	if _, err := s.AuthenticateCounter(ctx, token); !errors.Is(err, ErrUnknownToken) {
+		t.Fatalf("the old token: %v", err)
+	}
+	// Revoked: at once.
+	if _, err := s.RevokeCounter(ctx, "L2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AuthenticateCounter(ctx, token2); !errors.Is(err, ErrRevoked) {
+		t.Fatalf("revoked token: %v", err)
+	}
+	mustCheck(t, s)
+	// A revoked code can be registered again, with a new token.
+	_, token3, err := s.AddCounter(ctx, NewCounter{Code: "L2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AuthenticateCounter(ctx, token3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AuthenticateCounter(ctx, token2); err == nil {
+		t.Fatal("the revoked token works again")
+	}
+	mustCheck(t, s)
+	// Counters are not events: nothing to sync.
+	s.View(ctx, func(tx *Tx) error {
+		if tx.LastSeq() != 0 {
+			t.Fatalf("%d events", tx.LastSeq())
+		}
+		return nil
+	})
+}
