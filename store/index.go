@@ -15,7 +15,9 @@ const (
 	pTracking = 'c' // c<tracking code> -> id
 	pNIK      = 'n' // n<nik>/<id> -> ""
 	pName     = 'm' // m<word>\x00<id> -> ""
-	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><arrival ns uint64 BE><id> -> service
+	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><queue position ns uint64 BE><id> -> service
+	pNIKLast  = 'l' // l<last four NIK digits>/<id> -> ""
+	pTrackEnd = 'g' // g<2nd-3rd group of the tracking code>/<id>, g<3rd group>/<id> -> ""
 )
 
 func ticketPrefix(day, code string) []byte {
@@ -48,6 +50,28 @@ func nikPrefix(nik string) []byte { return []byte(string(pNIK) + nik) }
 
 func nikKey(nik, id string) []byte { return []byte(string(pNIK) + nik + "/" + id) }
 
+func nikLastKey(nik, id string) []byte { return []byte(string(pNIKLast) + nikLast(nik) + "/" + id) }
+
+func nikLastPrefix(last string) []byte { return []byte(string(pNIKLast) + last) }
+
+// nikLast is the last four digits of a NIK: what screens and receipts show.
+func nikLast(nik string) string { return nik[max(0, len(nik)-4):] }
+
+// trackingEndKeys are the keys that find a request by the groups of its
+// tracking code after the first (which is the station's, the same on every
+// request of this database, and is found through the tracking code key):
+// the second and third group, and the third alone.
+func trackingEndKeys(code, id string) [][]byte {
+	if len(code) != 14 {
+		return nil
+	}
+	return [][]byte{[]byte(string(pTrackEnd) + code[5:] + "/" + id), []byte(string(pTrackEnd) + code[10:] + "/" + id)}
+}
+
+func trackingEndPrefix(fragment string) []byte { return []byte(string(pTrackEnd) + fragment) }
+
+func trackingPrefix(fragment string) []byte { return []byte(string(pTracking) + fragment) }
+
 func namePrefix(word string) []byte { return []byte(string(pName) + word) }
 
 func nameKey(word, id string) []byte { return []byte(string(pName) + word + "\x00" + id) }
@@ -63,18 +87,23 @@ func waitingKey(r queue.Request) []byte {
 	} else {
 		k = append(k, 1)
 	}
-	k = binary.BigEndian.AppendUint64(k, uint64(r.ArrivedAt.UnixNano()))
+	k = binary.BigEndian.AppendUint64(k, uint64(r.QueuePosition().UnixNano()))
 	return append(k, r.ID...)
 }
 
 // indexKeys are the keys a request has in idx that never change: its ticket,
-// tracking code, NIK and name words.
+// tracking code (and its last groups), NIK (and its last four digits) and
+// name words.
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{
 		{ticketKey(r.Day, code, n), []byte(r.ID)},
 		{trackingKey(r.TrackingCode), []byte(r.ID)},
 		{nikKey(r.NIK, r.ID), nil},
+		{nikLastKey(r.NIK, r.ID), nil},
+	}
+	for _, k := range trackingEndKeys(r.TrackingCode, r.ID) {
+		keys = append(keys, [2][]byte{k, nil})
 	}
 	for _, w := range nameTokens(r.Name) {
 		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})
