@@ -107,7 +107,7 @@ type finder struct {
 
 // section adds the requests whose index keys start with one of prefixes,
 // newest first, that keep accepts (nil accepts all); the request ID is the
-// key's tail after its last separator.
+// key's tail after its last separator (the value of a tracking code's key).
 func (f *finder) section(keep func(queue.Request) bool, prefixes ...[]byte) error {
 	if len(f.out) >= f.limit {
 		return nil
@@ -115,8 +115,11 @@ func (f *finder) section(keep func(queue.Request) bool, prefixes ...[]byte) erro
 	c := f.tx.tx.Bucket(bIdx).Cursor()
 	var ids []string
 	for _, prefix := range prefixes {
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
+			if k[0] == pTracking { // the tracking code's key holds the ID as its value
+				id = string(v)
+			}
 			if !f.seen[id] {
 				f.seen[id] = true
 				ids = append(ids, id)
