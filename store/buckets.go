@@ -22,7 +22,7 @@ package store
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code
-//	├── g<2nd-3rd group>/<id>, g<3rd group>/<id>              -> ""    tracking code's later groups
+//	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
 //	├── n<nik>/<id>                                           -> ""    NIK
 //	├── l<last four NIK digits>/<id>                          -> ""    NIK's last four digits
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words

@@ -56,11 +56,14 @@ func (tx *Tx) Find(text string, limit int) ([]queue.Request, error) {
 		}
 	}
 	if frag, ok := queue.NormalizeTrackingFragment(text); ok {
-		prefixes := [][]byte{trackingEndPrefix(frag)}
-		// The first group is this station's tag, on every request: on its
-		// own it finds nothing in particular, so only the later groups are
-		// searched for it.
-		if frag != queue.StationTag(tx.s.id.StationID) {
+		// The first group is this station's tag, on every request of this
+		// database: the code's own key finds the first group(s), and the
+		// tag and the fragment the second group on; the last group has a
+		// key of its own. The tag alone finds no one in particular, so
+		// only the later groups are searched for it.
+		tag := queue.StationTag(tx.s.id.StationID)
+		prefixes := [][]byte{trackingEndPrefix(frag), trackingPrefix(tag + "-" + frag)}
+		if frag != tag {
 			prefixes = append(prefixes, trackingPrefix(frag))
 		}
 		if err := f.section(nil, prefixes...); err != nil {

@@ -17,7 +17,7 @@ const (
 	pName     = 'm' // m<word>\x00<id> -> ""
 	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><queue position ns uint64 BE><id> -> service
 	pNIKLast  = 'l' // l<last four NIK digits>/<id> -> ""
-	pTrackEnd = 'g' // g<2nd-3rd group of the tracking code>/<id>, g<3rd group>/<id> -> ""
+	pTrackEnd = 'g' // g<last group of the tracking code>/<id> -> ""
 )
 
 func ticketPrefix(day, code string) []byte {
@@ -57,15 +57,16 @@ func nikLastPrefix(last string) []byte { return []byte(string(pNIKLast) + last) 
 // nikLast is the last four digits of a NIK: what screens and receipts show.
 func nikLast(nik string) string { return nik[max(0, len(nik)-4):] }
 
-// trackingEndKeys are the keys that find a request by the groups of its
-// tracking code after the first (which is the station's, the same on every
-// request of this database, and is found through the tracking code key):
-// the second and third group, and the third alone.
-func trackingEndKeys(code, id string) [][]byte {
+// trackingEndKey is the key that finds a request by the last group of its
+// tracking code. The first group is the station's tag, the same on every
+// request of this database, so the tracking code key itself finds the
+// first and second groups (c<tag>-<second group>...); only the last needs
+// a key of its own.
+func trackingEndKey(code, id string) []byte {
 	if len(code) != 14 {
 		return nil
 	}
-	return [][]byte{[]byte(string(pTrackEnd) + code[5:] + "/" + id), []byte(string(pTrackEnd) + code[10:] + "/" + id)}
+	return []byte(string(pTrackEnd) + code[10:] + "/" + id)
 }
 
 func trackingEndPrefix(fragment string) []byte { return []byte(string(pTrackEnd) + fragment) }
@@ -92,7 +93,7 @@ func waitingKey(r queue.Request) []byte {
 }
 
 // indexKeys are the keys a request has in idx that never change: its ticket,
-// tracking code (and its last groups), NIK (and its last four digits) and
+// tracking code (and its last group), NIK (and its last four digits) and
 // name words.
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
@@ -102,7 +103,7 @@ func indexKeys(r queue.Request) [][2][]byte {
 		{nikKey(r.NIK, r.ID), nil},
 		{nikLastKey(r.NIK, r.ID), nil},
 	}
-	for _, k := range trackingEndKeys(r.TrackingCode, r.ID) {
+	if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
 		keys = append(keys, [2][]byte{k, nil})
 	}
 	for _, w := range nameTokens(r.Name) {

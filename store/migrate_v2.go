@@ -10,7 +10,7 @@ import (
 )
 
 // migrateV2 builds the search keys that schema 2 added to idx for every
-// request stored before: the last four NIK digits (l) and the later groups
+// request stored before: the last four NIK digits (l) and the last group
 // of the tracking code (g). It reads each request's ID, NIK and tracking
 // code only; nothing else changes.
 func migrateV2(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
@@ -24,7 +24,10 @@ func migrateV2(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("decode request %s: %w", k, err)
 		}
-		keys := append(trackingEndKeys(r.TrackingCode, r.ID), nikLastKey(r.NIK, r.ID))
+		keys := [][]byte{nikLastKey(r.NIK, r.ID)}
+		if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
+			keys = append(keys, k)
+		}
 		for _, key := range keys {
 			if err := idx.Put(key, nil); err != nil {
 				return fmt.Errorf("index request %s: %w", r.ID, err)

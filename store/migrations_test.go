@@ -164,8 +164,8 @@ func TestMigrateV2BuildsSearchKeys(t *testing.T) {
 			}
 			return nil
 		})
-		if len(stale) != 3*len(rs) {
-			t.Fatalf("%d search keys before the downgrade, want %d", len(stale), 3*len(rs))
+		if len(stale) != 2*len(rs) {
+			t.Fatalf("%d search keys before the downgrade, want %d", len(stale), 2*len(rs))
 		}
 		for _, k := range stale {
 			if err := idx.Delete(k); err != nil {
