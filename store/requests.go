@@ -278,7 +278,7 @@ func (tx *Tx) byID(id string) (queue.Request, error) {
 		return r, fmt.Errorf("request %s: %w", id, queue.ErrNotFound)
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("decode request %s: %w", id, err)
+		return r, fmt.Errorf("decode request %s in %s (the file may be damaged: loket check): %w", id, tx.s.path, err)
 	}
 	return r, nil
 }
@@ -368,7 +368,7 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
 		var r queue.Request
 		if err := json.Unmarshal(v, &r); err != nil {
-			return fmt.Errorf("decode request %s: %w", k, err)
+			return fmt.Errorf("decode request %s in %s (the file may be damaged: loket check): %w", k, tx.s.path, err)
 		}
 		if err := fn(r); err != nil {
 			return err
