@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // trackingAlphabet has no 0/O and no 1/I, so a code read aloud is unambiguous.
@@ -73,3 +74,45 @@ var ulidRe = regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{26}$`)
 
 // LooksLikeID reports whether s has the form of a request ID (a ULID).
 func LooksLikeID(s string) bool { return ulidRe.MatchString(strings.ToUpper(s)) }
+
+// NormalizeTrackingFragment turns part of a tracking code as a clerk types
+// it ("nzdt", "QSHX-NZDT", "nzdt q7") into its stored form, dashes after
+// every four characters ("QSHX-NZDT"), or returns false: it must be 4 to 11
+// characters of the tracking alphabet (a whole code is NormalizeTrackingCode's).
+func NormalizeTrackingFragment(s string) (string, bool) {
+	s = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
+	if len(s) < 4 || len(s) > 11 {
+		return "", false
+	}
+	for _, r := range s {
+		if !strings.ContainsRune(trackingAlphabet, r) {
+			return "", false
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if i == 4 || i == 8 {
+			b.WriteByte('-')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), true
+}
+
+// NormalizeDatedTicket turns a ticket of a given day, "2026-12-03/A-002"
+// (also "2026-12-03/a2"), into its day and ticket, or returns false. A
+// ticket alone names today's; the date names the day it was given out.
+func NormalizeDatedTicket(s string) (day, ticket string, ok bool) {
+	d, t, found := strings.Cut(strings.TrimSpace(s), "/")
+	if !found {
+		return "", "", false
+	}
+	d = strings.TrimSpace(d)
+	if _, err := time.Parse(time.DateOnly, d); err != nil {
+		return "", "", false
+	}
+	if ticket, ok = NormalizeTicket(t); !ok {
+		return "", "", false
+	}
+	return d, ticket, true
+}

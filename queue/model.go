@@ -93,9 +93,11 @@ func (s Service) Name(lang string) string {
 // Request is one walk-in's request as it stands now.
 //
 // Times: ArrivedAt is the registration; CalledAt the first call (waiting time
-// is ArrivedAt to CalledAt, and a recall or a transfer does not move it);
-// ServingAt the latest start of service; DoneAt the moment it became done;
-// ClosedAt the moment it reached any final status.
+// is ArrivedAt to CalledAt, and a recall, a put back, a transfer or a
+// reopen does not move it); ServingAt the latest start of service; DoneAt
+// the moment it became done; ClosedAt the moment it reached any final
+// status (cleared by a reopen). QueuedAt is its place in the waiting line,
+// for ordering only: the arrival, or the moment it was put back (requeue).
 type Request struct {
 	ID           string     `json:"id"`
 	TrackingCode string     `json:"tracking_code"`
@@ -115,11 +117,16 @@ type Request struct {
 	ServingAt    *time.Time `json:"serving_at,omitempty"`
 	DoneAt       *time.Time `json:"done_at,omitempty"`
 	ClosedAt     *time.Time `json:"closed_at,omitempty"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	Calls        int        `json:"calls"`
-	Transfers    int        `json:"transfers"`
-	Counter      string     `json:"counter"`
-	Clerk        string     `json:"clerk"`
+	// QueuedAt orders the waiting line (see QueuePosition); zero in
+	// requests stored before it existed, which then queue by arrival.
+	QueuedAt  time.Time `json:"queued_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Calls     int       `json:"calls"`
+	Transfers int       `json:"transfers"`
+	// Reopens counts the times a no-show or cancellation was reopened.
+	Reopens int    `json:"reopens,omitempty"`
+	Counter string `json:"counter"`
+	Clerk   string `json:"clerk"`
 	// DocumentsReceived are the service's required documents that the clerk
 	// ticked as received at registration (as the catalog names them).
 	DocumentsReceived []string `json:"documents_received,omitempty"`
@@ -142,6 +149,16 @@ func (r Request) WaitingTime(now time.Time) time.Duration {
 	return end.Sub(r.ArrivedAt)
 }
 
+// QueuePosition is the time that orders r in its waiting line (within its
+// priority class): QueuedAt, or the arrival for a request stored before
+// QueuedAt existed.
+func (r Request) QueuePosition() time.Time {
+	if r.QueuedAt.IsZero() {
+		return r.ArrivedAt
+	}
+	return r.QueuedAt
+}
+
 // Actor is who performs an action: the counter (station) code and the clerk.
 type Actor struct {
 	Counter string `json:"counter,omitempty"`
@@ -159,6 +176,7 @@ const (
 	EventCancelled   = "request.cancelled"
 	EventRequeued    = "request.requeued"
 	EventTransferred = "request.transferred"
+	EventReopened    = "request.reopened"
 	EventCatalog     = "catalog.replaced"
 )
 
@@ -220,6 +238,7 @@ const (
 	ActCancel   Action = "cancel"
 	ActRequeue  Action = "requeue"
 	ActTransfer Action = "transfer"
+	ActReopen   Action = "reopen"
 )
 
 // transition is one legal move: from these statuses, by this event, to that status.
@@ -238,7 +257,25 @@ var transitions = map[Action]transition{
 	ActCancel:   {EventCancelled, []Status{StatusWaiting, StatusCalled}, StatusCancelled},
 	ActRequeue:  {EventRequeued, []Status{StatusCalled}, StatusWaiting},
 	ActTransfer: {EventTransferred, []Status{StatusWaiting, StatusCalled, StatusServing}, StatusWaiting},
+	ActReopen:   {EventReopened, []Status{StatusNoShow, StatusCancelled}, StatusWaiting},
 }
+
+// EventTypes lists every event type, request.created and catalog.replaced included.
+func EventTypes() []string {
+	out := []string{EventCreated}
+	for _, a := range Actions() {
+		out = append(out, a.EventType())
+	}
+	return append(out, EventCatalog)
+}
+
+// Actions lists every action, in a fixed order.
+func Actions() []Action {
+	return []Action{ActCall, ActRecall, ActServe, ActDone, ActNoShow, ActCancel, ActRequeue, ActTransfer, ActReopen}
+}
+
+// From lists the statuses in which a is legal.
+func (a Action) From() []Status { return append([]Status(nil), transitions[a].from...) }
 
 var actionByEvent = func() map[string]Action {
 	m := map[string]Action{}
@@ -282,6 +319,14 @@ func Apply(r Request, e Event) (Request, error) {
 		return r, &TransitionError{Ticket: r.Ticket, Status: r.Status, Action: act}
 	}
 	at := e.At
+	if act == ActReopen {
+		// The day is the request's local day: the arrival keeps the
+		// office's UTC offset, so the event's time is read in that offset.
+		if day := at.In(r.ArrivedAt.Location()).Format(time.DateOnly); day != r.Day {
+			return r, &FieldError{Field: "day", Code: "reopen.day", Reason: fmt.Sprintf(
+				"cannot reopen request %s on %s: a no-show or cancellation is reopened only on its own day (%s)", r.Ticket, day, r.Day)}
+		}
+	}
 	r.Status = t.to
 	r.UpdatedAt = at
 	r.Counter, r.Clerk = e.Counter, e.Clerk
@@ -308,7 +353,16 @@ func Apply(r Request, e Event) (Request, error) {
 	case ActNoShow, ActCancel:
 		r.ClosedAt = &at
 	case ActRequeue:
+		// Put back: behind everyone waiting in its line now (same
+		// priority class), keeping its ticket, priority and first call.
 		r.Calls = 0
+		r.QueuedAt = at
+	case ActReopen:
+		// Back into its line at its place by arrival, as if never closed.
+		r.Calls = 0
+		r.ClosedAt = nil
+		r.QueuedAt = r.ArrivedAt
+		r.Reopens++
 	case ActTransfer:
 		var td TransferData
 		if err := json.Unmarshal(e.Data, &td); err != nil {
@@ -324,6 +378,7 @@ func Apply(r Request, e Event) (Request, error) {
 		r.Transfers++
 		r.Calls = 0
 		r.ServingAt = nil
+		r.QueuedAt = r.ArrivedAt
 	}
 	return r, nil
 }

@@ -66,7 +66,7 @@ func ValidateRecord(r Request) error {
 	for _, f := range []struct {
 		field, v string
 		check    func(string) (string, error)
-	}{{"name", r.Name, storedName}, {"nik", r.NIK, ValidateNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}} {
+	}{{"name", r.Name, storedName}, {"nik", r.NIK, storedNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}} {
 		norm, err := f.check(f.v)
 		if err != nil {
 			return err
@@ -100,6 +100,10 @@ func ValidateCreated(r Request) error {
 		return invalidCode("status", "status.created", "a new request has not been called, served, closed or transferred")
 	case !r.UpdatedAt.Equal(r.ArrivedAt):
 		return invalidCode("updated_at", "updated.created", "a new request was last changed at its arrival")
+	case !r.QueuedAt.IsZero() && !r.QueuedAt.Equal(r.ArrivedAt):
+		return invalidCode("queued_at", "queued.created", "a new request queues at its arrival")
+	case r.Reopens != 0:
+		return invalidCode("status", "status.created", "a new request has not been reopened")
 	case len(r.EventSeqs) != 0:
 		return invalidCode("event_seqs", "events.created", "a new request has no events yet")
 	}

@@ -55,10 +55,35 @@ var provinceCodes = map[string]bool{
 }
 
 // ValidateNIK checks a national ID number (Nomor Induk Kependudukan): 16
-// digits, PPKKCC DDMMYY SSSS, with a known province, a day of 01-31 (41-71
-// for women), a month of 01-12 and a serial that is not 0000. Spaces are
+// digits, PPKKCC DDMMYY SSSS, with a known province, a birth date that
+// exists (day 01-31, 41-71 for women, who add 40; month 01-12; the day
+// within its month, 29 February always allowed, as the two-digit year
+// does not tell the century) and a serial that is not 0000. Spaces are
 // allowed and removed.
 func ValidateNIK(s string) (string, error) {
+	nik, err := storedNIK(s)
+	if err != nil {
+		return "", err
+	}
+	day, month := atoi2(nik[6:8]), atoi2(nik[8:10])
+	if day > 40 {
+		day -= 40
+	}
+	if day > daysIn[month-1] {
+		return "", invalidCode("nik", "nik.date", fmt.Sprintf("birth date %02d-%02d does not exist (month %02d has %d days)",
+			day, month, month, daysIn[month-1]))
+	}
+	return nik, nil
+}
+
+// daysIn is the most days of each month, 29 for February.
+var daysIn = [12]int{31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// storedNIK checks a NIK as a stored request may hold it: the rules of
+// ValidateNIK without the one that the day exists in its month, which came
+// later. Requests registered before it (31 February) stay valid records,
+// so their events are still synced.
+func storedNIK(s string) (string, error) {
 	nik := strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if nik == "" {
 		return "", invalidCode("nik", "required", "required")

@@ -27,6 +27,21 @@ func TestValidateNIK(t *testing.T) {
 		{"3201014100900001", "", "birth month 00"},
 		{"3201014113900001", "", "birth month 13"},
 		{"3201014107900000", "", "serial number 0000"},
+		// The birth date must exist; women add 40 to the day.
+		{"3273013102800001", "", "birth date 31-02 does not exist"},
+		{"3273017102800001", "", "birth date 31-02 does not exist"},
+		{"3273013002800001", "", "birth date 30-02 does not exist"},
+		{"3273012902800001", "3273012902800001", ""}, // 29 February: the year's century is unknown
+		{"3273016902800001", "3273016902800001", ""}, // a woman born 29 February
+		{"3273012802010001", "3273012802010001", ""},
+		{"3273013101800001", "3273013101800001", ""},
+		{"3273013104800001", "", "birth date 31-04 does not exist"},
+		{"3273013004800001", "3273013004800001", ""},
+		{"3273017106800001", "", "birth date 31-06 does not exist"},
+		{"3273013109800001", "", "birth date 31-09 does not exist"},
+		{"3273013111800001", "", "birth date 31-11 does not exist"},
+		{"3273013112800001", "3273013112800001", ""},
+		{"3273017112800001", "3273017112800001", ""},
 	}
 	for _, tt := range tests {
 		got, err := ValidateNIK(tt.in)

@@ -86,6 +86,9 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 	fmt.Fprintf(w, "Statistics %s\n\n", period)
 	fmt.Fprintf(w, "Arrivals %d   Served %d   No-show %d   Cancelled %d   Transferred %d   Waiting now %d\n",
 		f.Arrivals, f.Served, f.NoShow, f.Cancelled, f.Transferred, f.Waiting)
+	if f.Unclosed > 0 {
+		fmt.Fprintf(w, "Left open on earlier days %d (not closed: see close-day)\n", f.Unclosed)
+	}
 	fmt.Fprintf(w, "Waiting time   avg %s   median %s   p90 %s   (%d called)\n",
 		dur(f.WaitSeconds.Avg), dur(f.WaitSeconds.P50), dur(f.WaitSeconds.P90), f.WaitSeconds.N)
 	fmt.Fprintf(w, "Service time   avg %s   median %s   p90 %s   (%d served)\n",

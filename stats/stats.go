@@ -6,7 +6,15 @@
 // local day):
 //   - arrivals: all of them; served: status done; no_show, cancelled: those
 //     statuses; transferred: moved to another service at least once;
-//     waiting: still waiting now.
+//     waiting: still waiting now, of today (the local day of "now" in the
+//     request's office zone); unclosed: still waiting, called or being
+//     served, of an earlier day (left open: a day not closed, see
+//     store.CloseDay), counted apart so no day's leftovers ever count as
+//     waiting now.
+//   - a request counts by the status it has now: a no-show or cancellation
+//     that was reopened (request.reopened) is no longer one, and counts as
+//     what it became (served when it was then done); reopened: requests
+//     reopened at least once.
 //   - waiting time: arrival to the first call, for requests that were called
 //     (a request still waiting, or closed without a call, has none);
 //     service time: start of (the last) service to done, for done requests.
@@ -47,6 +55,8 @@ type Counts struct {
 	Cancelled         int     `json:"cancelled"`
 	Transferred       int     `json:"transferred"`
 	Waiting           int     `json:"waiting"`
+	Unclosed          int     `json:"unclosed"`
+	Reopened          int     `json:"reopened"`
 	WaitSeconds       Dist    `json:"wait_seconds"`
 	ServiceSeconds    Dist    `json:"service_seconds"`
 	WithinTargetRatio float64 `json:"within_target_ratio"`
@@ -92,8 +102,16 @@ type acc struct {
 	onTime   int
 }
 
-func (a *acc) add(r queue.Request, target map[string]int) {
+func (a *acc) add(r queue.Request, target map[string]int, now time.Time) {
 	a.c.Arrivals++
+	if !r.Status.Final() && r.Day < now.In(r.ArrivedAt.Location()).Format(time.DateOnly) {
+		a.c.Unclosed++
+	} else if r.Status == queue.StatusWaiting {
+		a.c.Waiting++
+	}
+	if r.Reopens > 0 {
+		a.c.Reopened++
+	}
 	switch r.Status {
 	case queue.StatusDone:
 		a.c.Served++
@@ -104,8 +122,6 @@ func (a *acc) add(r queue.Request, target map[string]int) {
 		a.c.NoShow++
 	case queue.StatusCancelled:
 		a.c.Cancelled++
-	case queue.StatusWaiting:
-		a.c.Waiting++
 	}
 	if r.Transfers > 0 {
 		a.c.Transferred++
@@ -159,8 +175,14 @@ func NearestRank(sorted []float64, p float64) float64 {
 
 // Compute makes the figures of the requests that arrived from day from to
 // day to; each(fn) must call fn for every such request. target is each
-// service's target waiting time in minutes.
+// service's target waiting time in minutes. "Now" (for waiting now) is the
+// clock's; ComputeAt takes it.
 func Compute(from, to string, each func(fn func(queue.Request) error) error, target map[string]int) (Figures, error) {
+	return ComputeAt(time.Now(), from, to, each, target)
+}
+
+// ComputeAt is Compute with now as the present moment.
+func ComputeAt(now time.Time, from, to string, each func(fn func(queue.Request) error) error, target map[string]int) (Figures, error) {
 	f := Figures{From: from, To: to, BusiestHour: -1}
 	var all acc
 	groups := map[string]map[string]*acc{"service": {}, "counter": {}, "clerk": {}, "day": {}}
@@ -174,11 +196,11 @@ func Compute(from, to string, each func(fn func(queue.Request) error) error, tar
 		return a
 	}
 	err := each(func(r queue.Request) error {
-		all.add(r, target)
-		get("service", r.Service).add(r, target)
-		get("counter", r.Counter).add(r, target)
-		get("clerk", r.Clerk).add(r, target)
-		get("day", r.Day).add(r, target)
+		all.add(r, target, now)
+		get("service", r.Service).add(r, target, now)
+		get("counter", r.Counter).add(r, target, now)
+		get("clerk", r.Clerk).add(r, target, now)
+		get("day", r.Day).add(r, target, now)
 		hours[r.ArrivedAt.Hour()]++ // ArrivedAt is kept in the office's zone by the caller
 		return nil
 	})
@@ -237,7 +259,8 @@ type Source interface {
 	Location() *time.Location
 }
 
-// ForStation computes the figures of a station's database. A range of
+// ForStation computes the figures of a station's database, at the
+// station's clock when st has one (Now() time.Time, as *store.Store does). A range of
 // several days is read in two halves at once, each in its own read
 // transaction (decoding the requests is most of the work, and counter PCs
 // have two cores); the figures are then computed over them in order.
@@ -270,7 +293,11 @@ func ForStation(ctx context.Context, st Source, from, to, service string) (Figur
 	if err := errors.Join(errs...); err != nil {
 		return Figures{}, err
 	}
-	return Compute(from, to, func(fn func(queue.Request) error) error {
+	now := time.Now()
+	if c, ok := st.(interface{ Now() time.Time }); ok {
+		now = c.Now()
+	}
+	return ComputeAt(now, from, to, func(fn func(queue.Request) error) error {
 		for _, part := range reqs {
 			for _, r := range part {
 				if err := fn(r); err != nil {

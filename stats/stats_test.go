@@ -33,8 +33,9 @@ func openStore(t testing.TB, start time.Time) (*store.Store, *clock) {
 	return st, c
 }
 
-// brute computes the top-level figures the slow, obvious way.
-func brute(rs []queue.Request, targets map[string]int) (Counts, []int) {
+// brute computes the top-level figures the slow, obvious way; today is the
+// local day of the figures' "now".
+func brute(rs []queue.Request, targets map[string]int, today string) (Counts, []int) {
 	var c Counts
 	var waits, svcs []float64
 	onTime := 0
@@ -52,8 +53,15 @@ func brute(rs []queue.Request, targets map[string]int) (Counts, []int) {
 		if r.Status == queue.StatusCancelled {
 			c.Cancelled++
 		}
-		if r.Status == queue.StatusWaiting {
+		open := r.Status == queue.StatusWaiting || r.Status == queue.StatusCalled || r.Status == queue.StatusServing
+		if r.Status == queue.StatusWaiting && r.Day == today {
 			c.Waiting++
+		}
+		if open && r.Day != today {
+			c.Unclosed++
+		}
+		if r.Reopens > 0 {
+			c.Reopened++
 		}
 		if r.Transfers > 0 {
 			c.Transferred++
@@ -111,7 +119,7 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 				continue
 			}
 			i := rng.Intn(len(open))
-			acts := []queue.Action{queue.ActCall, queue.ActRecall, queue.ActServe, queue.ActDone, queue.ActNoShow, queue.ActCancel, queue.ActRequeue, queue.ActTransfer}
+			acts := []queue.Action{queue.ActCall, queue.ActRecall, queue.ActServe, queue.ActDone, queue.ActNoShow, queue.ActCancel, queue.ActRequeue, queue.ActTransfer, queue.ActReopen}
 			act := acts[rng.Intn(len(acts))]
 			r, err := st.Act(ctx, open[i].ID, act, svcs[rng.Intn(len(svcs))], queue.Actor{Counter: "L" + string(rune('1'+rng.Intn(3))), Clerk: "C"})
 			if err == nil {
@@ -129,7 +137,8 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 			svcList, _ = tx.Services()
 			return tx.Between(from, to, func(r queue.Request) error { rs = append(rs, r); return nil })
 		})
-		want, hours := brute(rs, Targets(svcList))
+		today := clk.t.In(wib).Format(time.DateOnly)
+		want, hours := brute(rs, Targets(svcList), today)
 		if f.Counts != want {
 			t.Fatalf("seed %d:\n got  %+v\n want %+v", seed, f.Counts, want)
 		}
@@ -146,7 +155,7 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 					sub = append(sub, r)
 				}
 			}
-			if w, _ := brute(sub, Targets(svcList)); g.Counts != w {
+			if w, _ := brute(sub, Targets(svcList), today); g.Counts != w {
 				t.Fatalf("seed %d: service %s:\n got  %+v\n want %+v", seed, g.Service, g.Counts, w)
 			}
 			// The drill-down of one service has the same figures.
@@ -244,5 +253,66 @@ func TestNearestRank(t *testing.T) {
 		if got := NearestRank(xs, p); got != want {
 			t.Errorf("P%v = %v, want %v", p, got, want)
 		}
+	}
+}
+
+// TestWaitingNowIsToday: requests left open on earlier days are not
+// "waiting now"; they are counted apart as unclosed, until the day is
+// closed.
+func TestWaitingNowIsToday(t *testing.T) {
+	st, clk := openStore(t, time.Date(2026, 12, 2, 9, 0, 0, 0, wib))
+	st.Register(ctx, queue.NewRequest{Service: "A", Name: "Left waiting", NIK: "3201014107900001"}, by)
+	called, _ := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Left called", NIK: "3201014107900001"}, by)
+	st.Act(ctx, called.ID, queue.ActCall, "", by)
+	clk.t = time.Date(2026, 12, 3, 9, 0, 0, 0, wib)
+	st.Register(ctx, queue.NewRequest{Service: "A", Name: "Today", NIK: "3201014107900001"}, by)
+	tests := []struct {
+		from, to          string
+		waiting, unclosed int
+	}{
+		{"2026-12-02", "2026-12-03", 1, 2},
+		{"2026-12-02", "2026-12-02", 0, 2},
+		{"2026-12-03", "2026-12-03", 1, 0},
+	}
+	for _, tt := range tests {
+		f, err := ForStation(ctx, st, tt.from, tt.to, "")
+		if err != nil || f.Waiting != tt.waiting || f.Unclosed != tt.unclosed {
+			t.Errorf("%s..%s: waiting %d unclosed %d, %v; want %d %d", tt.from, tt.to, f.Waiting, f.Unclosed, err, tt.waiting, tt.unclosed)
+		}
+	}
+	if _, err := st.CloseDay(ctx, "2026-12-02", queue.StatusNoShow, by); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := ForStation(ctx, st, "2026-12-02", "2026-12-03", "")
+	if f.Waiting != 1 || f.Unclosed != 0 || f.NoShow != 2 {
+		t.Fatalf("after closing the 2nd: %+v", f.Counts)
+	}
+}
+
+// TestReopenedCounts: a no-show that is reopened and then served counts as
+// served, not as a no-show; its waiting time runs from arrival to the first
+// call.
+func TestReopenedCounts(t *testing.T) {
+	st, clk := openStore(t, time.Date(2026, 12, 3, 9, 0, 0, 0, wib))
+	r, _ := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Oma", NIK: "3201014107900001"}, by)
+	clk.t = clk.t.Add(10 * time.Minute)
+	st.Act(ctx, r.ID, queue.ActCall, "", by)
+	clk.t = clk.t.Add(5 * time.Minute)
+	st.Act(ctx, r.ID, queue.ActNoShow, "", by)
+	f, _ := ForStation(ctx, st, "2026-12-03", "2026-12-03", "")
+	if f.NoShow != 1 || f.Served != 0 {
+		t.Fatalf("before the reopen: %+v", f.Counts)
+	}
+	clk.t = clk.t.Add(2 * time.Minute)
+	for _, a := range []queue.Action{queue.ActReopen, queue.ActCall, queue.ActServe} {
+		if _, err := st.Act(ctx, r.ID, a, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.t = clk.t.Add(4 * time.Minute)
+	st.Act(ctx, r.ID, queue.ActDone, "", by)
+	f, _ = ForStation(ctx, st, "2026-12-03", "2026-12-03", "")
+	if f.NoShow != 0 || f.Served != 1 || f.Reopened != 1 || f.WaitSeconds.P50 != 600 || f.ServiceSeconds.P50 != 240 {
+		t.Fatalf("after the reopen: %+v", f.Counts)
 	}
 }

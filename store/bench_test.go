@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"path/filepath"
 	"testing"
 	"time"
@@ -21,11 +22,30 @@ func BenchmarkRegister(b *testing.B) {
 		s, _ := openTest(b)
 		in := walkIn("A", "Siti Aminah")
 		b.ResetTimer()
+		start := s.db.Stats().TxStats
 		for b.Loop() {
 			if _, err := s.Register(ctx, in, clerk); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportPages(b, s, start)
+	})
+	// With a year's worth of other applicants in the file, random index
+	// keys (tracking code, NIK, name words) land on leaf pages of their own.
+	b.Run("store-history=20000", func(b *testing.B) {
+		s, clk := openTest(b)
+		fillHistory(b, s, clk, 20_000)
+		rng := rand.New(rand.NewSource(1))
+		b.ResetTimer()
+		start := s.db.Stats().TxStats
+		for b.Loop() {
+			in := walkIn("A", "Siti Aminah")
+			in.NIK = fmt.Sprintf("3201014107%02d%04d", rng.Intn(100), 1+rng.Intn(9999))
+			if _, err := s.Register(ctx, in, clerk); err != nil {
+				b.Fatal(err)
+			}
+		}
+		reportPages(b, s, start)
 	})
 	b.Run("store-keyed", func(b *testing.B) { // `loket add`: under an idempotency key
 		s, _ := openTest(b)
@@ -57,6 +77,14 @@ func BenchmarkRegister(b *testing.B) {
 			}
 		}
 	})
+}
+
+// reportPages reports the pages written per operation since start
+// (bbolt's write statistics: one write per page, meta and freelist included).
+func reportPages(b *testing.B, s *Store, start bolt.TxStats) {
+	b.Helper()
+	now := s.db.Stats().TxStats
+	b.ReportMetric(float64(now.GetWrite()-start.GetWrite())/float64(b.N), "pages/op")
 }
 
 // fillHistory writes n requests spread over the days before the clock's day,

@@ -24,9 +24,11 @@ package store
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code
+//	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
 //	├── n<nik>/<id>                                           -> ""    NIK
+//	├── l<last four NIK digits>/<id>                          -> ""    NIK's last four digits
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
-//	└── q<day><0 priority|1 regular><arrival ns uint64 BE><id> -> code  waiting line
+//	└── q<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
 //	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload>
 //	hub_counters              the office hub's counters (counters.go); not events, never synced
@@ -34,7 +36,11 @@ package store
 //	hub_tokens
 //	└── <SHA-256 of a counter token> -> <counter code> (counters not revoked)
 //
-// <day> is the local date YYYY-MM-DD. There is no day index: request IDs
+// <day> is the local date YYYY-MM-DD. The waiting line orders by
+// queue.Request.QueuePosition: the arrival, or the moment a request was put
+// back (requeue), so a request put back goes behind those waiting then.
+// The l and g keys came with schema 2 (migrations.go builds them for the
+// requests stored before). There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
 // last key of events plus one; a day's next ticket is the last ticket key

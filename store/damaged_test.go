@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
 )
 
 // TestNoWriteAfterCheckFindsProblems: once Check has found a problem, every
@@ -90,5 +92,30 @@ func TestOpenDamagedLeavesFileAlone(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(p); string(got) != string(bad) {
 		t.Fatal("Open modified a damaged file")
+	}
+}
+
+// TestUndecodableRequestNamesTheFile: a request whose stored JSON is
+// damaged (a flipped byte that bbolt's structure does not notice) fails
+// the reads that decode it with an error naming the file, which every
+// command shows (`loket export` and `list` exit 1 saying which file).
+func TestUndecodableRequestNamesTheFile(t *testing.T) {
+	s, _ := openTest(t)
+	r := mustRegister(t, s, walkIn("A", "Siti"))
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bRequests).Put([]byte(r.ID), []byte(`{"id":`))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	reads := map[string]func() error{
+		"get":      func() error { _, err := s.Get(ctx, r.Ticket); return err },
+		"between":  func() error { return s.Between(ctx, r.Day, r.Day, func(queue.Request) error { return nil }) },
+		"find":     func() error { _, err := s.Find(ctx, "siti", 10); return err },
+		"dayqueue": func() error { _, err := s.DayQueue(ctx, ""); return err },
+	}
+	for name, read := range reads {
+		if err := read(); err == nil || !strings.Contains(err.Error(), s.Path()) {
+			t.Errorf("%s of a damaged request: %v; want an error naming %s", name, err, s.Path())
+		}
 	}
 }

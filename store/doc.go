@@ -15,8 +15,26 @@
 // Days are local days in the office's time zone ([Options.Location]): the
 // ticket sequence of a service restarts at local midnight, and "today's
 // queue" is the requests that arrived today. Call-next only calls requests
-// that arrived today; requests left waiting on an earlier day stay in that
-// day's list until a clerk closes them (no-show or cancel).
+// that arrived today, priority first, then by queue position (arrival, or
+// the moment a request was put back). Requests left open on an earlier day
+// stay in that day's list until they are closed: one by one, by the ticket
+// with its date ("2026-12-03/A-002", see [Tx.Resolve]), or all at once by
+// [Store.CloseDay] (as no_show or cancelled, one event each, one
+// transaction; those being served are left open and reported, as neither a
+// no-show nor an invented service time would be true; [Store.CloseDayDryRun]
+// lists what it would do).
+//
+// Two actions are more than one event: done on a called request writes
+// request.serving and request.done at the same moment ([Tx.Act]); CloseDay
+// writes one event per request it closes. Either all of them are written or
+// none.
+//
+// Search ([Tx.Find]) goes through index keys only: tickets, tracking codes
+// (whole, their first groups, or from the second or last group on), NIKs
+// (whole, a prefix, or the last four digits that screens and receipts
+// show) and the words of names. [Store.SameDaySameService] lists what the
+// same NIK already has for a service on a day, for a warning before a
+// registration (it does not block).
 //
 // # Identifiers
 //

@@ -15,7 +15,9 @@ const (
 	pTracking = 'c' // c<tracking code> -> id
 	pNIK      = 'n' // n<nik>/<id> -> ""
 	pName     = 'm' // m<word>\x00<id> -> ""
-	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><arrival ns uint64 BE><id> -> service
+	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><queue position ns uint64 BE><id> -> service
+	pNIKLast  = 'l' // l<last four NIK digits>/<id> -> ""
+	pTrackEnd = 'g' // g<last group of the tracking code>/<id> -> ""
 )
 
 func ticketPrefix(day, code string) []byte {
@@ -48,6 +50,29 @@ func nikPrefix(nik string) []byte { return []byte(string(pNIK) + nik) }
 
 func nikKey(nik, id string) []byte { return []byte(string(pNIK) + nik + "/" + id) }
 
+func nikLastKey(nik, id string) []byte { return []byte(string(pNIKLast) + nikLast(nik) + "/" + id) }
+
+func nikLastPrefix(last string) []byte { return []byte(string(pNIKLast) + last) }
+
+// nikLast is the last four digits of a NIK: what screens and receipts show.
+func nikLast(nik string) string { return nik[max(0, len(nik)-4):] }
+
+// trackingEndKey is the key that finds a request by the last group of its
+// tracking code. The first group is the station's tag, the same on every
+// request of this database, so the tracking code key itself finds the
+// first and second groups (c<tag>-<second group>...); only the last needs
+// a key of its own.
+func trackingEndKey(code, id string) []byte {
+	if len(code) != 14 {
+		return nil
+	}
+	return []byte(string(pTrackEnd) + code[10:] + "/" + id)
+}
+
+func trackingEndPrefix(fragment string) []byte { return []byte(string(pTrackEnd) + fragment) }
+
+func trackingPrefix(fragment string) []byte { return []byte(string(pTracking) + fragment) }
+
 func namePrefix(word string) []byte { return []byte(string(pName) + word) }
 
 func nameKey(word, id string) []byte { return []byte(string(pName) + word + "\x00" + id) }
@@ -63,18 +88,23 @@ func waitingKey(r queue.Request) []byte {
 	} else {
 		k = append(k, 1)
 	}
-	k = binary.BigEndian.AppendUint64(k, uint64(r.ArrivedAt.UnixNano()))
+	k = binary.BigEndian.AppendUint64(k, uint64(r.QueuePosition().UnixNano()))
 	return append(k, r.ID...)
 }
 
 // indexKeys are the keys a request has in idx that never change: its ticket,
-// tracking code, NIK and name words.
+// tracking code (and its last group), NIK (and its last four digits) and
+// name words.
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{
 		{ticketKey(r.Day, code, n), []byte(r.ID)},
 		{trackingKey(r.TrackingCode), []byte(r.ID)},
 		{nikKey(r.NIK, r.ID), nil},
+		{nikLastKey(r.NIK, r.ID), nil},
+	}
+	if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
+		keys = append(keys, [2][]byte{k, nil})
 	}
 	for _, w := range nameTokens(r.Name) {
 		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})

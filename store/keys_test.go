@@ -36,10 +36,13 @@ func TestKeyedActionsApplyOnce(t *testing.T) {
 		{"call", call},                                // Siti: a second call would call Budi
 		{"recall", act("A-001", queue.ActRecall, "")}, // a second recall would count a third call
 		{"requeue", act("A-001", queue.ActRequeue, "")},
-		{"call again", call}, // Siti again (earlier arrival)
-		{"serve", act("A-001", queue.ActServe, "")},
-		{"transfer", act("A-001", queue.ActTransfer, "B")},
-		{"noshow", act("A-002", queue.ActNoShow, "")},
+		{"call again", call}, // Budi: Siti was put back behind him
+		{"serve", act("A-002", queue.ActServe, "")},
+		{"transfer", act("A-002", queue.ActTransfer, "B")},
+		{"noshow", act("A-001", queue.ActNoShow, "")},
+		{"reopen", act("A-001", queue.ActReopen, "")},       // a second reopen would be refused
+		{"call third", call},                                // Siti, back at her arrival place
+		{"done on called", act("A-001", queue.ActDone, "")}, // two events, written once
 	}
 	s, clk := openTest(t)
 	for _, st := range steps {

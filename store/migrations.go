@@ -19,6 +19,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "initial layout: buckets, station identity, default catalog", migrateV1},
+	{2, "search keys: last four NIK digits, later groups of tracking codes", migrateV2},
 }
 
 // SchemaVersion is the schema this build writes.

@@ -2,11 +2,14 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -126,5 +129,93 @@ func TestParseCatalog(t *testing.T) {
 				t.Fatalf("active flags: %+v", svcs)
 			}
 		})
+	}
+}
+
+// TestMigrateV2BuildsSearchKeys: a database of schema 1 (requests without
+// queued_at, idx without the l and g keys) is migrated on open: the
+// search keys are built for every request, Check finds nothing, and the
+// requests are found by the last four NIK digits and part of a tracking
+// code; the waiting line of old requests still goes by arrival.
+func TestMigrateV2BuildsSearchKeys(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 11, 27, 8, 0, 0, 0, jakarta)}
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, Options{Clock: clk.Now, Location: jakarta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []queue.Request
+	for i, nik := range []string{"3201014107900001", "3578010101850002", "3273012902800417"} {
+		clk.Add(time.Minute)
+		rs = append(rs, mustRegister(t, s, queue.NewRequest{Service: "A", Name: fmt.Sprintf("Old %d", i), NIK: nik}))
+	}
+	s.Close()
+	// Make it a schema 1 file, as the build before wrote it.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bIdx)
+		var stale [][]byte
+		_ = idx.ForEach(func(k, _ []byte) error {
+			if k[0] == pNIKLast || k[0] == pTrackEnd {
+				stale = append(stale, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if len(stale) != 2*len(rs) {
+			t.Fatalf("%d search keys before the downgrade, want %d", len(stale), 2*len(rs))
+		}
+		for _, k := range stale {
+			if err := idx.Delete(k); err != nil {
+				return err
+			}
+		}
+		reqs := tx.Bucket(bRequests)
+		var ids [][]byte
+		_ = reqs.ForEach(func(k, _ []byte) error { ids = append(ids, append([]byte(nil), k...)); return nil })
+		for _, k := range ids {
+			var m map[string]any
+			if err := json.Unmarshal(reqs.Get(k), &m); err != nil {
+				return err
+			}
+			delete(m, "queued_at")
+			v, _ := json.Marshal(m)
+			if err := reqs.Put(k, v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bMeta).Put(kSchemaVersion, u64(1))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = Open(path, Options{Clock: clk.Now, Location: jakarta})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_ = s.View(ctx, func(tx *Tx) error {
+		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() || v < 2 {
+			t.Errorf("schema version %d after the migration", v)
+		}
+		return nil
+	})
+	mustCheck(t, s)
+	for _, tt := range []struct{ q, want string }{
+		{"0417", rs[2].Ticket},
+		{"0002", rs[1].Ticket},
+		{rs[0].TrackingCode[10:], rs[0].Ticket},
+		{rs[1].TrackingCode[5:], rs[1].Ticket},
+	} {
+		got, err := s.Find(ctx, tt.q, 10)
+		if err != nil || len(got) != 1 || got[0].Ticket != tt.want {
+			t.Errorf("Find(%q) after the migration = %v, %v; want %s", tt.q, got, err, tt.want)
+		}
+	}
+	if r, err := s.CallNext(ctx, nil, clerk); err != nil || r.ID != rs[0].ID {
+		t.Fatalf("call next after the migration = %s, %v; want %s", r.Ticket, err, rs[0].Ticket)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -30,9 +29,10 @@ func (s *Store) Register(ctx context.Context, in queue.NewRequest, by queue.Acto
 }
 
 // Act performs a clerk's action on the request that ref names (today's
-// ticket, a tracking code or an ID). service is the target of a transfer. A
-// call (queue.ActCall) of a named request is a call out of order, and its
-// event records it ({"chosen":true}).
+// ticket, a ticket of another day as 2026-12-03/A-002, a tracking code or
+// an ID). service is the target of a transfer. A call (queue.ActCall) of a
+// named request is a call out of order, and its event records it
+// ({"chosen":true}).
 func (s *Store) Act(ctx context.Context, ref string, act queue.Action, service string, by queue.Actor) (queue.Request, error) {
 	var r queue.Request
 	err := s.Update(ctx, func(tx *Tx) error {
@@ -127,6 +127,7 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 		Notes:        in.Notes,
 		Station:      tx.ident().StationID,
 		ArrivedAt:    at,
+		QueuedAt:     at,
 		UpdatedAt:    at,
 		Counter:      by.Counter,
 		Clerk:        by.Clerk,
@@ -140,12 +141,25 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 }
 
 // Act performs action act on request cur in this transaction; at zero means now.
+//
+// Done on a called request finishes it in one go: the station writes two
+// events at the same moment, request.serving then request.done, so the
+// history shows both and the service time is zero, not invented (queue.Apply
+// itself keeps done to serving requests, and the central server replays
+// the two events like any others).
 func (tx *Tx) Act(cur queue.Request, act queue.Action, service string, by queue.Actor, at time.Time) (queue.Request, error) {
 	if !act.Valid() {
 		return cur, queue.Invalid("action", fmt.Sprintf("unknown action %q", act))
 	}
 	if at.IsZero() {
 		at = tx.s.clock()
+	}
+	if act == queue.ActDone && cur.Status == queue.StatusCalled {
+		serving, err := tx.applyAndWrite(cur, queue.Event{Type: queue.EventServing, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk})
+		if err != nil {
+			return cur, err
+		}
+		cur = serving
 	}
 	ev := queue.Event{Type: act.EventType(), RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
 	if act == queue.ActTransfer {
@@ -297,8 +311,9 @@ func (tx *Tx) byID(id string) (queue.Request, error) {
 	return r, nil
 }
 
-// Resolve finds the request that ref names: a ticket of today ("A-007"), a
-// tracking code or a request ID.
+// Resolve finds the request that ref names: a ticket of today ("A-007"),
+// a ticket of another day ("2026-12-03/A-007", the local date it was
+// given out), a tracking code or a request ID.
 func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
@@ -309,7 +324,16 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 		code, n, _ := parseTicket(t)
 		id := tx.tx.Bucket(bIdx).Get(ticketKey(today, code, n))
 		if id == nil {
-			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s): %w", t, today, queue.ErrNotFound)
+			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s; a ticket of another day is written %s/%s): %w",
+				t, today, tx.s.DayOf(tx.s.clock().AddDate(0, 0, -1)), t, queue.ErrNotFound)
+		}
+		return tx.byID(string(id))
+	}
+	if day, t, ok := queue.NormalizeDatedTicket(ref); ok {
+		code, n, _ := parseTicket(t)
+		id := tx.tx.Bucket(bIdx).Get(ticketKey(day, code, n))
+		if id == nil {
+			return queue.Request{}, fmt.Errorf("no request with ticket %s on %s: %w", t, day, queue.ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
@@ -328,7 +352,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 		}
 		return r, nil
 	}
-	return queue.Request{}, queue.Invalid("ref", fmt.Sprintf("%q is not a ticket (A-007), tracking code (XXXX-XXXX-XXXX) or request ID", ref))
+	return queue.Request{}, queue.Invalid("ref", fmt.Sprintf("%q is not a ticket (A-007, or 2026-12-03/A-007 for another day), tracking code (XXXX-XXXX-XXXX) or request ID", ref))
 }
 
 // Day lists the requests that arrived on day (YYYY-MM-DD), in arrival order.
@@ -386,86 +410,6 @@ func ulidPrefix(t time.Time) []byte {
 	var id ulid.ULID
 	_ = id.SetTime(ulid.Timestamp(t))
 	return []byte(id.String())
-}
-
-// Find searches by ticket (today's), tracking code, NIK (prefix of at least
-// 4 digits) or name (every word of text must start a word of the name). It
-// returns at most limit requests, newest first for NIK and name matches.
-func (tx *Tx) Find(text string, limit int) ([]queue.Request, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, nil
-	}
-	if limit <= 0 {
-		limit = 50
-	}
-	if _, ok := queue.NormalizeTicket(text); ok {
-		r, err := tx.Resolve(text)
-		if err == nil {
-			return []queue.Request{r}, nil
-		}
-	}
-	if _, ok := queue.NormalizeTrackingCode(text); ok {
-		if r, err := tx.Resolve(text); err == nil {
-			return []queue.Request{r}, nil
-		}
-	}
-	digits := strings.ReplaceAll(text, " ", "")
-	if len(digits) >= 4 && strings.Trim(digits, "0123456789") == "" {
-		return tx.findPrefix(nikPrefix(digits), limit, nil)
-	}
-	words := nameTokens(text)
-	if len(words) == 0 {
-		return nil, nil
-	}
-	return tx.findPrefix(namePrefix(words[0]), limit, func(r queue.Request) bool {
-		have := nameTokens(r.Name)
-		for _, w := range words[1:] {
-			found := false
-			for _, h := range have {
-				if strings.HasPrefix(h, w) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				return false
-			}
-		}
-		return true
-	})
-}
-
-// findPrefix collects the requests whose index key starts with prefix,
-// newest first; the request ID is the key's tail after the last separator.
-// Only index keys are scanned; requests are read until limit of them pass keep.
-func (tx *Tx) findPrefix(prefix []byte, limit int, keep func(queue.Request) bool) ([]queue.Request, error) {
-	c := tx.tx.Bucket(bIdx).Cursor()
-	seen := map[string]bool{}
-	var ids []string
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	// IDs are ULIDs: sorting them sorts by arrival.
-	sort.Sort(sort.Reverse(sort.StringSlice(ids)))
-	var out []queue.Request
-	for _, id := range ids {
-		if len(out) == limit {
-			break
-		}
-		r, err := tx.byID(id)
-		if err != nil {
-			return nil, err
-		}
-		if keep == nil || keep(r) {
-			out = append(out, r)
-		}
-	}
-	return out, nil
 }
 
 // Events returns up to limit events with sequence numbers above after.
@@ -539,17 +483,6 @@ func (s *Store) DayQueue(ctx context.Context, day string) ([]queue.Request, erro
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		rs, err = tx.Day(day)
-		return err
-	})
-	return rs, err
-}
-
-// Find searches like Tx.Find.
-func (s *Store) Find(ctx context.Context, text string, limit int) ([]queue.Request, error) {
-	var rs []queue.Request
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		rs, err = tx.Find(text, limit)
 		return err
 	})
 	return rs, err

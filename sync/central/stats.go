@@ -17,7 +17,13 @@ import (
 // loc, or (nil) in each request's own office zone, as the station stored it.
 //
 // With service set, only requests that ended in that service count.
+// "Waiting now" is of today by the machine's clock; StatsAt takes the clock.
 func Stats(st Storage, office, station, service, from, to string, loc *time.Location) (stats.Figures, error) {
+	return StatsAt(time.Now(), st, office, station, service, from, to, loc)
+}
+
+// StatsAt is Stats with now as the present moment (the server's clock).
+func StatsAt(now time.Time, st Storage, office, station, service, from, to string, loc *time.Location) (stats.Figures, error) {
 	targets := stats.Targets(queue.DefaultCatalog())
 	if c, err := st.Catalog(); err == nil && c.Version > 0 {
 		for code, m := range stats.Targets(c.Services) {
@@ -26,7 +32,7 @@ func Stats(st Storage, office, station, service, from, to string, loc *time.Loca
 	} else if err != nil {
 		return stats.Figures{}, err
 	}
-	return stats.Compute(from, to, func(fn func(queue.Request) error) error {
+	return stats.ComputeAt(now, from, to, func(fn func(queue.Request) error) error {
 		return st.Export(office, station, from, to, func(r queue.Request) error {
 			if service != "" && r.Service != service {
 				return nil
@@ -95,7 +101,7 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 	if to == "" {
 		to = from
 	}
-	f, err := Stats(s.Storage, office, q.Get("station"), q.Get("service"), from, to, s.loc())
+	f, err := StatsAt(s.Now(), s.Storage, office, q.Get("station"), q.Get("service"), from, to, s.loc())
 	if err != nil {
 		s.internal(w, r, err)
 		return

@@ -140,11 +140,14 @@ func (e Event) ToStore() queue.Event {
 		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data}
 }
 
-var knownTypes = map[string]bool{
-	queue.EventCreated: true, queue.EventCalled: true, queue.EventRecalled: true, queue.EventServing: true,
-	queue.EventDone: true, queue.EventNoShow: true, queue.EventCancelled: true, queue.EventRequeued: true,
-	queue.EventTransferred: true, queue.EventCatalog: true,
-}
+// knownTypes are the event types of the queue's rules (queue.EventTypes).
+var knownTypes = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range queue.EventTypes() {
+		m[t] = true
+	}
+	return m
+}()
 
 // ErrInvalid marks an event that cannot be accepted as sent.
 var ErrInvalid = errors.New("invalid event")

@@ -480,7 +480,11 @@ func TestStatsEqualAfterSync(t *testing.T) {
 	s.work(t, 40)
 	syncUntilDone(t, s.client(srv.url(), tokens["3273/L1"]), 3)
 	from, to := "2026-11-27", s.now.Format(time.DateOnly)
-	local, err := stats.ForStation(bg, s.st, from, to, "")
+	// The central server runs on the machine's clock, the station on a
+	// test clock: the station's figures are taken at the machine's "now"
+	// too (a Source without Now), so "waiting now" means the same day.
+	onMachineClock := struct{ stats.Source }{s.st}
+	local, err := stats.ForStation(bg, onMachineClock, from, to, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +512,7 @@ func TestStatsEqualAfterSync(t *testing.T) {
 			}
 		}
 	}
-	localA, _ := stats.ForStation(bg, s.st, from, to, "A")
+	localA, _ := stats.ForStation(bg, onMachineClock, from, to, "A")
 	if _, f, body := get(supAll, q+"&service=A"); mustJSON(f) != mustJSON(localA) || f.Arrivals == 0 {
 		t.Fatalf("service A: central %s\nlocal %s", body, mustJSON(localA))
 	}
