@@ -67,17 +67,14 @@ func waitingKey(r queue.Request) []byte {
 	return append(k, r.ID...)
 }
 
-// indexKeys are the keys a request has in idx that never change: its ticket,
-// tracking code, NIK and name words.
+// indexKeys are the keys a request has in idx: its ticket and tracking code,
+// which never change, and its NIK and name words, which only identify adds
+// (a walk-in without identity has none) or corrects.
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{
 		{ticketKey(r.Day, code, n), []byte(r.ID)},
 		{trackingKey(r.TrackingCode), []byte(r.ID)},
-		{nikKey(r.NIK, r.ID), nil},
 	}
-	for _, w := range nameTokens(r.Name) {
-		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})
-	}
-	return keys
+	return append(keys, identityKeys(r)...) // walkin.go
 }

@@ -133,6 +133,9 @@ func (tx *Tx) Act(cur queue.Request, act queue.Action, service string, by queue.
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
+	if err := tx.checkIdentity(cur, act); err != nil {
+		return cur, err
+	}
 	ev := queue.Event{Type: act.EventType(), RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
 	if act == queue.ActTransfer {
 		service = strings.ToUpper(strings.TrimSpace(service))
@@ -213,6 +216,9 @@ func (tx *Tx) putRequest(cur, next queue.Request) error {
 		return err
 	}
 	w := tx.tx.Bucket(bIdx)
+	if err := tx.moveIdentityIndex(cur, next); err != nil {
+		return err
+	}
 	if cur.ID == "" { // new request: the index entries that never change
 		for _, kv := range indexKeys(next) {
 			if err := w.Put(kv[0], kv[1]); err != nil {
