@@ -87,7 +87,9 @@ func (s *Server) kioskState(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, "read the lines", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"lines": ls})
+	now := s.store.Now().In(s.cfg.Location)
+	_, offset := now.Zone()
+	writeJSON(w, http.StatusOK, map[string]any{"lines": ls, "now_ms": now.UnixMilli(), "utc_offset_s": offset})
 }
 
 // Ticket is the kiosk's answer to taking a number: what the slip shows.

@@ -13,7 +13,9 @@
   $('t-recent').textContent = T.recent;
   var running = $('running');
   running.textContent = cfg.running_text || '';
-  running.style.animationDuration = Math.max(20, (cfg.running_text || '').length * 0.22) + 's';
+  var runFor = Math.max(20, (cfg.running_text || '').length * 0.22);
+  running.style.animationDuration = runFor + 's';
+  running.style.animationDelay = -(runFor * 0.3) + 's'; // the text already on screen when the board opens
   if (!cfg.running_text) { document.querySelector('footer').style.visibility = 'hidden'; }
 
   // The clock is the server's, in the office's zone.

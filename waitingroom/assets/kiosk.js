@@ -18,13 +18,14 @@
   $('s-identity').textContent = T.identity;
   $('s-done').textContent = T.back;
 
-  var skew = 0;
+  // The clock is the server's, in the office's zone.
+  var skew = 0, offset = new Date().getTimezoneOffset() * -60;
   var pad = function (n) { return (n < 10 ? '0' : '') + n; };
   function tick() {
-    var d = new Date(Date.now() + skew);
-    $('date').textContent = cfg.days[d.getDay()] + ', ' + d.getDate() + ' ' + cfg.months[d.getMonth()] + ' ' + d.getFullYear();
+    var d = new Date(Date.now() + skew + offset * 1000);
+    $('date').textContent = cfg.days[d.getUTCDay()] + ', ' + d.getUTCDate() + ' ' + cfg.months[d.getUTCMonth()] + ' ' + d.getUTCFullYear();
     var sep = cfg.lang === 'id' ? '.' : ':';
-    $('clock').textContent = pad(d.getHours()) + sep + pad(d.getMinutes());
+    $('clock').textContent = pad(d.getUTCHours()) + sep + pad(d.getUTCMinutes());
   }
   tick();
   setInterval(tick, 1000);
@@ -84,6 +85,9 @@
       return r.json();
     }).then(function (st) {
       if (!busy) { status(''); }
+      skew = st.now_ms - Date.now();
+      offset = st.utc_offset_s;
+      tick();
       renderLines(st.lines || []);
     }).catch(function () { status(T.offline); });
   }
