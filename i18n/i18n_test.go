@@ -141,14 +141,18 @@ func families(t *testing.T, root string) map[string][]string {
 	for _, p := range queue.Priorities {
 		prios = append(prios, string(p))
 	}
-	// The codes of queue.FieldError, as package queue's sources give them.
-	src, err := os.ReadFile(filepath.Join(root, "queue", "validate.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"`).FindAllSubmatch(src, -1) {
-		if !slices.Contains(codes, string(m[1])) {
-			codes = append(codes, string(m[1]))
+	// The codes of queue.FieldError that a clerk can meet (registration,
+	// identification), as package queue's sources give them. (record.go's
+	// are the central server's checks of what stations send.)
+	for _, file := range []string{"validate.go", "request.go", "identify.go"} {
+		src, err := os.ReadFile(filepath.Join(root, "queue", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"`).FindAllSubmatch(src, -1) {
+			if !slices.Contains(codes, string(m[1])) {
+				codes = append(codes, string(m[1]))
+			}
 		}
 	}
 	if len(codes) < 10 {

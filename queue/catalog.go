@@ -49,6 +49,8 @@ type fileService struct {
 	Documents     []string `toml:"documents" json:"documents"`
 	Fee           int64    `toml:"fee" json:"fee"`
 	Active        *bool    `toml:"active" json:"active"`
+	// IdentityRequired: nil (absent) is true.
+	IdentityRequired *bool `toml:"identity_required" json:"identity_required"`
 }
 
 // ParseCatalog reads a catalog file; format is "toml" or "json" (from the
@@ -84,7 +86,8 @@ func ParseCatalog(data []byte, format string) ([]Service, error) {
 	for _, fs := range append(f.Service, f.Services...) {
 		active := fs.Active == nil || *fs.Active
 		out = append(out, Service{Code: strings.TrimSpace(fs.Code), NameID: strings.TrimSpace(fs.NameID), NameEN: strings.TrimSpace(fs.NameEN),
-			SLADays: fs.SLADays, TargetWaitMin: fs.TargetWaitMin, Documents: fs.Documents, Fee: fs.Fee, Active: active})
+			SLADays: fs.SLADays, TargetWaitMin: fs.TargetWaitMin, Documents: fs.Documents, Fee: fs.Fee, Active: active,
+			IdentityRequired: fs.IdentityRequired})
 	}
 	if err := ValidateCatalog(out); err != nil {
 		return nil, err

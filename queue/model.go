@@ -80,6 +80,9 @@ type Service struct {
 	// free of charge (the receipt says so).
 	Fee    int64 `json:"fee,omitempty" toml:"fee"`
 	Active bool  `json:"active" toml:"active"`
+	// IdentityRequired: a request of the service cannot be done before it
+	// has the applicant's name and NIK (see NeedsIdentity); nil is true.
+	IdentityRequired *bool `json:"identity_required,omitempty" toml:"identity_required,omitempty"`
 }
 
 // Name returns the service name in the language lang ("id" or "en").
@@ -309,6 +312,9 @@ func Apply(r Request, e Event) (Request, error) {
 			return r, fmt.Errorf("request.created payload id %q does not match event request %q: %w", nr.ID, e.RequestID, ErrInvalid)
 		}
 		return nr, nil
+	}
+	if e.Type == EventIdentified {
+		return applyIdentified(r, e)
 	}
 	act, ok := actionByEvent[e.Type]
 	if !ok {

@@ -35,7 +35,8 @@ func ValidateTicket(ticket, service string) error {
 // Register writes them: its ID, tracking code, ticket (of its first
 // service), day (the date of its arrival, in the arrival's own offset),
 // service codes, status, priority, and the applicant's name, NIK, phone and
-// notes, valid and in their normal form. It holds in every status.
+// notes, valid and in their normal form (or no name, NIK and phone at all: a
+// walk-in without identity). It holds in every status.
 func ValidateRecord(r Request) error {
 	if !LooksLikeID(r.ID) {
 		return invalidCode("id", "id.form", fmt.Sprintf("%q is not a request ID", r.ID))
@@ -63,10 +64,14 @@ func ValidateRecord(r Request) error {
 	if day := r.ArrivedAt.Format("2006-01-02"); r.Day != day {
 		return invalidCode("day", "day.arrival", fmt.Sprintf("day %q is not the day of the arrival (%s)", r.Day, day))
 	}
-	for _, f := range []struct {
+	fields := []struct {
 		field, v string
 		check    func(string) (string, error)
-	}{{"name", r.Name, storedName}, {"nik", r.NIK, storedNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}} {
+	}{{"name", r.Name, storedName}, {"nik", r.NIK, storedNIK}, {"phone", r.Phone, NormalizePhone}, {"notes", r.Notes, ValidateNotes}}
+	if r.Anonymous() { // a walk-in without identity (see identify.go)
+		fields = fields[3:]
+	}
+	for _, f := range fields {
 		norm, err := f.check(f.v)
 		if err != nil {
 			return err

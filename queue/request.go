@@ -14,6 +14,9 @@ type NewRequest struct {
 	Phone    string
 	Notes    string
 	Priority Priority
+	// Anonymous registers a walk-in without identity (a kiosk's one touch):
+	// Name, NIK and Phone must be empty; the clerk adds them later (identify).
+	Anonymous bool
 	// At is the arrival time; zero means the store's clock. (Used by the
 	// demo generator and tests; clerks never set it.)
 	At time.Time
@@ -23,14 +26,16 @@ type NewRequest struct {
 // returns it normalised. The first invalid field is reported.
 func (in NewRequest) Validate() (NewRequest, error) {
 	var err error
-	if in.Name, err = ValidateName(in.Name); err != nil {
-		return in, err
-	}
-	if in.NIK, err = ValidateNIK(in.NIK); err != nil {
-		return in, err
-	}
-	if in.Phone, err = NormalizePhone(in.Phone); err != nil {
-		return in, err
+	if in.Anonymous {
+		if in.Name != "" || in.NIK != "" || in.Phone != "" {
+			return in, invalidCode("identity", "identity.anonymous", "a walk-in without identity has no name, NIK or phone")
+		}
+	} else {
+		id, err := Identity{Name: in.Name, NIK: in.NIK, Phone: in.Phone}.Validate()
+		if err != nil {
+			return in, err
+		}
+		in.Name, in.NIK, in.Phone = id.Name, id.NIK, id.Phone
 	}
 	if in.Notes, err = ValidateNotes(in.Notes); err != nil {
 		return in, err

@@ -92,22 +92,18 @@ func waitingKey(r queue.Request) []byte {
 	return append(k, r.ID...)
 }
 
-// indexKeys are the keys a request has in idx that never change: its ticket,
-// tracking code (and its last group), NIK (and its last four digits) and
-// name words.
+// indexKeys are the keys a request has in idx: its ticket and tracking code
+// (and its last group), which never change, and its NIK (and its last four
+// digits) and name words, which only identify adds (a walk-in without
+// identity has none) or corrects.
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{
 		{ticketKey(r.Day, code, n), []byte(r.ID)},
 		{trackingKey(r.TrackingCode), []byte(r.ID)},
-		{nikKey(r.NIK, r.ID), nil},
-		{nikLastKey(r.NIK, r.ID), nil},
 	}
 	if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
 		keys = append(keys, [2][]byte{k, nil})
 	}
-	for _, w := range nameTokens(r.Name) {
-		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})
-	}
-	return keys
+	return append(keys, identityKeys(r)...) // walkin.go
 }

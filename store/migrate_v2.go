@@ -24,7 +24,10 @@ func migrateV2(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("decode request %s: %w", k, err)
 		}
-		keys := [][]byte{nikLastKey(r.NIK, r.ID)}
+		var keys [][]byte
+		if r.NIK != "" {
+			keys = append(keys, nikLastKey(r.NIK, r.ID))
+		}
 		if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
 			keys = append(keys, k)
 		}

@@ -154,6 +154,9 @@ func (tx *Tx) Act(cur queue.Request, act queue.Action, service string, by queue.
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
+	if err := tx.checkIdentity(cur, act); err != nil {
+		return cur, err
+	}
 	if act == queue.ActDone && cur.Status == queue.StatusCalled {
 		serving, err := tx.applyAndWrite(cur, queue.Event{Type: queue.EventServing, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk})
 		if err != nil {
@@ -241,6 +244,9 @@ func (tx *Tx) putRequest(cur, next queue.Request) error {
 		return err
 	}
 	w := tx.tx.Bucket(bIdx)
+	if err := tx.moveIdentityIndex(cur, next); err != nil {
+		return err
+	}
 	if cur.ID == "" { // new request: the index entries that never change
 		for _, kv := range indexKeys(next) {
 			if err := w.Put(kv[0], kv[1]); err != nil {
