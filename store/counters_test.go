@@ -93,3 +93,47 @@ func TestCounters(t *testing.T) {
 		return nil
 	})
 }
+
+func TestCounterBySSHKey(t *testing.T) {
+	s, _ := openTest(t)
+	const otherKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM4HlzNwNSd3e4QqW1e9bxmPFk3tGw2m7KHRKGCVe0kT other"
+	wire := func(key string) []byte { return sshKeyBody(key) }
+	if _, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); !errors.Is(err, ErrUnknownSSHKey) {
+		t.Fatalf("no counters yet: %v", err)
+	}
+	// Registered with a comment and extra spaces: found by the key alone.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L2", SSHKey: "  " + testSSHKey + "  "}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L3"}); err != nil { // no key
+		t.Fatal(err)
+	}
+	c, err := s.CounterBySSHKey(ctx, wire(testSSHKey))
+	if err != nil || c.Code != "L2" {
+		t.Fatalf("registered key: %+v %v", c, err)
+	}
+	for _, w := range [][]byte{nil, {}, wire(otherKey), wire(testSSHKey)[:20]} {
+		if _, err := s.CounterBySSHKey(ctx, w); !errors.Is(err, ErrUnknownSSHKey) {
+			t.Errorf("key %x: %v", w, err)
+		}
+	}
+	// One key, one counter.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L4", SSHKey: testSSHKey}); !errors.Is(err, queue.ErrConflict) {
+		t.Fatalf("a key twice: %v", err)
+	}
+	// Revoked: refused, naming the counter.
+	if _, err := s.RevokeCounter(ctx, "L2"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); !errors.Is(err, ErrRevoked) || c.Code != "L2" {
+		t.Fatalf("revoked: %+v %v", c, err)
+	}
+	// The key may then go to another counter, which it now opens.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L4", SSHKey: testSSHKey}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); err != nil || c.Code != "L4" {
+		t.Fatalf("moved key: %+v %v", c, err)
+	}
+	mustCheck(t, s)
+}
