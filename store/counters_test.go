@@ -1,7 +1,10 @@
 package store
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -136,4 +139,47 @@ func TestCounterBySSHKey(t *testing.T) {
 		t.Fatalf("moved key: %+v %v", c, err)
 	}
 	mustCheck(t, s)
+}
+
+// fakeEd25519Key is an authorized_keys line of an Ed25519 public key whose
+// 32 bytes are n's (its wire form is all the store looks at).
+func fakeEd25519Key(n int) string {
+	var w []byte
+	w = binary.BigEndian.AppendUint32(w, uint32(len("ssh-ed25519")))
+	w = append(w, "ssh-ed25519"...)
+	w = binary.BigEndian.AppendUint32(w, 32)
+	k := make([]byte, 32)
+	binary.BigEndian.PutUint64(k, uint64(n)+1)
+	w = append(w, k...)
+	return "ssh-ed25519 " + base64.StdEncoding.EncodeToString(w)
+}
+
+// BenchmarkCounterLookup: finding a counter by its SSH key (a scan of the
+// counters: an SSH connection's authentication) beside finding it by its
+// token (an index: each HTTP call's), with 50 counters registered.
+func BenchmarkCounterLookup(b *testing.B) {
+	s, _ := openTest(b)
+	const n = 50
+	var token string
+	for i := range n {
+		var err error
+		if _, token, err = s.AddCounter(ctx, NewCounter{Code: fmt.Sprintf("L%d", i), SSHKey: fakeEd25519Key(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	last := sshKeyBody(fakeEd25519Key(n - 1))
+	b.Run("token", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.AuthenticateCounter(ctx, token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ssh-key", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.CounterBySSHKey(ctx, last); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

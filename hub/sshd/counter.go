@@ -124,7 +124,9 @@ func (c Counter) ReplaceCatalogOnce(ctx context.Context, key string, svcs []queu
 }
 
 // Get finds one request.
-func (c Counter) Get(ctx context.Context, ref string) (queue.Request, error) { return c.St.Get(ctx, ref) }
+func (c Counter) Get(ctx context.Context, ref string) (queue.Request, error) {
+	return c.St.Get(ctx, ref)
+}
 
 // Detail is one request with its history.
 func (c Counter) Detail(ctx context.Context, ref string) (queue.Request, []queue.Event, error) {

@@ -17,6 +17,7 @@
 package sshd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -303,6 +304,12 @@ func (s *Server) authLog(ctx ssh.Context) func(gossh.ConnMetadata, string, error
 	}
 }
 
+// holds reports whether c is registered with key.
+func holds(c store.Counter, key ssh.PublicKey) bool {
+	k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(c.SSHKey))
+	return err == nil && bytes.Equal(k.Marshal(), key.Marshal())
+}
+
 // begin counts a session in, unless the server is shutting down.
 func (s *Server) begin() bool {
 	s.mu.Lock()
@@ -408,11 +415,12 @@ func (s *Server) handler(ctx context.Context) ssh.Handler {
 					return
 				case <-changes:
 				}
-				now, err := s.Store.CounterBySSHKey(sctx, key.Marshal())
+				// By its code (an index), not by its key (a scan).
+				now, err := s.Store.Counter(sctx, c.Code)
 				if sctx.Err() != nil {
 					return
 				}
-				if err != nil || now.Code != c.Code {
+				if err != nil || now.Revoked() || !holds(now, key) {
 					why.Store("the counter was revoked")
 					log.Warn("ssh: the counter's key no longer opens it: session ended", "err", err)
 					cancel()
