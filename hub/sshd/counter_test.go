@@ -63,9 +63,12 @@ func TestCounterActsAsItself(t *testing.T) {
 			_, err := c.Register(bg, queue.NewRequest{Service: "A", Name: "Budi Santoso", NIK: "3201014107900001"}, liar)
 			return err
 		},
-		"call":     func() error { _, err := c.CallNext(bg, nil, liar); return err },
-		"act":      func() error { _, err := c.Act(bg, a.Ticket, queue.ActDone, "", liar); return err },
-		"act once": func() error { _, _, err := c.ActOnce(bg, "01JB0000000000000000000002", a.Ticket, queue.ActDone, "", liar); return err },
+		"call": func() error { _, err := c.CallNext(bg, nil, liar); return err },
+		"act":  func() error { _, err := c.Act(bg, a.Ticket, queue.ActDone, "", liar); return err },
+		"act once": func() error {
+			_, _, err := c.ActOnce(bg, "01JB0000000000000000000002", a.Ticket, queue.ActDone, "", liar)
+			return err
+		},
 	} {
 		if err := do(); !errors.Is(err, store.ErrRevoked) {
 			t.Errorf("%s after revocation: %v, want ErrRevoked", name, err)
