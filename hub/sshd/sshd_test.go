@@ -528,7 +528,7 @@ func TestShutdown(t *testing.T) {
 }
 
 // TestNotAScreen: a session without a terminal, or with a command, is
-// refused with a message and runs no program.
+// refused with a message and runs no program; port forwarding is refused.
 func TestNotAScreen(t *testing.T) {
 	h := newHub(t)
 	k := h.addCounter("L1")
@@ -567,6 +567,15 @@ func TestNotAScreen(t *testing.T) {
 	}
 	if strings.Contains(h.log.String(), "session start") {
 		t.Fatalf("a program started:\n%s", h.log.String())
+	}
+	// A counter's key is no way into the hub's LAN: no forwarding.
+	if conn, err := c.Dial("tcp", h.addr); err == nil {
+		conn.Close()
+		t.Fatal("local port forwarding through the hub")
+	}
+	if ln, err := c.Listen("tcp", "127.0.0.1:0"); err == nil {
+		ln.Close()
+		t.Fatal("remote port forwarding on the hub")
 	}
 }
 
