@@ -50,6 +50,8 @@ var (
 	ErrUnknownToken = errors.New("unknown counter token")
 	// ErrRevoked is the token of a counter that was revoked.
 	ErrRevoked = errors.New("counter token revoked")
+	// ErrUnknownSSHKey is an SSH public key no counter holds.
+	ErrUnknownSSHKey = errors.New("unknown counter SSH key")
 )
 
 // Counter is one counter of the office as the hub knows it.
@@ -234,8 +236,9 @@ func (tx *Tx) setToken(c *Counter) (string, error) {
 
 // AddCounter registers a counter of the office and returns it with its
 // token, which is shown this once: only its hash is kept. A code in use by
-// a counter that is not revoked is refused (queue.ErrConflict); a revoked
-// code may be registered again, with a new token.
+// a counter that is not revoked is refused (queue.ErrConflict), and so is
+// an SSH key such a counter holds; a revoked code may be registered again,
+// with a new token.
 func (s *Store) AddCounter(ctx context.Context, in NewCounter) (c Counter, token string, err error) {
 	err = s.Update(ctx, func(tx *Tx) error {
 		if in, err = tx.validateCounter(in); err != nil {
@@ -247,6 +250,18 @@ func (s *Store) AddCounter(ctx context.Context, in NewCounter) (c Counter, token
 		}
 		if ok && !old.Revoked() {
 			return fmt.Errorf("counter %s is already registered: %w", in.Code, queue.ErrConflict)
+		}
+		if in.SSHKey != "" {
+			// One key, one counter: the key is the identity of an SSH session.
+			holders, err := tx.sshKeyHolders(sshKeyBody(in.SSHKey))
+			if err != nil {
+				return err
+			}
+			for _, h := range holders {
+				if !h.Revoked() {
+					return fmt.Errorf("ssh_key: counter %s already has this SSH key: %w", h.Code, queue.ErrConflict)
+				}
+			}
 		}
 		c = Counter{Code: in.Code, Name: in.Name, Services: in.Services, Printer: in.Printer, SSHKey: in.SSHKey,
 			CreatedAt: s.clock().UTC(), TokenHash: old.TokenHash}
@@ -414,6 +429,74 @@ func (s *Store) revokedHolder(tx *Tx, h []byte) error {
 		return ErrRevoked
 	}
 	return ErrUnknownToken
+}
+
+// sshKeyBody is the wire form of a normalised authorized_keys line (nil
+// for none).
+func sshKeyBody(key string) []byte {
+	f := strings.Fields(key)
+	if len(f) < 2 {
+		return nil
+	}
+	b, err := base64.StdEncoding.DecodeString(f[1])
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// sshKeyHolders are the counters registered with the key whose wire form
+// is wire, revoked ones included. Offices have a few dozen counters: a scan.
+func (tx *Tx) sshKeyHolders(wire []byte) ([]Counter, error) {
+	var out []Counter
+	b := tx.tx.Bucket(bCounters)
+	if b == nil || len(wire) == 0 {
+		return nil, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		var c Counter
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("decode counter %s: %w", k, err)
+		}
+		if c.SSHKey != "" && bytes.Equal(sshKeyBody(c.SSHKey), wire) {
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CounterBySSHKey is the counter registered with an SSH public key, given
+// in its wire form (what an SSH server receives: ssh.PublicKey.Marshal()).
+// ErrUnknownSSHKey when no counter holds the key; ErrRevoked, with the
+// revoked counter (for the log), when only revoked counters do. Two counters
+// that are not revoked holding one key (which AddCounter refuses) is
+// queue.ErrConflict: whose the session is would be a guess.
+func (s *Store) CounterBySSHKey(ctx context.Context, wire []byte) (c Counter, err error) {
+	err = s.View(ctx, func(tx *Tx) error {
+		holders, err := tx.sshKeyHolders(wire)
+		if err != nil {
+			return err
+		}
+		var live []Counter
+		for _, h := range holders {
+			if !h.Revoked() {
+				live = append(live, h)
+			}
+		}
+		switch {
+		case len(live) == 1:
+			c = live[0]
+			return nil
+		case len(live) > 1:
+			return fmt.Errorf("SSH key held by counters %s and %s: %w", live[0].Code, live[1].Code, queue.ErrConflict)
+		case len(holders) > 0:
+			c = holders[len(holders)-1]
+			return fmt.Errorf("counter %s: %w", c.Code, ErrRevoked)
+		}
+		return ErrUnknownSSHKey
+	})
+	return c, err
 }
 
 // checkCounters verifies the counters' buckets: every counter decodes under

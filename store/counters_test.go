@@ -1,7 +1,10 @@
 package store
 
 import (
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -91,5 +94,92 @@ func TestCounters(t *testing.T) {
 			t.Fatalf("%d events", tx.LastSeq())
 		}
 		return nil
+	})
+}
+
+func TestCounterBySSHKey(t *testing.T) {
+	s, _ := openTest(t)
+	const otherKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM4HlzNwNSd3e4QqW1e9bxmPFk3tGw2m7KHRKGCVe0kT other"
+	wire := func(key string) []byte { return sshKeyBody(key) }
+	if _, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); !errors.Is(err, ErrUnknownSSHKey) {
+		t.Fatalf("no counters yet: %v", err)
+	}
+	// Registered with a comment and extra spaces: found by the key alone.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L2", SSHKey: "  " + testSSHKey + "  "}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L3"}); err != nil { // no key
+		t.Fatal(err)
+	}
+	c, err := s.CounterBySSHKey(ctx, wire(testSSHKey))
+	if err != nil || c.Code != "L2" {
+		t.Fatalf("registered key: %+v %v", c, err)
+	}
+	for _, w := range [][]byte{nil, {}, wire(otherKey), wire(testSSHKey)[:20]} {
+		if _, err := s.CounterBySSHKey(ctx, w); !errors.Is(err, ErrUnknownSSHKey) {
+			t.Errorf("key %x: %v", w, err)
+		}
+	}
+	// One key, one counter.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L4", SSHKey: testSSHKey}); !errors.Is(err, queue.ErrConflict) {
+		t.Fatalf("a key twice: %v", err)
+	}
+	// Revoked: refused, naming the counter.
+	if _, err := s.RevokeCounter(ctx, "L2"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); !errors.Is(err, ErrRevoked) || c.Code != "L2" {
+		t.Fatalf("revoked: %+v %v", c, err)
+	}
+	// The key may then go to another counter, which it now opens.
+	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L4", SSHKey: testSSHKey}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := s.CounterBySSHKey(ctx, wire(testSSHKey)); err != nil || c.Code != "L4" {
+		t.Fatalf("moved key: %+v %v", c, err)
+	}
+	mustCheck(t, s)
+}
+
+// fakeEd25519Key is an authorized_keys line of an Ed25519 public key whose
+// 32 bytes are n's (its wire form is all the store looks at).
+func fakeEd25519Key(n int) string {
+	var w []byte
+	w = binary.BigEndian.AppendUint32(w, uint32(len("ssh-ed25519")))
+	w = append(w, "ssh-ed25519"...)
+	w = binary.BigEndian.AppendUint32(w, 32)
+	k := make([]byte, 32)
+	binary.BigEndian.PutUint64(k, uint64(n)+1)
+	w = append(w, k...)
+	return "ssh-ed25519 " + base64.StdEncoding.EncodeToString(w)
+}
+
+// BenchmarkCounterLookup: finding a counter by its SSH key (a scan of the
+// counters: an SSH connection's authentication) beside finding it by its
+// token (an index: each HTTP call's), with 50 counters registered.
+func BenchmarkCounterLookup(b *testing.B) {
+	s, _ := openTest(b)
+	const n = 50
+	var token string
+	for i := range n {
+		var err error
+		if _, token, err = s.AddCounter(ctx, NewCounter{Code: fmt.Sprintf("L%d", i), SSHKey: fakeEd25519Key(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	last := sshKeyBody(fakeEd25519Key(n - 1))
+	b.Run("token", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.AuthenticateCounter(ctx, token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ssh-key", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := s.CounterBySSHKey(ctx, last); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }

@@ -49,7 +49,7 @@ type formPage struct {
 func newFormPage(c common) *formPage {
 	f := &formPage{c: c}
 	for i := range f.inputs {
-		in := textinput.New()
+		in := c.th.newInput()
 		in.Prompt = ""
 		in.CharLimit = 120
 		// The cursor stays lit: the UI never sends the inputs blink ticks.

@@ -12,7 +12,7 @@ type helpPage struct {
 	help help.Model
 }
 
-func newHelpPage(c common) *helpPage { return &helpPage{c: c, help: help.New()} }
+func newHelpPage(c common) *helpPage { return &helpPage{c: c, help: c.th.newHelp()} }
 
 func (p *helpPage) setSize(w, h int) {
 	p.c.setSize(w, h)

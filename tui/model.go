@@ -58,6 +58,9 @@ type Options struct {
 	MaxCalls     int
 	Now          func() time.Time
 	Location     *time.Location
+	// Renderer renders the styles; nil: lipgloss's default, which follows
+	// the program's own terminal. A UI served over SSH passes the session's.
+	Renderer *lipgloss.Renderer
 }
 
 // frameLines is what the frame takes around a page's body: the title, the
@@ -107,8 +110,9 @@ func New(ctx context.Context, opt Options) *Model {
 		opt.MaxCalls = 3
 	}
 	t := NewText(opt.Lang)
-	m := &Model{opt: opt, help: help.New(), width: 80, height: 24}
-	m.c = common{ctx: ctx, t: t, keys: NewKeyMap(t), th: NewTheme(), opt: &m.opt, catalog: &m.services}
+	th := NewThemeFor(opt.Renderer)
+	m := &Model{opt: opt, help: th.newHelp(), width: 80, height: 24}
+	m.c = common{ctx: ctx, t: t, keys: NewKeyMap(t), th: th, opt: &m.opt, catalog: &m.services}
 	m.help.Styles.ShortKey = m.c.th.Label
 	m.queue = newQueuePage(m.c)
 	m.form = newFormPage(m.c)

@@ -24,7 +24,7 @@ type searchPage struct {
 }
 
 func newSearchPage(c common) *searchPage {
-	in := textinput.New()
+	in := c.th.newInput()
 	in.Prompt = c.t.S("search.prompt")
 	in.CharLimit = 60
 	in.Cursor.SetMode(cursor.CursorStatic) // the UI never sends it blink ticks

@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
+)
 
 // Theme holds every style the screens use, built once. With NO_COLOR (or a
 // terminal without colour) lipgloss drops the colours and keeps bold/reverse.
@@ -12,37 +16,71 @@ type Theme struct {
 	Big, BigLabel, BigValue lipgloss.Style
 	Selected, Header, Focus lipgloss.Style
 	Status                  map[string]lipgloss.Style
+	r                       *lipgloss.Renderer
 }
 
-// NewTheme builds the styles.
-func NewTheme() Theme {
+// NewTheme builds the styles on lipgloss's default renderer, which follows
+// the program's own terminal.
+func NewTheme() Theme { return NewThemeFor(nil) }
+
+// NewThemeFor builds the styles on r (nil: the default renderer). A UI
+// served over SSH passes its session's renderer, so that colours follow the
+// client's terminal, not the server's.
+func NewThemeFor(r *lipgloss.Renderer) Theme {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	style := r.NewStyle
 	accent := lipgloss.AdaptiveColor{Light: "#005F87", Dark: "#5FAFFF"}
 	warn := lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}
 	errc := lipgloss.AdaptiveColor{Light: "#AF0000", Dark: "#FF5F5F"}
 	ok := lipgloss.AdaptiveColor{Light: "#005F00", Dark: "#87D787"}
 	muted := lipgloss.AdaptiveColor{Light: "#767676", Dark: "#8A8A8A"}
 	return Theme{
-		Bar:      lipgloss.NewStyle().Reverse(true),
-		Here:     lipgloss.NewStyle().Bold(true).Foreground(warn),
-		HereNone: lipgloss.NewStyle().Foreground(muted),
-		Filter:   lipgloss.NewStyle().Foreground(muted),
-		Muted:    lipgloss.NewStyle().Foreground(muted),
-		Error:    lipgloss.NewStyle().Foreground(errc).Bold(true),
-		Message:  lipgloss.NewStyle().Foreground(ok),
-		Label:    lipgloss.NewStyle().Bold(true),
-		Big:      lipgloss.NewStyle().Bold(true).Foreground(accent).Border(lipgloss.NormalBorder()).Padding(0, 2),
-		BigLabel: lipgloss.NewStyle().Foreground(muted),
-		BigValue: lipgloss.NewStyle().Bold(true).Foreground(accent),
-		Selected: lipgloss.NewStyle().Reverse(true).Bold(true),
-		Header:   lipgloss.NewStyle().Bold(true).Underline(true),
-		Focus:    lipgloss.NewStyle().Foreground(accent).Bold(true),
+		Bar:      style().Reverse(true),
+		Here:     style().Bold(true).Foreground(warn),
+		HereNone: style().Foreground(muted),
+		Filter:   style().Foreground(muted),
+		Muted:    style().Foreground(muted),
+		Error:    style().Foreground(errc).Bold(true),
+		Message:  style().Foreground(ok),
+		Label:    style().Bold(true),
+		Big:      style().Bold(true).Foreground(accent).Border(lipgloss.NormalBorder()).Padding(0, 2),
+		BigLabel: style().Foreground(muted),
+		BigValue: style().Bold(true).Foreground(accent),
+		Selected: style().Reverse(true).Bold(true),
+		Header:   style().Bold(true).Underline(true),
+		Focus:    style().Foreground(accent).Bold(true),
 		Status: map[string]lipgloss.Style{
-			"waiting":   lipgloss.NewStyle(),
-			"called":    lipgloss.NewStyle().Foreground(warn).Bold(true),
-			"serving":   lipgloss.NewStyle().Foreground(accent).Bold(true),
-			"done":      lipgloss.NewStyle().Foreground(ok),
-			"no_show":   lipgloss.NewStyle().Foreground(muted),
-			"cancelled": lipgloss.NewStyle().Foreground(muted),
+			"waiting":   style(),
+			"called":    style().Foreground(warn).Bold(true),
+			"serving":   style().Foreground(accent).Bold(true),
+			"done":      style().Foreground(ok),
+			"no_show":   style().Foreground(muted),
+			"cancelled": style().Foreground(muted),
 		},
+		r: r,
 	}
+}
+
+// newHelp is a help model whose styles render on the theme's renderer.
+func (th Theme) newHelp() help.Model {
+	h := help.New()
+	st := &h.Styles
+	for _, s := range []*lipgloss.Style{&st.Ellipsis, &st.ShortKey, &st.ShortDesc, &st.ShortSeparator,
+		&st.FullKey, &st.FullDesc, &st.FullSeparator} {
+		*s = s.Renderer(th.r)
+	}
+	return h
+}
+
+// newInput is a text input whose styles (the cursor's among them) render
+// on the theme's renderer.
+func (th Theme) newInput() textinput.Model {
+	in := textinput.New()
+	for _, s := range []*lipgloss.Style{&in.PromptStyle, &in.TextStyle, &in.PlaceholderStyle,
+		&in.CompletionStyle, &in.Cursor.Style, &in.Cursor.TextStyle} {
+		*s = s.Renderer(th.r)
+	}
+	return in
 }

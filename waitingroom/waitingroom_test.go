@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -195,7 +196,11 @@ func TestNoPersonalData(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	raws = append(raws, string(body))
+	// Times carry digits of their own (…22:20:50.115432146Z holds "5432"):
+	// they are not personal data, so they are left out of the search.
+	timestamp := regexp.MustCompile(`\d{4}-\d\d-\d\dT[0-9:.]+(Z|[+-]\d\d:\d\d)`)
 	for _, raw := range raws {
+		raw = timestamp.ReplaceAllString(raw, "TIME")
 		for _, bad := range []string{"Rahasia", "Wibowo", "3273015507900123", "0123", "9876", "5432", "Dewi", "3273014107900456", "1111", "2222",
 			r.TrackingCode, w.TrackingCode, `"name"`, `"nik"`, `"phone"`} {
 			if strings.Contains(raw, bad) {
