@@ -2,8 +2,8 @@ package stats
 
 import (
 	"fmt"
-	"math"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
