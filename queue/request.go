@@ -14,6 +14,10 @@ type NewRequest struct {
 	Phone    string
 	Notes    string
 	Priority Priority
+	// DocumentsReceived are the service's required documents (as its
+	// catalog entry names them) that the clerk ticked as received; the
+	// store refuses a name the service does not list.
+	DocumentsReceived []string
 	// At is the arrival time; zero means the store's clock. (Used by the
 	// demo generator and tests; clerks never set it.)
 	At time.Time
