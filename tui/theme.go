@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
 
 // Theme holds every style the screens use, built once. With NO_COLOR (or a
 // terminal without colour) lipgloss drops the colours and keeps bold/reverse.
@@ -45,4 +49,20 @@ func NewTheme() Theme {
 			"cancelled": lipgloss.NewStyle().Foreground(muted),
 		},
 	}
+}
+
+// noColour reports whether styles are dropped (NO_COLOR, or a terminal
+// without colour): then reverse video and colour show nothing, and what
+// must show (the focus, the cursor) is drawn with characters.
+func noColour() bool { return lipgloss.ColorProfile() == termenv.Ascii }
+
+// plainInput draws a text field with its cursor as a character, for a
+// terminal without styles: the text, scrolled to keep the cursor within
+// w cells, with ▏ where the cursor is.
+func plainInput(in textinput.Model, w int) string {
+	text := []rune(in.Value())
+	pos := min(in.Position(), len(text))
+	start := max(0, pos-(w-1))
+	end := min(len(text), start+w-1)
+	return clean(string(text[start:pos])) + "▏" + clean(string(text[pos:end]))
 }
