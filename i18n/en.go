@@ -315,6 +315,7 @@ var english = language{
 		"report.waitp50":         "Median wait",
 		"report.waitp90":         "P90 wait",
 		"report.scope.counter":   "Data: counter %s only (this counter's database, not the whole office)",
+		"report.scope.this":      "Data: this counter only (this counter's database, not the whole office)",
 		"report.scope.office":    "Data: the whole office (central server)",
 		"report.sign.known":      "Acknowledged by,",
 		"report.sign.head":       "Head of %s",

@@ -315,6 +315,7 @@ var indonesian = language{
 		"report.waitp50":         "Median tunggu",
 		"report.waitp90":         "P90 tunggu",
 		"report.scope.counter":   "Data: loket %s saja (basis data loket ini, bukan seluruh kantor)",
+		"report.scope.this":      "Data: loket ini saja (basis data loket ini, bukan seluruh kantor)",
 		"report.scope.office":    "Data: seluruh kantor (server pusat)",
 		"report.sign.known":      "Mengetahui,",
 		"report.sign.head":       "Kepala %s",
