@@ -200,7 +200,7 @@ var english = language{
 		"confirm.closeday":     "Close day %s: %d open, to be marked %s? (y=yes / n=no)",
 		"confirm.duplicate":    "This NIK is already registered today for service %s: %s. Save anyway? (y=yes / n=no)",
 		"confirm.dropped":      "Not done: nothing changed",
-		"msg.nobodyhere":       "Nobody is at this counter: press c to call (another request: enter, then act in its details)",
+		"msg.nobodyhere":       "Nobody is at this counter: c calls; another request: enter (details)",
 		"msg.reopened":         "%s reopened: waiting again",
 		"msg.notfound":         "Not found: %s",
 		"msg.notclosed":        "Select a no-show or cancelled request to reopen",

@@ -200,7 +200,7 @@ var indonesian = language{
 		"confirm.closeday":     "Tutup hari %s: %d permohonan ditandai %s? (y=ya / t=tidak)",
 		"confirm.duplicate":    "NIK ini sudah terdaftar hari ini untuk layanan %s: %s. Tetap simpan? (y=ya / t=tidak)",
 		"confirm.dropped":      "Tidak jadi: tidak ada yang diubah",
-		"msg.nobodyhere":       "Belum ada pemohon di loket ini: tekan c untuk memanggil (permohonan lain: enter lalu tindakan di rincian)",
+		"msg.nobodyhere":       "Belum ada pemohon di loket ini: c memanggil; permohonan lain: enter (rincian)",
 		"msg.reopened":         "%s dibuka lagi dan kembali menunggu",
 		"msg.notfound":         "Tidak ditemukan: %s",
 		"msg.notclosed":        "Pilih permohonan yang tidak hadir atau batal untuk dibuka lagi",

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -239,6 +240,11 @@ func (c common) closeDay(day string, as queue.Status, dry bool) tea.Cmd {
 // cancel) or opens it again (reopen): the question names the ticket.
 func (c common) askAct(r queue.Request, act queue.Action) (tea.Cmd, []tea.Msg) {
 	t, ref := c.t, r.ID
+	legal := slices.Contains(act.From(), r.Status) || act == queue.ActDone && r.Status == queue.StatusCalled
+	if !legal && (act == queue.ActNoShow || act == queue.ActCancel || act == queue.ActReopen) {
+		// Not asked when it cannot be done: said why at once.
+		return nil, c.failed(&queue.TransitionError{Ticket: r.Ticket, Status: r.Status, Action: act})
+	}
 	switch act {
 	case queue.ActNoShow:
 		return nil, ask(t.S("confirm.noshow", r.Ticket), c.act(ref, act, ""))

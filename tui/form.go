@@ -464,7 +464,8 @@ func bigText(s string) string {
 func (f *formPage) ShortHelp() []key.Binding {
 	k := f.c.keys
 	if f.done != nil {
-		return []key.Binding{k.Open, k.New, k.Receipt}
+		back := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", f.c.t.S("key.queue")))
+		return []key.Binding{back, k.New, k.Receipt}
 	}
 	return []key.Binding{k.Submit, k.Cancel, k.NextField, k.PrevField}
 }

@@ -38,12 +38,14 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/queue"
 )
@@ -318,7 +320,13 @@ func (m *Model) View() string {
 		if m.msgErr {
 			st = m.c.th.Error
 		}
-		msgLine = st.Render(truncate(m.msg, w))
+		text := truncate(m.msg, w)
+		if i := strings.LastIndex(m.msg, " ("); m.pending != nil && i > 0 && ansi.StringWidth(m.msg) > w {
+			// A question keeps its answers ("(y=ya / t=tidak)") in view.
+			tail := m.msg[i:]
+			text = truncate(m.msg[:i], w-ansi.StringWidth(tail)) + tail
+		}
+		msgLine = st.Render(text)
 	}
 	helpLine := truncate(m.help.ShortHelpView(p.ShortHelp()), w)
 	return lipgloss.JoinVertical(lipgloss.Left, m.titleBar(), body, msgLine, helpLine, m.statusBar())

@@ -39,7 +39,7 @@ func TestPagesAnswerWithIntents(t *testing.T) {
 		{"sync esc", func(m *Model) page { return m.sync }, nil, "esc", goTo(screenQueue)},
 		{"sync now", func(m *Model) page { return m.sync }, func(m *Model) { m.opt.Sync = fs }, "s", say("Sync started…")},
 		{"queue action with nobody at the counter", func(m *Model) page { return m.queue }, nil, "s",
-			warn("Nobody is at this counter: press c to call (another request: enter, then act in its details)")},
+			warn("Nobody is at this counter: c calls; another request: enter (details)")},
 		{"queue open without a selection", func(m *Model) page { return m.queue }, nil, "enter", warn("Select a request first")},
 		{"queue move asks nothing", func(m *Model) page { return m.queue }, nil, "down", nil},
 	}

@@ -206,7 +206,7 @@ func (s *statsPage) view() string {
 	}
 	b.WriteString(th.Label.Render(line("", top)) + "\n")
 	b.WriteString(th.Header.Render(line(head, bottom)) + "\n")
-	maxRows := max(1, s.c.height-15) // what the figures above and the charts below leave
+	maxRows := max(1, s.c.height-16) // what the figures above and the charts below leave
 	for i, r := range rows {
 		if i >= maxRows {
 			b.WriteString(th.Muted.Render(fmt.Sprintf("… +%d", len(rows)-i)) + "\n")
@@ -306,11 +306,22 @@ func countChart(th Theme, title string, labels []string, n []int, w int) []strin
 		}
 		out = append(out, line.String())
 	}
-	var lab strings.Builder
-	for _, l := range labels {
-		lab.WriteString(pad(l, width))
+	return append(out, barLabels(labels, width))
+}
+
+// barLabels writes labels under bars width cells wide: each, or every
+// other one when the bars are too narrow for a label each.
+func barLabels(labels []string, width int) string {
+	var b strings.Builder
+	for i, l := range labels {
+		switch {
+		case width >= 3:
+			b.WriteString(pad(l, width))
+		case i%2 == 0:
+			b.WriteString(pad(l, 2*width))
+		}
 	}
-	return append(out, lab.String())
+	return b.String()
 }
 
 // waitChart is the waiting time per hour of arrival, hours lo..hi: the
@@ -353,11 +364,11 @@ func (s *statsPage) waitChart(f stats.Figures, lo, hi, w int) []string {
 		}
 		out = append(out, line.String())
 	}
-	var lab strings.Builder
+	var labels []string
 	for hr := lo; hr <= hi; hr++ {
-		lab.WriteString(pad(fmt.Sprintf("%02d", hr), width))
+		labels = append(labels, fmt.Sprintf("%02d", hr))
 	}
-	return append(out, lab.String(), th.Muted.Render(truncate(t.S("stats.waitlegend"), w)))
+	return append(out, barLabels(labels, width), th.Muted.Render(truncate(t.S("stats.waitlegend"), w)))
 }
 
 func (s *statsPage) ShortHelp() []key.Binding {
