@@ -89,6 +89,10 @@ func (t Text) S(key string, args ...any) string {
 	return s
 }
 
+// Has tells whether the catalog has a text for key: for a key built from
+// a value the program does not know in advance (a FieldError's code).
+func (t Text) Has(key string) bool { _, ok := t.lang().texts[key]; return ok }
+
 // E is the text of key as an error, formatted as fmt.Errorf does: a %w in
 // the text wraps its argument, for errors.Is.
 func (t Text) E(key string, args ...any) error {

@@ -141,18 +141,37 @@ func families(t *testing.T, root string) map[string][]string {
 	for _, p := range queue.Priorities {
 		prios = append(prios, string(p))
 	}
-	// The codes of queue.FieldError that a clerk can meet (registration,
-	// identification), as package queue's sources give them. (record.go's
-	// are the central server's checks of what stations send.)
-	for _, file := range []string{"validate.go", "request.go", "identify.go"} {
-		src, err := os.ReadFile(filepath.Join(root, "queue", file))
+	// The codes of queue.FieldError a clerk can meet, as package queue's
+	// sources give them (invalidCode(field, "code", …) or a FieldError{…,
+	// Code: "code"}): a walk-in's fields and the transitions. (The codes of
+	// record.go check a whole request from an import or the central server:
+	// the UI shows those with their reason, under err.invalid.)
+	var srcs []string
+	for _, name := range []string{"validate.go", "model.go", "request.go", "identify.go"} {
+		srcs = append(srcs, filepath.Join(root, "queue", name))
+	}
+	codeRe := regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"|FieldError\{[^}]*Code: "([^"]+)"`)
+	for _, path := range srcs {
+		src, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"`).FindAllSubmatch(src, -1) {
-			if !slices.Contains(codes, string(m[1])) {
-				codes = append(codes, string(m[1]))
+		for _, m := range codeRe.FindAllSubmatch(src, -1) {
+			code := string(m[1]) + string(m[2])
+			if !slices.Contains(codes, code) {
+				codes = append(codes, code)
 			}
+		}
+	}
+	// The actions (act.<queue.Action>) and the event types of a request's
+	// history (event.<type without "request.">).
+	var acts, events []string
+	for _, a := range queue.Actions() {
+		acts = append(acts, string(a))
+	}
+	for _, e := range queue.EventTypes() {
+		if strings.HasPrefix(e, "request.") {
+			events = append(events, strings.TrimPrefix(e, "request."))
 		}
 	}
 	if len(codes) < 10 {
@@ -163,6 +182,8 @@ func families(t *testing.T, root string) map[string][]string {
 		"prio.":         prios,
 		"receipt.prio.": prios,
 		"err.":          codes,
+		"act.":          acts,
+		"event.":        events,
 	}
 }
 

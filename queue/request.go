@@ -17,6 +17,10 @@ type NewRequest struct {
 	// Anonymous registers a walk-in without identity (a kiosk's one touch):
 	// Name, NIK and Phone must be empty; the clerk adds them later (identify).
 	Anonymous bool
+	// DocumentsReceived are the service's required documents (as its
+	// catalog entry names them) that the clerk ticked as received; the
+	// store refuses a name the service does not list.
+	DocumentsReceived []string
 	// At is the arrival time; zero means the store's clock. (Used by the
 	// demo generator and tests; clerks never set it.)
 	At time.Time

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -36,7 +37,7 @@ func (f Figures) Table(by string) ([]Row, error) {
 		}
 	case "hour":
 		for _, h := range f.ByHour {
-			rows = append(rows, Row{fmt.Sprintf("%02d:00", h.Hour), Counts{Arrivals: h.Arrivals}})
+			rows = append(rows, Row{fmt.Sprintf("%02d:00", h.Hour), Counts{Arrivals: h.Arrivals, WaitSeconds: h.WaitSeconds}})
 		}
 	default:
 		return nil, fmt.Errorf("--by %q is not service, counter, clerk, hour or day", by)
@@ -47,8 +48,38 @@ func (f Figures) Table(by string) ([]Row, error) {
 var tableHead = []string{"key", "arrivals", "served", "no_show", "cancelled", "transferred", "waiting",
 	"wait_avg", "wait_p50", "wait_p90", "service_avg", "service_p50", "service_p90", "within_target_ratio"}
 
+// NoData is what a figure shows where there is nothing to measure (no
+// request was called, none was served): not 0s or 0%, which would be a
+// measurement.
+const NoData = "–"
+
+// Seconds is a time of d, picked by pick (the average, median or p90),
+// formatted by format; NoData when d is empty.
+func Seconds(d Dist, pick func(Dist) float64, format func(float64) string) string {
+	if d.N == 0 {
+		return NoData
+	}
+	return format(pick(d))
+}
+
+// Median, P90 and Avg pick a figure of a Dist, for Seconds.
+func Median(d Dist) float64 { return d.P50 }
+func P90(d Dist) float64    { return d.P90 }
+func Avg(d Dist) float64    { return d.Avg }
+
+// TargetText is the share called within target as a percentage, NoData
+// when nobody was called.
+func (c Counts) TargetText() string {
+	if c.WaitSeconds.N == 0 {
+		return NoData
+	}
+	return fmt.Sprintf("%.0f%%", c.WithinTargetRatio*100)
+}
+
 func (r Row) record() []string {
-	n := func(x float64) string { return fmt.Sprintf("%g", x) }
+	// Whole seconds: the figures are nearest-rank times of events stamped
+	// to the nanosecond, which no reader needs.
+	n := func(x float64) string { return fmt.Sprintf("%.0f", math.Round(x)) }
 	return []string{r.Key, fmt.Sprint(r.Arrivals), fmt.Sprint(r.Served), fmt.Sprint(r.NoShow), fmt.Sprint(r.Cancelled),
 		fmt.Sprint(r.Transferred), fmt.Sprint(r.Waiting), n(r.WaitSeconds.Avg), n(r.WaitSeconds.P50), n(r.WaitSeconds.P90),
 		n(r.ServiceSeconds.Avg), n(r.ServiceSeconds.P50), n(r.ServiceSeconds.P90), fmt.Sprintf("%.4f", r.WithinTargetRatio)}
@@ -82,7 +113,7 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 	if f.To != f.From {
 		period += " .. " + f.To
 	}
-	dur := i18n.CompactDuration
+	dur := func(d Dist, pick func(Dist) float64) string { return Seconds(d, pick, i18n.CompactDuration) }
 	fmt.Fprintf(w, "Statistics %s\n\n", period)
 	fmt.Fprintf(w, "Arrivals %d   Served %d   No-show %d   Cancelled %d   Transferred %d   Waiting now %d\n",
 		f.Arrivals, f.Served, f.NoShow, f.Cancelled, f.Transferred, f.Waiting)
@@ -90,10 +121,10 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 		fmt.Fprintf(w, "Left open on earlier days %d (not closed: see close-day)\n", f.Unclosed)
 	}
 	fmt.Fprintf(w, "Waiting time   avg %s   median %s   p90 %s   (%d called)\n",
-		dur(f.WaitSeconds.Avg), dur(f.WaitSeconds.P50), dur(f.WaitSeconds.P90), f.WaitSeconds.N)
+		dur(f.WaitSeconds, Avg), dur(f.WaitSeconds, Median), dur(f.WaitSeconds, P90), f.WaitSeconds.N)
 	fmt.Fprintf(w, "Service time   avg %s   median %s   p90 %s   (%d served)\n",
-		dur(f.ServiceSeconds.Avg), dur(f.ServiceSeconds.P50), dur(f.ServiceSeconds.P90), f.ServiceSeconds.N)
-	fmt.Fprintf(w, "Called within target: %.0f%%\n", f.WithinTargetRatio*100)
+		dur(f.ServiceSeconds, Avg), dur(f.ServiceSeconds, Median), dur(f.ServiceSeconds, P90), f.ServiceSeconds.N)
+	fmt.Fprintf(w, "Called within target: %s\n", f.TargetText())
 	if f.BusiestHour >= 0 {
 		fmt.Fprintf(w, "Busiest hour: %02d:00 (%d arrivals)\n", f.BusiestHour, f.ByHour[f.BusiestHour].Arrivals)
 	}
@@ -107,8 +138,8 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 			}
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%.0f%%\t\n", r.Key, r.Arrivals, r.Served, r.NoShow,
-			dur(r.WaitSeconds.P50), dur(r.WaitSeconds.P90), dur(r.ServiceSeconds.P50), r.WithinTargetRatio*100)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", r.Key, r.Arrivals, r.Served, r.NoShow,
+			dur(r.WaitSeconds, Median), dur(r.WaitSeconds, P90), dur(r.ServiceSeconds, Median), r.TargetText())
 	}
 	return tw.Flush()
 }

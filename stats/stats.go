@@ -26,6 +26,11 @@
 //     (who last acted on it), by hour of arrival (0-23, summed over the
 //     range), by day; busiest hour: the hour with most arrivals (the
 //     earliest on a tie, -1 with none).
+//   - waiting time by hour: for each hour of arrival (0-23, summed over the
+//     range), the waiting times of the requests that arrived in it and were
+//     called (median and 90th percentile, as above): when in the day people
+//     waited longest.
+//   - groups are in natural order of their keys (L2 before L10).
 package stats
 
 import (
@@ -33,6 +38,7 @@ import (
 	"errors"
 	"math"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,10 +74,12 @@ type Group struct {
 	Counts
 }
 
-// HourCount is the arrivals in one hour of the day.
+// HourCount is the arrivals in one hour of the day, and the waiting times
+// of those of them that were called.
 type HourCount struct {
-	Hour     int `json:"hour"`
-	Arrivals int `json:"arrivals"`
+	Hour        int  `json:"hour"`
+	Arrivals    int  `json:"arrivals"`
+	WaitSeconds Dist `json:"wait_seconds"`
 }
 
 // Figures is everything for a range.
@@ -163,6 +171,43 @@ func dist(xs []float64) Dist {
 	return Dist{Avg: math.Round(sum/float64(len(s))*10) / 10, P50: NearestRank(s, 50), P90: NearestRank(s, 90), N: len(s)}
 }
 
+// NaturalLess orders keys as people read them: runs of digits by their
+// value, so counter L2 comes before L10 and L10 before L11; the rest by
+// bytes. Keys equal but for leading zeros order by bytes.
+func NaturalLess(a, b string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if isDigit(a[i]) && isDigit(b[j]) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			na, nb := strings.TrimLeft(a[si:i], "0"), strings.TrimLeft(b[sj:j], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			continue
+		}
+		if a[i] != b[j] {
+			return a[i] < b[j]
+		}
+		i++
+		j++
+	}
+	if len(a)-i != len(b)-j {
+		return len(a)-i < len(b)-j
+	}
+	return a < b
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // NearestRank is the p-th percentile of sorted xs: the value at rank
 // ceil(p/100 · n), counting from 1.
 func NearestRank(sorted []float64, p float64) float64 {
@@ -187,6 +232,7 @@ func ComputeAt(now time.Time, from, to string, each func(fn func(queue.Request) 
 	var all acc
 	groups := map[string]map[string]*acc{"service": {}, "counter": {}, "clerk": {}, "day": {}}
 	hours := make([]int, 24)
+	hourWaits := make([][]float64, 24)
 	get := func(kind, key string) *acc {
 		a := groups[kind][key]
 		if a == nil {
@@ -201,7 +247,11 @@ func ComputeAt(now time.Time, from, to string, each func(fn func(queue.Request) 
 		get("counter", r.Counter).add(r, target, now)
 		get("clerk", r.Clerk).add(r, target, now)
 		get("day", r.Day).add(r, target, now)
-		hours[r.ArrivedAt.Hour()]++ // ArrivedAt is kept in the office's zone by the caller
+		h := r.ArrivedAt.Hour() // ArrivedAt is kept in the office's zone by the caller
+		hours[h]++
+		if r.CalledAt != nil {
+			hourWaits[h] = append(hourWaits[h], max(0, r.CalledAt.Sub(r.ArrivedAt).Seconds()))
+		}
 		return nil
 	})
 	if err != nil {
@@ -213,7 +263,7 @@ func ComputeAt(now time.Time, from, to string, each func(fn func(queue.Request) 
 		for k, a := range groups[kind] {
 			out = append(out, Group{Key: k, Counts: a.counts()})
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+		sort.Slice(out, func(i, j int) bool { return NaturalLess(out[i].Key, out[j].Key) })
 		return out
 	}
 	for _, g := range sorted("service") {
@@ -222,7 +272,7 @@ func ComputeAt(now time.Time, from, to string, each func(fn func(queue.Request) 
 	f.ByCounter, f.ByClerk, f.ByDay = sorted("counter"), sorted("clerk"), sorted("day")
 	best := 0
 	for h, n := range hours {
-		f.ByHour = append(f.ByHour, HourCount{Hour: h, Arrivals: n})
+		f.ByHour = append(f.ByHour, HourCount{Hour: h, Arrivals: n, WaitSeconds: dist(hourWaits[h])})
 		if n > best {
 			best, f.BusiestHour = n, h
 		}

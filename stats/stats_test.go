@@ -146,6 +146,17 @@ func TestPropertyAgainstBruteForce(t *testing.T) {
 			if f.ByHour[h].Arrivals != n {
 				t.Fatalf("seed %d: hour %d has %d arrivals, want %d", seed, h, f.ByHour[h].Arrivals, n)
 			}
+			// The waiting times of the hour are brute force's on the
+			// requests that arrived in it.
+			var sub []queue.Request
+			for _, r := range rs {
+				if r.ArrivedAt.In(wib).Hour() == h {
+					sub = append(sub, r)
+				}
+			}
+			if w, _ := brute(sub, Targets(svcList), today); f.ByHour[h].WaitSeconds != w.WaitSeconds {
+				t.Fatalf("seed %d: hour %d waits %+v, want %+v", seed, h, f.ByHour[h].WaitSeconds, w.WaitSeconds)
+			}
 		}
 		// Every breakdown adds up to the whole, and each group equals brute force on its own requests.
 		for _, g := range f.ByService {

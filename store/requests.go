@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -90,7 +91,12 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	if err != nil {
 		return queue.Request{}, err
 	}
-	if _, err := tx.activeService(in.Service); err != nil {
+	svc, err := tx.activeService(in.Service)
+	if err != nil {
+		return queue.Request{}, err
+	}
+	docs, err := receivedDocuments(svc, in.DocumentsReceived)
+	if err != nil {
 		return queue.Request{}, err
 	}
 	at := in.At
@@ -131,6 +137,8 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 		UpdatedAt:    at,
 		Counter:      by.Counter,
 		Clerk:        by.Clerk,
+
+		DocumentsReceived: docs,
 	}
 	data, err := json.Marshal(r)
 	if err != nil {
@@ -138,6 +146,25 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	}
 	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
 	return tx.applyAndWrite(queue.Request{}, ev)
+}
+
+// receivedDocuments checks the documents a clerk ticked against the
+// service's list, and returns them in the list's order, each once.
+func receivedDocuments(svc queue.Service, got []string) ([]string, error) {
+	ticked := map[string]bool{}
+	for _, d := range got {
+		if !slices.Contains(svc.Documents, d) {
+			return nil, queue.Invalid("documents", fmt.Sprintf("service %s does not require a document %q", svc.Code, d))
+		}
+		ticked[d] = true
+	}
+	var out []string
+	for _, d := range svc.Documents {
+		if ticked[d] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }
 
 // Act performs action act on request cur in this transaction; at zero means now.

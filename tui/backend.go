@@ -67,3 +67,39 @@ type SyncStatusMsg SyncStatus
 
 // StatsSource computes figures for a range of days.
 type StatsSource func(ctx context.Context, from, to, service string) (stats.Figures, error)
+
+// Optional: what a Backend may do besides. The UI checks for each with a
+// type assertion and goes without when the backend cannot (the hub client
+// has neither today).
+
+// SameDayChecker finds the requests registered on day ("" is today) for
+// the same NIK and service; the form warns before saving another
+// (*store.Store is one).
+type SameDayChecker interface {
+	SameDaySameService(ctx context.Context, nik, service, day string) ([]queue.Request, error)
+}
+
+// DayReader reads the requests of a range of days; with it, the queue
+// shows earlier days' requests that were left open (*store.Store and the
+// hub client are ones).
+type DayReader interface {
+	Between(ctx context.Context, from, to string, fn func(queue.Request) error) error
+}
+
+// DayCloser closes a day: its requests still waiting or called become
+// no-shows or cancellations (as), those being served stay open. The
+// program adapts store.CloseDay to it (Options.Closer); nil hides the
+// close-day screen's action.
+type DayCloser interface {
+	// CloseDayDryRun says what CloseDay would do, writing nothing.
+	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (DayClose, error)
+	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (DayClose, error)
+}
+
+// DayClose is what closing a day did or would do.
+type DayClose struct {
+	Day     string
+	As      queue.Status
+	Closed  []queue.Request // closed (in a dry run: would be)
+	Serving []queue.Request // being served: left open
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,6 +29,9 @@ func (c *common) setSize(w, h int) { c.width, c.height = w, h }
 
 // now is the time of day at the office.
 func (c common) now() time.Time { return c.opt.Now().In(c.opt.Location) }
+
+// today is the office's day, YYYY-MM-DD.
+func (c common) today() string { return c.now().Format(time.DateOnly) }
 
 func (c common) actor() queue.Actor { return queue.Actor{Counter: c.opt.Counter, Clerk: c.opt.Clerk} }
 
@@ -83,9 +87,28 @@ type (
 		err  error
 	}
 	detailLoadedMsg struct {
-		req  queue.Request
-		hist []queue.Event
+		req    queue.Request
+		hist   []queue.Event
+		from   screen // where esc goes back to
+		reload bool   // the same request again, after a change: keep the place
+		err    error
+	}
+	// earlierLoadedMsg are the requests of earlier days still open.
+	earlierLoadedMsg struct {
+		reqs []queue.Request
 		err  error
+	}
+	// dupCheckedMsg is what the form's same-day check found for in.
+	dupCheckedMsg struct {
+		in    queue.NewRequest
+		found []queue.Request
+		err   error
+	}
+	// dayCloseMsg is a close-day's answer, or its dry run's.
+	dayCloseMsg struct {
+		dc  DayClose
+		dry bool
+		err error
 	}
 	statsLoadedMsg struct {
 		seq int
@@ -146,12 +169,100 @@ func (c common) find(seq int, text string) tea.Cmd {
 	}
 }
 
-func (c common) openDetail(id string) tea.Cmd {
+// openDetail opens the details of request id; esc goes back to from.
+func (c common) openDetail(id string, from screen) tea.Cmd {
+	return c.detailCmd(id, from, false)
+}
+
+func (c common) detailCmd(id string, from screen, reload bool) tea.Cmd {
 	b, ctx := c.opt.Backend, c.ctx
 	return func() tea.Msg {
 		r, hist, err := b.Detail(ctx, id)
-		return detailLoadedMsg{r, hist, err}
+		return detailLoadedMsg{req: r, hist: hist, from: from, reload: reload, err: err}
 	}
+}
+
+// earlierDays is how far back the queue looks for days left open.
+const earlierDays = 31
+
+// loadEarlier finds the requests of the last earlierDays days before today
+// that are still open (the day was not closed); nothing without a
+// DayReader.
+func (c common) loadEarlier() tea.Cmd {
+	dr, ok := c.opt.Backend.(DayReader)
+	if !ok {
+		return nil
+	}
+	ctx, now := c.ctx, c.now()
+	from := now.AddDate(0, 0, -earlierDays).Format(time.DateOnly)
+	to := now.AddDate(0, 0, -1).Format(time.DateOnly)
+	return func() tea.Msg {
+		var open []queue.Request
+		err := dr.Between(ctx, from, to, func(r queue.Request) error {
+			if !r.Status.Final() {
+				open = append(open, r)
+			}
+			return nil
+		})
+		return earlierLoadedMsg{open, err}
+	}
+}
+
+// checkSameDay looks for today's requests of the same NIK and service;
+// nil without a SameDayChecker.
+func (c common) checkSameDay(in queue.NewRequest) tea.Cmd {
+	sc, ok := c.opt.Backend.(SameDayChecker)
+	if !ok {
+		return nil
+	}
+	ctx := c.ctx
+	return func() tea.Msg {
+		found, err := sc.SameDaySameService(ctx, in.NIK, in.Service, "")
+		return dupCheckedMsg{in, found, err}
+	}
+}
+
+func (c common) closeDay(day string, as queue.Status, dry bool) tea.Cmd {
+	cl, ctx, by := c.opt.Closer, c.ctx, c.actor()
+	return func() tea.Msg {
+		var dc DayClose
+		var err error
+		if dry {
+			dc, err = cl.CloseDayDryRun(ctx, day, as)
+		} else {
+			dc, err = cl.CloseDay(ctx, day, as, by)
+		}
+		return dayCloseMsg{dc, dry, err}
+	}
+}
+
+// askAct is an action on r, asked first when it closes r (no-show,
+// cancel) or opens it again (reopen): the question names the ticket.
+func (c common) askAct(r queue.Request, act queue.Action) (tea.Cmd, []tea.Msg) {
+	t, ref := c.t, r.ID
+	legal := slices.Contains(act.From(), r.Status) || act == queue.ActDone && r.Status == queue.StatusCalled
+	if !legal && (act == queue.ActNoShow || act == queue.ActCancel || act == queue.ActReopen) {
+		// Not asked when it cannot be done: said why at once.
+		return nil, c.failed(&queue.TransitionError{Ticket: r.Ticket, Status: r.Status, Action: act})
+	}
+	switch act {
+	case queue.ActNoShow:
+		return nil, ask(t.S("confirm.noshow", r.Ticket), c.act(ref, act, ""))
+	case queue.ActCancel:
+		return nil, ask(t.S("confirm.cancel", r.Ticket), c.act(ref, act, ""))
+	case queue.ActReopen:
+		return nil, ask(t.S("confirm.reopen", r.Ticket), c.act(ref, act, ""))
+	}
+	return c.act(ref, act, ""), nil
+}
+
+// reprint prints the receipt of r again, of any day; nothing without
+// receipts.
+func (c common) reprint(r queue.Request) (tea.Cmd, []tea.Msg) {
+	if c.opt.Receipts == nil {
+		return nil, nil
+	}
+	return c.printReceipt(r), say(c.t.S("receipt.working", r.Ticket))
 }
 
 // printReceipt makes (and prints) the receipt of r in the background; nil

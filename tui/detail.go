@@ -3,21 +3,29 @@ package tui
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/queue"
 )
 
-// detailPage shows one request and its history.
+// detailPage shows one request and its history, and acts on it: here the
+// keys of the queue's actions act on the request shown, whoever is at the
+// counter, since the clerk opened it on purpose.
 type detailPage struct {
-	c      common
-	req    queue.Request
-	hist   []queue.Event
-	scroll int
+	c        common
+	req      queue.Request
+	hist     []queue.Event
+	notPrint string // why its receipt did not print, if it did not
+	scroll   int
+	from     screen // esc goes back there: the queue, the search, the close-day list
+	shown    bool
+	transfer *transferPicker // open while choosing where to move it
 }
 
 func (d *detailPage) setSize(w, h int) {
@@ -25,24 +33,81 @@ func (d *detailPage) setSize(w, h int) {
 	d.scrollBy(0)
 }
 
+func (d *detailPage) typing() bool { return d.transfer != nil }
+
 func (d *detailPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
-	k := d.c.keys
 	switch msg := msg.(type) {
 	case detailLoadedMsg:
 		if msg.err != nil {
-			return nil, warn(d.c.t.S("msg.error", msg.err))
+			if msg.reload {
+				return nil, nil
+			}
+			return nil, d.c.failed(msg.err)
 		}
-		d.req, d.hist, d.scroll = msg.req, msg.hist, 0
+		if msg.reload {
+			if msg.req.ID == d.req.ID {
+				d.req, d.hist = msg.req, msg.hist
+				d.notPrint = d.failedPrint(msg.req)
+				d.scrollBy(0)
+			}
+			return nil, nil
+		}
+		d.req, d.hist, d.scroll, d.from, d.transfer = msg.req, msg.hist, 0, msg.from, nil
+		d.notPrint = d.failedPrint(msg.req)
 		return nil, goTo(screenDetail)
-	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, k.Back):
-			return nil, goTo(screenQueue)
-		case key.Matches(msg, k.Up):
-			d.scrollBy(-1)
-		case key.Matches(msg, k.Down):
-			d.scrollBy(1)
+	case shownMsg:
+		d.shown = true
+	case hiddenMsg:
+		d.shown, d.transfer = false, nil
+	case changedMsg, receiptMsg:
+		if d.shown && d.req.ID != "" {
+			return d.c.detailCmd(d.req.ID, d.from, true), nil
 		}
+	case tea.KeyMsg:
+		if d.transfer != nil {
+			var cmd tea.Cmd
+			d.transfer, cmd = d.transfer.key(d.c, msg)
+			return cmd, nil
+		}
+		return d.key(msg)
+	}
+	return nil, nil
+}
+
+// failedPrint is why r's receipt did not print, "" when it did (or there
+// are no receipts).
+func (d *detailPage) failedPrint(r queue.Request) string {
+	if d.c.opt.Receipts == nil {
+		return ""
+	}
+	return d.c.opt.Receipts.Failed(r.Day)[r.ID]
+}
+
+func (d *detailPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
+	k, c, r := d.c.keys, d.c, d.req
+	switch {
+	case key.Matches(msg, k.Back):
+		return nil, goTo(d.from)
+	case key.Matches(msg, k.Up):
+		d.scrollBy(-1)
+	case key.Matches(msg, k.Down):
+		d.scrollBy(1)
+	case key.Matches(msg, k.Receipt):
+		return c.reprint(r)
+	case key.Matches(msg, k.Call):
+		return c.act(r.ID, queue.ActCall, ""), nil // a call of this one, out of order: the store records it so
+	case key.Matches(msg, k.Reopen):
+		return c.askAct(r, queue.ActReopen)
+	default:
+		act, ok := hereAction(k, msg)
+		if !ok {
+			return nil, nil
+		}
+		if act == queue.ActTransfer {
+			d.transfer = newTransferPicker(r, c.services())
+			return nil, nil
+		}
+		return c.askAct(r, act)
 	}
 	return nil, nil
 }
@@ -66,8 +131,12 @@ func (d *detailPage) lines() []string {
 	if r.Priority != queue.PriorityNone {
 		prio = t.S("prio." + string(r.Priority))
 	}
+	docs := "-"
+	if len(r.DocumentsReceived) > 0 {
+		docs = clean(strings.Join(r.DocumentsReceived, " · "))
+	}
 	rows := [][2]string{
-		{t.S("col.ticket"), r.Ticket + "  (" + t.S("status."+string(r.Status)) + ")"},
+		{t.S("col.ticket"), r.Day + "/" + r.Ticket + "  (" + t.S("status."+string(r.Status)) + ")"},
 		{t.S("detail.tracking"), r.TrackingCode},
 		{t.S("col.service"), r.Service + " " + c.serviceName(r.Service)},
 		{t.S("col.name"), clean(r.Name)},
@@ -75,6 +144,7 @@ func (d *detailPage) lines() []string {
 		{t.S("detail.phone"), orDash(queue.MaskPhone(r.Phone))},
 		{t.S("detail.priority"), prio},
 		{t.S("detail.notes"), orDash(clean(r.Notes))},
+		{t.S("detail.documents"), docs},
 		{t.S("detail.arrived"), ts(&arrived)},
 		{t.S("detail.called"), ts(r.CalledAt)},
 		{t.S("detail.serving"), ts(r.ServingAt)},
@@ -82,9 +152,19 @@ func (d *detailPage) lines() []string {
 		{t.S("detail.calls"), fmt.Sprint(r.Calls)},
 		{t.S("detail.counter"), clean(r.Counter) + " / " + clean(r.Clerk)},
 	}
+	const labelW = 18
 	var lines []string
 	for _, kv := range rows {
-		lines = append(lines, "  "+th.Label.Render(pad(kv[0], 15))+" "+kv[1])
+		lines = append(lines, "  "+th.Label.Render(pad(kv[0], labelW))+" "+kv[1])
+	}
+	if d.notPrint != "" {
+		// The printer's whole reason, wrapped: the message line had only
+		// room for its start.
+		lines = append(lines, "  "+th.Label.Render(pad(t.S("detail.receipt"), labelW))+" "+th.Error.Render(t.S("detail.notprinted")))
+		wrapped := ansi.Wrap(clean(d.notPrint), max(20, c.width-labelW-4), " ")
+		for _, l := range strings.Split(wrapped, "\n") {
+			lines = append(lines, strings.Repeat(" ", labelW+3)+l)
+		}
 	}
 	lines = append(lines, "", "  "+th.Header.Render(t.S("detail.history")))
 	for _, e := range d.hist {
@@ -95,15 +175,54 @@ func (d *detailPage) lines() []string {
 				detail = td.From + " → " + td.Service
 			}
 		}
-		lines = append(lines, fmt.Sprintf("  %s  %-12s %-4s %-12s %s", e.At.In(loc).Format("15:04:05"),
-			strings.TrimPrefix(e.Type, "request."), clean(e.Counter), clean(e.Clerk), detail))
+		lines = append(lines, fmt.Sprintf("  %s  %s %s %s %s", e.At.In(loc).Format("15:04:05"),
+			pad(c.eventName(e.Type), 24), pad(clean(e.Counter), 5), pad(clean(e.Clerk), 12), detail))
 	}
 	return lines
 }
 
-func (d *detailPage) view() string { return strings.Join(d.lines()[d.scroll:], "\n") }
+// eventName is an event of the history in the UI's language.
+func (c common) eventName(typ string) string {
+	name := strings.TrimPrefix(typ, "request.")
+	if !c.t.Has("event." + name) {
+		return name
+	}
+	return c.t.S("event." + name)
+}
 
-func (d *detailPage) ShortHelp() []key.Binding { return backHelp(d.c.keys) }
+func (d *detailPage) view() string {
+	if d.transfer != nil {
+		return d.transfer.view(d.c)
+	}
+	return strings.Join(d.lines()[d.scroll:], "\n")
+}
+
+// ShortHelp names the actions the request's status allows.
+func (d *detailPage) ShortHelp() []key.Binding {
+	k := d.c.keys
+	if d.transfer != nil {
+		return []key.Binding{k.Open, k.Cancel}
+	}
+	out := []key.Binding{k.Back}
+	for _, a := range []struct {
+		b   key.Binding
+		act queue.Action
+	}{{k.Call, queue.ActCall}, {k.Serve, queue.ActServe}, {k.Done, queue.ActDone}, {k.NoShow, queue.ActNoShow},
+		{k.Recall, queue.ActRecall}, {k.Requeue, queue.ActRequeue}, {k.Transfer, queue.ActTransfer},
+		{k.CancelReq, queue.ActCancel}, {k.Reopen, queue.ActReopen}} {
+		legal := slices.Contains(a.act.From(), d.req.Status)
+		if a.act == queue.ActDone {
+			legal = d.req.Status == queue.StatusCalled || d.req.Status == queue.StatusServing // the store serves and finishes a called one
+		}
+		if legal {
+			out = append(out, a.b)
+		}
+	}
+	if d.c.opt.Receipts != nil {
+		out = append(out, k.Receipt)
+	}
+	return out
+}
 
 func (d *detailPage) FullHelp() [][]key.Binding { return [][]key.Binding{d.ShortHelp()} }
 

@@ -20,11 +20,12 @@ const (
 	fPhone
 	fNotes
 	fPriority
+	fDocs
 	fieldCount
 )
 
 // fieldNames are the fields as queue.FieldError names them.
-var fieldNames = [fieldCount]string{"service", "name", "nik", "phone", "notes", "priority"}
+var fieldNames = [fieldCount]string{"service", "name", "nik", "phone", "notes", "priority", "documents"}
 
 var priorityChoices = append([]queue.Priority{queue.PriorityNone}, queue.Priorities...)
 
@@ -43,11 +44,13 @@ type formPage struct {
 	errs     [fieldCount]string
 	touched  [fieldCount]bool
 	saving   bool
-	done     *queue.Request // the registration just saved: shown large
+	done     *queue.Request  // the registration just saved: shown large
+	docs     map[string]bool // the service's documents ticked as received
+	doc      int             // the document the cursor is on
 }
 
 func newFormPage(c common) *formPage {
-	f := &formPage{c: c}
+	f := &formPage{c: c, docs: map[string]bool{}}
 	for i := range f.inputs {
 		in := c.th.newInput()
 		in.Prompt = ""
@@ -103,6 +106,15 @@ func (f *formPage) reset() {
 	}
 	f.errs, f.touched = [fieldCount]string{}, [fieldCount]bool{}
 	f.priority, f.cur, f.typed, f.saving, f.done = 0, fService, "", false, nil
+	f.docs, f.doc = map[string]bool{}, 0
+}
+
+// documents are the documents the chosen service requires.
+func (f *formPage) documents() []string {
+	if f.svc < len(f.services) {
+		return f.services[f.svc].Documents
+	}
+	return nil
 }
 
 func (f *formPage) setFocus(i int) tea.Cmd {
@@ -125,6 +137,11 @@ func (f *formPage) request() queue.NewRequest {
 	}
 	if f.svc < len(f.services) {
 		in.Service = f.services[f.svc].Code
+	}
+	for _, d := range f.documents() {
+		if f.docs[d] {
+			in.DocumentsReceived = append(in.DocumentsReceived, d)
+		}
 	}
 	return in
 }
@@ -161,13 +178,10 @@ func (f *formPage) validate() bool {
 // reason says in the UI's language what is wrong with a field.
 func (f *formPage) reason(err error) string {
 	var fe *queue.FieldError
-	if !errors.As(err, &fe) {
-		return err.Error()
-	}
-	if fe.Code != "" {
+	if errors.As(err, &fe) && fe.Code != "" && f.c.t.Has("err."+fe.Code) {
 		return f.c.t.S("err." + fe.Code)
 	}
-	return fe.Reason
+	return f.c.errText(err)
 }
 
 func (f *formPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
@@ -181,6 +195,8 @@ func (f *formPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 		f.setServices(msg.svcs)
 	case registeredMsg:
 		return f.registered(msg)
+	case dupCheckedMsg:
+		return f.checked(msg)
 	case tea.KeyMsg:
 		return f.key(msg)
 	}
@@ -197,6 +213,8 @@ func (f *formPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 		case key.Matches(msg, k.Open), key.Matches(msg, k.Back):
 			f.reset()
 			return nil, goTo(screenQueue)
+		case key.Matches(msg, k.Receipt):
+			return f.c.reprint(*f.done)
 		}
 		return nil, nil
 	}
@@ -219,7 +237,24 @@ func (f *formPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 	}
 	switch f.cur {
 	case fService:
+		before := f.svc
 		f.serviceKey(msg)
+		if f.svc != before {
+			f.docs, f.doc = map[string]bool{}, 0 // another service, another list
+		}
+		return nil, nil
+	case fDocs:
+		n := len(f.documents())
+		switch {
+		case n == 0:
+		case key.Matches(msg, k.ListUp):
+			f.doc = max(0, f.doc-1)
+		case key.Matches(msg, k.ListDown):
+			f.doc = min(n-1, f.doc+1)
+		case key.Matches(msg, k.DocToggle):
+			d := f.documents()[min(f.doc, n-1)]
+			f.docs[d] = !f.docs[d]
+		}
 		return nil, nil
 	case fPriority:
 		switch n := len(priorityChoices); {
@@ -287,7 +322,28 @@ func (f *formPage) submit() (tea.Cmd, []tea.Msg) {
 		return nil, warn(f.c.t.S("form.invalid"))
 	}
 	f.saving = true
-	return f.c.register(f.request()), say(f.c.t.S("form.saving"))
+	in := f.request()
+	if check := f.c.checkSameDay(in); check != nil {
+		return check, say(f.c.t.S("form.saving"))
+	}
+	return f.c.register(in), say(f.c.t.S("form.saving"))
+}
+
+// checked saves the request, or first asks when the same NIK was
+// registered for the same service today: a warning, not a refusal (a
+// second matter is possible; a no-show may rather be reopened).
+func (f *formPage) checked(msg dupCheckedMsg) (tea.Cmd, []tea.Msg) {
+	if msg.err != nil || len(msg.found) == 0 {
+		// A check that failed does not stop a registration.
+		return f.c.register(msg.in), nil
+	}
+	f.saving = false
+	t := f.c.t
+	var seen []string
+	for _, r := range msg.found {
+		seen = append(seen, r.Ticket+" ("+t.S("status."+string(r.Status))+")")
+	}
+	return nil, ask(t.S("confirm.duplicate", msg.in.Service, strings.Join(seen, ", ")), f.c.register(msg.in))
 }
 
 // registered shows the new ticket large and prints its receipt; the queue
@@ -304,7 +360,7 @@ func (f *formPage) registered(msg registeredMsg) (tea.Cmd, []tea.Msg) {
 				}
 			}
 		}
-		return nil, warn(t.S("msg.error", msg.err))
+		return nil, f.c.failed(msg.err)
 	}
 	r := msg.req
 	f.done = &r
@@ -324,10 +380,13 @@ func (f *formPage) view() string {
 	var b strings.Builder
 	b.WriteByte('\n')
 	labels := [fieldCount]string{t.S("form.service"), t.S("form.name"), t.S("form.nik"), t.S("form.phone"),
-		t.S("form.notes"), t.S("form.priority")}
+		t.S("form.notes"), t.S("form.priority"), t.S("form.docs")}
 	for i := 0; i < fieldCount; i++ {
+		// The focus shows without colour too: a marker before the label.
+		mark := "  "
 		label := pad(labels[i], formLabelW)
 		if i == f.cur {
+			mark = "▶ "
 			label = th.Focus.Render(label)
 		}
 		var value string
@@ -350,18 +409,51 @@ func (f *formPage) view() string {
 			if i == f.cur {
 				value += "  " + th.Muted.Render(t.S("form.hint.prio"))
 			}
+		case fDocs:
+			value = f.docsView(i == f.cur)
 		default:
-			value = "[" + pad(f.inputs[i].View(), inputW+1) + "]"
+			view := f.inputs[i].View()
+			if i == f.cur && th.noColour() {
+				view = plainInput(f.inputs[i], inputW)
+			}
+			value = "[" + pad(view, inputW+1) + "]"
 		}
-		b.WriteString("  " + label + " " + value + "\n")
+		b.WriteString(mark + label + " " + value + "\n")
 		if f.touched[i] && f.errs[i] != "" {
 			b.WriteString(strings.Repeat(" ", formLabelW+3) + th.Error.Render("✗ "+f.errs[i]) + "\n")
 		}
 	}
-	if f.svc < len(f.services) && len(f.services[f.svc].Documents) > 0 {
-		b.WriteString("\n  " + th.Muted.Render(strings.Join(f.services[f.svc].Documents, " · ")))
-	}
 	return b.String()
+}
+
+// docsView is the service's documents as boxes to tick, one a line, the
+// first beside the label.
+func (f *formPage) docsView(focused bool) string {
+	t, th := f.c.t, f.c.th
+	docs := f.documents()
+	if len(docs) == 0 {
+		return th.Muted.Render(t.S("form.docs.none"))
+	}
+	w := max(10, f.c.width-formLabelW-12)
+	var lines []string
+	for i, d := range docs {
+		box := "[ ] "
+		if f.docs[d] {
+			box = "[x] "
+		}
+		line := box + truncate(clean(d), w)
+		cur := "  "
+		if focused && i == f.doc {
+			cur = "› "
+			line = th.Focus.Render(line)
+		}
+		lines = append(lines, cur+line)
+	}
+	out := strings.Join(lines, "\n"+strings.Repeat(" ", formLabelW+3))
+	if focused {
+		out += "\n" + strings.Repeat(" ", formLabelW+5) + th.Muted.Render(t.S("form.hint.docs"))
+	}
+	return out
 }
 
 // bigText spaces a ticket out so it reads from across the desk.
@@ -371,7 +463,11 @@ func bigText(s string) string {
 
 func (f *formPage) ShortHelp() []key.Binding {
 	k := f.c.keys
-	return []key.Binding{k.NextField, k.PrevField, k.Submit, k.Cancel}
+	if f.done != nil {
+		back := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", f.c.t.S("key.queue")))
+		return []key.Binding{back, k.New, k.Receipt}
+	}
+	return []key.Binding{k.Submit, k.Cancel, k.NextField, k.PrevField}
 }
 
 func (f *formPage) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }

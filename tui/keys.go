@@ -6,6 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 // Each page names the ones its help line shows (its ShortHelp).
 type KeyMap struct {
 	New, Call, Serve, Done, NoShow, Recall, Requeue, Transfer, Receipt key.Binding
+	CancelReq, Reopen, CloseDay, CloseAs, DayPrev, DayNext             key.Binding
 	Open, Search, Filter, ServiceFilter                                key.Binding
 	Queue, Stats, Sync, Help, Quit, ForceQuit, Yes                     key.Binding
 	Up, Down, PageUp, PageDown                                         key.Binding
@@ -14,7 +15,7 @@ type KeyMap struct {
 	RangeToday, Range7, Range30, PrevMonth, NextMonth, Central         key.Binding
 	// In the form's choices and the search results, where letters are text.
 	ServicePrev, ServiceNext, ClearCode, ChoicePrev, ChoiceNext key.Binding
-	ListUp, ListDown                                            key.Binding
+	ListUp, ListDown, ReceiptInText, DocToggle                  key.Binding
 }
 
 // NewKeyMap builds the key map with help in the language of t.
@@ -35,6 +36,12 @@ func NewKeyMap(t Text) KeyMap {
 		Requeue:       b(t.S("key.requeue"), "b"),
 		Transfer:      b(t.S("key.transfer"), "t"),
 		Receipt:       b(t.S("key.receipt"), "p"),
+		CancelReq:     b(t.S("key.cancelreq"), "k"),
+		Reopen:        b(t.S("key.reopen"), "o"),
+		CloseDay:      b(t.S("key.closeday"), "z"),
+		CloseAs:       b(t.S("key.closeas"), "a"),
+		DayPrev:       shown("←/→", t.S("key.day"), "left"),
+		DayNext:       shown("←/→", t.S("key.day"), "right"),
 		Open:          b(t.S("key.open"), "enter"),
 		Search:        b(t.S("key.search"), "/"),
 		Filter:        b(t.S("key.filter"), "f"),
@@ -45,9 +52,9 @@ func NewKeyMap(t Text) KeyMap {
 		Help:          b(t.S("key.help"), "?"),
 		Quit:          b(t.S("key.quit"), "q"),
 		ForceQuit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", t.S("key.quit"))),
-		Yes:           b(t.S("key.quit"), "y", "Y"),
-		Up:            b(t.S("key.up"), "up", "k"),
-		Down:          b(t.S("key.down"), "down", "j"),
+		Yes:           b(t.S("key.yes"), "y", "Y"),
+		Up:            shown("↑", t.S("key.up"), "up"),
+		Down:          shown("↓", t.S("key.down"), "down"),
 		PageUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", t.S("key.pageup"))),
 		PageDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", t.S("key.pagedown"))),
 		NextField:     b(t.S("key.next"), "tab"),
@@ -69,5 +76,7 @@ func NewKeyMap(t Text) KeyMap {
 		ChoiceNext:    shown("←/→", t.S("form.hint.prio"), "right", "down", "l", " "),
 		ListUp:        shown("↑", t.S("key.up"), "up"),
 		ListDown:      shown("↓", t.S("key.down"), "down"),
+		ReceiptInText: b(t.S("key.receipt"), "ctrl+p"),
+		DocToggle:     shown("␣", t.S("key.docs"), " "),
 	}
 }

@@ -17,27 +17,35 @@
 // maker and syncer to.
 //
 // Choices made where the issue was silent:
-//   - Actions (s, d, x, r, b, t, enter) act on the selected row; after c the
-//     selection jumps to the request just called, so c s d serves a person
-//     with three keys.
+//   - On the queue, the actions s, d, x, r, b, t and k act on the person at
+//     this counter (the latest request called to it or served at it),
+//     whatever row is highlighted: c s d serves a person with three keys,
+//     and a filter or a highlight elsewhere cannot turn s or x on someone
+//     else. Another request is acted on explicitly: enter opens its details,
+//     where the same keys act on it. p (print again), o (reopen) and enter
+//     take the highlighted row. x (no-show), k (cancel), o (reopen) and z
+//     (close a day) ask first: y is yes, any other key (t, n, esc) no.
 //   - esc in the new walk-in form goes back to the queue and keeps the draft
 //     (the clerk may have to call someone in between); n brings it back, and
 //     q asks before quitting while a draft has input.
 //   - The default filter shows every request of today; f cycles through the
 //     statuses ("open" = waiting, called or serving), v through the services.
-//   - Screens: 1 queue, 2 statistics, 3 sync.
+//   - Screens: 1 queue, 2 statistics, 3 sync; z closes a day (earlier days'
+//     open requests are counted on the queue screen until closed).
 //   - After an action the queue reloads once, on the database's change
 //     notification (which also brings other processes' changes).
 package tui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/queue"
 )
@@ -49,6 +57,7 @@ type Options struct {
 	Stats        StatsSource // this counter's figures
 	CentralStats StatsSource // the office's, from the central server; nil without one
 	Receipts     Receipts    // nil: no receipts
+	Closer       DayCloser   // nil: days are closed by the command line only
 	Lang         string
 	Office       string
 	Counter      string // counter (station) code, e.g. L1
@@ -86,10 +95,12 @@ type Model struct {
 	search *searchPage
 	stats  *statsPage
 	sync   *syncPage
+	close  *closePage
 
-	msg         string
-	msgErr      bool
-	confirmQuit bool
+	msg     string
+	msgErr  bool
+	pending *confirmMsg // a question on the message line, waiting for y
+	day     string      // the office's day the queue was loaded on
 
 	changes     <-chan struct{}
 	unsubscribe func()
@@ -120,8 +131,10 @@ func New(ctx context.Context, opt Options) *Model {
 	m.search = newSearchPage(m.c)
 	m.stats = &statsPage{c: m.c}
 	m.sync = newSyncPage(m.c)
+	m.close = &closePage{c: m.c}
 	m.pages = [screenCount]page{screenQueue: m.queue, screenForm: m.form, screenDetail: m.detail,
-		screenSearch: m.search, screenHelp: newHelpPage(m.c), screenStats: m.stats, screenSync: m.sync}
+		screenSearch: m.search, screenHelp: newHelpPage(m.c), screenStats: m.stats, screenSync: m.sync, screenClose: m.close}
+	m.day = m.c.today()
 	m.setSize(m.width, m.height)
 	m.changes, m.unsubscribe = opt.Backend.Subscribe()
 	return m
@@ -136,7 +149,7 @@ func (m *Model) Close() {
 
 // Init loads the queue and the catalog and starts the clock and the watch.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.c.loadQueue(), m.c.loadServices(), m.waitChange(), m.tick())
+	return tea.Batch(m.c.loadQueue(), m.c.loadServices(), m.c.loadEarlier(), m.waitChange(), m.tick())
 }
 
 func (m *Model) tick() tea.Cmd {
@@ -180,16 +193,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		return m, nil
 	case tickMsg:
-		return m, m.tick()
+		return m, tea.Batch(m.tick(), m.newDay())
 	case changedMsg:
 		return m, tea.Batch(m.waitChange(), m.broadcast(msg))
 	case servicesLoadedMsg:
 		if msg.err != nil {
-			return m, m.apply(flashMsg{m.c.t.S("msg.error", msg.err), true})
+			return m, m.apply(flashMsg{m.c.errText(msg.err), true})
 		}
 		m.services = msg.svcs
 		return m, m.broadcast(msg)
-	case gotoMsg, flashMsg:
+	case gotoMsg, flashMsg, confirmMsg:
 		return m, m.apply(msg)
 	case tea.KeyMsg:
 		return m, m.key(msg)
@@ -222,8 +235,23 @@ func (m *Model) apply(msg tea.Msg) tea.Cmd {
 		return m.show(msg.to)
 	case flashMsg:
 		m.msg, m.msgErr = msg.text, msg.isErr
+	case confirmMsg:
+		m.pending = &msg
+		m.msg, m.msgErr = msg.question, true
 	}
 	return nil
+}
+
+// newDay reloads the queue when the office's day has changed since it was
+// loaded (after midnight, "waiting now" is of the new day; yesterday's
+// open requests show as left open until the day is closed).
+func (m *Model) newDay() tea.Cmd {
+	today := m.c.today()
+	if today == m.day {
+		return nil
+	}
+	m.day = today
+	return tea.Batch(m.c.loadQueue(), m.c.loadEarlier())
 }
 
 // show makes s the active screen.
@@ -241,12 +269,13 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
 	}
-	if m.confirmQuit {
-		m.confirmQuit = false
+	if q := m.pending; q != nil {
+		m.pending = nil
 		if key.Matches(msg, k.Yes) {
-			return tea.Quit
+			m.msg, m.msgErr = "", false
+			return q.yes
 		}
-		m.msg, m.msgErr = "", false
+		m.msg, m.msgErr = m.c.t.S("confirm.dropped"), false
 		return nil
 	}
 	p := m.pages[m.screen]
@@ -257,8 +286,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Quit):
 		if m.form.dirty() {
-			m.confirmQuit = true
-			return m.apply(flashMsg{m.c.t.S("quit.confirm"), true})
+			return m.apply(confirmMsg{m.c.t.S("quit.confirm"), tea.Quit})
 		}
 		return tea.Quit
 	case key.Matches(msg, k.Help):
@@ -276,6 +304,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.show(screenForm)
 	case key.Matches(msg, k.Search):
 		return m.show(screenSearch)
+	case key.Matches(msg, k.CloseDay) && m.screen != screenClose:
+		return m.show(screenClose)
 	}
 	return m.send(p, msg)
 }
@@ -294,7 +324,13 @@ func (m *Model) View() string {
 		if m.msgErr {
 			st = m.c.th.Error
 		}
-		msgLine = st.Render(truncate(m.msg, w))
+		text := truncate(m.msg, w)
+		if i := strings.LastIndex(m.msg, " ("); m.pending != nil && i > 0 && ansi.StringWidth(m.msg) > w {
+			// A question keeps its answers ("(y=ya / t=tidak)") in view.
+			tail := m.msg[i:]
+			text = truncate(m.msg[:i], w-ansi.StringWidth(tail)) + tail
+		}
+		msgLine = st.Render(text)
 	}
 	helpLine := truncate(m.help.ShortHelpView(p.ShortHelp()), w)
 	return lipgloss.JoinVertical(lipgloss.Left, m.titleBar(), body, msgLine, helpLine, m.statusBar())
@@ -303,7 +339,8 @@ func (m *Model) View() string {
 func (m *Model) titleBar() string {
 	t, now := m.c.t, m.c.now()
 	names := [screenCount]string{screenQueue: t.S("screen.queue"), screenForm: t.S("screen.new"), screenDetail: t.S("screen.detail"),
-		screenSearch: t.S("screen.search"), screenHelp: t.S("screen.help"), screenStats: t.S("screen.stats"), screenSync: t.S("screen.sync")}
+		screenSearch: t.S("screen.search"), screenHelp: t.S("screen.help"), screenStats: t.S("screen.stats"), screenSync: t.S("screen.sync"),
+		screenClose: t.S("screen.closeday")}
 	left := " " + t.S("app.title") + " │ " + names[m.screen]
 	right := clean(m.opt.Office) + " │ " + t.ShortDate(now) + " " + now.Format("15:04:05") + " "
 	return m.c.th.Bar.Render(spread(left, right, m.width))

@@ -31,6 +31,7 @@ const (
 	screenHelp
 	screenStats
 	screenSync
+	screenClose
 	screenCount
 )
 
@@ -40,6 +41,12 @@ type (
 	flashMsg struct {            // the message line
 		text  string
 		isErr bool
+	}
+	// confirmMsg asks the clerk first: the question shows on the message
+	// line, y (ya/yes) runs yes, any other key drops it.
+	confirmMsg struct {
+		question string
+		yes      tea.Cmd
 	}
 )
 
@@ -51,6 +58,9 @@ type (
 )
 
 func goTo(s screen) []tea.Msg { return []tea.Msg{gotoMsg{s}} }
+
+// ask asks question before running yes.
+func ask(question string, yes tea.Cmd) []tea.Msg { return []tea.Msg{confirmMsg{question, yes}} }
 
 // say shows a message; warn shows an error.
 func say(text string) []tea.Msg  { return []tea.Msg{flashMsg{text, false}} }

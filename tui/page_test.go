@@ -38,7 +38,9 @@ func TestPagesAnswerWithIntents(t *testing.T) {
 			warn("No central server is set up: local figures only")},
 		{"sync esc", func(m *Model) page { return m.sync }, nil, "esc", goTo(screenQueue)},
 		{"sync now", func(m *Model) page { return m.sync }, func(m *Model) { m.opt.Sync = fs }, "s", say("Sync started…")},
-		{"queue action without a selection", func(m *Model) page { return m.queue }, nil, "s", warn("Select a request first")},
+		{"queue action with nobody at the counter", func(m *Model) page { return m.queue }, nil, "s",
+			warn("Nobody is at this counter: c calls; another request: enter (details)")},
+		{"queue open without a selection", func(m *Model) page { return m.queue }, nil, "enter", warn("Select a request first")},
 		{"queue move asks nothing", func(m *Model) page { return m.queue }, nil, "down", nil},
 	}
 	for _, tt := range tests {
@@ -79,8 +81,8 @@ func TestActionReloadsTheQueueOnce(t *testing.T) {
 		m := New(bg, Options{Backend: b, Lang: "en", Counter: "L1", Now: func() time.Time { return fixedNow }, Location: wib})
 		t.Cleanup(m.Close)
 		loaded(t, m, 80, 24)
-		if keys[0] == "s" {
-			step(t, m, press("c")) // serve the called one
+		if keys[0] == "s" || keys[0] == "t" {
+			step(t, m, press("c")) // serve or move the called one
 		}
 		b.loads.Store(0)
 		for _, k := range keys {
@@ -172,7 +174,7 @@ func TestActionShowsItsResultAtOnce(t *testing.T) {
 // TestApplyKeepsTheNewerCopy: an action's answer that arrives after a
 // reload which already holds a later change does not bring the row back.
 func TestApplyKeepsTheNewerCopy(t *testing.T) {
-	q := newQueuePage(common{opt: &Options{}, catalog: &[]queue.Service{}})
+	q := newQueuePage(common{opt: &Options{Now: func() time.Time { return fixedNow }, Location: wib}, catalog: &[]queue.Service{}})
 	newer := queue.Request{ID: "1", Status: queue.StatusServing, EventSeqs: []uint64{1, 2, 3}}
 	q.setRequests([]queue.Request{newer}, nil)
 	q.apply(queue.Request{ID: "1", Status: queue.StatusCalled, EventSeqs: []uint64{1, 2}})

@@ -2,9 +2,7 @@ package tui
 
 import (
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -33,6 +31,7 @@ type queuePage struct {
 	waiting    int
 	unprinted  map[string]string // request ID -> why its receipt did not print
 	transfer   *transferPicker   // open while choosing where to move a request
+	earlier    []queue.Request   // earlier days' requests left open
 }
 
 func newQueuePage(c common) *queuePage { return &queuePage{c: c, unprinted: map[string]string{}} }
@@ -54,13 +53,24 @@ func (q *queuePage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 			return nil, warn(t.S("msg.error", msg.err))
 		}
 		q.setRequests(msg.reqs, msg.unprinted)
+	case earlierLoadedMsg:
+		if msg.err != nil {
+			return nil, q.c.failed(msg.err)
+		}
+		q.earlier = msg.reqs
+		q.follow()
 	case actionDoneMsg:
+		if msg.err == nil && msg.req.Day != q.c.today() {
+			return q.c.loadEarlier(), q.actionDone(msg)
+		}
 		return nil, q.actionDone(msg)
 	case receiptMsg:
 		return nil, q.receiptDone(msg)
 	case tea.KeyMsg:
 		if q.transfer != nil {
-			return q.transferKey(msg)
+			var cmd tea.Cmd
+			q.transfer, cmd = q.transfer.key(q.c, msg)
+			return cmd, nil
 		}
 		return q.key(msg)
 	}
@@ -75,7 +85,7 @@ func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 		if errors.Is(msg.err, queue.ErrQueueEmpty) {
 			return say(t.S("msg.empty"))
 		}
-		return warn(t.S("msg.error", msg.err))
+		return q.c.failed(msg.err)
 	}
 	r := msg.req
 	q.apply(r)
@@ -100,6 +110,8 @@ func (q *queuePage) actionDone(msg actionDoneMsg) []tea.Msg {
 		return say(t.S("msg.requeued", r.Ticket))
 	case queue.ActTransfer:
 		return say(t.S("msg.transferred", r.Ticket, r.Service))
+	case queue.ActReopen:
+		return say(t.S("msg.reopened", r.Ticket))
 	}
 	return nil
 }
@@ -108,10 +120,13 @@ func (q *queuePage) receiptDone(msg receiptMsg) []tea.Msg {
 	t, id, ticket := q.c.t, msg.req.ID, msg.req.Ticket
 	switch {
 	case msg.err != nil:
-		return warn(t.S("receipt.error", ticket, msg.err))
+		return warn(t.S("receipt.error", ticket, shorten(msg.err.Error(), rawMax)))
 	case msg.res.PrintErr != nil:
+		// The message line is one line: the kind and what to do first, the
+		// printer's own words after, as far as they fit; the details show
+		// them whole.
 		q.unprinted[id] = msg.res.PrintErr.Error()
-		return warn(t.S("receipt.notprinted", ticket, msg.res.PrintErr))
+		return warn(t.S("receipt.notprinted", ticket, q.c.printErrKind(msg.res.PrintErr), clean(msg.res.PrintErr.Error())))
 	case msg.res.Printed:
 		delete(q.unprinted, id)
 		return say(t.S("receipt.printed", ticket))
@@ -122,7 +137,7 @@ func (q *queuePage) receiptDone(msg receiptMsg) []tea.Msg {
 func (q *queuePage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 	k, c := q.c.keys, q.c
 	sel, ok := q.selected()
-	if !ok && q.needsSelection(msg) {
+	if !ok && key.Matches(msg, k.Open, k.Reopen, k.Receipt) {
 		return nil, warn(c.t.S("msg.noselection"))
 	}
 	switch {
@@ -143,44 +158,48 @@ func (q *queuePage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 	case key.Matches(msg, k.Call):
 		return c.callNext(), nil
 	case key.Matches(msg, k.Open):
-		return c.openDetail(sel.ID), nil
-	case key.Matches(msg, k.Transfer):
-		q.transfer = newTransferPicker(sel, c.services())
-	case key.Matches(msg, k.Receipt) && c.opt.Receipts != nil:
-		return c.printReceipt(sel), say(c.t.S("receipt.working", sel.Ticket))
-	default:
-		for _, a := range q.actions() {
-			if key.Matches(msg, a.b) {
-				return c.act(sel.ID, a.act, ""), nil
-			}
+		return c.openDetail(sel.ID, screenQueue), nil
+	case key.Matches(msg, k.Receipt):
+		return c.reprint(sel)
+	case key.Matches(msg, k.Reopen):
+		if sel.Status != queue.StatusNoShow && sel.Status != queue.StatusCancelled {
+			return nil, warn(c.t.S("msg.notclosed"))
 		}
+		return c.askAct(sel, queue.ActReopen)
+	default:
+		// The actions on the person at this counter, whatever row is
+		// highlighted.
+		act, isAct := hereAction(k, msg)
+		if !isAct {
+			return nil, nil
+		}
+		here, ok := q.here()
+		if !ok {
+			return nil, warn(c.t.S("msg.nobodyhere"))
+		}
+		if act == queue.ActTransfer {
+			q.transfer = newTransferPicker(here, c.services())
+			return nil, nil
+		}
+		return c.askAct(here, act)
 	}
 	return nil, nil
 }
 
-type queueAction struct {
-	b   key.Binding
-	act queue.Action
-}
-
-func (q *queuePage) actions() []queueAction {
-	k := q.c.keys
-	return []queueAction{{k.Serve, queue.ActServe}, {k.Done, queue.ActDone}, {k.NoShow, queue.ActNoShow},
-		{k.Recall, queue.ActRecall}, {k.Requeue, queue.ActRequeue}}
-}
-
-// needsSelection reports whether msg is a key that acts on the selected row.
-func (q *queuePage) needsSelection(msg tea.KeyMsg) bool {
-	k := q.c.keys
-	if key.Matches(msg, k.Open, k.Transfer) || key.Matches(msg, k.Receipt) && q.c.opt.Receipts != nil {
-		return true
-	}
-	for _, a := range q.actions() {
+// hereAction is the action a key asks for on a request: on the queue
+// screen, on the person at the counter; in the details, on the request
+// shown.
+func hereAction(k KeyMap, msg tea.KeyMsg) (queue.Action, bool) {
+	for _, a := range []struct {
+		b   key.Binding
+		act queue.Action
+	}{{k.Serve, queue.ActServe}, {k.Done, queue.ActDone}, {k.NoShow, queue.ActNoShow}, {k.Recall, queue.ActRecall},
+		{k.Requeue, queue.ActRequeue}, {k.Transfer, queue.ActTransfer}, {k.CancelReq, queue.ActCancel}} {
 		if key.Matches(msg, a.b) {
-			return true
+			return a.act, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // nextCode is the service after cur in the cycle "" (all), then each service.
@@ -220,13 +239,14 @@ func (q *queuePage) apply(r queue.Request) {
 	}
 }
 
-// refilter counts the waiting and applies the filters.
+// refilter counts today's waiting and applies the filters.
 func (q *queuePage) refilter() {
 	q.rows = q.rows[:0]
 	q.waiting = 0
 	f := statusFilters[q.status]
+	today := q.c.today()
 	for _, r := range q.all {
-		if r.Status == queue.StatusWaiting {
+		if r.Status == queue.StatusWaiting && r.Day == today {
 			q.waiting++
 		}
 		if q.service != "" && r.Service != q.service {
@@ -288,7 +308,13 @@ func (q *queuePage) move(d int) {
 	q.follow()
 }
 
-func (q *queuePage) rowsHeight() int { return q.c.height - headerLines }
+func (q *queuePage) rowsHeight() int {
+	h := q.c.height - headerLines
+	if len(q.earlier) > 0 {
+		h-- // the line that counts them
+	}
+	return h
+}
 
 func (q *queuePage) pageSize() int { return max(1, q.rowsHeight()) }
 
@@ -327,7 +353,7 @@ func (q *queuePage) view() string {
 	if r, ok := q.here(); ok {
 		svc := c.serviceName(r.Service)
 		if r.Status == queue.StatusCalled {
-			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), svc, r.Calls), w)))
+			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), r.Calls, svc), w)))
 		} else {
 			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, clean(r.Name), svc), w)))
 		}
@@ -345,8 +371,19 @@ func (q *queuePage) view() string {
 	if q.service != "" {
 		svf = q.service
 	}
-	b.WriteString(th.Filter.Render(t.S("filter.label", sf, svf, len(q.rows))))
+	b.WriteString(th.Filter.Render(truncate(t.S("filter.label", sf, svf, len(q.rows)), w)))
 	b.WriteByte('\n')
+	if len(q.earlier) > 0 {
+		days := map[string]bool{}
+		var list []string
+		for _, r := range q.earlier {
+			if !days[r.Day] {
+				days[r.Day] = true
+				list = append(list, r.Day)
+			}
+		}
+		b.WriteString(th.Error.Render(truncate(t.S("closeday.earlier", len(q.earlier), strings.Join(list, ", ")), w)) + "\n")
+	}
 
 	wide := w >= 120
 	svcW, svcHead := 4, t.S("col.code")
@@ -355,9 +392,10 @@ func (q *queuePage) view() string {
 		svcW = 30
 	}
 	// ▶ + ticket + service + priority + status + arrived + wait, with spaces.
-	nameW := max(8, w-(2+6+1+svcW+1+2+1+11+1+7+1+6)-1)
+	const waitW = 10
+	nameW := max(8, w-(2+6+1+svcW+1+2+1+11+1+7+1+waitW)-1)
 	header := "  " + pad(t.S("col.ticket"), 6) + " " + pad(svcHead, svcW) + " " + pad(t.S("col.name"), nameW) + " " +
-		pad(t.S("col.pri"), 2) + " " + pad(t.S("col.status"), 11) + " " + pad(t.S("col.arrived"), 7) + " " + pad(t.S("col.wait"), 6)
+		pad(t.S("col.pri"), 2) + " " + pad(t.S("col.status"), 11) + " " + pad(t.S("col.arrived"), 7) + " " + pad(t.S("col.wait"), waitW)
 	b.WriteString(th.Header.Render(truncate(header, w)))
 	if len(q.rows) == 0 {
 		b.WriteString("\n  " + th.Muted.Render(t.S("queue.empty")))
@@ -387,7 +425,7 @@ func (q *queuePage) view() string {
 		status := pad(t.S("status."+string(r.Status)), 11)
 		line := mark + pad(r.Ticket, 6) + " " + pad(svc, svcW) + " " + pad(clean(r.Name), nameW) + " " + pri + " " +
 			th.Status[string(r.Status)].Render(status) + " " + pad(r.ArrivedAt.In(c.opt.Location).Format("15:04"), 7) + " " +
-			pad(waitText(r, now), 6)
+			pad(t.Duration(r.WaitingTime(now)), waitW)
 		if i == q.cursor {
 			line = th.Selected.Render(ansi.Strip(line))
 		}
@@ -396,18 +434,9 @@ func (q *queuePage) view() string {
 	return b.String()
 }
 
-// waitText is the waiting time so far (or until the first call).
-func waitText(r queue.Request, now time.Time) string {
-	d := r.WaitingTime(now)
-	if d < time.Hour {
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-}
-
 func (q *queuePage) ShortHelp() []key.Binding {
 	k := q.c.keys
-	return []key.Binding{k.New, k.Call, k.Serve, k.Done, k.NoShow, k.Search, k.Help, k.Quit}
+	return []key.Binding{k.New, k.Call, k.Serve, k.Done, k.NoShow, k.Search, k.Help}
 }
 
 func (q *queuePage) FullHelp() [][]key.Binding { return queueHelp(q.c.keys) }
@@ -415,9 +444,8 @@ func (q *queuePage) FullHelp() [][]key.Binding { return queueHelp(q.c.keys) }
 // queueHelp is every key of the queue screen, for the help screen.
 func queueHelp(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
-		{k.New, k.Call, k.Serve, k.Done, k.NoShow},
-		{k.Recall, k.Requeue, k.Transfer, k.Open, k.Search},
-		{k.Receipt, k.Filter, k.ServiceFilter, k.Up, k.Down},
+		{k.New, k.Call, k.Serve, k.Done, k.NoShow, k.Recall, k.Requeue, k.Transfer, k.CancelReq},
+		{k.Open, k.Receipt, k.Reopen, k.Search, k.Filter, k.ServiceFilter, k.Up, k.Down, k.CloseDay},
 		{k.Queue, k.Stats, k.Sync, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/loket-id/loket/queue"
 )
@@ -59,7 +60,14 @@ func (s *searchPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 		return nil, goTo(screenQueue)
 	case key.Matches(msg, k.Open):
 		if s.cursor < len(s.reqs) {
-			return s.c.openDetail(s.reqs[s.cursor].ID), nil
+			return s.c.openDetail(s.reqs[s.cursor].ID, screenSearch), nil
+		}
+		return nil, nil
+	case key.Matches(msg, k.ReceiptInText):
+		// Letters are the search's text: ctrl+p prints the highlighted
+		// result's receipt again, of whatever day.
+		if s.cursor < len(s.reqs) {
+			return s.c.reprint(s.reqs[s.cursor])
 		}
 		return nil, nil
 	case key.Matches(msg, k.ListUp):
@@ -82,10 +90,14 @@ func (s *searchPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 func (s *searchPage) view() string {
 	t, th := s.c.t, s.c.th
 	var b strings.Builder
-	b.WriteString("\n  " + s.input.View() + "\n\n")
+	field := s.input.View()
+	if th.noColour() {
+		field = s.input.Prompt + plainInput(s.input, max(10, s.c.width-ansi.StringWidth(s.input.Prompt)-4))
+	}
+	b.WriteString("\n  " + field + "\n\n")
 	switch {
 	case s.err != nil:
-		b.WriteString("  " + th.Error.Render(s.err.Error()))
+		b.WriteString("  " + th.Error.Render(s.c.errText(s.err)))
 	case strings.TrimSpace(s.input.Value()) == "":
 		b.WriteString("  " + th.Muted.Render(t.S("search.hint")))
 	case len(s.reqs) == 0 && s.got == s.seq:
@@ -108,6 +120,13 @@ func (s *searchPage) view() string {
 	return b.String()
 }
 
-func (s *searchPage) ShortHelp() []key.Binding { return backHelp(s.c.keys) }
+func (s *searchPage) ShortHelp() []key.Binding {
+	k := s.c.keys
+	out := []key.Binding{k.Back, k.ListUp, k.ListDown, k.Open}
+	if s.c.opt.Receipts != nil {
+		out = append(out, k.ReceiptInText)
+	}
+	return out
+}
 
 func (s *searchPage) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
-	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -119,6 +119,12 @@ func (s *statsPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 	return s.load(), nil
 }
 
+// dur is a time of d (picked by pick) in the UI's language, NoData when
+// nothing was measured.
+func (s *statsPage) dur(d stats.Dist, pick func(stats.Dist) float64) string {
+	return stats.Seconds(d, pick, func(sec float64) string { return s.c.t.Duration(time.Duration(sec * float64(time.Second))) })
+}
+
 func (s *statsPage) view() string {
 	c, t, th, w := s.c, s.c.t, s.c.th, s.c.width
 	from, to := s.period(c.now())
@@ -133,7 +139,7 @@ func (s *statsPage) view() string {
 	var b strings.Builder
 	b.WriteString(th.Label.Render(period) + " · " + scope)
 	if s.err != nil {
-		b.WriteString("\n\n" + th.Error.Render(t.S("msg.error", s.err)))
+		b.WriteString("\n\n" + th.Error.Render(c.errText(s.err)))
 		return b.String()
 	}
 	f := s.fig
@@ -146,17 +152,23 @@ func (s *statsPage) view() string {
 	cells := [][2]string{
 		{t.S("stats.arrivals"), fmt.Sprint(n.Arrivals)}, {t.S("stats.served"), fmt.Sprint(n.Served)},
 		{t.S("stats.noshow"), fmt.Sprint(n.NoShow)}, {t.S("stats.waiting"), fmt.Sprint(n.Waiting)},
-		{t.S("stats.waitp50"), i18n.CompactDuration(n.WaitSeconds.P50)}, {t.S("stats.ontarget"), fmt.Sprintf("%.0f%%", n.WithinTargetRatio*100)},
+		{t.S("stats.waitp50"), s.dur(n.WaitSeconds, stats.Median)}, {t.S("stats.ontarget"), n.TargetText()},
 	}
-	cw := max(10, min(18, w/len(cells)))
+	// Each cell as wide as its label or value, and a share of what is left.
+	used := 0
+	for _, cl := range cells {
+		used += max(ansi.StringWidth(cl[0]), ansi.StringWidth(cl[1])) + 1
+	}
+	extra := max(0, min(8, (w-used)/len(cells)))
 	var labels, values string
 	for _, cl := range cells {
+		cw := max(ansi.StringWidth(cl[0]), ansi.StringWidth(cl[1])) + 1 + extra
 		labels += pad(cl[0], cw)
 		values += th.BigValue.Render(pad(cl[1], cw))
 	}
 	b.WriteString(th.Muted.Render(labels) + "\n" + values + "\n")
-	b.WriteString(t.S("stats.times", i18n.CompactDuration(n.WaitSeconds.Avg), i18n.CompactDuration(n.WaitSeconds.P90),
-		i18n.CompactDuration(n.ServiceSeconds.Avg), i18n.CompactDuration(n.ServiceSeconds.P50), n.Cancelled, n.Transferred) + "\n\n")
+	b.WriteString(truncate(t.S("stats.times", s.dur(n.WaitSeconds, stats.Avg), s.dur(n.WaitSeconds, stats.P90), n.Cancelled), w) + "\n")
+	b.WriteString(truncate(t.S("stats.moved", s.dur(n.ServiceSeconds, stats.Avg), s.dur(n.ServiceSeconds, stats.Median), n.Transferred), w) + "\n")
 	// The table: by service, or by counter when drilled into one service.
 	rows, _ := f.Table("service")
 	head := t.S("col.service")
@@ -164,13 +176,37 @@ func (s *statsPage) view() string {
 		rows, _ = f.Table("counter")
 		head = t.S("stats.counter")
 	}
-	keyW := 8 // a wider terminal gets the service names too
+	keyW := max(6, ansi.StringWidth(head)) // a wider terminal gets the service names too
 	if w >= 120 {
 		keyW = 40
 	}
-	b.WriteString(th.Header.Render(truncate(fmt.Sprintf("%s %8s %8s %8s %9s %9s %9s %8s", pad(head, keyW), t.S("stats.arr"), t.S("stats.done"),
-		t.S("stats.ns"), t.S("stats.w50"), t.S("stats.w90"), t.S("stats.s50"), t.S("stats.ot")), w)) + "\n")
-	maxRows := max(1, s.c.height-12) // what the figures above and the chart below leave
+	// Numbers right-aligned under headers of two lines ("Median" over
+	// "tunggu"): each column as wide as its longer header word, at least
+	// as a duration needs.
+	heads := []string{t.S("stats.arr"), t.S("stats.done"), t.S("stats.ns"), t.S("stats.w50"), t.S("stats.w90"), t.S("stats.s50"), t.S("stats.ot")}
+	top, bottom := make([]string, len(heads)), make([]string, len(heads))
+	widths := make([]int, len(heads))
+	for i, h := range heads {
+		if j := strings.LastIndexByte(h, ' '); j > 0 {
+			top[i], bottom[i] = h[:j], h[j+1:]
+		} else {
+			bottom[i] = h
+		}
+		widths[i] = max(ansi.StringWidth(top[i]), ansi.StringWidth(bottom[i]))
+		if i >= 3 && i <= 5 {
+			widths[i] = max(widths[i], 10) // "1 j 14 mnt"
+		}
+	}
+	line := func(first string, cells []string) string {
+		out := pad(first, keyW)
+		for i, cl := range cells {
+			out += " " + strings.Repeat(" ", max(0, widths[i]-ansi.StringWidth(cl))) + cl
+		}
+		return truncate(out, w)
+	}
+	b.WriteString(th.Label.Render(line("", top)) + "\n")
+	b.WriteString(th.Header.Render(line(head, bottom)) + "\n")
+	maxRows := max(1, s.c.height-16) // what the figures above and the charts below leave
 	for i, r := range rows {
 		if i >= maxRows {
 			b.WriteString(th.Muted.Render(fmt.Sprintf("… +%d", len(rows)-i)) + "\n")
@@ -180,71 +216,159 @@ func (s *statsPage) view() string {
 		if keyW > 8 && s.service == "" {
 			label += " " + c.serviceName(r.Key)
 		}
-		b.WriteString(truncate(fmt.Sprintf("%s %8d %8d %8d %9s %9s %9s %7.0f%%", pad(label, keyW), r.Arrivals, r.Served, r.NoShow,
-			i18n.CompactDuration(r.WaitSeconds.P50), i18n.CompactDuration(r.WaitSeconds.P90), i18n.CompactDuration(r.ServiceSeconds.P50), r.WithinTargetRatio*100), w) + "\n")
+		b.WriteString(line(label, []string{fmt.Sprint(r.Arrivals), fmt.Sprint(r.Served), fmt.Sprint(r.NoShow),
+			s.dur(r.WaitSeconds, stats.Median), s.dur(r.WaitSeconds, stats.P90), s.dur(r.ServiceSeconds, stats.Median), r.TargetText()}) + "\n")
 	}
-	b.WriteString("\n" + s.chart(f, to != from))
+	b.WriteString("\n" + s.charts(f, to != from))
 	return b.String()
 }
 
-// chart draws arrivals per hour (one day) or per day (a range) as bars,
-// three rows high, with labels under them.
-func (s *statsPage) chart(f stats.Figures, perDay bool) string {
-	type bar struct {
-		label string
-		n     int
-	}
+// chartRows is the height of the bars of the charts.
+const chartRows = 4
+
+// levels are the eighths of a cell, for bars.
+var levels = []rune(" ▁▂▃▄▅▆▇█")
+
+// charts draws, side by side, arrivals per hour (one day) or per day (a
+// range), and the waiting time per hour of arrival: the median as a full
+// bar, the 90th percentile above it in light shade.
+func (s *statsPage) charts(f stats.Figures, perDay bool) string {
 	t, th := s.c.t, s.c.th
-	var bars []bar
-	title := t.S("stats.perhour")
+	// The hours with arrivals, for both charts.
+	lo, hi := 24, -1
+	for _, h := range f.ByHour {
+		if h.Arrivals > 0 {
+			lo, hi = min(lo, h.Hour), max(hi, h.Hour)
+		}
+	}
+	if hi < 0 {
+		return th.Muted.Render(t.S("stats.perhour", 0) + ": " + t.S("stats.nodata"))
+	}
+	half := s.c.width / 2
+	var left []string
 	if perDay {
-		title = t.S("stats.perday")
+		var labels []string
+		var n []int
 		for _, d := range f.ByDay {
-			bars = append(bars, bar{d.Key[8:], d.Arrivals})
+			labels, n = append(labels, d.Key[8:]), append(n, d.Arrivals)
 		}
+		left = countChart(th, t.S("stats.perday", maxInt(n)), labels, n, half-1)
 	} else {
-		lo, hi := 24, -1
-		for _, h := range f.ByHour {
-			if h.Arrivals > 0 {
-				lo, hi = min(lo, h.Hour), max(hi, h.Hour)
-			}
-		}
+		var labels []string
+		var n []int
 		for hr := lo; hr <= hi; hr++ {
-			bars = append(bars, bar{fmt.Sprintf("%02d", hr), f.ByHour[hr].Arrivals})
+			labels, n = append(labels, fmt.Sprintf("%02d", hr)), append(n, f.ByHour[hr].Arrivals)
 		}
+		left = countChart(th, t.S("stats.perhour", maxInt(n)), labels, n, half-1)
 	}
-	if len(bars) == 0 {
-		return th.Muted.Render(title + ": -")
+	right := s.waitChart(f, lo, hi, s.c.width-half-1)
+	var b strings.Builder
+	for i := 0; i < max(len(left), len(right)); i++ {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		b.WriteString(pad(l, half) + " " + r + "\n")
 	}
-	width := 3
-	if len(bars)*width > s.c.width {
-		width = 2
-		bars = bars[max(0, len(bars)-s.c.width/width):]
-	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func maxInt(xs []int) int {
 	top := 0
-	for _, b := range bars {
-		top = max(top, b.n)
+	for _, x := range xs {
+		top = max(top, x)
 	}
-	const rows = 3
-	levels := []rune(" ▁▂▃▄▅▆▇█")
-	var out strings.Builder
-	out.WriteString(th.Muted.Render(fmt.Sprintf("%s (max %d)", title, top)) + "\n")
-	for row := rows - 1; row >= 0; row-- {
-		for _, b := range bars {
-			eighths := 0
+	return top
+}
+
+// countChart is bars of counts, chartRows high, labels under them, in w
+// cells: the last bars that fit.
+func countChart(th Theme, title string, labels []string, n []int, w int) []string {
+	width := 3
+	if len(n)*width > w {
+		width = 2
+		cut := max(0, len(n)-w/width)
+		labels, n = labels[cut:], n[cut:]
+	}
+	top := maxInt(n)
+	out := []string{th.Muted.Render(truncate(title, w))}
+	for row := chartRows - 1; row >= 0; row-- {
+		var line strings.Builder
+		for _, x := range n {
+			cell := 0
 			if top > 0 {
-				eighths = b.n * rows * 8 / top
+				cell = max(0, min(8, x*chartRows*8/top-row*8))
 			}
-			cell := eighths - row*8
-			cell = max(0, min(8, cell))
-			out.WriteString(strings.Repeat(string(levels[cell]), width-1) + " ")
+			line.WriteString(strings.Repeat(string(levels[cell]), width-1) + " ")
 		}
-		out.WriteByte('\n')
+		out = append(out, line.String())
 	}
-	for _, b := range bars {
-		out.WriteString(pad(b.label, width))
+	return append(out, barLabels(labels, width))
+}
+
+// barLabels writes labels under bars width cells wide: each, or every
+// other one when the bars are too narrow for a label each.
+func barLabels(labels []string, width int) string {
+	var b strings.Builder
+	for i, l := range labels {
+		switch {
+		case width >= 3:
+			b.WriteString(pad(l, width))
+		case i%2 == 0:
+			b.WriteString(pad(l, 2*width))
+		}
 	}
-	return out.String()
+	return b.String()
+}
+
+// waitChart is the waiting time per hour of arrival, hours lo..hi: the
+// median in full cells, up to the 90th percentile in light shade, the
+// scale the largest 90th percentile.
+func (s *statsPage) waitChart(f stats.Figures, lo, hi, w int) []string {
+	t, th := s.c.t, s.c.th
+	top := 0.0
+	for hr := lo; hr <= hi; hr++ {
+		top = max(top, f.ByHour[hr].WaitSeconds.P90)
+	}
+	scale := s.dur(stats.Dist{P90: top, N: 1}, stats.P90)
+	out := []string{th.Muted.Render(truncate(t.S("stats.waithour", scale), w))}
+	width := 3
+	hours := hi - lo + 1
+	if hours*width > w {
+		width = 2
+		lo = max(lo, hi-w/width+1)
+	}
+	for row := chartRows - 1; row >= 0; row-- {
+		var line strings.Builder
+		for hr := lo; hr <= hi; hr++ {
+			d := f.ByHour[hr].WaitSeconds
+			cell := " "
+			if d.N == 0 && row == 0 {
+				cell = stats.NoData // nobody of that hour was called yet
+			}
+			if d.N > 0 && top > 0 {
+				rowLo := top * float64(row) / chartRows // the cell spans rowLo..rowLo+top/chartRows
+				step := top / chartRows
+				switch {
+				case d.P50 > rowLo:
+					// the median reaches into this cell: eighths of it
+					cell = string(levels[max(1, min(8, int((d.P50-rowLo)/step*8+0.5)))])
+				case d.P90 > rowLo:
+					cell = "░"
+				}
+			}
+			line.WriteString(strings.Repeat(cell, width-1) + " ")
+		}
+		out = append(out, line.String())
+	}
+	var labels []string
+	for hr := lo; hr <= hi; hr++ {
+		labels = append(labels, fmt.Sprintf("%02d", hr))
+	}
+	return append(out, barLabels(labels, width), th.Muted.Render(truncate(t.S("stats.waitlegend"), w)))
 }
 
 func (s *statsPage) ShortHelp() []key.Binding {

@@ -101,7 +101,7 @@ func (s *syncPage) view() string {
 	if len(st.Errors) > 0 {
 		b.WriteString("\n  " + th.Header.Render(t.S("sync.errors")) + "\n")
 		for _, e := range st.Errors {
-			b.WriteString("  " + th.Error.Render(clean(e)) + "\n")
+			b.WriteString("  " + th.Error.Render(truncate(s.c.syncErrText(e), s.c.width-2)) + "\n")
 		}
 	}
 	return b.String()

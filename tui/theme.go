@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Theme holds every style the screens use, built once. With NO_COLOR (or a
@@ -83,4 +84,22 @@ func (th Theme) newInput() textinput.Model {
 		*s = s.Renderer(th.r)
 	}
 	return in
+
+}
+
+// noColour reports whether styles are dropped (NO_COLOR, or a terminal
+// without colour): then reverse video and colour show nothing, and what
+// must show (the focus, the cursor) is drawn with characters.
+// It asks the theme's renderer: over SSH that is the session's terminal.
+func (th Theme) noColour() bool { return th.r.ColorProfile() == termenv.Ascii }
+
+// plainInput draws a text field with its cursor as a character, for a
+// terminal without styles: the text, scrolled to keep the cursor within
+// w cells, with ▏ where the cursor is.
+func plainInput(in textinput.Model, w int) string {
+	text := []rune(in.Value())
+	pos := min(in.Position(), len(text))
+	start := max(0, pos-(w-1))
+	end := min(len(text), start+w-1)
+	return clean(string(text[start:pos])) + "▏" + clean(string(text[pos:end]))
 }

@@ -27,21 +27,22 @@ func newTransferPicker(r queue.Request, all []queue.Service) *transferPicker {
 	return p
 }
 
-// transferKey is a key while the picker is open.
-func (q *queuePage) transferKey(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
-	p, k := q.transfer, q.c.keys
+// key is a key while the picker is open; it answers the picker, nil once
+// it has closed, and the transfer to run.
+func (p *transferPicker) key(c common, msg tea.KeyMsg) (*transferPicker, tea.Cmd) {
+	k := c.keys
 	switch {
 	case key.Matches(msg, k.Cancel):
-		q.transfer = nil
+		return nil, nil
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, k.Down):
 		p.cursor = min(len(p.services)-1, p.cursor+1)
 	case key.Matches(msg, k.Open):
-		q.transfer = nil
 		if p.cursor < len(p.services) {
-			return q.c.act(p.req.ID, queue.ActTransfer, p.services[p.cursor].Code), nil
+			return nil, c.act(p.req.ID, queue.ActTransfer, p.services[p.cursor].Code)
 		}
+		return nil, nil
 	default: // a service's code picks it
 		code := strings.ToUpper(msg.String())
 		for i, s := range p.services {
@@ -50,7 +51,7 @@ func (q *queuePage) transferKey(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 			}
 		}
 	}
-	return nil, nil
+	return p, nil
 }
 
 func (p *transferPicker) view(c common) string {

@@ -153,6 +153,8 @@ func TestNoShowAfterCalls(t *testing.T) {
 	p.keys("r")
 	p.waitFor("press x if nobody comes")
 	p.keys("x")
+	p.waitFor("Mark B-001 as no-show? (y=yes / n=no)")
+	p.keys("y")
 	p.waitFor("B-001 marked no-show")
 	golden(t, "no_show", p.final())
 	if r, _ := st.Get(bg, "B-001"); r.Status != queue.StatusNoShow || r.Calls != 3 {
@@ -165,6 +167,10 @@ func TestTransfer(t *testing.T) {
 	seed(t, st)
 	p := start(t, newModel(t, st, "en"))
 	p.waitFor("Siti Aminah")
+	p.keys("t") // nobody at the counter: t moves no one
+	p.waitFor("Nobody is at this counter")
+	p.keys("enter") // a waiting person is moved from the details
+	p.waitFor("Request detail")
 	p.keys("t")
 	p.waitFor("Move A-001 to service:")
 	p.keys("G", "enter")
@@ -318,9 +324,15 @@ func press(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyDown}
 	case "right":
 		return tea.KeyMsg{Type: tea.KeyRight}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} // typed text arrives as one message, as when pasted
 }
+
+func ctrlP() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyCtrlP} }
 
 // TestQueueKeys: key in, state out, on the queue screen.
 func TestQueueKeys(t *testing.T) {
@@ -336,8 +348,10 @@ func TestQueueKeys(t *testing.T) {
 				t.Errorf("selected %s", sel.Ticket)
 			}
 		}},
-		{"serve a waiting request is refused", []string{"s"}, screenQueue, "it is waiting", nil},
-		{"down then no-show", []string{"down", "x"}, screenQueue, "A-002 marked no-show", nil},
+		{"serve with nobody at the counter", []string{"s"}, screenQueue, "Nobody is at this counter", nil},
+		{"down then no-show takes nobody", []string{"down", "x"}, screenQueue, "Nobody is at this counter", nil},
+		{"no-show from the details asks, names the ticket", []string{"down", "enter", "x"}, screenDetail, "Mark A-002 as no-show? (y=yes / n=no)", nil},
+		{"and y marks it", []string{"down", "enter", "x", "y"}, screenDetail, "A-002 marked no-show", nil},
 		{"requeue", []string{"c", "b"}, screenQueue, "B-001 put back in line", nil},
 		{"filter cycles to open", []string{"f"}, screenQueue, "", func(t *testing.T, st *store.Store, m *Model) {
 			if statusFilters[m.queue.status] != "open" {
@@ -360,13 +374,13 @@ func TestQueueKeys(t *testing.T) {
 		{"n opens the form", []string{"n"}, screenForm, "", nil},
 		{"search", []string{"/"}, screenSearch, "", nil},
 		{"draft kept, quit asks", []string{"n", "tab", "Budi", "esc", "q"}, screenQueue, "unsaved input", func(t *testing.T, st *store.Store, m *Model) {
-			if !m.confirmQuit || m.form.inputs[fName].Value() != "Budi" {
-				t.Errorf("confirm %v, draft %q", m.confirmQuit, m.form.inputs[fName].Value())
+			if m.pending == nil || m.form.inputs[fName].Value() != "Budi" {
+				t.Errorf("confirm %v, draft %q", m.pending, m.form.inputs[fName].Value())
 			}
 		}},
 		{"quit confirmation refused", []string{"n", "tab", "Budi", "esc", "q", "n"}, screenQueue, "", func(t *testing.T, st *store.Store, m *Model) {
-			if m.confirmQuit || !m.form.dirty() {
-				t.Errorf("after refusing: confirm %v, draft kept %v", m.confirmQuit, m.form.dirty())
+			if m.pending != nil || !m.form.dirty() {
+				t.Errorf("after refusing: confirm %v, draft kept %v", m.pending, m.form.dirty())
 			}
 		}},
 	}
@@ -479,7 +493,7 @@ func TestReceiptPrinting(t *testing.T) {
 	for _, k := range []string{"n", "a", "tab", "Budi", "tab", "3201014107900001", "ctrl+s"} {
 		step(t, m, press(k))
 	}
-	if !strings.Contains(m.msg, "Receipt A-001 NOT printed: out of paper") {
+	if !strings.Contains(m.msg, "Receipt A-001 NOT printed (the printer refused) · p prints again · full reason: enter (details) · out of paper") {
 		t.Fatalf("message after a failed print: %q", m.msg)
 	}
 	step(t, m, press("enter"))
