@@ -43,7 +43,7 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		"requeue":  {"from", []string{"A-001", "--from", "2026-11-27"}},
 		"":         {"addr", []string{"--addr", "x"}}, // no command: the UI
 	}
-	for name := range commands() {
+	for _, name := range commands().Names() {
 		if _, ok := tests[name]; !ok {
 			t.Errorf("command %s has no row in this table", name)
 		}
