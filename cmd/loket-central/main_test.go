@@ -68,8 +68,12 @@ func TestServerRunsOnlyDatabaseCommands(t *testing.T) {
 	dir := t.TempDir()
 	startServer(t, dir)
 	sock := filepath.Join(dir, "data", sockName)
+	// Bounded: the old server served a second database for the forwarded
+	// serve (it had dropped the client's environment), and never answered.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	for _, args := range [][]string{{"version"}, {"serve", "--addr", "127.0.0.1:0"}} {
-		resp, err := ownersock.Forward(context.Background(), sock, ownersock.Request{Args: args, Cwd: dir})
+		resp, err := ownersock.Forward(ctx, sock, ownersock.Request{Args: args, Cwd: dir})
 		if err != nil || resp.Code != 2 || !strings.Contains(resp.Stderr, "cannot run through the owner socket") || resp.Stdout != "" {
 			t.Errorf("forwarded %q: %+v %v; want exit 2, refused", args, resp, err)
 		}

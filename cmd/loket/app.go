@@ -16,6 +16,7 @@ import (
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/client"
@@ -40,6 +41,9 @@ type App struct {
 	syncer *client.Syncer
 	// key is the idempotency key a forwarded command came with.
 	key string
+	// office, when set, is the office queue that the queue commands work
+	// on instead of the database (tests; next, the office hub's client).
+	office office.Queue
 }
 
 // newApp is the App of a real process.

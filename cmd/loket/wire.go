@@ -44,8 +44,15 @@ const (
 
 // queue is the office's queue that the queue commands (add, call, list,
 // stats, ...) work on, and the only way they reach it: today the counter's
-// own database (see e.store). A keyed command gets its e.key here.
+// own database (see e.store), or the App's office queue when it has one. A
+// keyed command gets its e.key here.
 func (e *env) queue(how access) (office.Queue, error) {
+	if e.app.office != nil {
+		if how == keyed && e.key == "" {
+			e.key = ulid.Make().String()
+		}
+		return e.app.office, nil
+	}
 	st, err := e.store(how)
 	if err != nil {
 		return nil, err

@@ -99,7 +99,7 @@ func TestRegistryHelp(t *testing.T) {
 
 func TestDays(t *testing.T) {
 	tests := []struct {
-		from, to, today string
+		from, to, today  string
 		wantFrom, wantTo string
 		err              string
 	}{
