@@ -4,7 +4,8 @@
 // Paths: the data directory is --data, else $LOKET_DATA, else
 // $XDG_DATA_HOME/loket (~/.local/share/loket). The config file is --config,
 // else $LOKET_CONFIG, else $XDG_CONFIG_HOME/loket/config.toml
-// (~/.config/loket/config.toml). Without a config file the program runs on
+// (~/.config/loket/config.toml). loket-central's data directory is found the
+// same way ([CentralDataDir]). Without a config file the program runs on
 // the defaults of [Default].
 package config
 
@@ -113,21 +114,39 @@ func Default() Config {
 // Env reads environment variables; os.Getenv in production.
 type Env func(string) string
 
-// DataDir is where loket.db, receipts and the owner socket live.
-func DataDir(flag string, getenv Env) (string, error) {
-	return xdgPath(flag, getenv, "LOKET_DATA", "XDG_DATA_HOME", filepath.Join(".local", "share"), "loket")
+// DataDir is where loket.db, receipts and the owner socket live: flag, else
+// $LOKET_DATA, else $XDG_DATA_HOME/loket, else ~/.local/share/loket. A
+// relative path is taken from cwd (the process's when "").
+func DataDir(flag string, getenv Env, cwd string) (string, error) {
+	return xdgPath(flag, getenv, cwd, "LOKET_DATA", "XDG_DATA_HOME", filepath.Join(".local", "share"), "loket")
 }
 
-// Path is the config file's path.
-func Path(flag string, getenv Env) (string, error) {
-	return xdgPath(flag, getenv, "LOKET_CONFIG", "XDG_CONFIG_HOME", ".config", filepath.Join("loket", "config.toml"))
+// CentralDataDir is where loket-central keeps its database and socket: flag,
+// else $LOKET_CENTRAL_DATA, else $XDG_DATA_HOME/loket-central, else
+// ~/.local/share/loket-central. A relative path is taken from cwd.
+func CentralDataDir(flag string, getenv Env, cwd string) (string, error) {
+	return xdgPath(flag, getenv, cwd, "LOKET_CENTRAL_DATA", "XDG_DATA_HOME", filepath.Join(".local", "share"), "loket-central")
 }
 
-// xdgPath is the flag, else $own, else $xdg/rel, else ~/home/rel.
-func xdgPath(flag string, getenv Env, own, xdg, home, rel string) (string, error) {
+// Path is the config file's path: flag, else $LOKET_CONFIG, else
+// $XDG_CONFIG_HOME/loket/config.toml, else ~/.config/loket/config.toml. A
+// relative path is taken from cwd.
+func Path(flag string, getenv Env, cwd string) (string, error) {
+	return xdgPath(flag, getenv, cwd, "LOKET_CONFIG", "XDG_CONFIG_HOME", ".config", filepath.Join("loket", "config.toml"))
+}
+
+// xdgPath is the flag, else $own, else $xdg/rel, else ~/home/rel, made
+// absolute against cwd.
+func xdgPath(flag string, getenv Env, cwd, own, xdg, home, rel string) (string, error) {
+	abs := func(p string) (string, error) {
+		if cwd == "" || filepath.IsAbs(p) {
+			return filepath.Abs(p)
+		}
+		return filepath.Join(cwd, p), nil
+	}
 	for _, p := range []string{flag, getenv(own)} {
 		if p != "" {
-			return filepath.Abs(p)
+			return abs(p)
 		}
 	}
 	base := getenv(xdg)
@@ -138,7 +157,7 @@ func xdgPath(flag string, getenv Env, own, xdg, home, rel string) (string, error
 		}
 		base = filepath.Join(h, home)
 	}
-	return filepath.Join(base, rel), nil
+	return abs(filepath.Join(base, rel))
 }
 
 func homeDir(getenv Env) (string, error) {

@@ -22,13 +22,41 @@ func TestPaths(t *testing.T) {
 		{"/flag", map[string]string{"HOME": "/h", "LOKET_DATA": "/srv/loket", "LOKET_CONFIG": "/etc/loket.toml"}, "/flag", "/flag"},
 	}
 	for _, tt := range tests {
-		d, err := DataDir(tt.flag, envOf(tt.env))
+		d, err := DataDir(tt.flag, envOf(tt.env), "/cwd")
 		if err != nil || d != tt.data {
 			t.Errorf("DataDir(%q, %v) = %q, %v; want %q", tt.flag, tt.env, d, err, tt.data)
 		}
-		p, err := Path(tt.flag, envOf(tt.env))
+		p, err := Path(tt.flag, envOf(tt.env), "/cwd")
 		if err != nil || p != tt.confPath {
 			t.Errorf("Path(%q, %v) = %q, %v; want %q", tt.flag, tt.env, p, err, tt.confPath)
+		}
+	}
+}
+
+// TestRelativeAndCentral: a relative path is the caller's (a command
+// forwarded to the owner resolves it against the client's directory), and
+// loket-central's data directory is found the same way as loket's.
+func TestRelativeAndCentral(t *testing.T) {
+	env := envOf(map[string]string{"HOME": "/h"})
+	if d, err := DataDir("rel/data", env, "/client"); err != nil || d != "/client/rel/data" {
+		t.Errorf("DataDir relative = %q, %v", d, err)
+	}
+	if p, err := Path("c.toml", env, "/client"); err != nil || p != "/client/c.toml" {
+		t.Errorf("Path relative = %q, %v", p, err)
+	}
+	tests := []struct {
+		flag string
+		env  map[string]string
+		want string
+	}{
+		{"", map[string]string{"HOME": "/h"}, "/h/.local/share/loket-central"},
+		{"", map[string]string{"HOME": "/h", "XDG_DATA_HOME": "/x"}, "/x/loket-central"},
+		{"", map[string]string{"HOME": "/h", "LOKET_CENTRAL_DATA": "/srv/c", "LOKET_DATA": "/srv/l"}, "/srv/c"},
+		{"d", map[string]string{"LOKET_CENTRAL_DATA": "/srv/c"}, "/cwd/d"},
+	}
+	for _, tt := range tests {
+		if d, err := CentralDataDir(tt.flag, envOf(tt.env), "/cwd"); err != nil || d != tt.want {
+			t.Errorf("CentralDataDir(%q, %v) = %q, %v; want %q", tt.flag, tt.env, d, err, tt.want)
 		}
 	}
 }

@@ -34,7 +34,7 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 	for _, tt := range tests {
 		covered[tt.name] = true
 	}
-	for name := range commandTable {
+	for _, name := range commands().Names() {
 		if !covered[name] {
 			t.Errorf("command %s has no row in this table", name)
 		}
@@ -78,6 +78,8 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"stats", "--format", "xml"}, `stats: --format "xml" is not one of text, json, csv`},
 		{[]string{"station", "list", "--format", "csv"}, `station list: --format "csv" is not one of text, json`},
 		{[]string{"export", "--format", "csv", "--timezone", "Mars/Olympus"}, `--timezone "Mars/Olympus"`},
+		{[]string{"stats", "--to", "2020-01-01"}, "--to 2020-01-01 is before --from"}, // --from is today
+		{[]string{"token", "add", "--role", "admin"}, "token add needs --role supervisor"},
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/loket-id/loket/ownersock"
 )
 
 func TestMain(m *testing.M) {
@@ -33,6 +35,53 @@ func run(t *testing.T, dir string, args ...string) (string, string, int) {
 	}}
 	code := exitCode(a.Run(context.Background(), args), &errOut)
 	return out.String(), errOut.String(), code
+}
+
+// startServer starts `loket-central serve` on dir's data directory and
+// waits for its owner socket.
+func startServer(t *testing.T, dir string) {
+	t.Helper()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], "serve", "--addr", addr, "--data", filepath.Join(dir, "data"))
+	cmd.Env = append(os.Environ(), "LOKET_CENTRAL_TEST_MAIN=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGKILL); cmd.Wait() })
+	for i := 0; ; i++ {
+		if _, err := os.Stat(filepath.Join(dir, "data", sockName)); err == nil {
+			return
+		}
+		if i > 200 {
+			t.Fatal("server did not start")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// TestServerRunsOnlyDatabaseCommands: the running server runs the commands
+// sent to its socket that work on its database, and refuses the others
+// (before, it answered `version` and tried to `serve` a second time).
+func TestServerRunsOnlyDatabaseCommands(t *testing.T) {
+	dir := t.TempDir()
+	startServer(t, dir)
+	sock := filepath.Join(dir, "data", sockName)
+	// Bounded: the old server served a second database for the forwarded
+	// serve (it had dropped the client's environment), and never answered.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for _, args := range [][]string{{"version"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		resp, err := ownersock.Forward(ctx, sock, ownersock.Request{Args: args, Cwd: dir})
+		if err != nil || resp.Code != 2 || !strings.Contains(resp.Stderr, "cannot run through the owner socket") || resp.Stdout != "" {
+			t.Errorf("forwarded %q: %+v %v; want exit 2, refused", args, resp, err)
+		}
+	}
+	resp, err := ownersock.Forward(context.Background(), sock, ownersock.Request{Args: []string{"station", "list"}, Cwd: dir})
+	if err != nil || resp.Code != 0 || !strings.HasPrefix(resp.Stdout, "STATION") {
+		t.Errorf("forwarded station list: %+v %v", resp, err)
+	}
 }
 
 // TestAdminCommands: station commands with the server stopped and running.

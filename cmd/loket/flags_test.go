@@ -43,7 +43,7 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		"requeue":  {"from", []string{"A-001", "--from", "2026-11-27"}},
 		"":         {"addr", []string{"--addr", "x"}}, // no command: the UI
 	}
-	for name := range commands() {
+	for _, name := range commands().Names() {
 		if _, ok := tests[name]; !ok {
 			t.Errorf("command %s has no row in this table", name)
 		}
@@ -93,6 +93,8 @@ func TestDateFlagsNamed(t *testing.T) {
 		{[]string{"export", "--from", "abcd-ef-gh"}, `--from "abcd-ef-gh" is not a date`},
 		{[]string{"export", "--to", "abcd-ef-gh"}, `--to "abcd-ef-gh" is not a date`},
 		{[]string{"export", "--from", "abcd-ef-gh", "--to", "abcd-ef-gh"}, `--from "abcd-ef-gh" is not a date`},
+		{[]string{"export", "--from", "2026-11-02", "--to", "2026-11-01"}, "--to 2026-11-01 is before --from 2026-11-02"},
+		{[]string{"stats", "--to", "2026-11-01"}, "--to 2026-11-01 is before --from"},
 		{[]string{"report", "--date", "abcd-ef-gh", "--out", "r.pdf"}, `--date "abcd-ef-gh" is not`},
 		{[]string{"stats", "--server", "http://127.0.0.1:1"}, "--server and --token only with --central"},
 	}
@@ -104,6 +106,39 @@ func TestDateFlagsNamed(t *testing.T) {
 				t.Errorf("loket %q (run %d): exit %d, stdout %q, stderr %q; want exit 2 and %q", tt.args, i, code, out, errOut, tt.want)
 				break
 			}
+		}
+	}
+}
+
+// TestBadInputWritesNothing: a command line that is wrong in itself (a
+// missing or extra argument, a bad date or range) is refused with exit 2
+// before the database is opened: not even the data directory is made.
+func TestBadInputWritesNothing(t *testing.T) {
+	tests := [][]string{
+		{"done"},
+		{"serve", "A-001", "A-002"},
+		{"transfer", "A-001"},
+		{"receipt"},
+		{"show"},
+		{"find"},
+		{"list", "--date", "2026-11-31"},
+		{"add", "extra", "--service", "A", "--name", "Siti", "--nik", nik},
+		{"call", "--format", "xml"},
+		{"export", "--from", "2026-11-02", "--to", "2026-11-01"},
+		{"stats", "--from", "abcd-ef-gh"},
+		{"report", "--out", "r.pdf", "--date", "2026-02-30"},
+		{"backup"},
+		{"services", "import"},
+		{"demo", "--days", "0"},
+	}
+	for _, args := range tests {
+		te := newTestEnv(t)
+		out, errOut, code := te.run(args...)
+		if code != 2 || out != "" {
+			t.Errorf("loket %q: exit %d, stdout %q, stderr %q; want exit 2", args, code, out, errOut)
+		}
+		if _, err := os.Stat(te.env["LOKET_DATA"]); !os.IsNotExist(err) {
+			t.Errorf("loket %q made the data directory: %v", args, err)
 		}
 	}
 }

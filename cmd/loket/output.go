@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loket-id/loket/internal/csvsafe"
+	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -30,10 +31,11 @@ func writeJSON(w io.Writer, v any) error {
 // listColumns are the columns of list and find in csv form.
 var listColumns = []string{"ticket", "service", "status", "priority", "name", "nik", "arrived_at", "wait_seconds", "tracking_code", "id"}
 
-func printRequests(e *env, rs []queue.Request) error {
-	now := e.st.Now()
-	loc := e.st.Location()
-	switch e.o.format {
+// printRequests prints rs in format, with their waiting times at q's clock.
+func printRequests(e *env, q office.Queue, format string, rs []queue.Request) error {
+	now := q.Now()
+	loc := q.Location()
+	switch format {
 	case "json":
 		out := make([]queue.Request, len(rs))
 		for i, r := range rs {
@@ -82,9 +84,9 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-func printShow(e *env, r queue.Request, hist []queue.Event) error {
-	loc := e.st.Location()
-	if e.o.format == "json" {
+// printShow prints r and its history in format, with the times of loc.
+func printShow(e *env, loc *time.Location, format string, r queue.Request, hist []queue.Event) error {
+	if format == "json" {
 		return writeJSON(e.out(), struct {
 			Request queue.Request `json:"request"`
 			History []historyItem `json:"history"`

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -209,4 +210,26 @@ func waitStopped(t *testing.T, pid int) {
 		}
 	}
 	t.Fatalf("process %d did not stop within 10s of SIGSTOP", pid)
+}
+
+// TestForwardedRelativePaths: a relative --config (or --data, or file)
+// given to a command that goes through the owner is the client's: the
+// owner, in another directory, reads the same config file the client
+// named. Before, it looked in its own directory, found nothing and ran the
+// command on the default config (another counter code).
+func TestForwardedRelativePaths(t *testing.T) {
+	te := newTestEnv(t)
+	cfg := "timezone = \"Asia/Jakarta\"\n[station]\ncode = \"L7\"\n[clerk]\nname = \"Wayan\"\n"
+	if err := os.WriteFile(filepath.Join(te.cwd, "other.toml"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	te.startOwner()
+	out := te.mustRun("add", "--config", "other.toml", "--service", "A", "--name", "Siti", "--nik", nik, "--format", "json")
+	var r queue.Request
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("add: %v\n%s", err, out)
+	}
+	if r.Counter != "L7" || r.Clerk != "Wayan" {
+		t.Fatalf("add through the owner with --config other.toml: counter %q clerk %q, want L7 Wayan", r.Counter, r.Clerk)
+	}
 }

@@ -1,86 +1,96 @@
 package main
 
+// Statistics: stats, the counter's own or (--central) the whole office's.
+
 import (
 	"errors"
+	"flag"
 	"fmt"
 
+	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/sync/client"
 )
 
-// statsRange is the --from/--to range, today by default, checked.
-func (e *env) statsRange() (string, string, error) {
-	from, to := e.o.from, e.o.to
-	if from == "" {
-		from = e.st.Today()
+func statsCommands() []*command {
+	return []*command{
+		{Name: "stats", Args: "[--from DATE] [--to DATE] [--service CODE] [--by service|counter|clerk|hour|day] [--format text|json|csv] [--central]",
+			Summary: "queue statistics: arrivals, served, no-shows, waiting and service times (--central: the whole office)",
+			Owned:   true, Flags: statsFlags},
+		{Name: "report", Args: "[--date YYYY-MM-DD | --month YYYY-MM] --out FILE",
+			Summary: "write the PDF statistics report of a day (default today) or a month", Owned: true, Flags: reportFlags},
 	}
-	if to == "" {
-		to = from
-	}
-	// In the order typed: a bad --from is named as --from, also when --to
-	// defaults to it.
-	if err := checkDate("from", from); err != nil {
-		return "", "", err
-	}
-	if err := checkDate("to", to); err != nil {
-		return "", "", err
-	}
-	if to < from {
-		return "", "", usagef("--to %s is before --from %s", to, from)
-	}
-	return from, to, nil
 }
 
-// runStats prints the figures of a range: this station's, or with --central
-// the whole office's from the central server.
-func runStats(e *env, args []string) error {
-	if err := noArgs(e, args); err != nil {
-		return err
-	}
-	if err := checkFormat(e.o.format, "text", "json", "csv"); err != nil {
-		return err
-	}
-	if !e.o.central && (e.o.server != "" || e.o.token != "") {
-		return usagef("stats takes --server and --token only with --central")
-	}
-	if _, err := (stats.Figures{}).Table(e.o.by); err != nil {
-		return usagef("%v", err)
-	}
-	from, to, err := e.statsRange()
-	if err != nil {
-		return err
-	}
-	var f stats.Figures
-	if e.o.central {
-		c, err := e.syncClient(e.st)
+// statsFlags: stats prints the figures of a range: this station's, or with
+// --central the whole office's from the central server.
+func statsFlags(fs *flag.FlagSet) runner {
+	from := fs.String("from", "", "first day, YYYY-MM-DD (default today)")
+	to := fs.String("to", "", "last day, YYYY-MM-DD (default --from)")
+	by := fs.String("by", "service", "breakdown: service, counter, clerk, hour or day")
+	central := fs.Bool("central", false, "the central server's figures for the whole office")
+	service := fs.String("service", "", "one service only")
+	server := fs.String("server", "", "central server URL (with --central)")
+	token := fs.String("token", "", "station token (with --central)")
+	format := formatFlag(fs, true)
+	return func(e *env, args []string) error {
+		if err := noArgs(e, args); err != nil {
+			return err
+		}
+		if err := checkFormat(*format, "text", "json", "csv"); err != nil {
+			return err
+		}
+		if !*central && (*server != "" || *token != "") {
+			return usagef("stats takes --server and --token only with --central")
+		}
+		if _, err := (stats.Figures{}).Table(*by); err != nil {
+			return usagef("%v", err)
+		}
+		// The days as typed before the database is opened; then the
+		// defaults, which are the office's today.
+		if _, _, err := cli.Days(*from, *to, ""); err != nil {
+			return err
+		}
+		q, err := e.queue(reads)
 		if err != nil {
 			return err
 		}
-		if c == nil {
-			return usagef("--central needs a central server: loket init --server URL --token TOKEN")
+		from, to, err := cli.Days(*from, *to, q.Today())
+		if err != nil {
+			return err
 		}
-		if f, err = c.Stats(e.ctx, from, to, e.o.service); err != nil {
-			switch {
-			case errors.Is(err, client.ErrUnreachable):
-				return &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
-			case errors.Is(err, client.ErrRefused):
-				return &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
+		var f stats.Figures
+		if *central {
+			c, err := e.syncClient(nil, *server, *token)
+			if err != nil {
+				return err
 			}
-			return fmt.Errorf("central statistics: %w", err)
+			if c == nil {
+				return usagef("--central needs a central server: loket init --server URL --token TOKEN")
+			}
+			if f, err = c.Stats(e.ctx, from, to, *service); err != nil {
+				switch {
+				case errors.Is(err, client.ErrUnreachable):
+					return &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
+				case errors.Is(err, client.ErrRefused):
+					return &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
+				}
+				return fmt.Errorf("central statistics: %w", err)
+			}
+		} else if f, err = stats.ForStation(e.ctx, q, from, to, *service); err != nil {
+			return err
 		}
-	} else if f, err = stats.ForStation(e.ctx, e.st, from, to, e.o.service); err != nil {
-		return err
+		switch *format {
+		case "json":
+			return writeJSON(e.out(), f)
+		case "csv":
+			return f.WriteCSV(e.out(), *by)
+		}
+		if *central {
+			fmt.Fprintln(e.out(), "Central figures for the whole office")
+		} else {
+			fmt.Fprintln(e.out(), "Local figures of this counter only")
+		}
+		return f.WriteText(e.out(), *by)
 	}
-	switch e.o.format {
-	case "json":
-		return writeJSON(e.out(), f)
-	case "csv":
-		return f.WriteCSV(e.out(), e.o.by)
-	}
-	if e.o.central {
-		fmt.Fprintln(e.out(), "Central figures for the whole office")
-	} else {
-		fmt.Fprintln(e.out(), "Local figures of this counter only")
-	}
-	return f.WriteText(e.out(), e.o.by)
 }

@@ -17,120 +17,102 @@ import (
 	"github.com/loket-id/loket/sync/client"
 )
 
-func syncFlags(fs *flag.FlagSet, o *opts) {
-	fs.StringVar(&o.server, "server", "", "central server URL (default $LOKET_SERVER, then the config)")
-	fs.StringVar(&o.token, "token", "", "station token (default $LOKET_TOKEN, then the config's token file)")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
-	fs.DurationVar(&o.jitter, "jitter", 0, "wait a random time up to this long first (spreads stations over the night)")
-	fs.StringVar(&o.format, "format", "text", "output: text or json")
+func syncCommands() []*command {
+	return []*command{
+		{Name: "sync", Args: "[--server URL] [--token TOKEN] [--timeout D] [--jitter D]",
+			Summary: "send every change to the central server and adopt its catalog (exit 3 unreachable, 4 refused)",
+			Owned:   true, Flags: syncFlags},
+	}
 }
 
-// syncClient is the client of the configured server, or nil when none is set.
-func (e *env) syncClient(st *store.Store) (*client.Client, error) {
-	server := firstOf(e.o.server, e.app.Getenv("LOKET_SERVER"), e.cfg.Server.URL)
-	if server == "" {
-		return nil, nil
-	}
-	token := firstOf(e.o.token, e.app.Getenv("LOKET_TOKEN"))
-	if token == "" && e.cfg.Server.TokenFile != "" {
-		data, err := os.ReadFile(e.cfg.Server.TokenFile)
-		if err != nil {
-			return nil, fmt.Errorf("read token: %w", err)
-		}
-		token = strings.TrimSpace(string(data))
-	}
-	if token == "" {
-		return nil, usagef("no station token: loket init --token TOKEN (or --token, $LOKET_TOKEN)")
-	}
-	return &client.Client{URL: server, Token: token, Store: st, Actor: e.actor(),
-		Log: slog.New(slog.NewTextHandler(e.app.Stderr, nil))}, nil
-}
-
-func firstOf(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// runSync sends what the server lacks and adopts a newer catalog: for cron
-// and systemd timers. Exit 0 when nothing is left unacknowledged, 3 when the
-// server could not be reached, 4 when it refused this station, 1 otherwise.
-func runSync(e *env, args []string) error {
-	if err := noArgs(e, args); err != nil {
-		return err
-	}
-	c, err := e.syncClient(e.st)
-	if err != nil {
-		return err
-	}
-	if c == nil && e.app.syncer == nil {
-		return usagef("no central server: loket init --server URL --token TOKEN (or --server, $LOKET_SERVER)")
-	}
-	// The counter program's own syncer does it when it runs here, so two
-	// syncs never race; given --server or --token, this command's client.
-	useSyncer := e.app.syncer != nil && (c == nil || e.o.server == "" && e.o.token == "")
-	if e.o.jitter > 0 {
-		wait := time.Duration(rand.Int64N(int64(e.o.jitter)))
-		slog.New(slog.NewTextHandler(e.app.Stderr, nil)).Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
-		select {
-		case <-e.ctx.Done():
-			return e.ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-	ctx, cancel := context.WithTimeout(e.ctx, e.o.timeout)
-	defer cancel()
-	var res client.Result
-	if useSyncer {
-		res, err = e.app.syncer.SyncNow(ctx)
-	} else {
-		if e.app.Stderr == os.Stderr && term.IsTerminal(os.Stderr.Fd()) {
-			c.Progress = func(acked, total uint64) {
-				fmt.Fprintf(e.app.Stderr, "\rsync: %s %d/%d events", bar(acked, total, 30), acked, total)
-			}
-			defer fmt.Fprintln(e.app.Stderr)
-		} else {
-			// A log line at the start, about every tenth and at the end.
-			var logged uint64
-			c.Progress = func(acked, total uint64) {
-				if acked == 0 && logged == 0 || acked == total || acked >= logged+max(total/10, 1) {
-					logged = acked
-					c.Log.Info("sync", "acknowledged", acked, "total", total)
-				}
-			}
-		}
-		res, err = c.Sync(ctx)
-	}
-	switch {
-	case errors.Is(err, client.ErrUnreachable):
-		return &exitError{Code: exitUnreachable, Err: fmt.Errorf("sync: %w (nothing is lost; try again later)", err)}
-	case errors.Is(err, client.ErrRefused):
-		return &exitError{Code: exitRefused, Err: fmt.Errorf("sync: %w", err)}
-	case err != nil:
-		return fmt.Errorf("sync: %w", err)
-	}
-	if e.o.format == "json" {
-		if err := writeJSON(e.out(), res); err != nil {
+// syncFlags: sync sends what the server lacks and adopts a newer catalog:
+// for cron and systemd timers. Exit 0 when nothing is left unacknowledged, 3
+// when the server could not be reached, 4 when it refused this station, 1
+// otherwise.
+func syncFlags(fs *flag.FlagSet) runner {
+	server := fs.String("server", "", "central server URL (default $LOKET_SERVER, then the config)")
+	token := fs.String("token", "", "station token (default $LOKET_TOKEN, then the config's token file)")
+	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
+	jitter := fs.Duration("jitter", 0, "wait a random time up to this long first (spreads stations over the night)")
+	format := fs.String("format", "text", "output: text or json")
+	return func(e *env, args []string) error {
+		if err := noArgs(e, args); err != nil {
 			return err
 		}
-	} else {
-		adopted := ""
-		if res.CatalogAdopted {
-			adopted = " (adopted)"
+		st, err := e.store(reads)
+		if err != nil {
+			return err
 		}
-		if rec := res.Recovery; rec != nil {
-			printRecovery(e, rec)
+		c, err := e.syncClient(st, *server, *token)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(e.out(), "sync: sent %d events; server holds %d; %d pending; catalog v%d%s; %s\n",
-			res.Sent, res.HighWater, res.Pending, res.CatalogVersion, adopted, res.Took.Round(time.Millisecond))
+		if c == nil && e.app.syncer == nil {
+			return usagef("no central server: loket init --server URL --token TOKEN (or --server, $LOKET_SERVER)")
+		}
+		// The counter program's own syncer does it when it runs here, so two
+		// syncs never race; given --server or --token, this command's client.
+		useSyncer := e.app.syncer != nil && (c == nil || *server == "" && *token == "")
+		if *jitter > 0 {
+			wait := time.Duration(rand.Int64N(int64(*jitter)))
+			slog.New(slog.NewTextHandler(e.app.Stderr, nil)).Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
+			select {
+			case <-e.ctx.Done():
+				return e.ctx.Err()
+			case <-time.After(wait):
+			}
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
+		defer cancel()
+		var res client.Result
+		if useSyncer {
+			res, err = e.app.syncer.SyncNow(ctx)
+		} else {
+			if e.app.Stderr == os.Stderr && term.IsTerminal(os.Stderr.Fd()) {
+				c.Progress = func(acked, total uint64) {
+					fmt.Fprintf(e.app.Stderr, "\rsync: %s %d/%d events", bar(acked, total, 30), acked, total)
+				}
+				defer fmt.Fprintln(e.app.Stderr)
+			} else {
+				// A log line at the start, about every tenth and at the end.
+				var logged uint64
+				c.Progress = func(acked, total uint64) {
+					if acked == 0 && logged == 0 || acked == total || acked >= logged+max(total/10, 1) {
+						logged = acked
+						c.Log.Info("sync", "acknowledged", acked, "total", total)
+					}
+				}
+			}
+			res, err = c.Sync(ctx)
+		}
+		switch {
+		case errors.Is(err, client.ErrUnreachable):
+			return &exitError{Code: exitUnreachable, Err: fmt.Errorf("sync: %w (nothing is lost; try again later)", err)}
+		case errors.Is(err, client.ErrRefused):
+			return &exitError{Code: exitRefused, Err: fmt.Errorf("sync: %w", err)}
+		case err != nil:
+			return fmt.Errorf("sync: %w", err)
+		}
+		if *format == "json" {
+			if err := writeJSON(e.out(), res); err != nil {
+				return err
+			}
+		} else {
+			if rec := res.Recovery; rec != nil {
+				printRecovery(e, rec)
+			}
+			adopted := ""
+			if res.CatalogAdopted {
+				adopted = " (adopted)"
+			}
+			fmt.Fprintf(e.out(), "sync: sent %d events; server holds %d; %d pending; catalog v%d%s; %s\n",
+				res.Sent, res.HighWater, res.Pending, res.CatalogVersion, adopted, res.Took.Round(time.Millisecond))
+		}
+		if res.Pending > 0 {
+			return &exitError{Code: exitFailure, Err: fmt.Errorf("sync: %d events still unacknowledged", res.Pending)}
+		}
+		return nil
 	}
-	if res.Pending > 0 {
-		return &exitError{Code: exitFailure, Err: fmt.Errorf("sync: %d events still unacknowledged", res.Pending)}
-	}
-	return nil
 }
 
 // printRecovery tells the operator what getting the history back did, and

@@ -29,11 +29,7 @@ func runUI(e *env, args []string) error {
 		return err
 	}
 	ctx, dataDir, cfg, a := e.ctx, e.dataDir, e.cfg, e.app
-	sopts, err := e.storeOptions()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(filepath.Join(dataDir, store.FileName), sopts)
+	st, err := e.openOwned()
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("%w (is the counter program already open? its commands still work: loket --help)", err)
 	}
@@ -55,7 +51,7 @@ func runUI(e *env, args []string) error {
 	defer cancel()
 	// The background syncer, when a server is configured.
 	var syncer *client.Syncer
-	if c, err := e.syncClient(st); err != nil {
+	if c, err := e.syncClient(st, "", ""); err != nil {
 		slog.Warn("sync disabled", "err", err)
 	} else if c != nil {
 		c.Log = slog.Default()
@@ -65,8 +61,7 @@ func runUI(e *env, args []string) error {
 	go func() { ownerDone <- serveOwner(ctx, st, dataDir, syncer) }()
 
 	opts := uiOptions(cfg, e.lang, st)
-	e.st = st
-	if maker, err := e.receiptMaker(); err == nil {
+	if maker, err := e.receiptMaker("", st.Location()); err == nil {
 		opts.Receipts = uiReceipts{maker}
 	} else {
 		slog.Warn("receipts disabled", "err", err)

@@ -4,6 +4,7 @@ package atomicfile
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,18 @@ import (
 // Write writes data to a temporary file beside path, fsyncs it and renames
 // it over path.
 func Write(path string, data []byte, perm fs.FileMode) error {
+	return WriteWith(path, perm, func(w io.Writer) error {
+		if _, err := w.Write(data); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// WriteWith is Write for data that write streams into the temporary file
+// (an export too large to hold). When write fails, path is left as it was
+// and write's error is returned as it is.
+func WriteWith(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -20,10 +33,11 @@ func Write(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	defer os.Remove(f.Name())
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
+	if err := write(f); err != nil {
+		f.Close()
+		return err
 	}
+	err = f.Chmod(perm)
 	if err == nil {
 		err = f.Sync()
 	}

@@ -128,7 +128,9 @@ func (c *Client) doOnce(ctx context.Context, method, path string, body []byte, o
 		return fmt.Errorf("sync: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set("X-Loket-Clock", c.Store.Now().UTC().Format(time.RFC3339Nano))
+	if c.Store != nil { // nil: a client for statistics only, which sends no events
+		req.Header.Set("X-Loket-Clock", c.Store.Now().UTC().Format(time.RFC3339Nano))
+	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", "gzip")

@@ -1,0 +1,69 @@
+package main
+
+// The server itself: serve, and version.
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/sync/central"
+)
+
+func serveCommands() []*command {
+	return []*command{
+		{Name: "serve", Summary: "serve the sync protocol", Accepts: cli.ExactArgs(0), Flags: serveFlags},
+		{Name: "version", Summary: "print the version", Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(func(e *env, _ []string) error {
+			fmt.Fprintln(e.out(), "loket-central, sync protocol v1")
+			return nil
+		})},
+	}
+}
+
+// serveFlags: serve holds the database, answers the protocol on --addr and
+// the admin commands on the owner socket, until SIGINT or SIGTERM.
+func serveFlags(fs *flag.FlagSet) runner {
+	addr := fs.String("addr", "127.0.0.1:8470", "listen address")
+	cert := fs.String("tls-cert", "", "TLS certificate file")
+	key := fs.String("tls-key", "", "TLS key file")
+	tz := zoneFlag(fs)
+	return func(e *env, _ []string) error {
+		loc, err := zone(*tz, nil) // nil: each request's office zone
+		if err != nil {
+			return err
+		}
+		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc)
+	}
+}
+
+func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.Location) error {
+	st, err := central.OpenBolt(dir, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(a.Stderr, nil))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	sock, err := ownersock.Listen(filepath.Join(dir, sockName))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer os.Remove(filepath.Join(dir, sockName))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() { _ = ownersock.Serve(ctx, sock, ownerHandler(st)) }()
+	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", cert != "")
+	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
+	return central.ServeIn(ctx, ln, st, log, cert, key, loc)
+}

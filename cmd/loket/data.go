@@ -1,0 +1,100 @@
+package main
+
+// The database itself, local by nature: backup, check and demo.
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/loket-id/loket/demo"
+	"github.com/loket-id/loket/internal/cli"
+)
+
+func dataCommands() []*command {
+	return []*command{
+		{Name: "backup", Args: "FILE", Summary: "write a consistent copy of the database, even while it is in use", Owned: true,
+			Flags: cli.NoFlags(runBackup)},
+		{Name: "check", Args: "", Summary: "verify the database (bbolt pages and the store's invariants)", Owned: true, Flags: checkFlags},
+		{Name: "demo", Args: "[--days N] [--seed S] [--force]", Summary: "fill the database with a realistic simulated history",
+			Owned: true, Flags: demoFlags},
+	}
+}
+
+func runBackup(e *env, args []string) error {
+	file, err := oneArg(e, args, "FILE")
+	if err != nil {
+		return err
+	}
+	st, err := e.store(reads)
+	if err != nil {
+		return err
+	}
+	n, err := st.BackupFile(e.abs(file))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "backup written to %s (%d bytes)\n", e.abs(file), n)
+	return nil
+}
+
+func checkFlags(fs *flag.FlagSet) runner {
+	format := formatFlag(fs, false)
+	return func(e *env, args []string) error {
+		if err := noArgs(e, args); err != nil {
+			return err
+		}
+		if err := checkFormat(*format, "text", "json"); err != nil {
+			return err
+		}
+		st, err := e.store(reads)
+		if err != nil {
+			return err
+		}
+		rep, err := st.Check(e.ctx)
+		if err != nil {
+			return err
+		}
+		if *format == "json" {
+			if err := writeJSON(e.out(), rep); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintf(e.out(), "%s: %d requests, %d events\n", st.Path(), rep.Requests, rep.Events)
+			for _, p := range rep.Problems {
+				fmt.Fprintf(e.out(), "PROBLEM: %s\n", p)
+			}
+			if rep.OK() {
+				fmt.Fprintln(e.out(), "ok")
+			}
+		}
+		if !rep.OK() {
+			return &exitError{Code: exitFailure, Err: fmt.Errorf("check found %d problems", len(rep.Problems))}
+		}
+		return nil
+	}
+}
+
+func demoFlags(fs *flag.FlagSet) runner {
+	days := fs.Int("days", 30, "days of history, ending today")
+	seed := fs.Int("seed", 1, "random seed")
+	force := fs.Bool("force", false, "add to a database that already has requests")
+	return func(e *env, args []string) error {
+		if err := noArgs(e, args); err != nil {
+			return err
+		}
+		if *days < 1 || *days > 3660 {
+			return usagef("--days must be 1 to 3660")
+		}
+		st, err := e.store(once)
+		if err != nil {
+			return err
+		}
+		sum, err := demo.Generate(e.ctx, st, demo.Options{Days: *days, Seed: int64(*seed), Force: *force})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.out(), "demo: %d requests over %d days (%d done, %d no-show, %d cancelled, %d transferred, %d still open)\n",
+			sum.Requests, sum.Days, sum.Done, sum.NoShow, sum.Cancelled, sum.Transferred, sum.Open)
+		return nil
+	}
+}

@@ -1,0 +1,90 @@
+package main
+
+// Setting the counter up: init, and version.
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/internal/atomicfile"
+	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/store"
+)
+
+func setupCommands() []*command {
+	return []*command{
+		{Name: "init", Args: "[flags]", Summary: "write the config file (office, counter, clerk, language, printer, server)", Flags: initFlags},
+		{Name: "version", Args: "", Summary: "print the version", Flags: cli.NoFlags(runVersion)},
+	}
+}
+
+// initFlags: init writes the config file: the flags given over what is
+// there (or the defaults).
+func initFlags(fs *flag.FlagSet) runner {
+	var cfg config.Config // the values given; "" for the ones not
+	var token string
+	fs.StringVar(&cfg.Office.Code, "office-code", "", "office code")
+	fs.StringVar(&cfg.Office.Name, "office-name", "", "office name")
+	fs.StringVar(&cfg.Office.Address, "address", "", "office address")
+	fs.StringVar(&cfg.Station.Code, "station-code", "", "counter (station) code, e.g. L1")
+	fs.StringVar(&cfg.Station.Name, "station-name", "", "counter (station) name, e.g. Loket 1")
+	fs.StringVar(&cfg.Clerk.Name, "clerk", "", "clerk name")
+	fs.StringVar(&cfg.Timezone, "timezone", "", "office time zone, e.g. Asia/Jakarta")
+	fs.StringVar(&cfg.Receipt.Paper, "paper", "", "receipt paper: 80mm, 58mm, A5 or A4")
+	fs.StringVar(&cfg.Receipt.Printer, "printer", "", "CUPS printer queue for receipts")
+	fs.StringVar(&cfg.Server.URL, "server", "", "central server URL")
+	fs.StringVar(&token, "token", "", "station token from the central server (stored in a 0600 file)")
+	return func(e *env, args []string) error {
+		if err := noArgs(e, args); err != nil {
+			return err
+		}
+		out := e.cfg
+		for _, s := range []struct {
+			dst *string
+			v   string
+		}{
+			{&out.Office.Code, cfg.Office.Code}, {&out.Office.Name, cfg.Office.Name}, {&out.Office.Address, cfg.Office.Address},
+			{&out.Station.Code, cfg.Station.Code}, {&out.Station.Name, cfg.Station.Name}, {&out.Clerk.Name, cfg.Clerk.Name},
+			{&out.Language, e.g.lang}, {&out.Timezone, cfg.Timezone}, {&out.Receipt.Paper, cfg.Receipt.Paper},
+			{&out.Receipt.Printer, cfg.Receipt.Printer}, {&out.Server.URL, cfg.Server.URL},
+		} {
+			if s.v != "" {
+				*s.dst = s.v
+			}
+		}
+		if token != "" {
+			tokenFile := filepath.Join(filepath.Dir(e.cfgPath), "token")
+			if err := atomicfile.Write(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+				return err
+			}
+			out.Server.TokenFile = tokenFile
+		}
+		if err := out.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", err, queue.ErrInvalid)
+		}
+		if err := config.Save(e.cfgPath, out); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.out(), "config written to %s\n", e.cfgPath)
+		return nil
+	}
+}
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func runVersion(e *env, args []string) error {
+	v := version
+	if v == "" {
+		v = "devel"
+		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+	}
+	fmt.Fprintf(e.out(), "loket %s (database schema %d)\n", v, store.SchemaVersion())
+	return nil
+}
