@@ -16,7 +16,7 @@ import (
 )
 
 // Idempotency keys. A command whose answer can be lost (one forwarded to the
-// process that owns the database, see package ownersock) carries a key that
+// process that owns the database, see package relay) carries a key that
 // its client made, a ULID; the client may send the same command again with
 // the same key. The first time, the action runs and the key is recorded, in
 // the same transaction, with the sequence number of the event it wrote.

@@ -16,7 +16,7 @@
 // interfaces of backend.go, which the program adapts its store, receipt
 // maker and syncer to.
 //
-// Choices made where the issue was silent:
+// Choices made for the clerks (the README lists them too):
 //   - On the queue, the actions s, d, x, r, b, t and k act on the person at
 //     this counter (the latest request called to it or served at it),
 //     whatever row is highlighted: c s d serves a person with three keys,

@@ -19,7 +19,7 @@ import (
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // TestCSVNeutralisesFormulas: loket-central's export and stats CSV put a
@@ -55,7 +55,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		central.Serve(ctx, ln, cst, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+		(&central.Server{Storage: cst, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(ctx, ln, "", "")
 	}()
 	st, err := store.Open(filepath.Join(dir, "counter.db"), store.Options{Location: jakarta, Clock: func() time.Time { return now }})
 	if err != nil {
@@ -69,7 +69,7 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	if _, err := st.CallNext(ctx, nil, by); err != nil {
 		t.Fatal(err)
 	}
-	res, err := (&client.Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}).Sync(ctx)
+	res, err := (&station.Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}).Sync(ctx)
 	if err != nil || res.Pending != 0 {
 		t.Fatalf("sync: %+v %v", res, err)
 	}

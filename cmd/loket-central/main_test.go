@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/relay"
 )
 
 func TestMain(m *testing.M) {
@@ -73,12 +73,12 @@ func TestServerRunsOnlyDatabaseCommands(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	for _, args := range [][]string{{"version"}, {"serve", "--addr", "127.0.0.1:0"}} {
-		resp, err := ownersock.Forward(ctx, sock, ownersock.Request{Args: args, Cwd: dir})
+		resp, err := relay.Forward(ctx, sock, relay.Request{Args: args, Cwd: dir})
 		if err != nil || resp.Code != 2 || !strings.Contains(resp.Stderr, "cannot run through the owner socket") || resp.Stdout != "" {
 			t.Errorf("forwarded %q: %+v %v; want exit 2, refused", args, resp, err)
 		}
 	}
-	resp, err := ownersock.Forward(context.Background(), sock, ownersock.Request{Args: []string{"station", "list"}, Cwd: dir})
+	resp, err := relay.Forward(context.Background(), sock, relay.Request{Args: []string{"station", "list"}, Cwd: dir})
 	if err != nil || resp.Code != 0 || !strings.HasPrefix(resp.Stdout, "STATION") {
 		t.Errorf("forwarded station list: %+v %v", resp, err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/internal/cli"
-	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/sync/central"
 )
 
@@ -54,7 +54,7 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	sock, err := ownersock.Listen(filepath.Join(dir, sockName))
+	sock, err := relay.Listen(filepath.Join(dir, sockName))
 	if err != nil {
 		ln.Close()
 		return err
@@ -62,8 +62,8 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 	defer os.Remove(filepath.Join(dir, sockName))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go func() { _ = ownersock.Serve(ctx, sock, ownerHandler(st)) }()
+	go func() { _ = relay.Serve(ctx, sock, ownerHandler(st)) }()
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
-	return central.ServeIn(ctx, ln, st, log, cert, key, loc)
+	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)
 }

@@ -12,9 +12,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/internal/cli"
-	"github.com/loket-id/loket/ownersock"
-	"github.com/loket-id/loket/store"
+	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/sync/central"
 )
 
@@ -38,12 +38,12 @@ func (e *env) storage() (*central.BoltStorage, error) {
 	if a.owned != nil {
 		return a.owned, nil
 	}
-	req := ownersock.NewRequest(e.rawArgs, a.Cwd, a.Getenv, forwardedEnv)
-	st, resp, err := ownersock.OpenOrForward(e.ctx, filepath.Join(e.dir, sockName), req, 2*time.Second,
+	req := relay.NewRequest(e.rawArgs, a.Cwd, a.Getenv, forwardedEnv)
+	st, resp, err := relay.OpenOrForward(e.ctx, filepath.Join(e.dir, sockName), req, 2*time.Second,
 		func() (*central.BoltStorage, error) { return central.OpenBolt(e.dir, 100*time.Millisecond) },
-		func(err error) bool { return errors.Is(err, store.ErrLocked) })
+		func(err error) bool { return errors.Is(err, boltcheck.ErrLocked) })
 	switch {
-	case errors.Is(err, ownersock.ErrNoAnswer):
+	case errors.Is(err, relay.ErrNoAnswer):
 		return nil, &cli.ExitError{Code: cli.ExitUnknown, Err: fmt.Errorf("%w: see whether it was done (loket-central station list) before doing it again", err)}
 	case err != nil:
 		return nil, err
@@ -67,8 +67,8 @@ func (e *env) close() {
 
 // ownerHandler runs the commands that other loket-central processes send
 // to the server, on its database st.
-func ownerHandler(st *central.BoltStorage) ownersock.Handler {
-	return ownersock.Commands("loket-central", func(ctx context.Context, req ownersock.Request, stdout, stderr io.Writer) int {
+func ownerHandler(st *central.BoltStorage) relay.Handler {
+	return relay.Commands("loket-central", func(ctx context.Context, req relay.Request, stdout, stderr io.Writer) int {
 		sub := &App{Stdout: stdout, Stderr: stderr, Cwd: req.Cwd, Getenv: req.Getenv, owned: st}
 		return exitCode(sub.Run(ctx, req.Args), stderr)
 	})

@@ -19,7 +19,7 @@ import (
 	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // App runs loket's commands. Its fields are the process's surroundings, so
@@ -38,7 +38,7 @@ type App struct {
 	// that owns the database: commands use it instead of opening the file.
 	owned *store.Store
 	// syncer is the owner's background syncer, which `loket sync` uses.
-	syncer *client.Syncer
+	syncer *station.Syncer
 	// key is the idempotency key a forwarded command came with.
 	key string
 	// office, when set, is the office queue that the queue commands work

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/store"
 )
 
@@ -52,9 +52,9 @@ func BenchmarkList(b *testing.B) {
 		done := make(chan error)
 		go func() { done <- serveOwner(ctx, st, env["LOKET_DATA"], nil) }()
 		defer func() { cancel(); <-done; st.Close() }()
-		sock := filepath.Join(env["LOKET_DATA"], ownersock.FileName)
+		sock := filepath.Join(env["LOKET_DATA"], relay.FileName)
 		for {
-			if _, err := ownersock.Forward(ctx, sock, ownersock.Request{Args: []string{"version"}}); err == nil {
+			if _, err := relay.Forward(ctx, sock, relay.Request{Args: []string{"version"}}); err == nil {
 				break
 			}
 			time.Sleep(time.Millisecond)

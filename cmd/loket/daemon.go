@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/loket-id/loket/internal/cli"
-	"github.com/loket-id/loket/ownersock"
+	"github.com/loket-id/loket/relay"
 )
 
 func daemonCommands() []*command {
@@ -30,6 +30,6 @@ func runDaemon(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	fmt.Fprintf(e.app.Stderr, "loket daemon: holding %s, answering on %s\n", st.Path(), filepath.Join(e.dataDir, ownersock.FileName))
+	fmt.Fprintf(e.app.Stderr, "loket daemon: holding %s, answering on %s\n", st.Path(), filepath.Join(e.dataDir, relay.FileName))
 	return serveOwner(e.ctx, st, e.dataDir, nil)
 }

@@ -20,11 +20,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
-	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 	"github.com/loket-id/loket/tui"
 )
 
@@ -111,10 +111,10 @@ func (te *testEnv) start(args ...string) *exec.Cmd {
 func (te *testEnv) startOwner() *exec.Cmd {
 	te.t.Helper()
 	cmd := te.start("daemon")
-	sock := filepath.Join(te.env["LOKET_DATA"], ownersock.FileName)
+	sock := filepath.Join(te.env["LOKET_DATA"], relay.FileName)
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := ownersock.Forward(context.Background(), sock, ownersock.Request{Args: []string{"version"}}); err == nil {
+		if _, err := relay.Forward(context.Background(), sock, relay.Request{Args: []string{"version"}}); err == nil {
 			return cmd
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -337,14 +337,14 @@ func TestOwnerSocket(t *testing.T) {
 		t.Fatalf("backup has %d requests, problems %v", n, rep.Problems)
 	}
 	st.Close()
-	if info, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], ownersock.FileName)); err != nil || info.Mode().Perm() != 0o600 {
+	if info, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], relay.FileName)); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("socket mode: %v %v", info.Mode(), err)
 	}
 
 	// kill -9 leaves a stale socket; commands open the file themselves again.
 	_ = owner.Process.Signal(syscall.SIGKILL)
 	_ = owner.Wait()
-	if _, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], ownersock.FileName)); err != nil {
+	if _, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], relay.FileName)); err != nil {
 		t.Fatalf("expected a stale socket after kill -9: %v", err)
 	}
 	out = te.mustRun("add", "--service", "A", "--name", "After Kill", "--nik", nik)
@@ -543,7 +543,7 @@ func centralServer(t *testing.T) (url string, token func(office, station string)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		central.Serve(ctx, ln, st, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+		(&central.Server{Storage: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(ctx, ln, "", "")
 	}()
 	stopped := false
 	stop = func() {
@@ -645,7 +645,7 @@ func TestSyncThroughTheUIsSyncer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	syncer := &client.Syncer{Client: &client.Client{URL: url, Token: token("3273", "L9"), Store: st}}
+	syncer := &station.Syncer{Client: &station.Client{URL: url, Token: token("3273", "L9"), Store: st}}
 	var stdout, stderr bytes.Buffer
 	app := &App{Stdout: &stdout, Stderr: &stderr, Cwd: te.cwd, owned: st, syncer: syncer, Getenv: func(k string) string { return te.env[k] }}
 	if code := exitCode(app.Run(context.Background(), []string{"sync", "--jitter", "1ms"}), &stderr); code != 0 {

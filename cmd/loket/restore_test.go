@@ -35,7 +35,7 @@ func TestRestoreRebindFlow(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		central.Serve(ctx, ln, cs, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+		(&central.Server{Storage: cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(ctx, ln, "", "")
 	}()
 	t.Cleanup(func() { cancel(); <-done; cs.Close() })
 	_, tok, err := cs.AddStation("3273", "L3", "", time.Now())

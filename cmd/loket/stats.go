@@ -9,7 +9,7 @@ import (
 
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/stats"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 func statsCommands() []*command {
@@ -70,9 +70,9 @@ func statsFlags(fs *flag.FlagSet) runner {
 			}
 			if f, err = c.Stats(e.ctx, from, to, *service); err != nil {
 				switch {
-				case errors.Is(err, client.ErrUnreachable):
+				case errors.Is(err, station.ErrUnreachable):
 					return &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
-				case errors.Is(err, client.ErrRefused):
+				case errors.Is(err, station.ErrRefused):
 					return &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
 				}
 				return fmt.Errorf("central statistics: %w", err)

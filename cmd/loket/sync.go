@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 func syncCommands() []*command {
@@ -64,7 +64,7 @@ func syncFlags(fs *flag.FlagSet) runner {
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
 		defer cancel()
-		var res client.Result
+		var res station.Result
 		if useSyncer {
 			res, err = e.app.syncer.SyncNow(ctx)
 		} else {
@@ -86,9 +86,9 @@ func syncFlags(fs *flag.FlagSet) runner {
 			res, err = c.Sync(ctx)
 		}
 		switch {
-		case errors.Is(err, client.ErrUnreachable):
+		case errors.Is(err, station.ErrUnreachable):
 			return &exitError{Code: exitUnreachable, Err: fmt.Errorf("sync: %w (nothing is lost; try again later)", err)}
-		case errors.Is(err, client.ErrRefused):
+		case errors.Is(err, station.ErrRefused):
 			return &exitError{Code: exitRefused, Err: fmt.Errorf("sync: %w", err)}
 		case err != nil:
 			return fmt.Errorf("sync: %w", err)

@@ -17,7 +17,7 @@ import (
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 	"github.com/loket-id/loket/tui"
 )
 
@@ -50,12 +50,12 @@ func runUI(e *env, args []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	// The background syncer, when a server is configured.
-	var syncer *client.Syncer
+	var syncer *station.Syncer
 	if c, err := e.syncClient(st, "", ""); err != nil {
 		slog.Warn("sync disabled", "err", err)
 	} else if c != nil {
 		c.Log = slog.Default()
-		syncer = &client.Syncer{Client: c}
+		syncer = &station.Syncer{Client: c}
 	}
 	ownerDone := make(chan error, 1)
 	go func() { ownerDone <- serveOwner(ctx, st, dataDir, syncer) }()
@@ -77,7 +77,7 @@ func runUI(e *env, args []string) error {
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	if syncer != nil {
-		syncer.OnStatus = func(s client.Status) { p.Send(tui.SyncStatusMsg(uiSyncStatus(s))) }
+		syncer.OnStatus = func(s station.Status) { p.Send(tui.SyncStatusMsg(uiSyncStatus(s))) }
 		changes, stop := st.Subscribe()
 		defer stop()
 		go syncer.Run(ctx, changes)
@@ -125,12 +125,12 @@ func (r uiReceipts) Print(ctx context.Context, req queue.Request, svc queue.Serv
 func (r uiReceipts) Failed(day string) map[string]string { return r.m.Failed(day) }
 
 // uiSync adapts the background syncer to what the UI needs of it.
-type uiSync struct{ s *client.Syncer }
+type uiSync struct{ s *station.Syncer }
 
 func (u uiSync) Status() tui.SyncStatus { return uiSyncStatus(u.s.Status()) }
 func (u uiSync) Kick()                  { u.s.Kick() }
 
-func uiSyncStatus(s client.Status) tui.SyncStatus {
+func uiSyncStatus(s station.Status) tui.SyncStatus {
 	return tui.SyncStatus{Server: s.Server, Online: s.Online, Syncing: s.Syncing, Refused: s.Refused, Pending: s.Pending,
 		LastSync: s.LastSync, NextTry: s.NextTry, Errors: s.Errors}
 }

@@ -20,11 +20,11 @@ import (
 
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/office"
-	"github.com/loket-id/loket/ownersock"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
+	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // access is what a command does with the database, which decides what
@@ -93,19 +93,19 @@ func (e *env) store(how access) (*store.Store, error) {
 	}
 	sopts.LockTimeout = 100 * time.Millisecond
 	path := filepath.Join(e.dataDir, store.FileName)
-	sock := filepath.Join(e.dataDir, ownersock.FileName)
-	req := ownersock.NewRequest(e.rawArgs, a.Cwd, a.Getenv, forwardedEnv)
+	sock := filepath.Join(e.dataDir, relay.FileName)
+	req := relay.NewRequest(e.rawArgs, a.Cwd, a.Getenv, forwardedEnv)
 	req.Key = e.key
 	tries := 2
 	if how == once {
 		tries = 1
 	}
 	for try := 1; ; try++ {
-		st, resp, err := ownersock.OpenOrForward(e.ctx, sock, req, store.DefaultLockTimeout,
+		st, resp, err := relay.OpenOrForward(e.ctx, sock, req, store.DefaultLockTimeout,
 			func() (*store.Store, error) { return store.Open(path, sopts) },
 			func(err error) bool { return errors.Is(err, store.ErrLocked) })
 		switch {
-		case errors.Is(err, ownersock.ErrNoAnswer) && try < tries && e.ctx.Err() == nil:
+		case errors.Is(err, relay.ErrNoAnswer) && try < tries && e.ctx.Err() == nil:
 			fmt.Fprintf(a.Stderr, "loket: %v; sending it again%s\n", err,
 				map[bool]string{true: " with the same request key, so it is done once"}[e.key != ""])
 			// An owner that was killed is still closing its files: let it
@@ -116,7 +116,7 @@ func (e *env) store(how access) (*store.Store, error) {
 			case <-e.ctx.Done():
 			}
 			continue
-		case errors.Is(err, ownersock.ErrNoAnswer) && how != reads:
+		case errors.Is(err, relay.ErrNoAnswer) && how != reads:
 			return nil, &exitError{Code: exitUnknown, Err: fmt.Errorf("%w: see whether it was done with `loket list` or `loket show` before doing it again", err)}
 		case err != nil:
 			return nil, err
@@ -165,8 +165,8 @@ var forwardedEnv = []string{"LOKET_DATA", "LOKET_CONFIG", "LOKET_LANG", "LOKET_S
 	"XDG_DATA_HOME", "XDG_CONFIG_HOME", "HOME", "LANG", "LC_ALL", "LC_MESSAGES", "NO_COLOR"}
 
 // ownerHandler runs commands forwarded by other loket processes against st.
-func ownerHandler(st *store.Store, syncer *client.Syncer) ownersock.Handler {
-	return ownersock.Commands("loket", func(ctx context.Context, req ownersock.Request, stdout, stderr io.Writer) int {
+func ownerHandler(st *store.Store, syncer *station.Syncer) relay.Handler {
+	return relay.Commands("loket", func(ctx context.Context, req relay.Request, stdout, stderr io.Writer) int {
 		if cmd, ok := commands().Lookup(req.Args[0]); !ok || !cmd.Owned {
 			return exitCode(cli.NotOwned(req.Args[0]), stderr)
 		}
@@ -179,13 +179,13 @@ func ownerHandler(st *store.Store, syncer *client.Syncer) ownersock.Handler {
 }
 
 // serveOwner answers other loket commands on the owner socket until ctx ends.
-func serveOwner(ctx context.Context, st *store.Store, dataDir string, syncer *client.Syncer) error {
-	ln, err := ownersock.Listen(filepath.Join(dataDir, ownersock.FileName))
+func serveOwner(ctx context.Context, st *store.Store, dataDir string, syncer *station.Syncer) error {
+	ln, err := relay.Listen(filepath.Join(dataDir, relay.FileName))
 	if err != nil {
 		return err
 	}
-	defer os.Remove(filepath.Join(dataDir, ownersock.FileName))
-	return ownersock.Serve(ctx, ln, ownerHandler(st, syncer))
+	defer os.Remove(filepath.Join(dataDir, relay.FileName))
+	return relay.Serve(ctx, ln, ownerHandler(st, syncer))
 }
 
 // receiptMaker makes receipts as the config says, on paper (the config's
@@ -211,7 +211,7 @@ func (e *env) receiptMaker(paper string, loc *time.Location) (*receipts.Maker, e
 // syncClient is the client of the configured central server, or nil when
 // none is set; st is the database it syncs (nil for statistics only).
 // server and token are the command's flags ("" when not given).
-func (e *env) syncClient(st *store.Store, server, token string) (*client.Client, error) {
+func (e *env) syncClient(st *store.Store, server, token string) (*station.Client, error) {
 	server = firstOf(server, e.app.Getenv("LOKET_SERVER"), e.cfg.Server.URL)
 	if server == "" {
 		return nil, nil
@@ -227,7 +227,7 @@ func (e *env) syncClient(st *store.Store, server, token string) (*client.Client,
 	if token == "" {
 		return nil, usagef("no station token: loket init --token TOKEN (or --token, $LOKET_TOKEN)")
 	}
-	return &client.Client{URL: server, Token: token, Store: st, Actor: e.actor(nil),
+	return &station.Client{URL: server, Token: token, Store: st, Actor: e.actor(nil),
 		Log: slog.New(slog.NewTextHandler(e.app.Stderr, nil))}, nil
 }
 

@@ -15,7 +15,7 @@ import (
 
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // TestCatalogAdoptionAndQuietLogs: a published catalog reaches the station
@@ -33,7 +33,7 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go Serve(sctx, ln, cs, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})), "", "")
+	go (&Server{Storage: cs, Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}).Serve(sctx, ln, "", "")
 
 	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
 	if err != nil {
@@ -49,7 +49,7 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	if v, err := cs.PublishCatalog(cat); err != nil || v != 1 {
 		t.Fatal(v, err)
 	}
-	c := &client.Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}
+	c := &station.Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}
 	res, err := c.Sync(ctx)
 	if err != nil || !res.CatalogAdopted || res.CatalogVersion != 1 || res.Pending != 0 {
 		t.Fatalf("sync: %+v %v", res, err)
@@ -63,7 +63,7 @@ func TestCatalogAdoptionAndQuietLogs(t *testing.T) {
 	if res, err := c.Sync(ctx); err != nil || res.CatalogAdopted {
 		t.Fatalf("second sync adopted again: %+v %v", res, err)
 	}
-	(&client.Client{URL: c.URL, Token: "lkt_" + strings.Repeat("9", 64), Store: st}).Sync(ctx)
+	(&station.Client{URL: c.URL, Token: "lkt_" + strings.Repeat("9", 64), Store: st}).Sync(ctx)
 	for _, secret := range []string{token, "lkt_" + strings.Repeat("9", 64), nik, "81234567890"} {
 		if strings.Contains(logs.String(), secret) {
 			t.Fatalf("the server log holds %q:\n%s", secret, logs.String())

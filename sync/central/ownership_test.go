@@ -17,8 +17,8 @@ import (
 
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
-	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/sync/protocol"
+	"github.com/loket-id/loket/sync/station"
 )
 
 var wib = time.FixedZone("WIB", 7*3600)
@@ -70,7 +70,7 @@ func (r *rig) push(key string, events ...protocol.Event) (int, string) {
 
 func (r *rig) sync(key string, st *store.Store) {
 	r.t.Helper()
-	res, err := (&client.Client{URL: r.url, Token: r.tokens[key], Store: st}).Sync(context.Background())
+	res, err := (&station.Client{URL: r.url, Token: r.tokens[key], Store: st}).Sync(context.Background())
 	if err != nil || res.Pending != 0 {
 		r.t.Fatalf("sync %s: %+v %v", key, res, err)
 	}

@@ -3,7 +3,6 @@ package central
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -12,13 +11,8 @@ import (
 // Serve answers the sync protocol on ln until ctx ends, then shuts down
 // gracefully (requests under way finish; their transactions are never cut).
 // With certFile and keyFile it serves TLS.
-func Serve(ctx context.Context, ln net.Listener, st Storage, log *slog.Logger, certFile, keyFile string) error {
-	return ServeIn(ctx, ln, st, log, certFile, keyFile, nil)
-}
-
-// ServeIn is Serve with the offices' time zone for statistics (nil: local).
-func ServeIn(ctx context.Context, ln net.Listener, st Storage, log *slog.Logger, certFile, keyFile string, loc *time.Location) error {
-	srv := NewHTTPServer(ln.Addr().String(), (&Server{Storage: st, Log: log, Location: loc}).Handler())
+func (s *Server) Serve(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
+	srv := NewHTTPServer(ln.Addr().String(), s.Handler())
 	errc := make(chan error, 1)
 	go func() {
 		if certFile != "" {

@@ -43,7 +43,7 @@ func TestServeTLS(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	go Serve(ctx, ln, cs, slog.New(slog.NewTextHandler(io.Discard, nil)), certFile, keyFile)
+	go (&Server{Storage: cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(ctx, ln, certFile, keyFile)
 
 	cert, _ := x509.ParseCertificate(der)
 	pool := x509.NewCertPool()

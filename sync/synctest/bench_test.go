@@ -13,8 +13,8 @@ import (
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/sync/protocol"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // stationWithEvents makes a station database with at least n events, fast:
@@ -72,7 +72,7 @@ func BenchmarkPush100k(b *testing.B) {
 			b.StopTimer()
 			dir, tokens := newCentral(b, "B/L1")
 			srv := startServerB(b, dir)
-			c := &client.Client{URL: srv.url(), Token: tokens["B/L1"], Store: st}
+			c := &station.Client{URL: srv.url(), Token: tokens["B/L1"], Store: st}
 			_ = st.Update(bg, func(tx *store.Tx) error { return tx.SetSynced(0, time.Now()) })
 			b.StartTimer()
 			start := time.Now()
@@ -158,7 +158,7 @@ func Benchmark200Stations(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := (&client.Client{URL: srv.url(), Token: tokens[keys[i]], Store: st}).Sync(bg)
+				res, err := (&station.Client{URL: srv.url(), Token: tokens[keys[i]], Store: st}).Sync(bg)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {

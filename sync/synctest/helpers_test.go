@@ -26,7 +26,7 @@ import (
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 var (
@@ -84,7 +84,7 @@ func runServer(spec string) {
 	}
 	fmt.Println("listening", ln.Addr())
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := central.Serve(ctx, ln, st, log, "", ""); err != nil {
+	if err := (&central.Server{Storage: st, Log: log}).Serve(ctx, ln, "", ""); err != nil {
 		fmt.Println("error", err)
 	}
 }
@@ -97,7 +97,7 @@ func runStation(spec string) {
 		fmt.Println("error", err)
 		os.Exit(3)
 	}
-	c := &client.Client{URL: f[1], Token: f[2], Store: st, BatchSize: 7,
+	c := &station.Client{URL: f[1], Token: f[2], Store: st, BatchSize: 7,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 	for {
 		res, err := c.Sync(bg)
@@ -188,16 +188,16 @@ func newCentral(t testing.TB, keys ...string) (string, map[string]string) {
 	return dir, tokens
 }
 
-// station is a counter database with a settable clock.
-type station struct {
+// counterDB is a counter database with a settable clock.
+type counterDB struct {
 	path string
 	st   *store.Store
 	now  time.Time
 	rng  *rand.Rand
 }
 
-func newStation(t *testing.T, seed int64) *station {
-	s := &station{path: filepath.Join(t.TempDir(), store.FileName), now: time.Date(2026, 11, 27, 8, 0, 0, 0, wib), rng: rand.New(rand.NewSource(seed))}
+func newStation(t *testing.T, seed int64) *counterDB {
+	s := &counterDB{path: filepath.Join(t.TempDir(), store.FileName), now: time.Date(2026, 11, 27, 8, 0, 0, 0, wib), rng: rand.New(rand.NewSource(seed))}
 	s.open(t)
 	t.Cleanup(func() {
 		if s.st != nil {
@@ -207,7 +207,7 @@ func newStation(t *testing.T, seed int64) *station {
 	return s
 }
 
-func (s *station) open(t *testing.T) {
+func (s *counterDB) open(t *testing.T) {
 	t.Helper()
 	st, err := store.Open(s.path, store.Options{Clock: func() time.Time { return s.now }, Location: wib})
 	if err != nil {
@@ -216,10 +216,10 @@ func (s *station) open(t *testing.T) {
 	s.st = st
 }
 
-func (s *station) close() { s.st.Close(); s.st = nil }
+func (s *counterDB) close() { s.st.Close(); s.st = nil }
 
 // work registers n walk-ins and moves some of them on, as a day would.
-func (s *station) work(t *testing.T, n int) {
+func (s *counterDB) work(t *testing.T, n int) {
 	t.Helper()
 	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
 	for i := 0; i < n; i++ {
@@ -247,7 +247,7 @@ func (s *station) work(t *testing.T, n int) {
 	}
 }
 
-func (s *station) export(t *testing.T) []string {
+func (s *counterDB) export(t *testing.T) []string {
 	t.Helper()
 	var rows []string
 	if err := s.st.View(bg, func(tx *store.Tx) error {
@@ -261,8 +261,8 @@ func (s *station) export(t *testing.T) []string {
 	return rows
 }
 
-func (s *station) client(url, token string) *client.Client {
-	return &client.Client{URL: url, Token: token, Store: s.st,
+func (s *counterDB) client(url, token string) *station.Client {
+	return &station.Client{URL: url, Token: token, Store: s.st,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
 }
 
@@ -301,7 +301,7 @@ func sameRows(t *testing.T, what string, got, want []string) {
 }
 
 // syncUntilDone syncs until nothing is pending, tolerating failures, within limits.
-func syncUntilDone(t *testing.T, c *client.Client, tries int) {
+func syncUntilDone(t *testing.T, c *station.Client, tries int) {
 	t.Helper()
 	var last error
 	for range tries {

@@ -12,13 +12,13 @@ import (
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
+	"github.com/loket-id/loket/sync/station"
 )
 
 var clerk = queue.Actor{Counter: "L1", Clerk: "Sari"}
 
 // walkIn registers one applicant for service A and returns the ticket.
-func (s *station) walkIn(t *testing.T) queue.Request {
+func (s *counterDB) walkIn(t *testing.T) queue.Request {
 	t.Helper()
 	s.now = s.now.Add(2 * time.Minute)
 	r, err := s.st.Register(bg, queue.NewRequest{Service: "A", Name: fmt.Sprintf("Pemohon %d", s.rng.Intn(1e6)), NIK: "3201014107900001"}, clerk)
@@ -29,7 +29,7 @@ func (s *station) walkIn(t *testing.T) queue.Request {
 }
 
 // serveNext calls, serves and finishes the next in line.
-func (s *station) serveNext(t *testing.T) queue.Request {
+func (s *counterDB) serveNext(t *testing.T) queue.Request {
 	t.Helper()
 	r, err := s.st.CallNext(bg, nil, clerk)
 	if err != nil {
@@ -46,7 +46,7 @@ func (s *station) serveNext(t *testing.T) queue.Request {
 
 // restore puts a backup file in place of the station's database, as an
 // operator does: counter closed, file copied over.
-func (s *station) restore(t *testing.T, backup string) {
+func (s *counterDB) restore(t *testing.T, backup string) {
 	t.Helper()
 	s.close()
 	data, err := os.ReadFile(backup)
@@ -59,7 +59,7 @@ func (s *station) restore(t *testing.T, backup string) {
 	s.open(t)
 }
 
-func (s *station) backup(t *testing.T) string {
+func (s *counterDB) backup(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "loket-backup.db")
 	if _, err := s.st.BackupFile(path); err != nil {
@@ -68,7 +68,7 @@ func (s *station) backup(t *testing.T) string {
 	return path
 }
 
-func (s *station) check(t *testing.T) {
+func (s *counterDB) check(t *testing.T) {
 	t.Helper()
 	rep, err := s.st.Check(bg)
 	if err != nil || !rep.OK() {
@@ -151,7 +151,7 @@ func TestRestoredStationAfterRebind(t *testing.T) {
 	if late.Ticket != "A-004" {
 		t.Fatalf("the restored database gave %s", late.Ticket)
 	}
-	if _, err := c.Sync(bg); !errors.Is(err, client.ErrRefused) || !strings.Contains(err.Error(), "rebind") {
+	if _, err := c.Sync(bg); !errors.Is(err, station.ErrRefused) || !strings.Contains(err.Error(), "rebind") {
 		t.Fatalf("a restored database that has moved on must be refused (exit 4): %v", err)
 	}
 	if f := centralFigures(t, srv, day); f.Served != 1 || f.Waiting+f.Unclosed != 4 { // open: waiting now, or left open on an earlier day

@@ -20,8 +20,8 @@ import (
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
-	"github.com/loket-id/loket/sync/client"
 	"github.com/loket-id/loket/sync/protocol"
+	"github.com/loket-id/loket/sync/station"
 )
 
 // TestTwoStationsOfflineThenOnline: two counters work offline, come online,
@@ -33,7 +33,7 @@ func TestTwoStationsOfflineThenOnline(t *testing.T) {
 	b.work(t, 30)
 	srv := startServer(t, dir, freeAddr(t))
 	for _, s := range []struct {
-		stn *station
+		stn *counterDB
 		key string
 	}{{a, "3273/L1"}, {b, "3273/L2"}} {
 		res, err := s.stn.client(srv.url(), tokens[s.key]).Sync(bg)
@@ -73,7 +73,7 @@ func TestFaultyNetwork(t *testing.T) {
 			if err == nil && res.Pending == 0 {
 				break
 			}
-			if err != nil && !errors.Is(err, client.ErrUnreachable) && !strings.Contains(err.Error(), "400") {
+			if err != nil && !errors.Is(err, station.ErrUnreachable) && !strings.Contains(err.Error(), "400") {
 				t.Fatalf("round %d: unexpected error: %v", round, err)
 			}
 		}
@@ -153,7 +153,7 @@ func TestKillServerDuringIngest(t *testing.T) {
 	sameRows(t, "central vs station", centralExport(t, srv, ""), s.export(t))
 }
 
-func batches(t *testing.T, s *station, size int) [][]byte {
+func batches(t *testing.T, s *counterDB, size int) [][]byte {
 	t.Helper()
 	var out [][]byte
 	var evs []queue.Event
@@ -288,7 +288,7 @@ func TestReinstalledStation(t *testing.T) {
 	fresh := newStation(t, 10)
 	fresh.work(t, 10)
 	_, err := fresh.client(srv.url(), tokens["3273/L1"]).Sync(bg)
-	if !errors.Is(err, client.ErrRefused) || !strings.Contains(err.Error(), "rebind") {
+	if !errors.Is(err, station.ErrRefused) || !strings.Contains(err.Error(), "rebind") {
 		t.Fatalf("a reinstalled station: %v", err)
 	}
 	srv.kill()

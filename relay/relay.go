@@ -1,4 +1,5 @@
-// Package ownersock lets one process own the counter's database while other
+// Package relay runs a command line in the process that holds the
+// counter's database. It lets one process own the counter's database while other
 // `loket` commands still work: the owner (the terminal UI, `loket daemon`)
 // listens on a Unix socket in the data directory, and a command that finds
 // an owner there sends its whole command line and prints the answer as if it
@@ -31,7 +32,7 @@
 // refused. A new owner removes it before listening; it may do so safely
 // because it already holds the database's file lock, so no other owner can
 // be alive.
-package ownersock
+package relay
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package ownersock
+package relay
 
 import (
 	"context"

@@ -1,7 +1,7 @@
 // Package client is the station's side of sync: it pushes the event log to
 // the central server and adopts the catalog the central office publishes.
 // The protocol is in ../PROTOCOL.md.
-package client
+package station
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package client
+package station
 
 import (
 	"compress/gzip"
@@ -68,7 +68,7 @@ func TestSyncerStatus(t *testing.T) {
 	}
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go central.Serve(sctx, ln, cs, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+	go (&central.Server{Storage: cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(sctx, ln, "", "")
 	s.Client.Token = token
 	if _, err := s.SyncNow(ctx); err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestAcknowledgedWhenAnswerWasLost(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go central.Serve(sctx, ln, cs, slog.New(slog.NewTextHandler(io.Discard, nil)), "", "")
+	go (&central.Server{Storage: cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(sctx, ln, "", "")
 	res, err := (&Client{URL: "http://" + ln.Addr().String(), Token: token, Store: st}).Sync(ctx)
 	if err != nil || res.Sent != 0 || res.Pending != 0 || res.HighWater != 3 {
 		t.Fatalf("sync after a lost answer: %+v %v", res, err)
