@@ -1,7 +1,10 @@
 package queue_test
 
 import (
+	"os"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -28,6 +31,50 @@ func TestDependencyRule(t *testing.T) {
 					t.Errorf("%s depends on %s", pkg, dep)
 				}
 			}
+		}
+	}
+}
+
+// TestReadmeListsEveryFolder keeps the README's table of folders true: each
+// folder of Go code has its row (a folder inside one with a row may be
+// named in that row's text instead), and each row names a folder that exists.
+func TestReadmeListsEveryFolder(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{} // folder -> the row's text
+	_, table, _ := strings.Cut(string(readme), "| folder | what it is |")
+	table, _, _ = strings.Cut(table, "\n\n")
+	for _, line := range strings.Split(table, "\n") {
+		if cell, rest, ok := strings.Cut(strings.TrimPrefix(line, "| `"), "` |"); ok && strings.HasPrefix(line, "| `") {
+			rows[strings.TrimSuffix(cell, "/")] = rest
+		}
+	}
+	for folder := range rows {
+		if fi, err := os.Stat("../" + folder); err != nil || !fi.IsDir() {
+			t.Errorf("README lists %s/, which is not a folder", folder)
+		}
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}}", "github.com/loket-id/loket/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := filepath.Abs("..")
+	for _, dir := range strings.Fields(string(out)) {
+		rel, _ := filepath.Rel(root, dir)
+		rel = filepath.ToSlash(rel)
+		if _, ok := rows[rel]; ok {
+			continue
+		}
+		listed := false
+		for parent := path.Dir(rel); parent != "."; parent = path.Dir(parent) {
+			if text, ok := rows[parent]; ok && strings.Contains(text, rel) {
+				listed = true
+			}
+		}
+		if !listed {
+			t.Errorf("README's table of folders lacks %s", rel)
 		}
 	}
 }
