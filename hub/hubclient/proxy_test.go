@@ -3,10 +3,7 @@ package hubclient_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"math/rand"
-	"net"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,123 +12,9 @@ import (
 	"github.com/loket-id/loket/hub"
 	"github.com/loket-id/loket/hub/hubclient"
 	"github.com/loket-id/loket/hub/hubtest"
+	"github.com/loket-id/loket/internal/faultproxy"
 	"github.com/loket-id/loket/queue"
 )
-
-// faultProxy sits between a counter and the hub on loopback and, at
-// random, breaks what goes through it: it drops the connection in the
-// middle of the call or of the answer, resets it after the hub answered,
-// delays, truncates the call's body, or answers 502 itself. The client
-// under test uses one connection per call, so each fault hits one call.
-// (The idea of sync/synctest's proxy, with resets added.)
-type faultProxy struct {
-	ln     net.Listener
-	target string
-	rate   float64
-
-	mu    sync.Mutex
-	rng   *rand.Rand
-	kinds map[string]int
-	wg    sync.WaitGroup
-}
-
-func newFaultProxy(t *testing.T, target string, rate float64, seed int64) *faultProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &faultProxy{ln: ln, target: target, rate: rate, rng: rand.New(rand.NewSource(seed)), kinds: map[string]int{}}
-	go p.serve()
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
-	return p
-}
-
-func (p *faultProxy) url() string { return "http://" + p.ln.Addr().String() }
-
-func (p *faultProxy) serve() {
-	for {
-		c, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			p.handle(c)
-		}()
-	}
-}
-
-var faultKinds = []string{"drop-request", "drop-response", "reset-response", "delay", "truncate", "502"}
-
-func (p *faultProxy) handle(client net.Conn) {
-	defer client.Close()
-	_ = client.SetDeadline(time.Now().Add(20 * time.Second))
-	buf := make([]byte, 64<<10)
-	n, _ := client.Read(buf)
-	first := buf[:n]
-	p.mu.Lock()
-	kind := ""
-	if p.rng.Float64() < p.rate {
-		kind = faultKinds[p.rng.Intn(len(faultKinds))]
-		p.kinds[kind]++
-	}
-	cut := p.rng.Intn(max(1, n))
-	delay := time.Duration(p.rng.Intn(300)) * time.Millisecond
-	p.mu.Unlock()
-	if kind == "502" {
-		_, _ = client.Write([]byte("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-		return
-	}
-	if kind == "delay" {
-		time.Sleep(delay)
-	}
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		return
-	}
-	defer server.Close()
-	_ = server.SetDeadline(time.Now().Add(20 * time.Second))
-	switch kind {
-	case "drop-request":
-		_, _ = server.Write(first[:cut])
-		return
-	case "truncate":
-		_, _ = server.Write(first[:cut])
-		if tc, ok := server.(*net.TCPConn); ok {
-			_ = tc.CloseWrite()
-		}
-		_, _ = io.Copy(client, server)
-		return
-	}
-	_, _ = server.Write(first)
-	go func() { _, _ = io.Copy(server, client) }()
-	switch kind {
-	case "drop-response", "reset-response":
-		// Let the hub answer (and commit), then cut the answer.
-		resp := make([]byte, 4096)
-		m, _ := server.Read(resp)
-		if kind == "reset-response" {
-			if tc, ok := client.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // close sends RST
-			}
-			return
-		}
-		_, _ = client.Write(resp[:m/2])
-		return
-	}
-	_, _ = io.Copy(client, server)
-}
-
-func (p *faultProxy) stats() map[string]int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	k := map[string]int{}
-	for a, b := range p.kinds {
-		k[a] = b
-	}
-	return k
-}
 
 // TestFaultyNetwork: a counter's actions go through a proxy that breaks a
 // third of the connections. The counter sends an action again, with its
@@ -141,8 +24,8 @@ func TestFaultyNetwork(t *testing.T) {
 	seed := testSeed(t)
 	rng := rand.New(rand.NewSource(seed))
 	h := hubtest.Start(t, hub.Options{})
-	p := newFaultProxy(t, h.Addr, 0.35, seed)
-	c := newClient(t, p.url(), h.AddCounter(t, "L1"), func(o *hubclient.Options) {
+	p := faultproxy.New(t, h.Addr, 0.35, seed)
+	c := newClient(t, p.URL(), h.AddCounter(t, "L1"), func(o *hubclient.Options) {
 		o.DisableKeepAlives = true
 		o.RetryDelay = 5 * time.Millisecond
 	})
@@ -230,8 +113,10 @@ func TestFaultyNetwork(t *testing.T) {
 		t.Fatalf("%d events for %d actions", n, registered+calls+serves)
 	}
 	mustCheck(t, h.Store)
-	t.Logf("%d registrations, %d calls, %d serves; %d answers unknown and sent again; faults %v", registered, calls, serves, unknown, p.stats())
+	t.Logf("%d registrations, %d calls, %d serves; %d answers unknown and sent again; faults %v", registered, calls, serves, unknown, faultKinds(p))
 	if unknown == 0 {
-		t.Fatal(fmt.Sprint("no fault made an answer unknown: the test tested nothing ", p.stats()))
+		t.Fatal(fmt.Sprint("no fault made an answer unknown: the test tested nothing ", faultKinds(p)))
 	}
 }
+
+func faultKinds(p *faultproxy.Proxy) map[string]int { _, _, k := p.Stats(); return k }

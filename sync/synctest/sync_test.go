@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/internal/faultproxy"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
@@ -61,9 +62,9 @@ func TestTwoStationsOfflineThenOnline(t *testing.T) {
 func TestFaultyNetwork(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
-	proxy := newFaultProxy(t, srv.addr, 0.3, testSeed(t))
+	proxy := faultproxy.New(t, srv.addr, 0.3, testSeed(t))
 	s := newStation(t, 3)
-	c := s.client(proxy.url(), tokens["3273/L1"])
+	c := s.client(proxy.URL(), tokens["3273/L1"])
 	c.BatchSize = 3
 	c.HTTP = &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	for round := 0; ; round++ {
@@ -77,13 +78,13 @@ func TestFaultyNetwork(t *testing.T) {
 				t.Fatalf("round %d: unexpected error: %v", round, err)
 			}
 		}
-		if posts, _, _ := proxy.stats(); posts >= *faultBatches || round > 200 {
+		if posts, _, _ := proxy.Stats(); posts >= *faultBatches || round > 200 {
 			break
 		}
 	}
 	// A last clean sync straight to the server, then compare.
 	syncUntilDone(t, s.client(srv.url(), tokens["3273/L1"]), 5)
-	posts, faulted, kinds := proxy.stats()
+	posts, faulted, kinds := proxy.Stats()
 	t.Logf("%d batches posted through the proxy, %d requests faulted: %v", posts, faulted, kinds)
 	if posts < *faultBatches || faulted == 0 {
 		t.Fatalf("only %d batches, %d faults", posts, faulted)
