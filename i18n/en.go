@@ -225,6 +225,7 @@ var english = language{
 		"event.requeued":       "put back in line",
 		"event.transferred":    "moved to service",
 		"event.reopened":       "reopened",
+		"event.identified":     "identified",
 		"syncerr.unreachable":  "Server unreachable",
 		"syncerr.refused":      "Refused by the server",
 		"syncerr.noprogress":   "The server makes no progress",

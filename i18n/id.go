@@ -225,6 +225,7 @@ var indonesian = language{
 		"event.requeued":       "dikembalikan ke antrean",
 		"event.transferred":    "pindah layanan",
 		"event.reopened":       "dibuka lagi",
+		"event.identified":     "identitas diisi",
 		"syncerr.unreachable":  "Server tidak terjangkau",
 		"syncerr.refused":      "Ditolak server",
 		"syncerr.noprogress":   "Server tidak memproses kiriman",

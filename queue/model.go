@@ -269,7 +269,7 @@ func EventTypes() []string {
 	for _, a := range Actions() {
 		out = append(out, a.EventType())
 	}
-	return append(out, EventCatalog)
+	return append(out, EventIdentified, EventCatalog)
 }
 
 // Actions lists every action, in a fixed order.
@@ -406,7 +406,14 @@ type TransitionError struct {
 }
 
 func (e *TransitionError) Error() string {
-	return fmt.Sprintf("cannot %s request %s: it is %s", e.Action, e.Ticket, e.Status)
+	return fmt.Sprintf("cannot %s request %s: it is %s", actionVerbs[e.Action], e.Ticket, e.Status)
+}
+
+// actionVerbs are the actions as an English sentence says them.
+var actionVerbs = map[Action]string{
+	ActCall: "call", ActRecall: "recall", ActServe: "serve", ActDone: "finish",
+	ActNoShow: "mark as no-show", ActCancel: "cancel", ActRequeue: "put back",
+	ActTransfer: "transfer", ActReopen: "reopen",
 }
 
 // Is makes TransitionError match ErrInvalid: it is the caller's mistake.

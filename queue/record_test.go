@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,5 +69,19 @@ func TestCreatedQueuedAt(t *testing.T) {
 		if err := ValidateCreated(r); (err == nil) != tt.ok {
 			t.Errorf("%s: %v", tt.name, err)
 		}
+	}
+}
+
+// TestTransitionErrorWords: every action reads as English in the error a
+// refused action gives ("cannot finish", never "cannot done").
+func TestTransitionErrorWords(t *testing.T) {
+	for _, a := range Actions() {
+		msg := (&TransitionError{Ticket: "A-001", Status: StatusDone, Action: a}).Error()
+		if strings.Contains(msg, "cannot  ") || strings.Contains(msg, "cannot done") || strings.Contains(msg, "cannot no_show") {
+			t.Errorf("%s: %q", a, msg)
+		}
+	}
+	if got := (&TransitionError{Ticket: "A-002", Status: StatusDone, Action: ActDone}).Error(); got != "cannot finish request A-002: it is done" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -36,7 +36,7 @@ func (s *BoltStorage) History(key string, after uint64, limit int) (protocol.His
 			}
 			var se storedEvent
 			if err := json.Unmarshal(v, &se); err != nil {
-				return fmt.Errorf("decode event %x of station %s: %w", k, key, err)
+				return s.damaged(fmt.Sprintf("event %x of station %s does not decode", k, key), err)
 			}
 			h.Events = append(h.Events, se.Event)
 		}

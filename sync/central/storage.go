@@ -157,6 +157,13 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 	return &BoltStorage{db: db}, nil
 }
 
+// damaged is a record that bbolt read back but that does not decode: the
+// file is damaged in a way its structure check cannot see. The error names
+// the file and says what to do, and matches boltcheck.ErrDamaged.
+func (s *BoltStorage) damaged(what string, err error) error {
+	return fmt.Errorf("%s is damaged: %s (%v); run loket-central check on it and restore it from a backup: %w", s.db.Path(), what, err, boltcheck.ErrDamaged)
+}
+
 // Close closes the database.
 func (s *BoltStorage) Close() error { return s.db.Close() }
 
@@ -473,7 +480,7 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var sr storedRequest
 			if err := json.Unmarshal(v, &sr); err != nil {
-				return fmt.Errorf("decode request %s: %w", k, err)
+				return s.damaged(fmt.Sprintf("request %s does not decode", k), err)
 			}
 			r := sr.Request
 			if office != "" && sr.Office != office || station != "" && sr.Station != station ||

@@ -11,7 +11,8 @@ import (
 )
 
 // TestNewRulesSync: the events of the newer rules (a reopen, done on a
-// called request as serving+done, a put back, a day closed) reach the
+// called request as serving+done, a put back, a day closed, a walk-in
+// identified) reach the
 // central server, which replays them with queue.Apply to the same requests
 // and figures as the station's.
 func TestNewRulesSync(t *testing.T) {
@@ -36,6 +37,16 @@ func TestNewRulesSync(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids = append(ids, r.ID)
+	}
+	// A kiosk's walk-in without identity, identified at the counter.
+	s.now = s.now.Add(time.Minute)
+	w, _, _, err := s.st.RegisterWalkIn(bg, "", "C", queue.PriorityNone, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.now = s.now.Add(time.Minute)
+	if _, _, err := s.st.Identify(bg, "", w.ID, queue.Identity{Name: "Pemohon Kios", NIK: "3201014107900001"}, by); err != nil {
+		t.Fatal(err)
 	}
 	step(ids[0], queue.ActCall)
 	step(ids[0], queue.ActRequeue) // put back: behind ids[1] and ids[2]
@@ -62,7 +73,7 @@ func TestNewRulesSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if local.Reopened != 2 || local.Served != 2 || local.Unclosed != 1 || local.NoShow != 3 {
+	if local.Reopened != 2 || local.Served != 2 || local.Unclosed != 1 || local.NoShow != 4 { // the identified walk-in, left waiting, closed with the day
 		t.Fatalf("station figures: %+v", local.Counts)
 	}
 	req, _ := http.NewRequest(http.MethodGet, srv.url()+"/v1/stats?from=2026-11-27&to=2026-11-27", nil)
