@@ -390,3 +390,31 @@ func TestReportWhoseDataAndSignature(t *testing.T) {
 		t.Errorf("central report:\n%s", office)
 	}
 }
+
+// TestNotThroughTheHubYet: close-day and identify on an office queue that
+// cannot do them (the office hub's client, for now) exit 2, say so, and
+// do nothing.
+func TestNotThroughTheHubYet(t *testing.T) {
+	te := newTestEnv(t)
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	st, err := store.Open(filepath.Join(t.TempDir(), "office.db"), store.Options{Location: loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q := &countingQueue{Queue: st, calls: map[string]int{}} // only office.Queue's methods
+	for _, args := range [][]string{{"close-day"}, {"close-day", "--dry-run"}, {"identify", "A-001", "--name", "Siti", "--nik", nik}} {
+		for _, lang := range []string{"en", "id"} {
+			var stdout, stderr bytes.Buffer
+			app := &App{Stdout: &stdout, Stderr: &stderr, Cwd: te.cwd, office: q, Getenv: func(k string) string { return te.env[k] }}
+			code := exitCode(app.Run(context.Background(), append(args, "--lang", lang)), &stderr)
+			want := map[string]string{"en": "does not work through the office hub yet", "id": "belum dapat dijalankan melalui hub kantor"}[lang]
+			if code != 2 || !strings.Contains(stderr.String(), want) || stdout.Len() != 0 {
+				t.Errorf("loket %q --lang %s: exit %d %q %q", args, lang, code, stdout.String(), stderr.String())
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], store.FileName)); !os.IsNotExist(err) {
+		t.Fatalf("the counter's database was opened: %v", err)
+	}
+}
