@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +24,15 @@ import (
 // --today, and a second run that closes nothing more.
 func TestCloseDay(t *testing.T) {
 	te := newTestEnv(t)
-	yesterday := fixedNow.AddDate(0, 0, -1)
-	te.now = func() time.Time { return yesterday }
+	// A clock that ticks a millisecond a reading: arrivals keep their order.
+	var mu sync.Mutex
+	clock := fixedNow.AddDate(0, 0, -1)
+	te.now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(time.Millisecond)
+		return clock
+	}
 	for _, name := range []string{"Siti Aminah", "Budi", "Wayan"} {
 		te.mustRun("add", "--service", "A", "--name", name, "--nik", nik)
 	}
