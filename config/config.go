@@ -38,6 +38,15 @@ type Config struct {
 	Queue    Queue   `toml:"queue"`
 	Receipt  Receipt `toml:"receipt"`
 	Server   Server  `toml:"server"`
+	Report   Report  `toml:"report"`
+}
+
+// Report is what the supervisor's PDF report signs with: the place it is
+// signed in (default: the last part of the office's address, its city) and
+// the supervisor's name. Empty leaves a line to write on.
+type Report struct {
+	Place      string `toml:"place,omitempty"`
+	Supervisor string `toml:"supervisor,omitempty"`
 }
 
 // Office is the office this counter belongs to.
@@ -51,6 +60,8 @@ type Office struct {
 	WhatsApp string `toml:"whatsapp"` // e.g. "0811-2233-4455"
 	Website  string `toml:"website"`  // e.g. "dpmptsp.bandung.go.id"
 	Hours    string `toml:"hours"`    // e.g. "Senin-Jumat 08.00-15.00"
+	// Head is the head of the office, who signs the report ("Mengetahui").
+	Head string `toml:"head,omitempty"`
 }
 
 // Station is this counter.

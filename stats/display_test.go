@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -80,7 +81,7 @@ func TestNoDataAndWholeSeconds(t *testing.T) {
 		}
 		var b bytes.Buffer
 		f := Figures{Counts: tc.c, ByService: []Service{{Service: "A", Counts: tc.c}}, BusiestHour: -1}
-		if err := f.WriteText(&b, "service"); err != nil {
+		if err := f.WriteText(&b, "service", i18n.For("en")); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(b.String(), tc.wait) || !strings.Contains(b.String(), "within target: "+tc.target) {

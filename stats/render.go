@@ -103,8 +103,9 @@ func (f Figures) WriteCSV(w io.Writer, by string) error {
 	return cw.Error()
 }
 
-// WriteText writes the figures and the breakdown by for a terminal.
-func (f Figures) WriteText(w io.Writer, by string) error {
+// WriteText writes the figures and the breakdown by for a terminal, in
+// t's language (the numbers and durations are the same in every language).
+func (f Figures) WriteText(w io.Writer, by string, t i18n.Text) error {
 	rows, err := f.Table(by)
 	if err != nil {
 		return err
@@ -114,23 +115,33 @@ func (f Figures) WriteText(w io.Writer, by string) error {
 		period += " .. " + f.To
 	}
 	dur := func(d Dist, pick func(Dist) float64) string { return Seconds(d, pick, i18n.CompactDuration) }
-	fmt.Fprintf(w, "Statistics %s\n\n", period)
-	fmt.Fprintf(w, "Arrivals %d   Served %d   No-show %d   Cancelled %d   Transferred %d   Waiting now %d\n",
-		f.Arrivals, f.Served, f.NoShow, f.Cancelled, f.Transferred, f.Waiting)
+	fmt.Fprintln(w, t.S("cmd.stats.title", period)+"\n")
+	fmt.Fprintln(w, t.S("cmd.stats.counts", f.Arrivals, f.Served, f.NoShow, f.Cancelled, f.Transferred, f.Waiting))
 	if f.Unclosed > 0 {
-		fmt.Fprintf(w, "Left open on earlier days %d (not closed: see close-day)\n", f.Unclosed)
+		fmt.Fprintln(w, t.S("cmd.stats.unclosed", f.Unclosed))
 	}
-	fmt.Fprintf(w, "Waiting time   avg %s   median %s   p90 %s   (%d called)\n",
-		dur(f.WaitSeconds, Avg), dur(f.WaitSeconds, Median), dur(f.WaitSeconds, P90), f.WaitSeconds.N)
-	fmt.Fprintf(w, "Service time   avg %s   median %s   p90 %s   (%d served)\n",
-		dur(f.ServiceSeconds, Avg), dur(f.ServiceSeconds, Median), dur(f.ServiceSeconds, P90), f.ServiceSeconds.N)
-	fmt.Fprintf(w, "Called within target: %s\n", f.TargetText())
+	fmt.Fprintln(w, t.S("cmd.stats.wait", dur(f.WaitSeconds, Avg), dur(f.WaitSeconds, Median), dur(f.WaitSeconds, P90), f.WaitSeconds.N))
+	fmt.Fprintln(w, t.S("cmd.stats.service", dur(f.ServiceSeconds, Avg), dur(f.ServiceSeconds, Median), dur(f.ServiceSeconds, P90), f.ServiceSeconds.N))
+	fmt.Fprintln(w, t.S("cmd.stats.target", f.TargetText()))
 	if f.BusiestHour >= 0 {
-		fmt.Fprintf(w, "Busiest hour: %02d:00 (%d arrivals)\n", f.BusiestHour, f.ByHour[f.BusiestHour].Arrivals)
+		fmt.Fprintln(w, t.S("cmd.stats.busiest", fmt.Sprintf("%02d:00", f.BusiestHour), f.ByHour[f.BusiestHour].Arrivals))
 	}
-	fmt.Fprintf(w, "\nBy %s:\n", by)
+	var byName string
+	switch by {
+	case "counter":
+		byName = t.S("cmd.stats.by.counter")
+	case "clerk":
+		byName = t.S("cmd.stats.by.clerk")
+	case "hour":
+		byName = t.S("cmd.stats.by.hour")
+	case "day":
+		byName = t.S("cmd.stats.by.day")
+	default:
+		byName = t.S("cmd.stats.by.service")
+	}
+	fmt.Fprintln(w, "\n"+t.S("cmd.stats.by", byName))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.ToUpper(by)+"\tARRIVALS\tSERVED\tNO-SHOW\tWAIT P50\tWAIT P90\tSERVICE P50\tON TARGET\t")
+	fmt.Fprintln(tw, strings.ToUpper(byName)+"\t"+t.S("cmd.stats.head")+"\t")
 	for _, r := range rows {
 		if by == "hour" {
 			if r.Arrivals > 0 {

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/loket-id/loket/internal/errtext"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -27,10 +28,10 @@ func (c common) errText(err error) string {
 	var fe *queue.FieldError
 	switch {
 	case errors.As(err, &te):
-		return t.S("err.transition", t.S("act."+string(te.Action)), te.Ticket, t.S("status."+string(te.Status)))
+		return errtext.Transition(t, te)
 	case errors.As(err, &fe):
-		if fe.Code != "" && t.Has("err."+fe.Code) {
-			return t.S("err." + fe.Code)
+		if s, ok := errtext.Field(t, fe); ok {
+			return s
 		}
 		return t.S("err.invalid", fe.Field, shorten(fe.Reason, rawMax))
 	case errors.Is(err, queue.ErrQueueEmpty):

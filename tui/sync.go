@@ -75,19 +75,24 @@ func (s *syncPage) view() string {
 		return "\n  " + th.Muted.Render(t.S("sync.none"))
 	}
 	st := s.status
+	// Times in the office's zone, named, as the title bar's clock.
 	last := t.S("sync.never")
 	if !st.LastSync.IsZero() {
-		last = st.LastSync.In(loc).Format("2006-01-02 15:04:05")
+		last = st.LastSync.In(loc).Format("2006-01-02 15:04:05 MST")
 	}
 	next := "-"
 	if !st.NextTry.IsZero() && st.NextTry.After(s.c.opt.Now()) {
-		next = st.NextTry.In(loc).Format("15:04:05")
+		next = st.NextTry.In(loc).Format("15:04:05 MST")
 	}
-	be := s.c.opt.Backend
+	o := s.c.opt
+	counter := o.Counter
+	if o.CounterName != "" && o.CounterName != o.Counter {
+		counter += " · " + o.CounterName
+	}
 	rows := [][2]string{
+		{t.S("sync.office"), clean(o.Office)},
+		{t.S("sync.counter"), clean(counter)},
 		{t.S("sync.server"), clean(st.Server)},
-		{t.S("sync.station"), be.StationID()},
-		{t.S("sync.epoch"), be.Epoch()},
 		{t.S("sync.state"), s.bar()},
 		{t.S("sync.pendinglabel"), fmt.Sprint(st.Pending)},
 		{t.S("sync.last"), last},
@@ -104,6 +109,10 @@ func (s *syncPage) view() string {
 			b.WriteString("  " + th.Error.Render(truncate(s.c.syncErrText(e), s.c.width-2)) + "\n")
 		}
 	}
+	// The database's identity towards the server, for the central office
+	// when it must rebind this counter; shortened, it is only a hint.
+	be := s.c.opt.Backend
+	b.WriteString("\n  " + th.Muted.Render(truncate(t.S("sync.ids", shortID(be.StationID()), shortID(be.Epoch())), s.c.width-2)) + "\n")
 	return b.String()
 }
 
@@ -113,3 +122,11 @@ func (s *syncPage) ShortHelp() []key.Binding {
 }
 
 func (s *syncPage) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+// shortID is the start of a long identifier, enough to tell two apart.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12] + "…"
+	}
+	return id
+}

@@ -535,7 +535,7 @@ func TestSyncScreen(t *testing.T) {
 	}
 	step(t, m, press("3"))
 	view := m.View()
-	for _, want := range []string{"https://pusat.example", st.StationID(), "12", "connection refused", "○ offline · 12 pending"} {
+	for _, want := range []string{"https://pusat.example", "DPMPTSP Kota Bandung", "L1 · Loket 1", st.StationID()[:12], "12", "connection refused", "○ offline · 12 pending"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("sync screen lacks %q:\n%s", want, view)
 		}
@@ -547,6 +547,33 @@ func TestSyncScreen(t *testing.T) {
 	step(t, m, SyncStatusMsg(SyncStatus{Online: true, Pending: 0, LastSync: fixedNow}))
 	if !strings.Contains(m.View(), "● online · 0 pending · 09:30") {
 		t.Fatalf("status bar after a sync:\n%s", m.View())
+	}
+}
+
+// TestSyncScreenGolden: the sync screen names the office and the counter
+// (the database's IDs only on a muted line at the foot) and gives its
+// times in the office's zone, named, like the title bar's clock, in both
+// languages.
+func TestSyncScreenGolden(t *testing.T) {
+	for _, lang := range []string{"id", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			st := openStore(t)
+			m := newModel(t, st, lang)
+			m.opt.Sync = &fakeSync{st: SyncStatus{Server: "https://pusat.example.go.id:8470", Online: false, Pending: 3,
+				LastSync: fixedNow.Add(-time.Hour).UTC(), NextTry: fixedNow.Add(90 * time.Second).UTC(),
+				Errors: []string{"09:29:00 server unreachable: dial tcp 127.0.0.1:8470: connection refused"}}}
+			p := start(t, m)
+			p.waitFor("Sari")
+			p.keys("3")
+			p.waitFor("https://pusat.example.go.id:8470")
+			got := p.final()
+			for _, want := range []string{"08:30:00 WIB", "09:31:30 WIB", "DPMPTSP Kota Bandung", "L1 · Loket 1"} {
+				if !strings.Contains(got, want) {
+					t.Errorf("sync screen lacks %q:\n%s", want, got)
+				}
+			}
+			golden(t, "sync_"+lang, got)
+		})
 	}
 }
 

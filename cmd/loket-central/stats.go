@@ -6,6 +6,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/sync/central"
@@ -61,6 +62,6 @@ func statsFlags(fs *flag.FlagSet) runner {
 		case "csv":
 			return f.WriteCSV(e.out(), *by)
 		}
-		return f.WriteText(e.out(), *by)
+		return f.WriteText(e.out(), *by, i18n.For("en"))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,12 +117,16 @@ type env struct {
 	dataDir string
 	lang    string
 	rawArgs []string
+	// ref is the request the command names (REF), for its errors.
+	ref string
 	// key is the idempotency key of a keyed command: made when it asks for
 	// the database, or the one a forwarded command came with. The same key
 	// acts once.
 	key string
 	// closers close what was opened for the command.
 	closers []func() error
+	// logger is the command's log (see e.log), once opened.
+	logger *slog.Logger
 }
 
 func (e *env) out() io.Writer { return e.app.Stdout }
@@ -175,7 +180,7 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	e.lang = config.Lang(e.g.lang, e.cfg, a.Getenv)
 	defer e.close()
 	if err := run(e, pos); !errors.Is(err, errRelayed) {
-		return err
+		return e.say(err)
 	}
 	return nil
 }
@@ -241,6 +246,9 @@ var checkFormat = cli.Format
 func oneArg(e *env, args []string, what string) (string, error) {
 	if len(args) != 1 {
 		return "", usagef("%s needs exactly one %s (see loket %s --help)", e.name, what, e.name)
+	}
+	if what == "REF" {
+		e.ref = args[0]
 	}
 	return args[0], nil
 }

@@ -58,7 +58,7 @@ func servicesFlags(fs *flag.FlagSet) runner {
 			if err != nil {
 				return fmt.Errorf("import catalog %s: %w", file, err)
 			}
-			fmt.Fprintf(e.app.Stderr, "catalog replaced: %d services from %s\n", len(svcs), file)
+			fmt.Fprintln(e.app.Stderr, e.t().S("cmd.services.replaced", len(svcs), file))
 		}
 		all, err := q.Services(e.ctx)
 		if err != nil {

@@ -33,7 +33,7 @@ func runBackup(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out(), "backup written to %s (%d bytes)\n", e.abs(file), n)
+	fmt.Fprintln(e.out(), e.t().S("cmd.backup.written", e.abs(file), n))
 	return nil
 }
 
@@ -59,16 +59,17 @@ func checkFlags(fs *flag.FlagSet) runner {
 				return err
 			}
 		} else {
-			fmt.Fprintf(e.out(), "%s: %d requests, %d events\n", st.Path(), rep.Requests, rep.Events)
+			fmt.Fprintln(e.out(), e.t().S("cmd.check.counts", st.Path(), rep.Requests, rep.Events))
 			for _, p := range rep.Problems {
-				fmt.Fprintf(e.out(), "PROBLEM: %s\n", p)
+				fmt.Fprintln(e.out(), e.t().S("cmd.check.problem", p))
 			}
 			if rep.OK() {
 				fmt.Fprintln(e.out(), "ok")
 			}
 		}
 		if !rep.OK() {
-			return &exitError{Code: exitFailure, Err: fmt.Errorf("check found %d problems", len(rep.Problems))}
+			e.log().Error("check found problems", "problems", len(rep.Problems))
+			return &exitError{Code: exitFailure, Err: e.t().E("cmd.check.failed", len(rep.Problems))}
 		}
 		return nil
 	}
@@ -93,8 +94,7 @@ func demoFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.out(), "demo: %d requests over %d days (%d done, %d no-show, %d cancelled, %d transferred, %d still open)\n",
-			sum.Requests, sum.Days, sum.Done, sum.NoShow, sum.Cancelled, sum.Transferred, sum.Open)
+		fmt.Fprintln(e.out(), e.t().S("cmd.demo.done", sum.Requests, sum.Days, sum.Done, sum.NoShow, sum.Cancelled, sum.Transferred, sum.Open))
 		return nil
 	}
 }

@@ -149,7 +149,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	}
 	te.mustRun("recall", "A-001")
 	out = te.mustRun("recall", "a1")
-	if !strings.Contains(out, "called 3 times") || !strings.Contains(out, "loket noshow A-001") {
+	if !strings.Contains(out, "calls so far: 3") || !strings.Contains(out, "loket noshow A-001") {
 		t.Fatalf("third call should offer no-show: %q", out)
 	}
 	te.mustRun("noshow", "A-001")
@@ -177,7 +177,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 		t.Fatalf("find siti = %q", out)
 	}
 	out = te.mustRun("show", "B-001")
-	for _, want := range []string{"transferred", "B -> C", "************0002", "Status:         done"} {
+	for _, want := range []string{"moved to service", "B -> C", "************0002", "Status:         done"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show B-001 lacks %q:\n%s", want, out)
 		}
@@ -226,8 +226,8 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{[]string{"add", "--service", "A", "--name", "Bu\x1b[2Jdi", "--nik", nik}, 2, "control character"},
 		{[]string{"add", "--bogus"}, 2, "add does not take --bogus"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"serve", "A-001"}, 2, "cannot serve request A-001: it is waiting"},
-		{[]string{"done", "A-099"}, 2, "no request with ticket A-099 today"},
+		{[]string{"serve", "A-001"}, 2, "Cannot serve A-001: it is waiting"},
+		{[]string{"done", "A-099"}, 2, "No request A-099: a ticket alone is today's"},
 		{[]string{"done"}, 2, "exactly one REF"},
 		{[]string{"transfer", "A-001"}, 2, "--service"},
 		{[]string{"list", "--format", "xml"}, 2, `--format "xml"`},
@@ -422,7 +422,7 @@ func TestDemo(t *testing.T) {
 	te := newTestEnv(t)
 	te.now = func() time.Time { return fixedNow }
 	out := te.mustRun("demo", "--days", "8", "--seed", "7")
-	if !strings.Contains(out, "over 6 days") { // 8 days back from a Friday: 6 working days
+	if !strings.Contains(out, "days: 6 ") { // 8 days back from a Friday: 6 working days
 		t.Fatalf("demo = %q", out)
 	}
 	if _, errOut, code := te.run("demo", "--days", "2"); code == 0 || !strings.Contains(errOut, "--force") {
@@ -573,7 +573,7 @@ func TestSyncCommand(t *testing.T) {
 	tok := token("3273", "L3")
 	te.mustRun("init", "--server", url, "--token", tok)
 	out := te.mustRun("sync")
-	if !strings.Contains(out, "sync: sent 1 events; server holds 1; 0 pending") {
+	if !strings.Contains(out, "sync: events sent: 1; server holds: 1; pending: 0") {
 		t.Fatalf("sync = %q", out)
 	}
 	// With the counter program (here: another process) holding the database.
@@ -651,7 +651,7 @@ func TestSyncThroughTheUIsSyncer(t *testing.T) {
 	if code := exitCode(app.Run(context.Background(), []string{"sync", "--jitter", "1ms"}), &stderr); code != 0 {
 		t.Fatalf("sync through the syncer: exit %d %s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "sent 1 events") || syncer.Status().LastSync.IsZero() {
+	if !strings.Contains(stdout.String(), "events sent: 1") || syncer.Status().LastSync.IsZero() {
 		t.Fatalf("sync through the syncer: %q %+v", stdout.String(), syncer.Status())
 	}
 }

@@ -52,20 +52,21 @@ func printRequests(e *env, q office.Queue, format string, rs []queue.Request) er
 		w.Flush()
 		return w.Error()
 	}
+	t := e.t()
 	if len(rs) == 0 {
-		fmt.Fprintln(e.out(), "no requests")
+		fmt.Fprintln(e.out(), t.S("cmd.list.none"))
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TICKET\tSTATUS\tPRI\tDAY\tARRIVED\tWAIT\tNAME\tNIK\tTRACKING")
+	fmt.Fprintln(tw, t.S("cmd.list.head"))
 	for _, r := range rs {
 		pri := ""
 		if r.Priority != queue.PriorityNone {
 			pri = "*"
 		}
 		w := r.WaitingTime(now)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, r.Status, pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
-			fmtDuration(w), truncate(r.Name, 28), queue.MaskNIK(r.NIK), r.TrackingCode)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, t.S("status."+string(r.Status)), pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
+			fmtDuration(w), truncate(orDash(r.Name), 28), orDash(queue.MaskNIK(r.NIK)), r.TrackingCode)
 	}
 	return tw.Flush()
 }
@@ -98,20 +99,29 @@ func printShow(e *env, loc *time.Location, format string, r queue.Request, hist 
 		}
 		return p.In(loc).Format("2006-01-02 15:04:05")
 	}
+	tr := e.t()
 	arrived := r.ArrivedAt
+	prio := "-"
+	if r.Priority != queue.PriorityNone {
+		prio = tr.S("prio." + string(r.Priority))
+	}
 	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
 	for _, kv := range [][2]string{
-		{"Ticket", r.Ticket}, {"Tracking code", r.TrackingCode}, {"ID", r.ID}, {"Service", r.Service},
-		{"Status", string(r.Status)}, {"Priority", orDash(string(r.Priority))}, {"Name", r.Name},
-		{"NIK", queue.MaskNIK(r.NIK)}, {"Phone", orDash(queue.MaskPhone(r.Phone))}, {"Notes", orDash(r.Notes)},
-		{"Arrived", t(&arrived)}, {"Called", t(r.CalledAt)}, {"Serving", t(r.ServingAt)}, {"Done", t(r.DoneAt)},
-		{"Calls", fmt.Sprint(r.Calls)}, {"Counter", orDash(r.Counter)}, {"Clerk", orDash(r.Clerk)},
+		{tr.S("cmd.show.ticket"), r.Ticket}, {tr.S("detail.tracking"), r.TrackingCode}, {"ID", r.ID}, {tr.S("form.service"), r.Service},
+		{tr.S("col.status"), tr.S("status." + string(r.Status))}, {tr.S("detail.priority"), prio}, {tr.S("form.name"), orDash(r.Name)},
+		{tr.S("form.nik"), orDash(queue.MaskNIK(r.NIK))}, {tr.S("detail.phone"), orDash(queue.MaskPhone(r.Phone))}, {tr.S("detail.notes"), orDash(r.Notes)},
+		{tr.S("detail.arrived"), t(&arrived)}, {tr.S("detail.called"), t(r.CalledAt)}, {tr.S("detail.serving"), t(r.ServingAt)}, {tr.S("detail.done"), t(r.DoneAt)},
+		{tr.S("detail.calls"), fmt.Sprint(r.Calls)}, {tr.S("cmd.show.counter"), orDash(r.Counter)}, {tr.S("cmd.show.clerk"), orDash(r.Clerk)},
 	} {
 		fmt.Fprintf(w, "%s:\t%s\n", kv[0], kv[1])
 	}
-	fmt.Fprintln(w, "\nHistory:")
+	fmt.Fprintln(w, "\n"+tr.S("detail.history")+":")
 	for _, h := range historyItems(hist) {
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", h.At.In(loc).Format("2006-01-02 15:04:05"), h.Type, h.Counter, h.Clerk, h.Detail)
+		what := h.Type
+		if key := "event." + h.Type; tr.Has(key) {
+			what = tr.S(key)
+		}
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", h.At.In(loc).Format("2006-01-02 15:04:05"), what, h.Counter, h.Clerk, h.Detail)
 	}
 	return w.Flush()
 }
@@ -149,14 +159,16 @@ func orDash(s string) string {
 }
 
 func printServices(e *env, svcs []queue.Service) error {
+	t := e.t()
 	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "CODE\tNAME\tSLA\tTARGET\tACTIVE\tDOCUMENTS")
+	fmt.Fprintln(w, t.S("cmd.services.head"))
 	for _, s := range svcs {
-		active := "yes"
+		active := t.S("cmd.yes")
 		if !s.Active {
-			active = "no"
+			active = t.S("cmd.no")
 		}
-		fmt.Fprintf(w, "%s\t%s\t%dd\t%dm\t%s\t%d\n", s.Code, truncate(s.Name(e.lang), 44), s.SLADays, s.TargetWaitMin, active, len(s.Documents))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%d\n", s.Code, truncate(s.Name(e.lang), 44), t.S("cmd.services.days", s.SLADays),
+			t.S("cmd.services.minutes", s.TargetWaitMin), active, len(s.Documents))
 	}
 	return w.Flush()
 }

@@ -1,17 +1,21 @@
 package main
 
 // The commands that move the queue: add, call, serve, done, noshow, cancel,
-// recall, requeue, transfer, and receipt.
+// recall, requeue, reopen, transfer, identify, close-day, and receipt.
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
+	"github.com/loket-id/loket/store"
 )
 
 func queueCommands() []*command {
@@ -39,11 +43,18 @@ func queueCommands() []*command {
 		{queue.ActCancel, "cancel a waiting or called request"},
 		{queue.ActRecall, "call a called request again"},
 		{queue.ActRequeue, "put a called request back in line"},
+		{queue.ActReopen, "put a no-show or cancelled request back in line (on its own day only)"},
 	} {
 		act := a.act
 		cmds = append(cmds, &command{Name: string(act), Args: "REF", Summary: a.summary + " (REF: ticket, tracking code or ID)", Owned: true,
 			Flags: func(fs *flag.FlagSet) runner { return actFlags(fs, act, nil) }})
 	}
+	cmds = append(cmds,
+		&command{Name: "identify", Args: "REF --name NAME --nik NIK [--phone P]",
+			Summary: "record the identity of a walk-in who took a number at the kiosk", Owned: true, Flags: identifyFlags},
+		&command{Name: "close-day", Args: "[DATE] [--as no_show|cancelled] [--dry-run] [--today] [--format text|json]",
+			Summary: "close a day's requests still waiting or called (default: yesterday); those being served stay open",
+			Owned:   true, Flags: closeDayFlags})
 	return cmds
 }
 
@@ -75,23 +86,27 @@ func addFlags(fs *flag.FlagSet) runner {
 			return err
 		}
 		e.noteAgain(again)
+		t := e.t()
 		if *format == "json" {
 			if err := writeJSON(e.out(), masked(r)); err != nil {
 				return err
 			}
 		} else {
-			fmt.Fprintf(e.out(), "ticket %s  tracking %s  id %s\n", r.Ticket, r.TrackingCode, r.ID)
+			fmt.Fprintln(e.out(), t.S("cmd.add.registered", r.Ticket, r.TrackingCode, r.ID))
 		}
+		e.warnSameDay(q, r)
 		// The registration stands whatever happens to its receipt: a receipt or
 		// printer failure is a warning, and `loket receipt REF --print` retries.
 		res, err := e.produceReceipt(q, "", r, true)
 		switch {
 		case err != nil:
-			fmt.Fprintf(e.app.Stderr, "loket: warning: %v; make it again with: loket receipt %s\n", err, r.TrackingCode)
+			logReceipt(e.log(), r, res, err)
+			fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notmade", err.Error(), r.TrackingCode))
 		case res.PrintErr != nil:
-			fmt.Fprintf(e.app.Stderr, "loket: warning: receipt not printed: %v; print it again with: loket receipt %s --print\n", res.PrintErr, r.TrackingCode)
+			logReceipt(e.log(), r, res, nil)
+			fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notprinted", res.PrintErr.Error(), r.TrackingCode))
 		default:
-			fmt.Fprintf(e.app.Stderr, "receipt %s%s\n", res.Path, map[bool]string{true: " (printed)"}[res.Printed])
+			fmt.Fprintln(e.app.Stderr, t.S("cmd.receipt.saved", res.Path)+e.printed(res.Printed))
 		}
 		return nil
 	}
@@ -147,6 +162,7 @@ func receiptFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
+		t := e.t()
 		if *print && !m.CanPrint() {
 			return usagef("--print needs a printer: set receipt.printer (or receipt.print_command) in %s", e.cfgPath)
 		}
@@ -156,9 +172,10 @@ func receiptFlags(fs *flag.FlagSet) runner {
 				return err
 			}
 			if res.PrintErr != nil {
-				return fmt.Errorf("receipt saved to %s but not printed: %w", res.Path, res.PrintErr)
+				logReceipt(e.log(), r, res, nil)
+				return &saidError{msg: t.S("cmd.receipt.savednotprinted", res.Path, res.PrintErr.Error()), err: res.PrintErr}
 			}
-			fmt.Fprintf(e.out(), "%s%s\n", res.Path, map[bool]string{true: " (printed)"}[res.Printed])
+			fmt.Fprintln(e.out(), res.Path+e.printed(res.Printed))
 			return nil
 		}
 		svc, err := service(e.ctx, q, r.Service)
@@ -172,10 +189,11 @@ func receiptFlags(fs *flag.FlagSet) runner {
 		}
 		if *print {
 			if err := m.Print(e.ctx, path, h); err != nil {
-				return err
+				logReceipt(e.log(), r, receipts.Result{Path: path, PrintErr: err}, nil)
+				return &saidError{msg: t.S("cmd.receipt.savednotprinted", path, err.Error()), err: err}
 			}
 		}
-		fmt.Fprintf(e.out(), "%s%s\n", path, map[bool]string{true: " (printed)"}[*print])
+		fmt.Fprintln(e.out(), path+e.printed(*print))
 		return nil
 	}
 }
@@ -245,7 +263,96 @@ func actFlags(fs *flag.FlagSet, act queue.Action, service *string) runner {
 // answer and found its first attempt done: what it prints is that result.
 func (e *env) noteAgain(again bool) {
 	if again {
-		fmt.Fprintf(e.app.Stderr, "loket: the first attempt of this %s was done (its answer was lost); it was not done twice\n", e.name)
+		fmt.Fprintln(e.app.Stderr, "loket: "+e.t().S("cmd.again", e.name))
+	}
+}
+
+// printed is " (printed)" after a receipt's path when it was printed.
+func (e *env) printed(yes bool) string {
+	if !yes {
+		return ""
+	}
+	return e.t().S("cmd.receipt.printed")
+}
+
+// sameDay finds the requests registered today for the same NIK and service
+// (office.Queue implementations that can: the database).
+type sameDay interface {
+	SameDaySameService(ctx context.Context, nik, service, day string) ([]queue.Request, error)
+}
+
+// warnSameDay warns on stderr when r's NIK was registered for r's service
+// earlier today: the registration stands (the applicant may have a second
+// matter; a no-show of today may rather be reopened).
+func (e *env) warnSameDay(q office.Queue, r queue.Request) {
+	sd, ok := q.(sameDay)
+	if !ok || r.NIK == "" {
+		return
+	}
+	found, err := sd.SameDaySameService(e.ctx, r.NIK, r.Service, r.Day)
+	if err != nil {
+		return
+	}
+	var others []string
+	for _, o := range found {
+		if o.ID != r.ID {
+			others = append(others, o.Ticket+" ("+e.t().S("status."+string(o.Status))+")")
+		}
+	}
+	if len(others) > 0 {
+		fmt.Fprintln(e.app.Stderr, "loket: "+e.t().S("cmd.add.sameday", r.Service, strings.Join(others, ", "), r.Ticket))
+	}
+}
+
+// errNotThroughHub: the command needs what the office queue it has cannot
+// do yet (the office hub's client has no close-day or identify).
+var errNotThroughHub = errors.New("not available through the office hub yet")
+
+// notThroughHub is errNotThroughHub as a usage error (exit 2): nothing was done.
+func notThroughHub() error {
+	return &exitError{Code: exitUsage, Err: errNotThroughHub}
+}
+
+// identifier records a walk-in's identity (the database can).
+type identifier interface {
+	Identify(ctx context.Context, key, ref string, id queue.Identity, by queue.Actor) (queue.Request, bool, error)
+}
+
+// identifyFlags: identify gives a kiosk walk-in its name, NIK and phone.
+func identifyFlags(fs *flag.FlagSet) runner {
+	var id queue.Identity
+	fs.StringVar(&id.Name, "name", "", "applicant's name")
+	fs.StringVar(&id.NIK, "nik", "", "applicant's NIK (16 digits)")
+	fs.StringVar(&id.Phone, "phone", "", "applicant's mobile number (optional)")
+	format := formatFlag(fs, false)
+	by := declareActor(fs)
+	return func(e *env, args []string) error {
+		ref, err := oneArg(e, args, "REF")
+		if err != nil {
+			return err
+		}
+		if err := checkFormat(*format, "text", "json"); err != nil {
+			return err
+		}
+		q, err := e.queue(keyed)
+		if err != nil {
+			return err
+		}
+		idf, ok := q.(identifier)
+		if !ok {
+			return notThroughHub()
+		}
+		r, again, err := idf.Identify(e.ctx, e.key, ref, id, e.actor(by))
+		if err != nil {
+			return err
+		}
+		e.noteAgain(again)
+		if *format == "json" {
+			return writeJSON(e.out(), masked(r))
+		}
+		fmt.Fprintln(e.out(), e.t().S("cmd.identify.done", r.Ticket, r.Name, queue.MaskNIK(r.NIK)))
+		e.warnSameDay(q, r)
+		return nil
 	}
 }
 
@@ -253,16 +360,140 @@ func (e *env) printAction(format string, r queue.Request, act queue.Action) erro
 	if format == "json" {
 		return writeJSON(e.out(), masked(r))
 	}
+	t := e.t()
 	switch act {
 	case queue.ActCall, queue.ActRecall:
-		fmt.Fprintf(e.out(), "%s called (call %d) to counter %s: %s\n", r.Ticket, r.Calls, r.Counter, r.Name)
+		fmt.Fprintln(e.out(), t.S("cmd.call.called", r.Ticket, r.Calls, r.Counter, orDash(r.Name)))
 		if max := e.cfg.Queue.MaxCalls; max > 0 && r.Calls >= max {
-			fmt.Fprintf(e.out(), "%s has been called %d times; if nobody comes: loket noshow %s\n", r.Ticket, r.Calls, r.Ticket)
+			fmt.Fprintln(e.out(), t.S("cmd.call.max", r.Ticket, r.Calls, r.Ticket))
 		}
 	case queue.ActTransfer:
-		fmt.Fprintf(e.out(), "%s moved to the line of service %s\n", r.Ticket, r.Service)
+		fmt.Fprintln(e.out(), t.S("cmd.transfer.moved", r.Ticket, r.Service))
+	case queue.ActReopen:
+		fmt.Fprintln(e.out(), t.S("msg.reopened", r.Ticket))
 	default:
-		fmt.Fprintf(e.out(), "%s is now %s\n", r.Ticket, r.Status)
+		fmt.Fprintln(e.out(), t.S("cmd.act.now", r.Ticket, t.S("status."+string(r.Status))))
+	}
+	return nil
+}
+
+// dayCloser closes a day's open requests (the database can; see
+// store.CloseDay).
+type dayCloser interface {
+	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (store.DayClose, error)
+	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (store.DayClose, error)
+}
+
+// closeDayFlags: close-day closes the requests of a day (default
+// yesterday, the office's) still waiting or called as no-shows (or
+// cancelled), and lists those it leaves open because they are being
+// served: for the clerk at the end of the day or a nightly cron job. Today
+// is closed only with --today, so that a job run before midnight, or a
+// date typed wrong, never sends home the people still waiting.
+func closeDayFlags(fs *flag.FlagSet) runner {
+	as := fs.String("as", "no_show", "close them as no_show or cancelled")
+	dry := fs.Bool("dry-run", false, "only list what it would close; change nothing")
+	today := fs.Bool("today", false, "close today (the office's day is over)")
+	format := formatFlag(fs, false)
+	by := declareActor(fs)
+	return func(e *env, args []string) error {
+		if len(args) > 1 {
+			return usagef("close-day takes at most one DATE (YYYY-MM-DD), got %q", strings.Join(args, " "))
+		}
+		if err := checkFormat(*format, "text", "json"); err != nil {
+			return err
+		}
+		day := ""
+		if len(args) == 1 {
+			if _, err := time.Parse(time.DateOnly, args[0]); err != nil {
+				return usagef("close-day: %q is not a date YYYY-MM-DD", args[0])
+			}
+			day = args[0]
+		}
+		status, err := queue.ParseStatus(*as)
+		if err != nil || (status != queue.StatusNoShow && status != queue.StatusCancelled) {
+			return usagef("--as %q is not no_show or cancelled", *as)
+		}
+		how := keyed // closing again closes nothing more: safe to send again
+		if *dry {
+			how = reads
+		}
+		q, err := e.queue(how)
+		if err != nil {
+			return err
+		}
+		dc, ok := q.(dayCloser)
+		if !ok {
+			return notThroughHub()
+		}
+		now := q.Now().In(q.Location())
+		switch {
+		case day == "" && *today:
+			day = q.Today()
+		case day == "":
+			day = now.AddDate(0, 0, -1).Format(time.DateOnly)
+		case day == q.Today() && !*today:
+			return usagef("%s is today: close it only when the office's day is over, with --today", day)
+		}
+		var res store.DayClose
+		if *dry {
+			res, err = dc.CloseDayDryRun(e.ctx, day, status)
+		} else {
+			res, err = dc.CloseDay(e.ctx, day, status, e.actor(by))
+		}
+		if err != nil {
+			return err
+		}
+		if !*dry {
+			e.log().Info("day closed", "day", res.Day, "as", string(res.As), "closed", len(res.Closed), "left_serving", len(res.Serving),
+				"counter", e.actor(by).Counter)
+		}
+		return printDayClose(e, q.Location(), *format, res, *dry)
+	}
+}
+
+// printDayClose prints what closing a day did (or, dry, would do).
+func printDayClose(e *env, loc *time.Location, format string, dc store.DayClose, dry bool) error {
+	for i := range dc.Closed {
+		dc.Closed[i] = masked(dc.Closed[i])
+	}
+	for i := range dc.Serving {
+		dc.Serving[i] = masked(dc.Serving[i])
+	}
+	if format == "json" {
+		return writeJSON(e.out(), struct {
+			store.DayClose
+			DryRun bool `json:"dry_run"`
+		}{dc, dry})
+	}
+	t := e.t()
+	as := t.S("status." + string(dc.As))
+	switch {
+	case dry:
+		fmt.Fprintln(e.out(), t.S("cmd.closeday.dry", dc.Day, len(dc.Closed), as))
+	default:
+		fmt.Fprintln(e.out(), t.S("closeday.done", dc.Day, len(dc.Closed), as))
+	}
+	tw := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
+	row := func(r queue.Request) {
+		fmt.Fprintf(tw, "  %s/%s\t%s\t%s\t%s\t%s\n", r.Day, r.Ticket, r.Service, r.ArrivedAt.In(loc).Format("15:04"),
+			t.S("status."+string(r.Status)), truncate(orDash(r.Name), 28))
+	}
+	for _, r := range dc.Closed {
+		row(r)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(dc.Serving) > 0 {
+		fmt.Fprintln(e.out(), t.S("cmd.closeday.serving", len(dc.Serving)))
+		for _, r := range dc.Serving {
+			row(r)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.out(), t.S("cmd.closeday.finish", dc.Day+"/"+dc.Serving[0].Ticket))
 	}
 	return nil
 }

@@ -78,7 +78,7 @@ func TestRestoreRebindFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := te.mustRun("sync")
-	for _, want := range []string{"recovered 5 events", "ticket A-004 of 2026-11-27", "is now A-006", "loket receipt", "0 pending"} {
+	for _, want := range []string{"recovered from the server: 5", "ticket A-004 of 2026-11-27", "is now A-006", "loket receipt", "pending: 0"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("sync after the rebind lacks %q:\n%s", want, out)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/internal/atomicfile"
@@ -43,6 +45,10 @@ func initFlags(fs *flag.FlagSet) runner {
 			return err
 		}
 		out := e.cfg
+		if cfg.Station.Code != "" && cfg.Station.Name == "" &&
+			(out.Station.Name == "" || out.Station.Name == stationName(out.Station.Code) || out.Station.Name == config.Default().Station.Name) {
+			cfg.Station.Name = stationName(cfg.Station.Code) // a name of its own is kept
+		}
 		for _, s := range []struct {
 			dst *string
 			v   string
@@ -69,9 +75,27 @@ func initFlags(fs *flag.FlagSet) runner {
 		if err := config.Save(e.cfgPath, out); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.out(), "config written to %s\n", e.cfgPath)
+		fmt.Fprintln(e.out(), e.t().S("cmd.init.written", e.cfgPath))
 		return nil
 	}
+}
+
+// stationName is the name a counter's code gives when no name is given:
+// "L2" and "Loket2" are "Loket 2", "L02" too; another code, "CS", is
+// "Loket CS".
+func stationName(code string) string {
+	code = strings.TrimSpace(code)
+	num := code
+	for _, p := range []string{"loket", "l"} {
+		if len(num) > len(p) && strings.EqualFold(num[:len(p)], p) {
+			num = strings.TrimSpace(num[len(p):])
+			break
+		}
+	}
+	if n, err := strconv.Atoi(num); err == nil && n >= 0 && strings.Trim(num, "0123456789") == "" {
+		return "Loket " + strconv.Itoa(n)
+	}
+	return "Loket " + code
 }
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".

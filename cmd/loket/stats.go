@@ -17,8 +17,8 @@ func statsCommands() []*command {
 		{Name: "stats", Args: "[--from DATE] [--to DATE] [--service CODE] [--by service|counter|clerk|hour|day] [--format text|json|csv] [--central]",
 			Summary: "queue statistics: arrivals, served, no-shows, waiting and service times (--central: the whole office)",
 			Owned:   true, Flags: statsFlags},
-		{Name: "report", Args: "[--date YYYY-MM-DD | --month YYYY-MM] --out FILE",
-			Summary: "write the PDF statistics report of a day (default today) or a month", Owned: true, Flags: reportFlags},
+		{Name: "report", Args: "[--date YYYY-MM-DD | --month YYYY-MM] [--central] --out FILE",
+			Summary: "write the PDF statistics report of a day (default today) or a month (--central: the whole office)", Owned: true, Flags: reportFlags},
 	}
 }
 
@@ -61,21 +61,8 @@ func statsFlags(fs *flag.FlagSet) runner {
 		}
 		var f stats.Figures
 		if *central {
-			c, err := e.syncClient(nil, *server, *token)
-			if err != nil {
+			if f, err = centralStats(e, from, to, *service, *server, *token); err != nil {
 				return err
-			}
-			if c == nil {
-				return usagef("--central needs a central server: loket init --server URL --token TOKEN")
-			}
-			if f, err = c.Stats(e.ctx, from, to, *service); err != nil {
-				switch {
-				case errors.Is(err, station.ErrUnreachable):
-					return &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
-				case errors.Is(err, station.ErrRefused):
-					return &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
-				}
-				return fmt.Errorf("central statistics: %w", err)
 			}
 		} else if f, err = stats.ForStation(e.ctx, q, from, to, *service); err != nil {
 			return err
@@ -87,10 +74,33 @@ func statsFlags(fs *flag.FlagSet) runner {
 			return f.WriteCSV(e.out(), *by)
 		}
 		if *central {
-			fmt.Fprintln(e.out(), "Central figures for the whole office")
+			fmt.Fprintln(e.out(), e.t().S("cmd.stats.central"))
 		} else {
-			fmt.Fprintln(e.out(), "Local figures of this counter only")
+			fmt.Fprintln(e.out(), e.t().S("cmd.stats.local"))
 		}
-		return f.WriteText(e.out(), *by)
+		return f.WriteText(e.out(), *by, e.t())
 	}
+}
+
+// centralStats are the whole office's figures from the central server
+// (exit 3 unreachable, 4 refused); server and token are the command's
+// flags ("" for the configured ones).
+func centralStats(e *env, from, to, service, server, token string) (stats.Figures, error) {
+	c, err := e.syncClient(nil, server, token)
+	if err != nil {
+		return stats.Figures{}, err
+	}
+	if c == nil {
+		return stats.Figures{}, usagef("--central needs a central server: loket init --server URL --token TOKEN")
+	}
+	f, err := c.Stats(e.ctx, from, to, service)
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.Is(err, station.ErrUnreachable):
+		return f, &exitError{Code: exitUnreachable, Err: fmt.Errorf("central statistics: %w", err)}
+	case errors.Is(err, station.ErrRefused):
+		return f, &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
+	}
+	return f, fmt.Errorf("central statistics: %w", err)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -55,7 +54,7 @@ func syncFlags(fs *flag.FlagSet) runner {
 		useSyncer := e.app.syncer != nil && (c == nil || *server == "" && *token == "")
 		if *jitter > 0 {
 			wait := time.Duration(rand.Int64N(int64(*jitter)))
-			slog.New(slog.NewTextHandler(e.app.Stderr, nil)).Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
+			e.log().Info("sync: waiting before syncing", "wait", wait.Round(time.Second))
 			select {
 			case <-e.ctx.Done():
 				return e.ctx.Err()
@@ -85,14 +84,19 @@ func syncFlags(fs *flag.FlagSet) runner {
 			}
 			res, err = c.Sync(ctx)
 		}
+		if err != nil {
+			e.log().Warn("sync failed", "server", syncServer(e, c), "err", err)
+		}
 		switch {
 		case errors.Is(err, station.ErrUnreachable):
-			return &exitError{Code: exitUnreachable, Err: fmt.Errorf("sync: %w (nothing is lost; try again later)", err)}
+			return &exitError{Code: exitUnreachable, Err: err}
 		case errors.Is(err, station.ErrRefused):
-			return &exitError{Code: exitRefused, Err: fmt.Errorf("sync: %w", err)}
+			return &exitError{Code: exitRefused, Err: err}
 		case err != nil:
 			return fmt.Errorf("sync: %w", err)
 		}
+		e.log().Info("sync done", "server", syncServer(e, c), "sent", res.Sent, "server_holds", res.HighWater, "pending", res.Pending,
+			"catalog", res.CatalogVersion, "took", res.Took.Round(time.Millisecond))
 		if *format == "json" {
 			if err := writeJSON(e.out(), res); err != nil {
 				return err
@@ -103,33 +107,47 @@ func syncFlags(fs *flag.FlagSet) runner {
 			}
 			adopted := ""
 			if res.CatalogAdopted {
-				adopted = " (adopted)"
+				adopted = e.t().S("cmd.sync.adopted")
 			}
-			fmt.Fprintf(e.out(), "sync: sent %d events; server holds %d; %d pending; catalog v%d%s; %s\n",
-				res.Sent, res.HighWater, res.Pending, res.CatalogVersion, adopted, res.Took.Round(time.Millisecond))
+			fmt.Fprintln(e.out(), e.t().S("cmd.sync.done", res.Sent, res.HighWater, res.Pending, res.CatalogVersion, adopted,
+				res.Took.Round(time.Millisecond).String()))
 		}
 		if res.Pending > 0 {
-			return &exitError{Code: exitFailure, Err: fmt.Errorf("sync: %d events still unacknowledged", res.Pending)}
+			return &exitError{Code: exitFailure, Err: e.t().E("cmd.sync.pending", res.Pending)}
 		}
 		return nil
 	}
 }
 
+// syncServer is the server a sync went to, for the log.
+func syncServer(e *env, c *station.Client) string {
+	if c != nil {
+		return c.URL
+	}
+	if e.app.syncer != nil {
+		return e.app.syncer.Status().Server
+	}
+	return ""
+}
+
 // printRecovery tells the operator what getting the history back did, and
 // what a person must do about it (renumbered tickets, set-aside actions).
 func printRecovery(e *env, rec *store.Recovery) {
-	fmt.Fprintf(e.out(), "sync: recovered %d events of this station's history from the server (from event %d)", rec.Imported, rec.Fork)
+	t := e.t()
+	line := t.S("cmd.sync.recovered", rec.Imported, rec.Fork)
 	if rec.Adopted {
-		fmt.Fprint(e.out(), "; this database took over the station's identity")
+		line += t.S("cmd.sync.adoptedid")
 	}
-	fmt.Fprintf(e.out(), "; %d of this database's own later events kept after it\n", rec.Replayed)
+	fmt.Fprintln(e.out(), line+t.S("cmd.sync.replayed", rec.Replayed))
 	for _, r := range rec.Renumbered {
-		fmt.Fprintf(e.out(), "sync: ticket %s of %s (tracking code %s) was already given that day: it is now %s; "+
-			"tell the applicant and print the receipt again: loket receipt %s --print\n", r.From, r.Day, r.TrackingCode, r.To, r.TrackingCode)
+		fmt.Fprintln(e.out(), t.S("cmd.sync.renumbered", r.From, r.Day, r.TrackingCode, r.To, r.TrackingCode))
+	}
+	loc, _ := e.cfg.Location()
+	if loc == nil {
+		loc = time.Local
 	}
 	for _, ev := range rec.SetAside {
-		fmt.Fprintf(e.out(), "sync: set aside (contradicts the recovered history): %s of request %s at %s by %s\n",
-			ev.Type, ev.RequestID, ev.At.Format(time.DateTime), ev.Clerk)
+		fmt.Fprintln(e.out(), t.S("cmd.sync.setaside", ev.Type, ev.RequestID, ev.At.In(loc).Format(time.DateTime), ev.Clerk))
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -40,9 +38,9 @@ func runUI(e *env, args []string) error {
 	if a.Terminal == nil || !a.Terminal() {
 		return fmt.Errorf("the terminal UI needs a terminal; without one, use the commands (loket --help)")
 	}
-	if logf, err := os.OpenFile(filepath.Join(dataDir, "loket.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+	if logf, err := openLog(dataDir); err == nil {
 		defer logf.Close()
-		slog.SetDefault(slog.New(slog.NewTextHandler(logf, nil)))
+		slog.SetDefault(newLogger(logf, st.Location()))
 	}
 	if p, ok := colorProfile(a.Getenv); ok {
 		lipgloss.SetColorProfile(p)
@@ -77,7 +75,8 @@ func runUI(e *env, args []string) error {
 	defer m.Close()
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	if syncer != nil {
-		syncer.OnStatus = func(s station.Status) { p.Send(tui.SyncStatusMsg(uiSyncStatus(s))) }
+		logSync := syncLogger(slog.Default())
+		syncer.OnStatus = func(s station.Status) { logSync(s); p.Send(tui.SyncStatusMsg(uiSyncStatus(s))) }
 		changes, stop := st.Subscribe()
 		defer stop()
 		go syncer.Run(ctx, changes)
@@ -119,6 +118,7 @@ type uiReceipts struct{ m *receipts.Maker }
 
 func (r uiReceipts) Print(ctx context.Context, req queue.Request, svc queue.Service) (tui.ReceiptResult, error) {
 	res, err := r.m.Produce(ctx, req, svc, true)
+	logReceipt(slog.Default(), req, res, err)
 	return tui.ReceiptResult{Path: res.Path, Printed: res.Printed, PrintErr: res.PrintErr}, err
 }
 

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -227,8 +226,7 @@ func (e *env) syncClient(st *store.Store, server, token string) (*station.Client
 	if token == "" {
 		return nil, usagef("no station token: loket init --token TOKEN (or --token, $LOKET_TOKEN)")
 	}
-	return &station.Client{URL: server, Token: token, Store: st, Actor: e.actor(nil),
-		Log: slog.New(slog.NewTextHandler(e.app.Stderr, nil))}, nil
+	return &station.Client{URL: server, Token: token, Store: st, Actor: e.actor(nil), Log: e.log()}, nil
 }
 
 func firstOf(vals ...string) string {

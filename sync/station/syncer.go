@@ -102,7 +102,11 @@ func (s *Syncer) SyncNow(ctx context.Context) (Result, error) {
 			st.Online = !errors.Is(err, ErrUnreachable)
 			st.Refused = errors.Is(err, ErrRefused)
 			st.LastError = err.Error()
-			st.Errors = append(st.Errors, time.Now().Format("15:04:05")+" "+err.Error())
+			now := time.Now()
+			if s.Client.Store != nil {
+				now = now.In(s.Client.Store.Location()) // the office's clock, as on its screens
+			}
+			st.Errors = append(st.Errors, now.Format("15:04:05")+" "+err.Error())
 			if len(st.Errors) > 5 {
 				st.Errors = st.Errors[len(st.Errors)-5:]
 			}
