@@ -3,6 +3,7 @@ package hub_test
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -20,6 +21,12 @@ func TestPagesOnTheHub(t *testing.T) {
 	pages := http.NewServeMux()
 	pages.HandleFunc("GET /board", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "the board") })
 	pages.HandleFunc("GET /kiosk/state", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "the kiosk") })
+	pages.HandleFunc("GET /kiosk/forever", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: open\n\n")
+		http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	})
 	pages.HandleFunc("GET /board/events", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		rc := http.NewResponseController(w)
@@ -64,5 +71,23 @@ func TestPagesOnTheHub(t *testing.T) {
 	}
 	if last != "end" {
 		t.Fatalf("the event stream was cut after %q", last)
+	}
+
+	// A stream that never ends by itself ends when the hub shuts down,
+	// which then does not wait for it (its grace is 30 s).
+	req, _ = http.NewRequest(http.MethodGet, h.URL+"/kiosk/forever", nil)
+	req.Header.Set("Accept", "text/event-stream")
+	forever, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer forever.Body.Close()
+	start := time.Now()
+	h.Stop()
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("the hub waited %v for a page's event stream to end", d)
+	}
+	if _, err := io.ReadAll(forever.Body); err != nil {
+		t.Fatalf("the stream did not end cleanly: %v", err)
 	}
 }

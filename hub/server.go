@@ -172,7 +172,8 @@ func (s *Server) Handler() http.Handler {
 
 // streamDeadlines gives an event stream of next the deadlines of the
 // change stream: the read deadline lifted (its expiry would cancel the
-// request), the write deadline moved on by WriteTimeout at every flush.
+// request), the write deadline moved on by WriteTimeout at every flush,
+// and the end of the stream when the server shuts down.
 func (s *Server) streamDeadlines(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
@@ -182,7 +183,18 @@ func (s *Server) streamDeadlines(next http.Handler) http.Handler {
 		rc := http.NewResponseController(w)
 		_ = rc.SetReadDeadline(time.Time{})
 		_ = rc.SetWriteDeadline(time.Now().Add(s.opt.WriteTimeout))
-		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, rc: rc, d: s.opt.WriteTimeout}, r)
+		// It ends when the server shuts down, as change streams do (else
+		// the shutdown would wait for it).
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		go func() {
+			select {
+			case <-s.closing:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, rc: rc, d: s.opt.WriteTimeout}, r.WithContext(ctx))
 	})
 }
 
