@@ -68,6 +68,9 @@ func (e *env) hubQueue(url string, how access) (*hubQueue, error) {
 	e.closers = append(e.closers, func() error { c.Close(); return nil })
 	q := &hubQueue{Client: c, e: e, how: how}
 	if _, err := c.Connect(e.ctx); err != nil {
+		if errors.Is(err, hubclient.ErrNoAnswer) { // nothing but the hello was sent
+			return nil, &exitError{Code: exitUnreachable, Err: fmt.Errorf("%w; nothing was sent but a hello: is loket hub running on the hub PC?", err)}
+		}
 		return nil, q.err(err)
 	}
 	return q, nil
@@ -95,7 +98,7 @@ func (q *hubQueue) err(err error) error {
 	case errors.Is(err, hubclient.ErrUnreachable):
 		return &exitError{Code: exitUnreachable, Err: fmt.Errorf("%w; is loket hub running on the hub PC?", err)}
 	case errors.Is(err, hubclient.ErrUnauthorized):
-		return &exitError{Code: exitRefused, Err: fmt.Errorf("%w (revoked, or not this hub's): ask the hub PC for a token, loket hub counter add, then loket init --hub-token TOKEN", err)}
+		return &exitError{Code: exitRefused, Err: fmt.Errorf("%w (%v): nothing was saved; the hub PC gives a counter a token with loket hub counter add, then here: loket init --hub-token TOKEN", hubclient.ErrUnauthorized, err)}
 	case errors.Is(err, hubclient.ErrForbidden):
 		return &exitError{Code: exitRefused, Err: err}
 	case errors.Is(err, hubclient.ErrNoAnswer) && q.how != reads:

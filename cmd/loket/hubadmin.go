@@ -7,6 +7,7 @@ package main
 // add, and never logged.
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 )
 
@@ -35,6 +37,15 @@ func hubAdminCommands() []*command {
 		{Name: "hub device revoke", Args: "NAME", Summary: "revoke a board or kiosk: its token stops working at once", Owned: true,
 			Flags: cli.NoFlags(runDeviceRevoke)},
 	}
+}
+
+// asInvalid makes a registration that conflicts with another (a code in
+// use, a key another counter holds) the user's error: exit 2.
+func asInvalid(err error) error {
+	if errors.Is(err, queue.ErrConflict) {
+		return fmt.Errorf("%w: %w", err, queue.ErrInvalid)
+	}
+	return err
 }
 
 // splitList is a comma-separated flag's values.
@@ -79,7 +90,7 @@ func counterAddFlags(fs *flag.FlagSet) runner {
 		}
 		c, token, err := st.AddCounter(e.ctx, in)
 		if err != nil {
-			return fmt.Errorf("hub counter add: %w", err)
+			return fmt.Errorf("hub counter add: %w", asInvalid(err))
 		}
 		if *format == "json" {
 			return writeJSON(e.out(), struct {
@@ -243,7 +254,7 @@ func deviceAddFlags(fs *flag.FlagSet) runner {
 		}
 		d, token, err := st.AddDevice(e.ctx, name, *role)
 		if err != nil {
-			return fmt.Errorf("hub device add: %w", err)
+			return fmt.Errorf("hub device add: %w", asInvalid(err))
 		}
 		url := hubAddress(e.cfg, "/"+d.Role+"?t="+token)
 		if *format == "json" {
