@@ -121,7 +121,14 @@ func runHub(e *env, s hubSettings) error {
 		return fmt.Errorf("hub: listen on %s: %w", s.addr, err)
 	}
 	var sshLn net.Listener
+	hostKey := filepath.Join(e.dataDir, sshd.HostKeyFile)
 	if s.sshAddr != "" {
+		// The host key before the hub is ready: made on the first start,
+		// a damaged one fails the start.
+		if _, _, err := sshd.LoadOrCreateHostKey(hostKey); err != nil {
+			ln.Close()
+			return fmt.Errorf("hub: %w", err)
+		}
 		if sshLn, err = net.Listen("tcp", s.sshAddr); err != nil {
 			ln.Close()
 			return fmt.Errorf("hub: listen for SSH on %s: %w", s.sshAddr, err)
@@ -159,7 +166,7 @@ func runHub(e *env, s hubSettings) error {
 		if err != nil {
 			log.Warn("receipts disabled for SSH counters", "err", err)
 		}
-		ssrv := &sshd.Server{Store: st, HostKeyPath: filepath.Join(e.dataDir, sshd.HostKeyFile), Log: log,
+		ssrv := &sshd.Server{Store: st, HostKeyPath: hostKey, Log: log,
 			NewModel: func(ctx context.Context, c store.Counter, sess ssh.Session, r *lipgloss.Renderer) (tea.Model, error) {
 				opts := sshd.Options(st, c, sess, r)
 				opts.Lang, opts.Office, opts.MaxCalls = e.lang, e.cfg.Office.Name, e.cfg.Queue.MaxCalls
