@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +17,13 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/loket-id/loket/queue"
+)
+
+var (
+	trackingRe = regexp.MustCompile(`[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}`)
+	idRe       = regexp.MustCompile(`\b[0-9A-Z]{26}\b`)
+	stationRe  = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+	timeRe     = regexp.MustCompile(`\d{2}:\d{2}(:\d{2})?(\.\d+)?([+-]\d{2}:\d{2}|Z)?`)
 )
 
 // exported is a request as the hub PC's `loket export --format json` has it.
@@ -477,4 +487,119 @@ func TestHubCounterCommands(t *testing.T) {
 		t.Fatalf("list after revoking both:\n%s", out)
 	}
 	noSecretsLogged(t, hte, tok1, tok2)
+}
+
+// TestHubSameAsLocal: the queue commands print the same and exit with the
+// same codes behind a hub as on the counter's own database (tracking codes,
+// IDs and clock times aside, which differ run to run).
+func TestHubSameAsLocal(t *testing.T) {
+	local := newTestEnv(t)
+	hte := hubEnv(t)
+	h := startHub(t, hte, freeAddr(t), "")
+	remote := counterEnv(t, h.url(), addCounter(t, hte, "L3")) // the local config's counter code
+	script := [][]string{
+		{"add", "--service", "A", "--name", "Siti Aminah", "--nik", nik, "--phone", "0812 3456 7890"},
+		{"add", "--service", "B", "--name", "Budi", "--nik", "3578010101850002", "--priority", "elderly", "--format", "json"},
+		{"add", "--service", "A", "--name", "Budi", "--nik", "123"},
+		{"add", "--service", "Z", "--name", "Budi", "--nik", nik},
+		{"add", "--service", "A", "--nik", nik},
+		{"serve", "A-001"},
+		{"done", "A-099"},
+		{"call", "--service", "G"},
+		{"call", "A-001"},
+		{"call", "A-001"},
+		{"call"},
+		{"recall", "A-001"},
+		{"recall", "a1"},
+		{"noshow", "A-001"},
+		{"serve", "B-001"},
+		{"transfer", "B-001", "--service", "C"},
+		{"call", "--format", "json"},
+		{"serve", "B-001"},
+		{"done", "B-001"},
+		{"list"},
+		{"list", "--status", "no_show", "--format", "csv"},
+		{"find", "siti"},
+		{"show", "B-001"},
+		{"services"},
+		{"stats", "--by", "counter", "--from", "2000-01-01", "--to", "2000-01-02"},
+		{"export", "--from", "2000-01-01", "--format", "csv"},
+	}
+	clean := func(s string) string {
+		s = trackingRe.ReplaceAllString(s, "TRACK")
+		s = idRe.ReplaceAllString(s, "ID")
+		s = stationRe.ReplaceAllString(s, "STATION")
+		s = timeRe.ReplaceAllString(s, "TIME")
+		return s
+	}
+	for _, args := range script {
+		lo, le, lc := local.run(args...)
+		ro, re, rc := remote.run(args...)
+		lo, le, ro, re = clean(lo), clean(le), clean(ro), clean(re)
+		// The receipt's path is the counter's own data directory.
+		le = strings.ReplaceAll(le, local.env["LOKET_DATA"], "DATA")
+		re = strings.ReplaceAll(re, remote.env["LOKET_DATA"], "DATA")
+		if lc != rc || lo != ro || le != re {
+			t.Errorf("loket %s\nlocal: exit %d\n%s%s\nthrough the hub: exit %d\n%s%s", strings.Join(args, " "), lc, lo, le, rc, ro, re)
+		}
+	}
+}
+
+// TestHubWaitingRoom: the board and the kiosk answer on the hub's HTTP
+// server with the tokens of `loket hub device add`; a kiosk's ticket is a
+// walk-in at the hub; a revoked device's token is refused at once.
+func TestHubWaitingRoom(t *testing.T) {
+	hte := hubEnv(t)
+	addr := freeAddr(t)
+	os.WriteFile(hte.env["LOKET_CONFIG"], []byte("timezone = \"Asia/Jakarta\"\nlanguage = \"en\"\n[hub]\naddr = \""+addr+"\"\n[board]\nrunning_text = \"Selamat datang\"\n"), 0o600)
+	startHub(t, hte, addr, "")
+	device := func(name, role string) (url, token string) {
+		var v struct{ URL, Token string }
+		if err := json.Unmarshal([]byte(hte.mustRun("hub", "device", "add", name, "--role", role, "--format", "json")), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v.URL, v.Token
+	}
+	boardURL, boardToken := device("TV1", "board")
+	_, kioskToken := device("K1", "kiosk")
+	if !strings.HasSuffix(boardURL, ":"+strings.Split(addr, ":")[1]+"/board?t="+boardToken) {
+		t.Fatalf("board URL %q", boardURL)
+	}
+	get := func(path, token string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		req.AddCookie(&http.Cookie{Name: "loket_" + strings.Split(strings.TrimPrefix(path, "/"), "/")[0], Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/board", boardToken); code != 200 || !strings.Contains(body, "Selamat datang") {
+		t.Fatalf("board: %d %.200s", code, body)
+	}
+	if code, _ := get("/kiosk/state", boardToken); code != 401 && code != 403 {
+		t.Fatalf("a board's token at the kiosk: %d", code)
+	}
+	body := `{"service":"A","priority":"","key":"` + ulid.Make().String() + `"}`
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/kiosk/ticket", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.AddCookie(&http.Cookie{Name: "loket_kiosk", Value: kioskToken})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if rs := hubRequests(t, hte); resp.StatusCode != http.StatusCreated || len(rs) != 1 || rs[0].Counter != "K1" {
+		t.Fatalf("kiosk ticket: %d, %+v", resp.StatusCode, rs)
+	}
+	hte.mustRun("hub", "device", "revoke", "TV1")
+	if code, _ := get("/board", boardToken); code != 401 {
+		t.Fatalf("a revoked board: %d", code)
+	}
+	if out := hte.mustRun("hub", "device", "list"); !strings.Contains(out, "TV1     board  revoked") || !strings.Contains(out, "K1      kiosk  active") {
+		t.Fatalf("device list:\n%s", out)
+	}
+	noSecretsLogged(t, hte, boardToken, kioskToken)
 }
