@@ -101,7 +101,11 @@ func counterAddFlags(fs *flag.FlagSet) runner {
 		fmt.Fprintf(e.out(), "counter %s (%s)\ntoken   %s\n\nThe token is shown only this once. On the counter PC:\n  loket init --hub %s --hub-token %s --clerk NAME\n",
 			c.Code, c.Name, token, hubAddress(e.cfg, ""), token)
 		if c.SSHKey != "" {
-			fmt.Fprintf(e.out(), "Or over SSH with its key: ssh -p PORT HUB (the hub's --ssh-addr)\n")
+			port := "PORT"
+			if _, p, err := net.SplitHostPort(e.cfg.Hub.SSHAddr); err == nil {
+				port = p
+			}
+			fmt.Fprintf(e.out(), "Or from a PC with its SSH key: ssh -p %s CLERK@%s\n", port, hubHost(e.cfg))
 		}
 		return nil
 	}
@@ -326,19 +330,26 @@ func runDeviceRevoke(e *env, args []string) error {
 // with path: the config's hub.addr, an unspecified host (0.0.0.0, ::)
 // replaced with this PC's name.
 func hubAddress(cfg config.Config, path string) string {
-	addr := firstOf(cfg.Hub.Addr, config.DefaultHubAddr)
-	host, port, err := net.SplitHostPort(addr)
+	_, port, err := net.SplitHostPort(firstOf(cfg.Hub.Addr, config.DefaultHubAddr))
 	if err != nil {
-		host, port = addr, "8471"
+		port = "8471"
 	}
-	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
-		if h, err := os.Hostname(); err == nil {
-			host = h
-		}
-	}
+	host := hubHost(cfg)
 	scheme := "http"
 	if cfg.Hub.TLSCert != "" {
 		scheme = "https"
 	}
 	return scheme + "://" + net.JoinHostPort(host, port) + path
+}
+
+// hubHost is the host of the hub's address as others reach it: an
+// unspecified one (0.0.0.0, ::, none) is this PC's name.
+func hubHost(cfg config.Config) string {
+	host, _, err := net.SplitHostPort(firstOf(cfg.Hub.Addr, config.DefaultHubAddr))
+	if ip := net.ParseIP(host); err != nil || host == "" || ip != nil && ip.IsUnspecified() {
+		if h, err := os.Hostname(); err == nil {
+			return h
+		}
+	}
+	return host
 }

@@ -78,7 +78,9 @@ func initFlags(fs *flag.FlagSet) runner {
 			if !strings.HasPrefix(hubToken, store.TokenPrefix) {
 				return usagef("init: --hub-token is not a counter token (%s…: loket hub counter add prints one)", store.TokenPrefix)
 			}
-			tokenFile := filepath.Join(filepath.Dir(e.cfgPath), "hub_token")
+			// Named after the config file, so two counters' configs in one
+			// directory (a trial on one machine) keep their own tokens.
+			tokenFile := strings.TrimSuffix(e.cfgPath, filepath.Ext(e.cfgPath)) + ".hub_token"
 			if err := atomicfile.Write(tokenFile, []byte(hubToken+"\n"), 0o600); err != nil {
 				return err
 			}
