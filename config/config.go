@@ -39,6 +39,9 @@ type Config struct {
 	Receipt  Receipt `toml:"receipt"`
 	Server   Server  `toml:"server"`
 	Report   Report  `toml:"report"`
+	Hub      Hub     `toml:"hub"`
+	Board    Board   `toml:"board"`
+	Kiosk    Kiosk   `toml:"kiosk"`
 }
 
 // Report is what the supervisor's PDF report signs with: the place it is
@@ -111,6 +114,47 @@ type Server struct {
 	TokenFile string `toml:"token_file"`
 }
 
+// Hub is the office hub (README "The office hub"). On the hub PC, where
+// `loket hub` listens; on a counter PC, the hub it works through (URL): a
+// counter with a URL has no queue of its own.
+type Hub struct {
+	// Addr is where `loket hub` answers counters, boards and kiosks over
+	// HTTP (HOST:PORT); SSHAddr where it serves counters' screens over SSH
+	// ("": no SSH). TLSCert and TLSKey, both or neither, make it HTTPS.
+	Addr    string `toml:"addr"`
+	SSHAddr string `toml:"ssh_addr"`
+	TLSCert string `toml:"tls_cert"`
+	TLSKey  string `toml:"tls_key"`
+	// CatalogCounters may replace the service catalog through the hub
+	// (`loket services import` at that counter).
+	CatalogCounters []string `toml:"catalog_counters"`
+
+	// URL is the hub this counter works through (http:// or https://);
+	// TokenFile holds its counter token (0600, written by loket init
+	// --hub-token); PinSHA256 pins a self-signed hub's certificate.
+	URL       string `toml:"url"`
+	TokenFile string `toml:"token_file"`
+	PinSHA256 string `toml:"pin_sha256"`
+}
+
+// DefaultHubAddr is where `loket hub` listens unless told otherwise.
+const DefaultHubAddr = "0.0.0.0:8471"
+
+// Board is the [board] section: the waiting room's display boards. Its
+// fields are those of waitingroom.BoardConfig, which it converts to (this
+// package does not import the hub's).
+type Board struct {
+	RunningText string `toml:"running_text"` // the line that runs along the foot of the board
+	Sound       *bool  `toml:"sound"`        // speak the calls; absent is true
+	Chime       *bool  `toml:"chime"`        // a chime before each call; absent is true
+}
+
+// Kiosk is the [kiosk] section: the ticket kiosks (waitingroom.KioskConfig).
+type Kiosk struct {
+	// TicketsPerMinute a kiosk may hand out; 0 means 10.
+	TicketsPerMinute int `toml:"tickets_per_minute"`
+}
+
 // Default is the configuration of a counter that has not been set up.
 func Default() Config {
 	return Config{
@@ -119,6 +163,7 @@ func Default() Config {
 		Clerk:   Clerk{Name: "Petugas"},
 		Queue:   Queue{MaxCalls: 3},
 		Receipt: Receipt{Language: "id", Paper: "80mm"},
+		Hub:     Hub{Addr: DefaultHubAddr},
 	}
 }
 
@@ -230,6 +275,15 @@ func (c Config) Validate() error {
 		if _, err := printcmd.Split(c.Receipt.PrintCommand); err != nil {
 			return fmt.Errorf("config: receipt.print_command: %w", err)
 		}
+	}
+	if (c.Hub.TLSCert == "") != (c.Hub.TLSKey == "") {
+		return fmt.Errorf("config: hub.tls_cert and hub.tls_key go together")
+	}
+	if u := c.Hub.URL; u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return fmt.Errorf("config: hub.url %q is not an http:// or https:// address", u)
+	}
+	if c.Kiosk.TicketsPerMinute < 0 {
+		return fmt.Errorf("config: kiosk.tickets_per_minute %d is negative", c.Kiosk.TicketsPerMinute)
 	}
 	if c.Queue.MaxCalls < 0 {
 		return fmt.Errorf("config: queue.max_calls %d is negative", c.Queue.MaxCalls)

@@ -92,6 +92,10 @@ func TestLoadSave(t *testing.T) {
 	cfg.Office.Name = "DPMPTSP Kabupaten Sleman"
 	cfg.Timezone = "Asia/Makassar"
 	cfg.Receipt.Holidays = []string{"2026-12-25"}
+	off := false
+	cfg.Board = Board{RunningText: "Selamat datang", Chime: &off}
+	cfg.Kiosk.TicketsPerMinute = 4
+	cfg.Hub.SSHAddr = ":2222"
 	if err := Save(path, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +103,9 @@ func TestLoadSave(t *testing.T) {
 		t.Fatalf("config mode %v", info.Mode())
 	}
 	got, err := Load(path)
-	if err != nil || got.Office.Name != cfg.Office.Name || got.Receipt.Holidays[0] != "2026-12-25" {
+	if err != nil || got.Office.Name != cfg.Office.Name || got.Receipt.Holidays[0] != "2026-12-25" ||
+		got.Hub.Addr != DefaultHubAddr || got.Hub.SSHAddr != ":2222" || got.Board.RunningText != "Selamat datang" ||
+		got.Board.Sound != nil || got.Board.Chime == nil || *got.Board.Chime || got.Kiosk.TicketsPerMinute != 4 {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	for _, bad := range []struct{ text, errHas string }{
@@ -113,6 +119,9 @@ func TestLoadSave(t *testing.T) {
 		{"[receipt]\nprint_command = \" \"\n", "receipt.print_command"},
 		{"colour = \"red\"\n", "unknown setting colour"},
 		{"[office\n", "config"},
+		{"[hub]\ntls_cert = \"c.pem\"\n", "hub.tls_cert"},
+		{"[hub]\nurl = \"hub:8471\"\n", "hub.url"},
+		{"[kiosk]\ntickets_per_minute = -1\n", "kiosk.tickets_per_minute"},
 	} {
 		os.WriteFile(path, []byte(bad.text), 0o600)
 		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), bad.errHas) {

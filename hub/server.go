@@ -45,6 +45,11 @@ type Options struct {
 	// stream; zero means 30 s. ReadTimeout bounds reading a request; zero
 	// means 30 s.
 	WriteTimeout, ReadTimeout time.Duration
+	// Pages, when set, answers /board… and /kiosk… on the same server: the
+	// waiting room's pages (package waitingroom), with their own device
+	// tokens. Their event streams (Accept: text/event-stream) get the
+	// change stream's deadlines: none to read, WriteTimeout per flush.
+	Pages http.Handler
 }
 
 // Server serves an office's queue to its counters.
@@ -153,11 +158,61 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/services", s.authed(s.services))
 	mux.HandleFunc("GET /v1/between", s.authed(s.between))
 	mux.HandleFunc("GET /v1/changes", s.authed(s.changes))
+	if s.opt.Pages != nil {
+		pages := s.streamDeadlines(s.opt.Pages)
+		for _, p := range []string{"/board", "/board/", "/kiosk", "/kiosk/"} {
+			mux.Handle(p, pages)
+		}
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, ErrorInfo{Code: CodeNoEndpoint, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
 	return s.recoverer(mux)
 }
+
+// streamDeadlines gives an event stream of next the deadlines of the
+// change stream: the read deadline lifted (its expiry would cancel the
+// request), the write deadline moved on by WriteTimeout at every flush,
+// and the end of the stream when the server shuts down.
+func (s *Server) streamDeadlines(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Now().Add(s.opt.WriteTimeout))
+		// It ends when the server shuts down, as change streams do (else
+		// the shutdown would wait for it).
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		go func() {
+			select {
+			case <-s.closing:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, rc: rc, d: s.opt.WriteTimeout}, r.WithContext(ctx))
+	})
+}
+
+// deadlineWriter moves its write deadline on at every flush.
+type deadlineWriter struct {
+	http.ResponseWriter
+	rc *http.ResponseController
+	d  time.Duration
+}
+
+func (w *deadlineWriter) FlushError() error {
+	_ = w.rc.SetWriteDeadline(time.Now().Add(w.d))
+	return w.rc.Flush()
+}
+
+func (w *deadlineWriter) Flush() { _ = w.FlushError() }
+
+func (w *deadlineWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -43,6 +43,8 @@ var english = language{
 		"bar.here":           "At counter: %s",
 		"bar.nobody":         "-",
 		"bar.sync":           "Sync: -",
+		"bar.hub.online":     "Hub: ● online",
+		"bar.hub.offline":    "Hub: ○ offline",
 		"stats.local":        "this counter's figures only",
 		"stats.central":      "the whole office (central server)",
 		"stats.nocentral":    "No central server is set up: local figures only",

@@ -43,6 +43,8 @@ var indonesian = language{
 		"bar.here":           "Di loket: %s",
 		"bar.nobody":         "-",
 		"bar.sync":           "Sinkron: -",
+		"bar.hub.online":     "Hub: ● tersambung",
+		"bar.hub.offline":    "Hub: ○ terputus",
 		"stats.local":        "angka loket ini saja",
 		"stats.central":      "angka seluruh kantor (server pusat)",
 		"stats.nocentral":    "Server pusat belum diatur: hanya angka loket ini",

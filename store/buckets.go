@@ -35,6 +35,10 @@ package store
 //	└── <counter code>        -> Counter JSON (name, services, printer, SSH key, its token's SHA-256)
 //	hub_tokens
 //	└── <SHA-256 of a counter token> -> <counter code> (counters not revoked)
+//	hub_devices               the waiting room's boards and kiosks (devices.go); not events, never synced
+//	└── <device ID>           -> Device JSON (role, its token's SHA-256)
+//	hub_device_tokens
+//	└── <SHA-256 of a device token> -> <device ID> (devices not revoked)
 //
 // <day> is the local date YYYY-MM-DD. The waiting line orders by
 // queue.Request.QueuePosition: the arrival, or the moment a request was put

@@ -54,7 +54,7 @@ func documentedLayout(t *testing.T) (buckets, meta, idx, optional []string) {
 }
 
 // TestLayoutIsDocumented works a fresh database (registrations, a keyed
-// action, a sync acknowledged, a catalog adopted) and compares every bucket,
+// action, a sync acknowledged, a catalog adopted, a counter and a device) and compares every bucket,
 // meta key and index prefix it holds with the drawing in buckets.go.
 func TestLayoutIsDocumented(t *testing.T) {
 	s, _ := openTest(t)
@@ -73,6 +73,9 @@ func TestLayoutIsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, _, err := s.AddCounter(ctx, NewCounter{Code: "L2", Name: "Loket 2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AddDevice(ctx, "K1", RoleKiosk); err != nil {
 		t.Fatal(err)
 	}
 	var buckets, meta, idx []string

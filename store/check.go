@@ -241,6 +241,8 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	})
 	// The office hub's counters and their token index (counters.go).
 	tx.checkCounters(bad)
+	// The waiting room's devices and their token index (devices.go).
+	tx.checkDevices(bad)
 	// Each request's own list of events points to its events.
 	events := b(bEvents)
 	for id, r := range reqs {

@@ -251,6 +251,11 @@ func (s *Store) AddCounter(ctx context.Context, in NewCounter) (c Counter, token
 		if ok && !old.Revoked() {
 			return fmt.Errorf("counter %s is already registered: %w", in.Code, queue.ErrConflict)
 		}
+		if d, ok, err := tx.device(in.Code); err != nil {
+			return err
+		} else if ok && !d.Revoked() {
+			return fmt.Errorf("%s is a waiting-room device's name: %w", in.Code, queue.ErrConflict)
+		}
 		if in.SSHKey != "" {
 			// One key, one counter: the key is the identity of an SSH session.
 			holders, err := tx.sshKeyHolders(sshKeyBody(in.SSHKey))

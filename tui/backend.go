@@ -86,6 +86,13 @@ type DayReader interface {
 	Between(ctx context.Context, from, to string, fn func(queue.Request) error) error
 }
 
+// OnlineReporter reports whether the office hub answers (the hub client is
+// one); the status bar shows it in place of the sync state, which a
+// counter behind a hub does not have.
+type OnlineReporter interface {
+	Online() bool
+}
+
 // DayCloser closes a day: its requests still waiting or called become
 // no-shows or cancellations (as), those being served stay open. The
 // program adapts store.CloseDay to it (Options.Closer); nil hides the

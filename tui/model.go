@@ -354,5 +354,12 @@ func (m *Model) statusBar() string {
 	}
 	left := " " + clean(m.c.counterLabel()) + " · " + clean(m.opt.Clerk) + " │ " + t.S("bar.waiting", m.queue.waiting) +
 		" │ " + t.S("bar.here", here)
-	return m.c.th.Bar.Render(spread(left, m.sync.bar()+" ", m.width))
+	right := m.sync.bar()
+	if o, ok := m.opt.Backend.(OnlineReporter); ok && m.opt.Sync == nil {
+		right = t.S("bar.hub.offline")
+		if o.Online() {
+			right = t.S("bar.hub.online")
+		}
+	}
+	return m.c.th.Bar.Render(spread(left, right+" ", m.width))
 }

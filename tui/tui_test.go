@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -667,4 +668,36 @@ func TestStatsScreenLarge(t *testing.T) {
 	step(t, m, tea.WindowSizeMsg{Width: 160, Height: 48})
 	step(t, m, press("2"))
 	golden(t, "stats_id_160x48", m.View())
+}
+
+// onlineBackend is a backend that reports whether its hub answers.
+type onlineBackend struct {
+	*store.Store
+	online *atomic.Bool
+}
+
+func (b onlineBackend) Online() bool { return b.online.Load() }
+
+// TestHubOnlineOnTheStatusBar: a backend that reports whether its hub
+// answers (the hub client) has it on the status bar, in place of the sync
+// state, and the bar follows it.
+func TestHubOnlineOnTheStatusBar(t *testing.T) {
+	st := openStore(t)
+	var on atomic.Bool
+	on.Store(true)
+	m := New(bg, Options{Backend: onlineBackend{st, &on}, Lang: "en", Counter: "L2", Clerk: "Sari",
+		Now: func() time.Time { return fixedNow }, Location: wib})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := m.View(); !strings.Contains(v, "Hub: ● online") || strings.Contains(v, "Sync: -") {
+		t.Fatalf("online hub:\n%s", v)
+	}
+	on.Store(false)
+	if v := m.View(); !strings.Contains(v, "Hub: ○ offline") {
+		t.Fatalf("offline hub:\n%s", v)
+	}
+	// A store has no hub: the sync state as before.
+	if v := newModel(t, st, "en").View(); strings.Contains(v, "Hub:") {
+		t.Fatalf("a store shows a hub:\n%s", v)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -71,7 +72,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket", er
 
 // command is one of loket's commands; each area of them is in its own file
 // (queue.go, lists.go, catalog.go, stats.go, report.go, data.go, sync.go,
-// daemon.go, ui.go, setup.go).
+// daemon.go, ui.go, setup.go, hub.go).
 type command = cli.Command[*env]
 
 // runner is what a command does; its Flags return it.
@@ -87,7 +88,7 @@ func commands() *cli.Registry[*env] {
 	registryOnce.Do(func() {
 		var all []*command
 		for _, area := range [][]*command{setupCommands(), queueCommands(), listCommands(), catalogCommands(),
-			statsCommands(), dataCommands(), syncCommands(), daemonCommands()} {
+			statsCommands(), dataCommands(), syncCommands(), daemonCommands(), hubCommands()} {
 			all = append(all, area...)
 		}
 		registryAll = cli.NewRegistry("loket", all...)
@@ -154,13 +155,13 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		name = "version"
 	}
 	cmds := commands()
-	cmd, ok := cmds.Lookup(name)
+	cmd, words, ok := lookupCommand(cmds, append([]string{name}, args[1:]...))
 	if !ok {
 		a.printUsage(a.Stderr)
 		return usagef("unknown command %q", name)
 	}
 	e := &env{app: a, ctx: ctx, name: cmd.Name, rawArgs: args, key: a.key}
-	run, pos, fs, err := cmds.Parse(cmd, args[1:], e.g.declare)
+	run, pos, fs, err := cmds.Parse(cmd, args[words:], e.g.declare)
 	if errors.Is(err, flag.ErrHelp) {
 		cmds.PrintHelp(a.Stdout, cmd, fs)
 		return nil
@@ -183,6 +184,21 @@ func (a *App) Run(ctx context.Context, args []string) error {
 		return e.say(err)
 	}
 	return nil
+}
+
+// lookupCommand is the command that the leading words of args name, the
+// longest first ("hub counter add" before "hub"), and how many words its
+// name has.
+func lookupCommand(cmds *cli.Registry[*env], args []string) (*command, int, bool) {
+	for n := min(3, len(args)); n >= 1; n-- {
+		if slices.ContainsFunc(args[1:n], func(a string) bool { return strings.HasPrefix(a, "-") }) {
+			continue
+		}
+		if cmd, ok := cmds.Lookup(strings.Join(args[:n], " ")); ok {
+			return cmd, n, true
+		}
+	}
+	return nil, 0, false
 }
 
 func isHelpOrVersion(a string) bool {

@@ -25,7 +25,7 @@ func queueCommands() []*command {
 		{Name: "receipt", Args: "REF [--out FILE] [--print] [--paper 80mm|58mm|A5|A4]",
 			Summary: "make the receipt of a request again (saved under the data directory, or --out), and print it with --print",
 			Owned:   true, Flags: receiptFlags},
-		{Name: "call", Args: "[--service CODE,...]", Summary: "call the next waiting request (priority first, then by arrival)",
+		{Name: "call", Args: "[REF] [--service CODE,...]", Summary: "call the next waiting request (priority first, then by arrival), or REF out of order",
 			Owned: true, Flags: callFlags},
 		{Name: "transfer", Args: "REF --service CODE", Summary: "move a request to another service's line, keeping its ticket",
 			Owned: true, Flags: func(fs *flag.FlagSet) runner {
@@ -203,11 +203,26 @@ func callFlags(fs *flag.FlagSet) runner {
 	format := formatFlag(fs, false)
 	by := declareActor(fs)
 	return func(e *env, args []string) error {
-		if err := noArgs(e, args); err != nil {
-			return err
+		if len(args) > 1 {
+			return usagef("call takes at most one REF (see loket call --help)")
 		}
 		if err := checkFormat(*format, "text", "json"); err != nil {
 			return err
+		}
+		if len(args) == 1 { // one chosen request, out of order
+			if *services != "" {
+				return usagef("call takes --service or a REF, not both")
+			}
+			q, err := e.queue(keyed)
+			if err != nil {
+				return err
+			}
+			r, again, err := q.ActOnce(e.ctx, e.key, args[0], queue.ActCall, "", e.actor(by))
+			if err != nil {
+				return err
+			}
+			e.noteAgain(again)
+			return e.printAction(*format, r, queue.ActCall)
 		}
 		svcs := e.cfg.Queue.Services
 		if *services != "" {

@@ -19,7 +19,7 @@ import (
 
 func setupCommands() []*command {
 	return []*command{
-		{Name: "init", Args: "[flags]", Summary: "write the config file (office, counter, clerk, language, printer, server)", Flags: initFlags},
+		{Name: "init", Args: "[flags]", Summary: "write the config file (office, counter, clerk, language, printer, server, office hub)", Flags: initFlags},
 		{Name: "version", Args: "", Summary: "print the version", Flags: cli.NoFlags(runVersion)},
 	}
 }
@@ -28,7 +28,7 @@ func setupCommands() []*command {
 // there (or the defaults).
 func initFlags(fs *flag.FlagSet) runner {
 	var cfg config.Config // the values given; "" for the ones not
-	var token string
+	var token, hubToken string
 	fs.StringVar(&cfg.Office.Code, "office-code", "", "office code")
 	fs.StringVar(&cfg.Office.Name, "office-name", "", "office name")
 	fs.StringVar(&cfg.Office.Address, "address", "", "office address")
@@ -40,6 +40,9 @@ func initFlags(fs *flag.FlagSet) runner {
 	fs.StringVar(&cfg.Receipt.Printer, "printer", "", "CUPS printer queue for receipts")
 	fs.StringVar(&cfg.Server.URL, "server", "", "central server URL")
 	fs.StringVar(&token, "token", "", "station token from the central server (stored in a 0600 file)")
+	fs.StringVar(&cfg.Hub.URL, "hub", "", "the office hub this counter works through, e.g. http://hub-pc:8471 (default $LOKET_HUB; \"none\" for none)")
+	fs.StringVar(&hubToken, "hub-token", "", "this counter's token from the hub, loket hub counter add (default $LOKET_HUB_TOKEN; stored in a 0600 file)")
+	fs.StringVar(&cfg.Hub.PinSHA256, "hub-pin", "", "SHA-256 of a self-signed hub's certificate (hex)")
 	return func(e *env, args []string) error {
 		if err := noArgs(e, args); err != nil {
 			return err
@@ -57,6 +60,7 @@ func initFlags(fs *flag.FlagSet) runner {
 			{&out.Station.Code, cfg.Station.Code}, {&out.Station.Name, cfg.Station.Name}, {&out.Clerk.Name, cfg.Clerk.Name},
 			{&out.Language, e.g.lang}, {&out.Timezone, cfg.Timezone}, {&out.Receipt.Paper, cfg.Receipt.Paper},
 			{&out.Receipt.Printer, cfg.Receipt.Printer}, {&out.Server.URL, cfg.Server.URL},
+			{&out.Hub.URL, firstOf(cfg.Hub.URL, e.app.Getenv("LOKET_HUB"))}, {&out.Hub.PinSHA256, cfg.Hub.PinSHA256},
 		} {
 			if s.v != "" {
 				*s.dst = s.v
@@ -68,6 +72,24 @@ func initFlags(fs *flag.FlagSet) runner {
 				return err
 			}
 			out.Server.TokenFile = tokenFile
+		}
+		if out.Hub.URL == "none" {
+			out.Hub.URL, out.Hub.TokenFile, out.Hub.PinSHA256 = "", "", ""
+		}
+		if hubToken = firstOf(hubToken, e.app.Getenv("LOKET_HUB_TOKEN")); hubToken != "" {
+			if out.Hub.URL == "" {
+				return usagef("init: --hub-token needs --hub URL (the office hub this counter works through)")
+			}
+			if !strings.HasPrefix(hubToken, store.TokenPrefix) {
+				return usagef("init: --hub-token is not a counter token (%s…: loket hub counter add prints one)", store.TokenPrefix)
+			}
+			// Named after the config file, so two counters' configs in one
+			// directory (a trial on one machine) keep their own tokens.
+			tokenFile := strings.TrimSuffix(e.cfgPath, filepath.Ext(e.cfgPath)) + ".hub_token"
+			if err := atomicfile.Write(tokenFile, []byte(hubToken+"\n"), 0o600); err != nil {
+				return err
+			}
+			out.Hub.TokenFile = tokenFile
 		}
 		if err := out.Validate(); err != nil {
 			return fmt.Errorf("%w: %w", err, queue.ErrInvalid)

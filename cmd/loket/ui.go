@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/hub/hubclient"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/stats"
@@ -25,6 +26,9 @@ import (
 func runUI(e *env, args []string) error {
 	if err := noArgs(e, args); err != nil {
 		return err
+	}
+	if url := e.hubURL(); url != "" {
+		return runUIBehindHub(e, url)
 	}
 	ctx, dataDir, cfg, a := e.ctx, e.dataDir, e.cfg, e.app
 	st, err := e.openOwned()
@@ -142,4 +146,82 @@ func colorProfile(getenv func(string) string) (termenv.Profile, bool) {
 		return termenv.Ascii, true
 	}
 	return 0, false
+}
+
+// runUIBehindHub opens the terminal UI of a counter behind an office hub:
+// the queue is the hub's (the hub client keeps today's in a cache the
+// hub's change stream patches), receipts are made and printed here, on
+// this counter's printer, and the status bar shows whether the hub is
+// reachable. The hub being away does not close the UI: it shows offline,
+// and the client reconnects by itself.
+func runUIBehindHub(e *env, url string) error {
+	ctx, a := e.ctx, e.app
+	if a.Terminal == nil || !a.Terminal() {
+		return fmt.Errorf("the terminal UI needs a terminal; without one, use the commands (loket --help)")
+	}
+	log := e.log() // loket.log in the office's zone
+	slog.SetDefault(log)
+	if p, ok := colorProfile(a.Getenv); ok {
+		lipgloss.SetColorProfile(p)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c, err := e.newHubClient(url, log)
+	if err != nil {
+		return err
+	}
+	opts, err := hubUIOptions(ctx, e, c)
+	if err != nil {
+		return err
+	}
+	c.Start(ctx)
+	defer c.Close()
+	m := tui.New(ctx, opts)
+	defer m.Close()
+	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	cancel()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// hubUIOptions are the UI's options on the hub client c: the counter is the
+// one the hub knows by c's token, the office's clock and zone the hub's.
+// A token the hub refuses stops here (exit 4); a hub that cannot be
+// reached does not: the UI opens offline, on the config's zone.
+func hubUIOptions(ctx context.Context, e *env, c *hubclient.Client) (tui.Options, error) {
+	cfg := e.cfg
+	cctx, cancel := context.WithTimeout(ctx, connectTimeout)
+	_, err := c.Connect(cctx)
+	cancel()
+	if errors.Is(err, hubclient.ErrUnauthorized) {
+		return tui.Options{}, (&hubQueue{Client: c, e: e, how: reads}).err(err)
+	}
+	if err != nil {
+		slog.Warn("hub not reached; the UI opens offline", "err", err)
+	}
+	loc := c.Location()
+	if err != nil {
+		if loc, err = cfg.Location(); err != nil {
+			return tui.Options{}, err
+		}
+	}
+	code, name := cfg.Station.Code, cfg.Station.Name
+	if me := c.Counter(); me.Code != "" {
+		code, name = me.Code, me.Name
+	}
+	opts := tui.Options{
+		Backend: c, Lang: e.lang, Office: cfg.Office.Name, Counter: code, CounterName: name, Clerk: cfg.Clerk.Name,
+		Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: c.Now, Location: loc,
+		Stats: func(ctx context.Context, from, to, service string) (stats.Figures, error) {
+			return stats.ForStation(ctx, c, from, to, service)
+		},
+	}
+	if maker, err := e.receiptMaker("", loc); err == nil {
+		opts.Receipts = uiReceipts{maker}
+	} else {
+		slog.Warn("receipts disabled", "err", err)
+	}
+	return opts, nil
 }

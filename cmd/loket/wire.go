@@ -45,12 +45,24 @@ const (
 // stats, ...) work on, and the only way they reach it: today the counter's
 // own database (see e.store), or the App's office queue when it has one. A
 // keyed command gets its e.key here.
+//
+// A counter behind an office hub (hub.url in the config, or $LOKET_HUB)
+// works on the hub's queue through the hub client instead (hub.go): the
+// same output and exit codes, and 3 when the hub cannot be reached
+// (nothing was sent), 4 when it refuses the counter's token, 5 when a
+// change was sent and its answer lost twice.
 func (e *env) queue(how access) (office.Queue, error) {
 	if e.app.office != nil {
-		if how == keyed && e.key == "" {
-			e.key = ulid.Make().String()
+		if err := e.makeKey(how); err != nil {
+			return nil, err
 		}
 		return e.app.office, nil
+	}
+	if url := e.hubURL(); url != "" && e.app.owned == nil {
+		if err := e.makeKey(how); err != nil {
+			return nil, err
+		}
+		return e.hubQueue(url, how)
 	}
 	st, err := e.store(how)
 	if err != nil {
@@ -80,11 +92,17 @@ var errRelayed = errors.New("run by the owner of the database")
 // not have been done.
 func (e *env) store(how access) (*store.Store, error) {
 	a := e.app
-	if how == keyed && e.key == "" {
-		e.key = ulid.Make().String()
-	}
 	if a.owned != nil {
+		if err := e.makeKey(how); err != nil {
+			return nil, err
+		}
 		return a.owned, nil
+	}
+	if err := e.notBehindHub(); err != nil {
+		return nil, err
+	}
+	if err := e.makeKey(how); err != nil {
+		return nil, err
 	}
 	sopts, err := e.storeOptions()
 	if err != nil {
@@ -149,9 +167,47 @@ func (e *env) storeOptions() (store.Options, error) {
 	return store.Options{Clock: e.app.Clock, Location: loc}, nil
 }
 
+// makeKey gives a keyed command its idempotency key, once: the one it was
+// forwarded with, else $LOKET_KEY (a ULID a script chose, to send a
+// command again after exit 5 and have it done once), else a new one.
+func (e *env) makeKey(how access) error {
+	if how != keyed || e.key != "" {
+		return nil
+	}
+	if k := e.app.Getenv("LOKET_KEY"); k != "" {
+		if err := store.ValidateKey(k); err != nil {
+			return usagef("$LOKET_KEY: %v", err)
+		}
+		e.key = k
+		return nil
+	}
+	e.key = ulid.Make().String()
+	return nil
+}
+
+// notBehindHub refuses a command that works on this PC's own database when
+// the PC is a counter behind an office hub: the office's database is on
+// the hub PC.
+func (e *env) notBehindHub() error {
+	url := e.hubURL()
+	if url == "" {
+		return nil
+	}
+	switch e.name {
+	case "sync":
+		return usagef("this counter works through the office hub at %s, and the hub syncs the office to the central server: a counter behind a hub does not sync itself", url)
+	case "ui", "daemon":
+		return usagef("this counter works through the office hub at %s and holds no database of its own", url)
+	}
+	return usagef("%s works on the office's database, which is on the hub PC (this counter works through the hub at %s): run it there", e.name, url)
+}
+
 // openOwned opens the database for a process that holds it (the UI, the
-// daemon): never through an owner.
+// daemon, the hub): never through an owner.
 func (e *env) openOwned() (*store.Store, error) {
+	if err := e.notBehindHub(); err != nil {
+		return nil, err
+	}
 	sopts, err := e.storeOptions()
 	if err != nil {
 		return nil, err
@@ -166,7 +222,7 @@ var forwardedEnv = []string{"LOKET_DATA", "LOKET_CONFIG", "LOKET_LANG", "LOKET_S
 // ownerHandler runs commands forwarded by other loket processes against st.
 func ownerHandler(st *store.Store, syncer *station.Syncer) relay.Handler {
 	return relay.Commands("loket", func(ctx context.Context, req relay.Request, stdout, stderr io.Writer) int {
-		if cmd, ok := commands().Lookup(req.Args[0]); !ok || !cmd.Owned {
+		if cmd, _, ok := lookupCommand(commands(), req.Args); !ok || !cmd.Owned {
 			return exitCode(cli.NotOwned(req.Args[0]), stderr)
 		}
 		if err := store.ValidateKey(req.Key); err != nil {
