@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/loket-id/loket/internal/browsertest"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/speech"
 )
@@ -28,38 +28,10 @@ import (
 
 var docsFlag = flag.Bool("docs", false, "write the screenshots of the board and the kiosk to ../docs")
 
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is missing (.ci/run installs it: apt-get install chromium); with CI set the browser tests do not skip")
-	}
-	t.Skip("chromium is missing (apt-get install chromium): the browser tests skip")
-	return ""
-}
+func chromium(t *testing.T) string { return browsertest.Chromium(t) }
 
 // browser starts a headless Chromium with a w x h viewport.
-func browser(t *testing.T, w, h int64) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
-		chromedp.WindowSize(int(w), int(h)),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.Flag("lang", "id-ID"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelB := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(bctx, 3*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
+func browser(t *testing.T, w, h int64) context.Context { return browsertest.New(t, w, h) }
 
 // fakeAudio replaces playing with a check: the page's audio is fetched and
 // decoded by the browser (a valid WAV, or the record says not), then "ends"
@@ -89,12 +61,7 @@ func addScript(src string) chromedp.Action[chromedp.Void] {
 
 // waitJS waits until the expression is true.
 func waitJS(t *testing.T, ctx context.Context, what, expr string) time.Duration {
-	t.Helper()
-	start := time.Now()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		t.Fatalf("%s: %s: %v", what, expr, err)
-	}
-	return time.Since(start)
+	return browsertest.WaitJS(t, ctx, what, expr)
 }
 
 func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
+	"github.com/loket-id/loket/internal/faultproxy"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -195,8 +196,8 @@ func TestHubFaultyNetwork(t *testing.T) {
 	seed := testSeed(t)
 	hte := hubEnv(t)
 	h := startHub(t, hte, freeAddr(t), "")
-	p := newFaultProxy(t, h.addr, 0.35, seed)
-	te := counterEnv(t, p.url(), addCounter(t, hte, "L1"))
+	p := faultproxy.New(t, h.addr, 0.35, int64(seed))
+	te := counterEnv(t, p.URL(), addCounter(t, hte, "L1"))
 	// act runs one action until it is known to be done, always with its key.
 	act := func(args ...string) (string, int) {
 		key := ulid.Make().String()
@@ -255,7 +256,8 @@ func TestHubFaultyNetwork(t *testing.T) {
 		t.Fatalf("%d requests (want %d, missing %v), %d called (want %d)", len(all), n, names, called, n/2)
 	}
 	mustBeClean(t, hte)
-	t.Logf("faults %s; %d commands sent again", p.stats(), retried)
+	_, _, kinds := p.Stats()
+	t.Logf("faults %v; %d commands sent again", kinds, retried)
 }
 
 // TestHubKilled: the hub process is killed (kill -9) again and again in

@@ -9,9 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"fmt"
-	"io"
-	"math/rand"
 	"net"
 	"os"
 	"os/exec"
@@ -215,109 +212,4 @@ func letters(n int) string {
 		}
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// faultProxy sits between a counter and the hub on loopback and, at
-// random, breaks the connections that go through it: it drops one in the
-// middle of the call or of the answer, resets it after the hub answered,
-// delays it, truncates the call's body, or answers 502 itself (the proxy of
-// hub/hubclient's tests). Each connection's first call is the one hit;
-// what follows on it passes.
-type faultProxy struct {
-	ln     net.Listener
-	target string
-	rate   float64
-
-	mu    sync.Mutex
-	rng   *rand.Rand
-	kinds map[string]int
-	wg    sync.WaitGroup
-}
-
-func newFaultProxy(t *testing.T, target string, rate float64, seed int64) *faultProxy {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &faultProxy{ln: ln, target: target, rate: rate, rng: rand.New(rand.NewSource(seed)), kinds: map[string]int{}}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			p.wg.Add(1)
-			go func() { defer p.wg.Done(); p.handle(c) }()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
-	return p
-}
-
-func (p *faultProxy) url() string { return "http://" + p.ln.Addr().String() }
-
-var faultKinds = []string{"drop-request", "drop-response", "reset-response", "delay", "truncate", "502"}
-
-func (p *faultProxy) handle(client net.Conn) {
-	defer client.Close()
-	_ = client.SetDeadline(time.Now().Add(20 * time.Second))
-	buf := make([]byte, 64<<10)
-	n, _ := client.Read(buf)
-	first := buf[:n]
-	p.mu.Lock()
-	kind := ""
-	if p.rng.Float64() < p.rate {
-		kind = faultKinds[p.rng.Intn(len(faultKinds))]
-		p.kinds[kind]++
-	}
-	cut := p.rng.Intn(max(1, n))
-	delay := time.Duration(p.rng.Intn(300)) * time.Millisecond
-	p.mu.Unlock()
-	if kind == "502" {
-		_, _ = client.Write([]byte("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-		return
-	}
-	if kind == "delay" {
-		time.Sleep(delay)
-	}
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		return
-	}
-	defer server.Close()
-	_ = server.SetDeadline(time.Now().Add(20 * time.Second))
-	switch kind {
-	case "drop-request":
-		_, _ = server.Write(first[:cut])
-		return
-	case "truncate":
-		_, _ = server.Write(first[:cut])
-		if tc, ok := server.(*net.TCPConn); ok {
-			_ = tc.CloseWrite()
-		}
-		_, _ = io.Copy(client, server)
-		return
-	}
-	_, _ = server.Write(first)
-	go func() { _, _ = io.Copy(server, client) }()
-	switch kind {
-	case "drop-response", "reset-response":
-		resp := make([]byte, 4096)
-		m, _ := server.Read(resp)
-		if kind == "reset-response" {
-			if tc, ok := client.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0)
-			}
-			return
-		}
-		_, _ = client.Write(resp[:m/2])
-		return
-	}
-	_, _ = io.Copy(client, server)
-}
-
-func (p *faultProxy) stats() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return fmt.Sprint(p.kinds)
 }
