@@ -8,6 +8,7 @@ import (
 
 	"github.com/loket-id/loket/demo"
 	"github.com/loket-id/loket/internal/cli"
+	"github.com/loket-id/loket/store"
 )
 
 func dataCommands() []*command {
@@ -37,16 +38,22 @@ func runBackup(e *env, args []string) error {
 	return nil
 }
 
+// readLocal starts a command that reads the local database, takes no
+// arguments and prints text or json: it checks both, then opens the store.
+func (e *env) readLocal(args []string, format string) (*store.Store, error) {
+	if err := noArgs(e, args); err != nil {
+		return nil, err
+	}
+	if err := checkFormat(format, "text", "json"); err != nil {
+		return nil, err
+	}
+	return e.store(reads)
+}
+
 func checkFlags(fs *flag.FlagSet) runner {
 	format := formatFlag(fs, false)
 	return func(e *env, args []string) error {
-		if err := noArgs(e, args); err != nil {
-			return err
-		}
-		if err := checkFormat(*format, "text", "json"); err != nil {
-			return err
-		}
-		st, err := e.store(reads)
+		st, err := e.readLocal(args, *format)
 		if err != nil {
 			return err
 		}

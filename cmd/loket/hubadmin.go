@@ -130,13 +130,7 @@ func viewCounter(c store.Counter) counterView {
 func counterListFlags(fs *flag.FlagSet) runner {
 	format := formatFlag(fs, false)
 	return func(e *env, args []string) error {
-		if err := noArgs(e, args); err != nil {
-			return err
-		}
-		if err := checkFormat(*format, "text", "json"); err != nil {
-			return err
-		}
-		st, err := e.store(reads)
+		st, err := e.readLocal(args, *format)
 		if err != nil {
 			return err
 		}
@@ -273,13 +267,7 @@ func deviceAddFlags(fs *flag.FlagSet) runner {
 func deviceListFlags(fs *flag.FlagSet) runner {
 	format := formatFlag(fs, false)
 	return func(e *env, args []string) error {
-		if err := noArgs(e, args); err != nil {
-			return err
-		}
-		if err := checkFormat(*format, "text", "json"); err != nil {
-			return err
-		}
-		st, err := e.store(reads)
+		st, err := e.readLocal(args, *format)
 		if err != nil {
 			return err
 		}
