@@ -150,6 +150,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/requests", s.authed(s.register))
 	mux.HandleFunc("POST /v1/call", s.authed(s.call))
 	mux.HandleFunc("POST /v1/requests/{ref}/actions", s.authed(s.act))
+	mux.HandleFunc("POST /v1/requests/{ref}/identify", s.authed(s.identify))
+	mux.HandleFunc("POST /v1/close-day", s.authed(s.closeDay))
 	mux.HandleFunc("PUT /v1/catalog", s.authed(s.replaceCatalog))
 	mux.HandleFunc("GET /v1/requests/{ref}", s.authed(s.get))
 	mux.HandleFunc("GET /v1/requests/{ref}/history", s.authed(s.detail))
@@ -479,6 +481,64 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, c store.Counter) {
 		return
 	}
 	s.answerRequest(w, req, again)
+}
+
+// identify gives a walk-in registered without identity (a kiosk's) the
+// applicant's name, NIK and phone, validated as at registration.
+func (s *Server) identify(w http.ResponseWriter, r *http.Request, c store.Counter) {
+	k, ok := key(w, r)
+	if !ok {
+		return
+	}
+	var b IdentifyBody
+	if !s.readBody(w, r, MaxBody, &b) {
+		return
+	}
+	by, ok := actor(w, c, b.Clerk)
+	if !ok {
+		return
+	}
+	id := queue.Identity{Name: b.Name, NIK: b.NIK, Phone: b.Phone}
+	req, again, err := s.st.Identify(r.Context(), k, r.PathValue("ref"), id, by)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.answerRequest(w, req, again)
+}
+
+// closeDay closes a day's open requests (store.CloseDay). It carries a key
+// as every mutating call does, but is not recorded under it: closing again
+// closes nothing more, so a retry after a lost answer is safe and answers
+// what is left (the requests being served).
+func (s *Server) closeDay(w http.ResponseWriter, r *http.Request, c store.Counter) {
+	if _, ok := key(w, r); !ok {
+		return
+	}
+	var b CloseDayBody
+	if !s.readBody(w, r, MaxBody, &b) {
+		return
+	}
+	by, ok := actor(w, c, b.Clerk)
+	if !ok {
+		return
+	}
+	as, err := queue.ParseStatus(b.As)
+	if err != nil {
+		s.fail(w, r, queue.Invalid("as", fmt.Sprintf("%q is not no_show or cancelled", b.As)))
+		return
+	}
+	var dc store.DayClose
+	if b.DryRun {
+		dc, err = s.st.CloseDayDryRun(r.Context(), b.Day, as)
+	} else {
+		dc, err = s.st.CloseDay(r.Context(), b.Day, as, by)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, CloseDayAnswer{Day: dc.Day, As: string(dc.As), Closed: dc.Closed, Serving: dc.Serving, DryRun: b.DryRun})
 }
 
 func (s *Server) replaceCatalog(w http.ResponseWriter, r *http.Request, c store.Counter) {

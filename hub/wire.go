@@ -121,6 +121,33 @@ type ActBody struct {
 	Service string `json:"service,omitempty"`
 }
 
+// IdentifyBody is POST /v1/requests/{ref}/identify: the applicant's
+// identity for a walk-in registered without one (a kiosk's).
+type IdentifyBody struct {
+	Clerk string `json:"clerk"`
+	Name  string `json:"name"`
+	NIK   string `json:"nik"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// CloseDayBody is POST /v1/close-day: close the open requests of Day as As
+// (no_show or cancelled); DryRun only says what it would do.
+type CloseDayBody struct {
+	Clerk  string `json:"clerk"`
+	Day    string `json:"day"`
+	As     string `json:"as"`
+	DryRun bool   `json:"dry_run,omitempty"`
+}
+
+// CloseDayAnswer is the answer to POST /v1/close-day (store.DayClose).
+type CloseDayAnswer struct {
+	Day     string          `json:"day"`
+	As      string          `json:"as"`
+	Closed  []queue.Request `json:"closed"`
+	Serving []queue.Request `json:"serving"`
+	DryRun  bool            `json:"dry_run,omitempty"`
+}
+
 // CatalogBody is PUT /v1/catalog.
 type CatalogBody struct {
 	Clerk    string          `json:"clerk"`

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/config"
+	"github.com/loket-id/loket/hub"
+	"github.com/loket-id/loket/hub/hubtest"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
@@ -400,8 +402,8 @@ func TestReportWhoseDataAndSignature(t *testing.T) {
 }
 
 // TestNotThroughTheHubYet: close-day and identify on an office queue that
-// cannot do them (the office hub's client, for now) exit 2, say so, and
-// do nothing.
+// cannot do them (an office.Queue without them) exit 2, say so, and do
+// nothing. The hub's client can: TestIdentifyAndCloseDayThroughTheHub.
 func TestNotThroughTheHubYet(t *testing.T) {
 	te := newTestEnv(t)
 	loc, _ := time.LoadLocation("Asia/Jakarta")
@@ -421,6 +423,56 @@ func TestNotThroughTheHubYet(t *testing.T) {
 				t.Errorf("loket %q --lang %s: exit %d %q %q", args, lang, code, stdout.String(), stderr.String())
 			}
 		}
+	}
+	if _, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], store.FileName)); !os.IsNotExist(err) {
+		t.Fatalf("the counter's database was opened: %v", err)
+	}
+}
+
+// TestIdentifyAndCloseDayThroughTheHub: at a counter behind a hub, identify
+// gives a kiosk walk-in its identity (bad input exits 2 and writes
+// nothing), the walk-in can then be finished, and close-day (dry run and
+// run) closes the hub's day; the counter's own database is never opened.
+func TestIdentifyAndCloseDayThroughTheHub(t *testing.T) {
+	h := hubtest.Start(t, hub.Options{})
+	te := counterEnv(t, h.URL, h.AddCounter(t, "L1"))
+	w, _, _, err := h.Store.RegisterWalkIn(bg, "", "A", queue.PriorityNone, queue.Actor{Counter: "KIOSK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := te.run("identify", w.Ticket, "--name", "Wayan", "--nik", "123"); code != 2 || !strings.Contains(errOut, "nik: must be 16 digits") {
+		t.Fatalf("identify with a bad NIK: exit %d %q", code, errOut)
+	}
+	if got, _ := h.Store.Get(bg, w.Ticket); got.NIK != "" || got.Name != "" {
+		t.Fatalf("a refused identify wrote: %+v", got)
+	}
+	out, errOut, code := te.run("identify", w.Ticket, "--name", "Wayan Sudarsana", "--nik", nik, "--phone", "081234567890", "--lang", "id")
+	if code != 0 || out != w.Ticket+": identitas dicatat: Wayan Sudarsana, NIK ************0001\n" {
+		t.Fatalf("identify: exit %d %q %q", code, out, errOut)
+	}
+	if got, err := h.Store.Get(bg, w.Ticket); err != nil || got.NIK != nik || got.Name != "Wayan Sudarsana" {
+		t.Fatalf("the hub's request: %+v %v", got, err)
+	}
+	for _, act := range []queue.Action{queue.ActCall, queue.ActServe, queue.ActDone} {
+		if _, err := h.Store.Act(bg, w.Ticket, act, "", queue.Actor{Counter: "L1"}); err != nil {
+			t.Fatalf("%s after identify: %v", act, err)
+		}
+	}
+
+	te.mustRun("add", "--service", "B", "--name", "Siti", "--nik", nik)
+	out = te.mustRun("close-day", "--today", "--dry-run")
+	if !strings.Contains(out, "Dry run, nothing changed") || !strings.Contains(out, "B-001") {
+		t.Fatalf("close-day --dry-run:\n%s", out)
+	}
+	if got, _ := h.Store.Get(bg, "B-001"); got.Status != queue.StatusWaiting {
+		t.Fatalf("the dry run changed B-001: %s", got.Status)
+	}
+	out = te.mustRun("close-day", "--today", "--as", "cancelled")
+	if !strings.Contains(out, "1 marked cancelled") {
+		t.Fatalf("close-day --today:\n%s", out)
+	}
+	if got, _ := h.Store.Get(bg, "B-001"); got.Status != queue.StatusCancelled {
+		t.Fatalf("B-001 after close-day: %s", got.Status)
 	}
 	if _, err := os.Stat(filepath.Join(te.env["LOKET_DATA"], store.FileName)); !os.IsNotExist(err) {
 		t.Fatalf("the counter's database was opened: %v", err)

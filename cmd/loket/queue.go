@@ -320,7 +320,8 @@ func (e *env) warnSameDay(q office.Queue, r queue.Request) {
 }
 
 // errNotThroughHub: the command needs what the office queue it has cannot
-// do yet (the office hub's client has no close-day or identify).
+// do (the database and the office hub's client can; another office.Queue
+// may not).
 var errNotThroughHub = errors.New("not available through the office hub yet")
 
 // notThroughHub is errNotThroughHub as a usage error (exit 2): nothing was done.
@@ -328,7 +329,8 @@ func notThroughHub() error {
 	return &exitError{Code: exitUsage, Err: errNotThroughHub}
 }
 
-// identifier records a walk-in's identity (the database can).
+// identifier records a walk-in's identity (the database and the hub's
+// client can).
 type identifier interface {
 	Identify(ctx context.Context, key, ref string, id queue.Identity, by queue.Actor) (queue.Request, bool, error)
 }
@@ -392,8 +394,8 @@ func (e *env) printAction(format string, r queue.Request, act queue.Action) erro
 	return nil
 }
 
-// dayCloser closes a day's open requests (the database can; see
-// store.CloseDay).
+// dayCloser closes a day's open requests (the database and the hub's
+// client can; see store.CloseDay).
 type dayCloser interface {
 	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (store.DayClose, error)
 	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (store.DayClose, error)

@@ -40,6 +40,7 @@ import (
 
 	"github.com/loket-id/loket/hub"
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/store"
 )
 
 // Options configure a Client.
@@ -442,6 +443,53 @@ func (c *Client) ActOnce(ctx context.Context, key, ref string, act queue.Action,
 	}
 	c.patch(a.Request, 0)
 	return a.Request, a.Again, nil
+}
+
+// Identify gives the walk-in ref names (a kiosk's, registered without
+// identity) the applicant's name, NIK and phone, under key ("" makes one).
+// Invalid identity comes back as the hub's *queue.FieldError.
+func (c *Client) Identify(ctx context.Context, key, ref string, id queue.Identity, by queue.Actor) (queue.Request, bool, error) {
+	p, err := refPath(ref)
+	if err != nil {
+		return queue.Request{}, false, err
+	}
+	if key == "" {
+		key = newKey()
+	}
+	var a hub.RequestAnswer
+	body := hub.IdentifyBody{Clerk: by.Clerk, Name: id.Name, NIK: id.NIK, Phone: id.Phone}
+	if err := c.do(ctx, http.MethodPost, p+"/identify", key, body, &a); err != nil {
+		return queue.Request{}, false, err
+	}
+	c.patch(a.Request, 0)
+	return a.Request, a.Again, nil
+}
+
+// CloseDay closes the open requests of day (YYYY-MM-DD) at the hub, as as
+// (queue.StatusNoShow or queue.StatusCancelled); see store.CloseDay.
+// Closing again closes nothing more, so the retry after a lost answer is
+// safe.
+func (c *Client) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (store.DayClose, error) {
+	return c.closeDay(ctx, hub.CloseDayBody{Clerk: by.Clerk, Day: day, As: string(as)})
+}
+
+// CloseDayDryRun is CloseDay without changing anything: what it would
+// close, and what it would leave open.
+func (c *Client) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (store.DayClose, error) {
+	return c.closeDay(ctx, hub.CloseDayBody{Day: day, As: string(as), DryRun: true})
+}
+
+func (c *Client) closeDay(ctx context.Context, b hub.CloseDayBody) (store.DayClose, error) {
+	var a hub.CloseDayAnswer
+	if err := c.do(ctx, http.MethodPost, "/v1/close-day", newKey(), b, &a); err != nil {
+		return store.DayClose{}, err
+	}
+	if !b.DryRun {
+		for _, r := range a.Closed {
+			c.patch(r, 0)
+		}
+	}
+	return store.DayClose{Day: a.Day, As: queue.Status(a.As), Closed: a.Closed, Serving: a.Serving}, nil
 }
 
 // ReplaceCatalogOnce replaces the office's catalog; the hub allows it only

@@ -113,6 +113,17 @@ func (c Counter) ActOnce(ctx context.Context, key, ref string, act queue.Action,
 	return c.St.ActOnce(ctx, key, ref, act, service, by)
 }
 
+// Identify gives a walk-in registered without identity (a kiosk's) the
+// applicant's name, NIK and phone under an idempotency key, as the
+// counter.
+func (c Counter) Identify(ctx context.Context, key, ref string, id queue.Identity, by queue.Actor) (queue.Request, bool, error) {
+	_, by, err := c.as(ctx, by)
+	if err != nil {
+		return queue.Request{}, false, err
+	}
+	return c.St.Identify(ctx, key, ref, id, by)
+}
+
 // ReplaceCatalogOnce replaces the catalog (office.Queue), as a counter may
 // through the hub's API.
 func (c Counter) ReplaceCatalogOnce(ctx context.Context, key string, svcs []queue.Service, by queue.Actor) ([]queue.Service, bool, error) {

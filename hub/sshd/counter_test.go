@@ -47,6 +47,16 @@ func TestCounterActsAsItself(t *testing.T) {
 	if err != nil || evs[0].Counter != "L1" {
 		t.Fatalf("registered by %+v, %v", evs, err)
 	}
+	w, _, _, err := h.st.RegisterWalkIn(bg, "", "A", queue.PriorityNone, queue.Actor{Counter: "KIOSK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, err = c.Identify(bg, "01JB0000000000000000000003", w.Ticket, queue.Identity{Name: "Wayan", NIK: "3201014107900001"}, liar); err != nil || r.Name != "Wayan" {
+		t.Fatalf("identify: %+v %v", r, err)
+	}
+	if _, evs, err = h.st.Detail(bg, w.ID); err != nil || evs[len(evs)-1].Type != queue.EventIdentified || evs[len(evs)-1].Counter != "L1" {
+		t.Fatalf("identified by %+v, %v", evs, err)
+	}
 
 	if _, err := h.st.RevokeCounter(bg, "L1"); err != nil {
 		t.Fatal(err)
@@ -65,6 +75,10 @@ func TestCounterActsAsItself(t *testing.T) {
 		},
 		"call": func() error { _, err := c.CallNext(bg, nil, liar); return err },
 		"act":  func() error { _, err := c.Act(bg, a.Ticket, queue.ActDone, "", liar); return err },
+		"identify": func() error {
+			_, _, err := c.Identify(bg, "01JB0000000000000000000004", a.Ticket, queue.Identity{Name: "Budi", NIK: "3201014107900001"}, liar)
+			return err
+		},
 		"act once": func() error {
 			_, _, err := c.ActOnce(bg, "01JB0000000000000000000002", a.Ticket, queue.ActDone, "", liar)
 			return err
