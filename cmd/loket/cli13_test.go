@@ -15,6 +15,7 @@ import (
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/hub"
 	"github.com/loket-id/loket/hub/hubtest"
+	"github.com/loket-id/loket/pdfdoc/pdftest"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
@@ -123,8 +124,17 @@ func TestReopenAndIdentify(t *testing.T) {
 		t.Fatalf("identify with a bad NIK: exit %d %q", code, errOut)
 	}
 	out, errOut, code := te.run("identify", r.Ticket, "--name", "Wayan Sudarsana", "--nik", nik, "--phone", "081234567890", "--lang", "id")
-	if code != 0 || out != "B-001: identitas dicatat: Wayan Sudarsana, NIK ************0001\n" || errOut != "" {
+	if code != 0 || out != "B-001: identitas dicatat: Wayan Sudarsana, NIK ************0001\n" || !strings.Contains(errOut, ".pdf") {
 		t.Fatalf("identify: exit %d %q %q", code, out, errOut)
+	}
+	// The full receipt (tanda terima) is made at the counter, with the name.
+	pdfs, _ := filepath.Glob(filepath.Join(te.env["LOKET_DATA"], "receipts", "*", "B-001-*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("receipts of B-001 after identify: %v", pdfs)
+	}
+	pdfBytes, _ := os.ReadFile(pdfs[0])
+	if text := pdftest.Text(t, pdfBytes); !strings.Contains(text, "Wayan Sudarsana") {
+		t.Fatalf("the receipt after identify lacks the name:\n%s", text)
 	}
 	if out := te.mustRun("show", "B-001"); !strings.Contains(out, "Wayan Sudarsana") || strings.Contains(out, nik) {
 		t.Fatalf("show after identify:\n%s", out)

@@ -95,20 +95,26 @@ func addFlags(fs *flag.FlagSet) runner {
 			fmt.Fprintln(e.out(), t.S("cmd.add.registered", r.Ticket, r.TrackingCode, r.ID))
 		}
 		e.warnSameDay(q, r)
-		// The registration stands whatever happens to its receipt: a receipt or
-		// printer failure is a warning, and `loket receipt REF --print` retries.
-		res, err := e.produceReceipt(q, "", r, true)
-		switch {
-		case err != nil:
-			logReceipt(e.log(), r, res, err)
-			fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notmade", err.Error(), r.TrackingCode))
-		case res.PrintErr != nil:
-			logReceipt(e.log(), r, res, nil)
-			fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notprinted", res.PrintErr.Error(), r.TrackingCode))
-		default:
-			fmt.Fprintln(e.app.Stderr, t.S("cmd.receipt.saved", res.Path)+e.printed(res.Printed))
-		}
+		e.receiptAfter(q, r)
 		return nil
+	}
+}
+
+// receiptAfter makes and prints the receipt of a request just registered or
+// identified. The request stands whatever happens to its receipt: a receipt
+// or printer failure is a warning, and `loket receipt REF --print` retries.
+func (e *env) receiptAfter(q office.Queue, r queue.Request) {
+	t := e.t()
+	res, err := e.produceReceipt(q, "", r, true)
+	switch {
+	case err != nil:
+		logReceipt(e.log(), r, res, err)
+		fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notmade", err.Error(), r.TrackingCode))
+	case res.PrintErr != nil:
+		logReceipt(e.log(), r, res, nil)
+		fmt.Fprintln(e.app.Stderr, "loket: "+t.S("cmd.receipt.notprinted", res.PrintErr.Error(), r.TrackingCode))
+	default:
+		fmt.Fprintln(e.app.Stderr, t.S("cmd.receipt.saved", res.Path)+e.printed(res.Printed))
 	}
 }
 
@@ -365,10 +371,16 @@ func identifyFlags(fs *flag.FlagSet) runner {
 		}
 		e.noteAgain(again)
 		if *format == "json" {
-			return writeJSON(e.out(), masked(r))
+			if err := writeJSON(e.out(), masked(r)); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintln(e.out(), e.t().S("cmd.identify.done", r.Ticket, r.Name, queue.MaskNIK(r.NIK)))
 		}
-		fmt.Fprintln(e.out(), e.t().S("cmd.identify.done", r.Ticket, r.Name, queue.MaskNIK(r.NIK)))
 		e.warnSameDay(q, r)
+		if !again { // the applicant now has a name: the full receipt (tanda terima), here
+			e.receiptAfter(q, r)
+		}
 		return nil
 	}
 }
