@@ -188,6 +188,11 @@ var english = language{
 		"err.service":        "choose a service",
 
 		"key.cancelreq":        "cancel request",
+		"key.identify":         "identify",
+		"identify.title":       "Identify the applicant of %s",
+		"identify.hint":        "Kiosk number without identity: name and NIK required, mobile optional",
+		"identify.done":        "Identity of %s saved",
+		"identify.unavailable": "Identify is not available at this counter",
 		"key.reopen":           "reopen",
 		"key.closeday":         "close day",
 		"key.closeas":          "close as",

@@ -188,6 +188,11 @@ var indonesian = language{
 		"err.service":        "pilih layanan",
 
 		"key.cancelreq":        "batalkan",
+		"key.identify":         "isi identitas",
+		"identify.title":       "Isi identitas pemohon %s",
+		"identify.hint":        "Nomor diambil di kios tanpa identitas: nama dan NIK wajib, HP boleh kosong",
+		"identify.done":        "Identitas %s tersimpan",
+		"identify.unavailable": "Isi identitas tidak tersedia di loket ini",
 		"key.reopen":           "buka lagi",
 		"key.closeday":         "tutup hari",
 		"key.closeas":          "tutup sebagai",

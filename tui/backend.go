@@ -86,6 +86,15 @@ type DayReader interface {
 	Between(ctx context.Context, from, to string, fn func(queue.Request) error) error
 }
 
+// Identifier adds the applicant's identity to a walk-in registered
+// without one (at a kiosk), under an idempotency key: a repeat of the same
+// key answers the first result with again set (*store.Store, the hub
+// client and the hub's counter are ones). Without it the detail screen's
+// identify says it is not available.
+type Identifier interface {
+	Identify(ctx context.Context, key, ref string, id queue.Identity, by queue.Actor) (r queue.Request, again bool, err error)
+}
+
 // OnlineReporter reports whether the office hub answers (the hub client is
 // one); the status bar shows it in place of the sync state, which a
 // counter behind a hub does not have.

@@ -26,6 +26,7 @@ type detailPage struct {
 	from     screen // esc goes back there: the queue, the search, the close-day list
 	shown    bool
 	transfer *transferPicker // open while choosing where to move it
+	ident    *identifyForm   // open while adding a walk-in's identity
 }
 
 func (d *detailPage) setSize(w, h int) {
@@ -33,7 +34,7 @@ func (d *detailPage) setSize(w, h int) {
 	d.scrollBy(0)
 }
 
-func (d *detailPage) typing() bool { return d.transfer != nil }
+func (d *detailPage) typing() bool { return d.transfer != nil || d.ident != nil }
 
 func (d *detailPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 	switch msg := msg.(type) {
@@ -52,18 +53,26 @@ func (d *detailPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 			}
 			return nil, nil
 		}
-		d.req, d.hist, d.scroll, d.from, d.transfer = msg.req, msg.hist, 0, msg.from, nil
+		d.req, d.hist, d.scroll, d.from, d.transfer, d.ident = msg.req, msg.hist, 0, msg.from, nil, nil
 		d.notPrint = d.failedPrint(msg.req)
 		return nil, goTo(screenDetail)
 	case shownMsg:
 		d.shown = true
 	case hiddenMsg:
-		d.shown, d.transfer = false, nil
+		d.shown, d.transfer, d.ident = false, nil, nil
+	case identifiedMsg:
+		return d.identified(msg)
 	case changedMsg, receiptMsg:
 		if d.shown && d.req.ID != "" {
 			return d.c.detailCmd(d.req.ID, d.from, true), nil
 		}
 	case tea.KeyMsg:
+		if d.ident != nil {
+			var cmd tea.Cmd
+			var intents []tea.Msg
+			d.ident, cmd, intents = d.ident.key(d.c, msg)
+			return cmd, intents
+		}
 		if d.transfer != nil {
 			var cmd tea.Cmd
 			d.transfer, cmd = d.transfer.key(d.c, msg)
@@ -98,6 +107,16 @@ func (d *detailPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 		return c.act(r.ID, queue.ActCall, ""), nil // a call of this one, out of order: the store records it so
 	case key.Matches(msg, k.Reopen):
 		return c.askAct(r, queue.ActReopen)
+	case key.Matches(msg, k.Identify):
+		if !r.Anonymous() {
+			return nil, nil
+		}
+		if _, ok := c.opt.Backend.(Identifier); !ok {
+			return nil, warn(c.t.S("identify.unavailable"))
+		}
+		var cmd tea.Cmd
+		d.ident, cmd = newIdentifyForm(c, r)
+		return cmd, nil
 	default:
 		act, ok := hereAction(k, msg)
 		if !ok {
@@ -110,6 +129,30 @@ func (d *detailPage) key(msg tea.KeyMsg) (tea.Cmd, []tea.Msg) {
 		return c.askAct(r, act)
 	}
 	return nil, nil
+}
+
+// identified shows the request again, with its identity, and prints its
+// receipt (now with the name); a refusal stays in the form, on the field
+// it names.
+func (d *detailPage) identified(msg identifiedMsg) (tea.Cmd, []tea.Msg) {
+	if d.ident == nil {
+		return nil, nil
+	}
+	if msg.err != nil {
+		d.ident.failed(d.c, msg.err)
+		return nil, d.c.failed(msg.err)
+	}
+	d.ident = nil
+	r := msg.req
+	if r.ID == d.req.ID {
+		d.req = r
+	}
+	text := d.c.t.S("identify.done", r.Ticket)
+	pr := d.c.printReceipt(r)
+	if pr != nil {
+		text += " · " + d.c.t.S("receipt.working", r.Ticket)
+	}
+	return tea.Batch(pr, d.c.detailCmd(r.ID, d.from, true)), say(text)
 }
 
 // scrollBy scrolls n lines, no further than the last line allows.
@@ -191,6 +234,9 @@ func (c common) eventName(typ string) string {
 }
 
 func (d *detailPage) view() string {
+	if d.ident != nil {
+		return d.ident.view(d.c)
+	}
 	if d.transfer != nil {
 		return d.transfer.view(d.c)
 	}
@@ -200,6 +246,9 @@ func (d *detailPage) view() string {
 // ShortHelp names the actions the request's status allows.
 func (d *detailPage) ShortHelp() []key.Binding {
 	k := d.c.keys
+	if d.ident != nil {
+		return []key.Binding{k.Submit, k.Back, k.NextField, k.PrevField}
+	}
 	if d.transfer != nil {
 		return []key.Binding{k.Open, k.Cancel}
 	}
@@ -217,6 +266,9 @@ func (d *detailPage) ShortHelp() []key.Binding {
 		if legal {
 			out = append(out, a.b)
 		}
+	}
+	if d.req.Anonymous() {
+		out = append(out, k.Identify)
 	}
 	if d.c.opt.Receipts != nil {
 		out = append(out, k.Receipt)

@@ -52,17 +52,57 @@ type formPage struct {
 func newFormPage(c common) *formPage {
 	f := &formPage{c: c, docs: map[string]bool{}}
 	for i := range f.inputs {
-		in := c.th.newInput()
-		in.Prompt = ""
-		in.CharLimit = 120
-		// The cursor stays lit: the UI never sends the inputs blink ticks.
-		in.Cursor.SetMode(cursor.CursorStatic)
-		f.inputs[i] = in
+		f.inputs[i] = c.fieldInput(120)
 	}
 	f.inputs[fNIK].CharLimit = 20
 	f.inputs[fPhone].CharLimit = 20
 	f.inputs[fNotes].CharLimit = queue.MaxNotesLen
 	return f
+}
+
+// fieldInput is a text field of the forms (the walk-in's and identify's).
+func (c common) fieldInput(limit int) textinput.Model {
+	in := c.th.newInput()
+	in.Prompt = ""
+	in.CharLimit = limit
+	// The cursor stays lit: the UI never sends the inputs blink ticks.
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return in
+}
+
+// inputBox renders a text field of the forms, w cells wide.
+func (c common) inputBox(in textinput.Model, focused bool, w int) string {
+	view := in.View()
+	if focused && c.th.noColour() {
+		view = plainInput(in, w)
+	}
+	return "[" + pad(view, w+1) + "]"
+}
+
+// formRow is one field of the forms: the focus marker, the label, the
+// value and, under it, what is wrong with it.
+func (c common) formRow(label, value string, focused bool, errText string) string {
+	// The focus shows without colour too: a marker before the label.
+	mark := "  "
+	label = pad(label, formLabelW)
+	if focused {
+		mark = "▶ "
+		label = c.th.Focus.Render(label)
+	}
+	row := mark + label + " " + value + "\n"
+	if errText != "" {
+		row += strings.Repeat(" ", formLabelW+3) + c.th.Error.Render("✗ "+errText) + "\n"
+	}
+	return row
+}
+
+// identityErrs checks a name, NIK and phone with the store's validators,
+// the rules of registration.
+func identityErrs(name, nik, phone string) [3]error {
+	_, en := queue.ValidateName(name)
+	_, ek := queue.ValidateNIK(nik)
+	_, ep := queue.NormalizePhone(phone)
+	return [3]error{en, ek, ep}
 }
 
 func (f *formPage) setSize(w, h int) {
@@ -159,13 +199,11 @@ func (f *formPage) validate() bool {
 	if in.Service == "" {
 		f.errs[fService] = f.c.t.S("err.service")
 	}
-	_, err := queue.ValidateName(in.Name)
-	check(fName, err)
-	_, err = queue.ValidateNIK(in.NIK)
-	check(fNIK, err)
-	_, err = queue.NormalizePhone(in.Phone)
-	check(fPhone, err)
-	_, err = queue.ValidateNotes(in.Notes)
+	ids := identityErrs(in.Name, in.NIK, in.Phone)
+	check(fName, ids[0])
+	check(fNIK, ids[1])
+	check(fPhone, ids[2])
+	_, err := queue.ValidateNotes(in.Notes)
 	check(fNotes, err)
 	for _, e := range f.errs {
 		if e != "" {
@@ -176,12 +214,15 @@ func (f *formPage) validate() bool {
 }
 
 // reason says in the UI's language what is wrong with a field.
-func (f *formPage) reason(err error) string {
+func (f *formPage) reason(err error) string { return f.c.fieldReason(err) }
+
+// fieldReason says in the UI's language what is wrong with a field.
+func (c common) fieldReason(err error) string {
 	var fe *queue.FieldError
-	if errors.As(err, &fe) && fe.Code != "" && f.c.t.Has("err."+fe.Code) {
-		return f.c.t.S("err." + fe.Code)
+	if errors.As(err, &fe) && fe.Code != "" && c.t.Has("err."+fe.Code) {
+		return c.t.S("err." + fe.Code)
 	}
-	return f.c.errText(err)
+	return c.errText(err)
 }
 
 func (f *formPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
@@ -382,13 +423,6 @@ func (f *formPage) view() string {
 	labels := [fieldCount]string{t.S("form.service"), t.S("form.name"), t.S("form.nik"), t.S("form.phone"),
 		t.S("form.notes"), t.S("form.priority"), t.S("form.docs")}
 	for i := 0; i < fieldCount; i++ {
-		// The focus shows without colour too: a marker before the label.
-		mark := "  "
-		label := pad(labels[i], formLabelW)
-		if i == f.cur {
-			mark = "▶ "
-			label = th.Focus.Render(label)
-		}
 		var value string
 		switch i {
 		case fService:
@@ -412,16 +446,13 @@ func (f *formPage) view() string {
 		case fDocs:
 			value = f.docsView(i == f.cur)
 		default:
-			view := f.inputs[i].View()
-			if i == f.cur && th.noColour() {
-				view = plainInput(f.inputs[i], inputW)
-			}
-			value = "[" + pad(view, inputW+1) + "]"
+			value = c.inputBox(f.inputs[i], i == f.cur, inputW)
 		}
-		b.WriteString(mark + label + " " + value + "\n")
-		if f.touched[i] && f.errs[i] != "" {
-			b.WriteString(strings.Repeat(" ", formLabelW+3) + th.Error.Render("✗ "+f.errs[i]) + "\n")
+		errText := ""
+		if f.touched[i] {
+			errText = f.errs[i]
 		}
+		b.WriteString(c.formRow(labels[i], value, i == f.cur, errText))
 	}
 	return b.String()
 }

@@ -6,7 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 // Each page names the ones its help line shows (its ShortHelp).
 type KeyMap struct {
 	New, Call, Serve, Done, NoShow, Recall, Requeue, Transfer, Receipt key.Binding
-	CancelReq, Reopen, CloseDay, CloseAs, DayPrev, DayNext             key.Binding
+	CancelReq, Reopen, Identify, CloseDay, CloseAs, DayPrev, DayNext   key.Binding
 	Open, Search, Filter, ServiceFilter                                key.Binding
 	Queue, Stats, Sync, Help, Quit, ForceQuit, Yes                     key.Binding
 	Up, Down, PageUp, PageDown                                         key.Binding
@@ -38,6 +38,7 @@ func NewKeyMap(t Text) KeyMap {
 		Receipt:       b(t.S("key.receipt"), "p"),
 		CancelReq:     b(t.S("key.cancelreq"), "k"),
 		Reopen:        b(t.S("key.reopen"), "o"),
+		Identify:      b(t.S("key.identify"), "i"),
 		CloseDay:      b(t.S("key.closeday"), "z"),
 		CloseAs:       b(t.S("key.closeas"), "a"),
 		DayPrev:       shown("←/→", t.S("key.day"), "left"),
