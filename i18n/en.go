@@ -396,6 +396,8 @@ var english = language{
 		"cmd.services.replaced":       "catalog replaced (services: %d) from %s",
 		"cmd.yes":                     "yes",
 		"cmd.no":                      "no",
+		"cmd.person.none":             "Nothing is held about this NIK",
+		"cmd.person.head":             "Everything held about NIK %s; requests: %d",
 		"cmd.show.ticket":             "Ticket",
 		"cmd.show.counter":            "Counter",
 		"cmd.show.clerk":              "Clerk",

@@ -396,6 +396,8 @@ var indonesian = language{
 		"cmd.services.replaced":       "katalog diganti (layanan: %d) dari %s",
 		"cmd.yes":                     "ya",
 		"cmd.no":                      "tidak",
+		"cmd.person.none":             "Tidak ada data yang disimpan untuk NIK ini",
+		"cmd.person.head":             "Semua data yang disimpan untuk NIK %s; permohonan: %d",
 		"cmd.show.ticket":             "Nomor antrean",
 		"cmd.show.counter":            "Loket",
 		"cmd.show.clerk":              "Petugas",

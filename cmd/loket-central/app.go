@@ -42,7 +42,7 @@ Usage:
   loket-central station revoke OFFICE/STATION
   loket-central station rebind OFFICE/STATION
   loket-central catalog publish FILE
-  loket-central export [--office CODE] [--station OFFICE/STATION] [--from DATE] [--to DATE] --format json|csv
+  loket-central export [--office CODE] [--station OFFICE/STATION] [--from DATE] [--to DATE] --format json|csv [--unmasked]
                        [--timezone ZONE]
   loket-central stats [--office CODE] [--station OFFICE/STATION] [--service CODE] [--from DATE] [--to DATE]
                       [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]

@@ -79,7 +79,12 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 	cst.Close()
 	legacyName(t, filepath.Join(data, "central.db"), placeholder, legacy)
 
-	out, errOut, code := run(t, dir, "export", "--format", "csv", "--timezone", "Asia/Jakarta")
+	masked, errOut, code := run(t, dir, "export", "--format", "csv", "--timezone", "Asia/Jakarta")
+	if mrows := csvCells(t, "export", masked); code != 0 || len(mrows) != 2 || mrows[1][column(t, mrows, "nik")] != "************0001" ||
+		strings.Contains(masked, nik) || strings.Contains(masked, "81234567890") {
+		t.Errorf("masked export: exit %d %q\n%s", code, errOut, masked)
+	}
+	out, errOut, code := run(t, dir, "export", "--format", "csv", "--timezone", "Asia/Jakarta", "--unmasked")
 	if code != 0 {
 		t.Fatalf("export: exit %d %q", code, errOut)
 	}

@@ -12,7 +12,7 @@ import (
 
 func exportCommands() []*command {
 	return []*command{
-		{Name: "export", Summary: "export the requests of a date range", Owned: true, Accepts: cli.ExactArgs(0), Flags: exportFlags},
+		{Name: "export", Summary: "export the requests of a date range (NIK and phone masked unless --unmasked)", Owned: true, Accepts: cli.ExactArgs(0), Flags: exportFlags},
 	}
 }
 
@@ -22,6 +22,7 @@ func exportFlags(fs *flag.FlagSet) runner {
 	to := fs.String("to", "", "last day, YYYY-MM-DD")
 	tz := zoneFlag(fs)
 	format := formatFlag(fs)
+	unmasked := fs.Bool("unmasked", false, "write NIK and phone in full (as loket export --unmasked)")
 	return func(e *env, _ []string) error {
 		if *format == "text" {
 			return cli.Usagef("export needs --format json or csv")
@@ -42,7 +43,12 @@ func exportFlags(fs *flag.FlagSet) runner {
 			return err
 		}
 		ew := queue.NewExportWriter(e.out(), *format)
-		if err := st.Export(scope.office, scope.station, from, to, func(r queue.Request) error { return ew.Write(queue.ExportRecord(r, loc)) }); err != nil {
+		if err := st.Export(scope.office, scope.station, from, to, func(r queue.Request) error {
+			if !*unmasked {
+				r.NIK, r.Phone = queue.MaskNIK(r.NIK), queue.MaskPhone(r.Phone)
+			}
+			return ew.Write(queue.ExportRecord(r, loc))
+		}); err != nil {
 			return err
 		}
 		return ew.Close()

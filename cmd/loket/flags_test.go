@@ -25,6 +25,7 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		"list":               {"from", []string{"--from", "2026-11-27"}},
 		"find":               {"date", []string{"siti", "--date", "2026-11-27"}},
 		"export":             {"status", []string{"--status", "done", "--out", "x"}},
+		"person":             {"date", []string{nik, "--date", "2026-11-27"}},
 		"services":           {"out", []string{"--out", "x.json"}},
 		"backup":             {"format", []string{"copy.db", "--format", "json"}},
 		"check":              {"out", []string{"--out", "x"}},

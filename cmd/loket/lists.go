@@ -3,6 +3,7 @@ package main
 // The commands that read the queue: list, find, show and export.
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,8 +19,9 @@ func listCommands() []*command {
 		{Name: "show", Args: "REF", Summary: "show one request and its history", Owned: true, Flags: showFlags},
 		{Name: "list", Args: "[--date YYYY-MM-DD] [--status S]", Summary: "list the queue of a day (today by default)", Owned: true, Flags: listFlags},
 		{Name: "find", Args: "TEXT", Summary: "search by ticket, tracking code, NIK or name", Owned: true, Flags: findFlags},
-		{Name: "export", Args: "[--from DATE] [--to DATE] --format json|csv [--out FILE]", Summary: "export every request of a date range",
+		{Name: "export", Args: "[--from DATE] [--to DATE] --format json|csv [--out FILE] [--unmasked]", Summary: "export every request of a date range (NIK and phone masked unless --unmasked)",
 			Owned: true, Flags: exportFlags},
+		{Name: "person", Args: "NIK", Summary: "everything held about one NIK, unmasked (logged in access.log)", Owned: true, Flags: personFlags},
 	}
 }
 
@@ -112,6 +114,7 @@ func exportFlags(fs *flag.FlagSet) runner {
 	to := fs.String("to", "", "last day, YYYY-MM-DD (default the last)")
 	format := fs.String("format", "csv", "json or csv")
 	out := fs.String("out", "", "write to FILE instead of standard output")
+	unmasked := fs.Bool("unmasked", false, "write NIK and phone in full (recorded in access.log)")
 	return func(e *env, args []string) error {
 		if err := noArgs(e, args); err != nil {
 			return err
@@ -127,9 +130,21 @@ func exportFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
+		var access *accessLog
+		if *unmasked {
+			if access, err = e.openAccess(); err != nil {
+				return err
+			}
+		}
+		rows := 0
 		export := func(w io.Writer) error {
 			ew := queue.NewExportWriter(w, *format)
+			rows = 0
 			if err := q.Between(e.ctx, from, to, func(r queue.Request) error {
+				if !*unmasked {
+					r = masked(r)
+				}
+				rows++
 				return ew.Write(queue.ExportRecord(r, q.Location()))
 			}); err != nil {
 				return fmt.Errorf("export: %w", err)
@@ -139,21 +154,28 @@ func exportFlags(fs *flag.FlagSet) runner {
 			}
 			return nil
 		}
-		if *out == "" {
-			return export(e.out())
+		logged := func(err error) error {
+			if access == nil || rows == 0 && err != nil {
+				return err
+			}
+			// Rows were written, whole or not: the access happened.
+			return errors.Join(err, access.record(accessEntry{Command: "export --unmasked", Rows: rows, From: from, To: to}))
 		}
-		// The file holds full NIKs and phone numbers: the user's alone.
+		if *out == "" {
+			return logged(export(e.out()))
+		}
+		// The file may hold full NIKs and phone numbers: the user's alone.
 		var exportErr error
 		err = atomicfile.WriteWith(e.abs(*out), 0o600, func(w io.Writer) error {
 			exportErr = export(w)
 			return exportErr
 		})
 		if exportErr != nil {
-			return exportErr
+			return exportErr // the file was not written
 		}
 		if err != nil {
 			return fmt.Errorf("export to %s: %w", *out, err)
 		}
-		return nil
+		return logged(nil)
 	}
 }

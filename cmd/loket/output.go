@@ -15,7 +15,7 @@ import (
 )
 
 // masked is a request as the counter shows it: NIK and phone masked. Only
-// `loket export` writes them in full.
+// `loket export --unmasked` and `loket person` write them in full.
 func masked(r queue.Request) queue.Request {
 	r.NIK = queue.MaskNIK(r.NIK)
 	r.Phone = queue.MaskPhone(r.Phone)
@@ -87,11 +87,17 @@ func truncate(s string, n int) string {
 
 // printShow prints r and its history in format, with the times of loc.
 func printShow(e *env, loc *time.Location, format string, r queue.Request, hist []queue.Event) error {
+	return printDetail(e, loc, format, masked(r), hist)
+}
+
+// printDetail prints r as it is (masked or not by the caller) and its
+// history in format, with the times of loc.
+func printDetail(e *env, loc *time.Location, format string, r queue.Request, hist []queue.Event) error {
 	if format == "json" {
 		return writeJSON(e.out(), struct {
 			Request queue.Request `json:"request"`
 			History []historyItem `json:"history"`
-		}{masked(r), historyItems(hist)})
+		}{r, historyItems(hist)})
 	}
 	t := func(p *time.Time) string {
 		if p == nil {
@@ -109,7 +115,7 @@ func printShow(e *env, loc *time.Location, format string, r queue.Request, hist 
 	for _, kv := range [][2]string{
 		{tr.S("cmd.show.ticket"), r.Ticket}, {tr.S("detail.tracking"), r.TrackingCode}, {"ID", r.ID}, {tr.S("form.service"), r.Service},
 		{tr.S("col.status"), tr.S("status." + string(r.Status))}, {tr.S("detail.priority"), prio}, {tr.S("form.name"), orDash(r.Name)},
-		{tr.S("form.nik"), orDash(queue.MaskNIK(r.NIK))}, {tr.S("detail.phone"), orDash(queue.MaskPhone(r.Phone))}, {tr.S("detail.notes"), orDash(r.Notes)},
+		{tr.S("form.nik"), orDash(r.NIK)}, {tr.S("detail.phone"), orDash(r.Phone)}, {tr.S("detail.notes"), orDash(r.Notes)},
 		{tr.S("detail.arrived"), t(&arrived)}, {tr.S("detail.called"), t(r.CalledAt)}, {tr.S("detail.serving"), t(r.ServingAt)}, {tr.S("detail.done"), t(r.DoneAt)},
 		{tr.S("detail.calls"), fmt.Sprint(r.Calls)}, {tr.S("cmd.show.counter"), orDash(r.Counter)}, {tr.S("cmd.show.clerk"), orDash(r.Clerk)},
 	} {
