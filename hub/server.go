@@ -363,6 +363,19 @@ func key(w http.ResponseWriter, r *http.Request) (string, bool) {
 	return k, true
 }
 
+// mutation reads what every mutating call starts with: its idempotency
+// key, its body (at most limit bytes, into b) and who acts (the token's
+// counter and the clerk the body names, read from *clerk once b is read).
+// It answers an error itself and returns false.
+func (s *Server) mutation(w http.ResponseWriter, r *http.Request, c store.Counter, limit int64, b any, clerk *string) (string, queue.Actor, bool) {
+	k, ok := key(w, r)
+	if !ok || !s.readBody(w, r, limit, b) {
+		return "", queue.Actor{}, false
+	}
+	by, ok := actor(w, c, *clerk)
+	return k, by, ok
+}
+
 // actor is who acts: the counter of the token, and the clerk it names.
 func actor(w http.ResponseWriter, c store.Counter, clerk string) (queue.Actor, bool) {
 	clerk = strings.TrimSpace(clerk)
@@ -405,15 +418,8 @@ func (s *Server) hello(w http.ResponseWriter, r *http.Request, c store.Counter) 
 }
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request, c store.Counter) {
-	k, ok := key(w, r)
-	if !ok {
-		return
-	}
 	var b RegisterBody
-	if !s.readBody(w, r, MaxBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	k, by, ok := s.mutation(w, r, c, MaxBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
@@ -427,15 +433,8 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, c store.Counte
 }
 
 func (s *Server) call(w http.ResponseWriter, r *http.Request, c store.Counter) {
-	k, ok := key(w, r)
-	if !ok {
-		return
-	}
 	var b CallBody
-	if !s.readBody(w, r, MaxBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	k, by, ok := s.mutation(w, r, c, MaxBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
@@ -458,15 +457,8 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, c store.Counter) {
 }
 
 func (s *Server) act(w http.ResponseWriter, r *http.Request, c store.Counter) {
-	k, ok := key(w, r)
-	if !ok {
-		return
-	}
 	var b ActBody
-	if !s.readBody(w, r, MaxBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	k, by, ok := s.mutation(w, r, c, MaxBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
@@ -486,15 +478,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request, c store.Counter) {
 // identify gives a walk-in registered without identity (a kiosk's) the
 // applicant's name, NIK and phone, validated as at registration.
 func (s *Server) identify(w http.ResponseWriter, r *http.Request, c store.Counter) {
-	k, ok := key(w, r)
-	if !ok {
-		return
-	}
 	var b IdentifyBody
-	if !s.readBody(w, r, MaxBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	k, by, ok := s.mutation(w, r, c, MaxBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
@@ -512,14 +497,8 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, c store.Counte
 // closes nothing more, so a retry after a lost answer is safe and answers
 // what is left (the requests being served).
 func (s *Server) closeDay(w http.ResponseWriter, r *http.Request, c store.Counter) {
-	if _, ok := key(w, r); !ok {
-		return
-	}
 	var b CloseDayBody
-	if !s.readBody(w, r, MaxBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	_, by, ok := s.mutation(w, r, c, MaxBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
@@ -546,15 +525,8 @@ func (s *Server) replaceCatalog(w http.ResponseWriter, r *http.Request, c store.
 		writeError(w, http.StatusForbidden, ErrorInfo{Code: CodeForbidden, Message: "counter " + c.Code + " may not replace the office's catalog"})
 		return
 	}
-	k, ok := key(w, r)
-	if !ok {
-		return
-	}
 	var b CatalogBody
-	if !s.readBody(w, r, MaxCatalogBody, &b) {
-		return
-	}
-	by, ok := actor(w, c, b.Clerk)
+	k, by, ok := s.mutation(w, r, c, MaxCatalogBody, &b, &b.Clerk)
 	if !ok {
 		return
 	}
