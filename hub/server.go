@@ -507,7 +507,7 @@ func (s *Server) closeDay(w http.ResponseWriter, r *http.Request, c store.Counte
 		s.fail(w, r, queue.Invalid("as", fmt.Sprintf("%q is not no_show or cancelled", b.As)))
 		return
 	}
-	var dc store.DayClose
+	var dc queue.DayClose
 	if b.DryRun {
 		dc, err = s.st.CloseDayDryRun(r.Context(), b.Day, as)
 	} else {

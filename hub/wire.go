@@ -139,7 +139,7 @@ type CloseDayBody struct {
 	DryRun bool   `json:"dry_run,omitempty"`
 }
 
-// CloseDayAnswer is the answer to POST /v1/close-day (store.DayClose).
+// CloseDayAnswer is the answer to POST /v1/close-day (queue.DayClose).
 type CloseDayAnswer struct {
 	Day     string          `json:"day"`
 	As      string          `json:"as"`

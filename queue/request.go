@@ -60,3 +60,19 @@ type Recorder interface {
 	Register(in NewRequest, by Actor) (Request, error)
 	Act(cur Request, act Action, service string, by Actor, at time.Time) (Request, error)
 }
+
+// DayClose is what closing a day did, or (a dry run) would do.
+type DayClose struct {
+	Day string `json:"day"`
+	// As is the status the open requests were closed as: no_show or cancelled.
+	As Status `json:"as"`
+	// Closed are the requests that were waiting or called, now closed as
+	// As (in a dry run: that would be), in arrival order, as they are after
+	// the close.
+	Closed []Request `json:"closed"`
+	// Serving are the requests still being served: left open, as neither
+	// a no-show nor a cancellation would be true of them and done would
+	// invent a service time. A clerk finishes each by hand (done or
+	// transfer), by its dated ticket (2026-12-03/A-002).
+	Serving []Request `json:"serving"`
+}

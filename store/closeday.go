@@ -10,22 +10,6 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// DayClose is what closing a day did, or (a dry run) would do.
-type DayClose struct {
-	Day string `json:"day"`
-	// As is the status the open requests were closed as: no_show or cancelled.
-	As queue.Status `json:"as"`
-	// Closed are the requests that were waiting or called, now closed as
-	// As (in a dry run: that would be), in arrival order, as they are after
-	// the close.
-	Closed []queue.Request `json:"closed"`
-	// Serving are the requests still being served: left open, as neither
-	// a no-show nor a cancellation would be true of them and done would
-	// invent a service time. A clerk finishes each by hand (done or
-	// transfer), by its dated ticket (2026-12-03/A-002).
-	Serving []queue.Request `json:"serving"`
-}
-
 // CloseDay closes the day: every request of day (YYYY-MM-DD, local) that is
 // still waiting or called is closed as as (queue.StatusNoShow or
 // queue.StatusCancelled), each with its own event, all in one transaction;
@@ -34,8 +18,8 @@ type DayClose struct {
 // later one. Run again, it closes nothing more: it is safe to repeat when
 // an answer was lost. A request it closed may be reopened the same day
 // (queue.ActReopen), like any no-show or cancellation.
-func (s *Store) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (DayClose, error) {
-	var dc DayClose
+func (s *Store) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (queue.DayClose, error) {
+	var dc queue.DayClose
 	err := s.Update(ctx, func(tx *Tx) error {
 		var err error
 		dc, err = tx.CloseDay(day, as, by, false)
@@ -46,8 +30,8 @@ func (s *Store) CloseDay(ctx context.Context, day string, as queue.Status, by qu
 
 // CloseDayDryRun is CloseDay without writing anything: what it would close,
 // and the requests being served it would leave open.
-func (s *Store) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (DayClose, error) {
-	var dc DayClose
+func (s *Store) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (queue.DayClose, error) {
+	var dc queue.DayClose
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		dc, err = tx.CloseDay(day, as, queue.Actor{}, true)
@@ -59,8 +43,8 @@ func (s *Store) CloseDayDryRun(ctx context.Context, day string, as queue.Status)
 // CloseDay closes day in this transaction (see Store.CloseDay); with
 // dryRun it only says what it would do, and must then run in a read
 // transaction or one that is rolled back.
-func (tx *Tx) CloseDay(day string, as queue.Status, by queue.Actor, dryRun bool) (DayClose, error) {
-	dc := DayClose{Day: strings.TrimSpace(day), As: as, Closed: []queue.Request{}, Serving: []queue.Request{}}
+func (tx *Tx) CloseDay(day string, as queue.Status, by queue.Actor, dryRun bool) (queue.DayClose, error) {
+	dc := queue.DayClose{Day: strings.TrimSpace(day), As: as, Closed: []queue.Request{}, Serving: []queue.Request{}}
 	var act queue.Action
 	switch as {
 	case queue.StatusNoShow:

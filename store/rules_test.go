@@ -270,7 +270,7 @@ func TestCloseDay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, got := range []DayClose{plan, dc} {
+			for _, got := range []queue.DayClose{plan, dc} {
 				if names(got.Closed) != "Waiting,Called" || names(got.Serving) != "Serving" || got.Day != "2026-11-27" || got.As != as {
 					t.Fatalf("closed %s, serving %s", names(got.Closed), names(got.Serving))
 				}

@@ -103,19 +103,11 @@ type OnlineReporter interface {
 }
 
 // DayCloser closes a day: its requests still waiting or called become
-// no-shows or cancellations (as), those being served stay open. The
-// program adapts store.CloseDay to it (Options.Closer); nil hides the
-// close-day screen's action.
+// no-shows or cancellations (as), those being served stay open
+// (Options.Closer; nil hides the close-day screen's action). *store.Store
+// and the hub client are ones.
 type DayCloser interface {
 	// CloseDayDryRun says what CloseDay would do, writing nothing.
-	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (DayClose, error)
-	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (DayClose, error)
-}
-
-// DayClose is what closing a day did or would do.
-type DayClose struct {
-	Day     string
-	As      queue.Status
-	Closed  []queue.Request // closed (in a dry run: would be)
-	Serving []queue.Request // being served: left open
+	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (queue.DayClose, error)
+	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (queue.DayClose, error)
 }

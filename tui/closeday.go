@@ -20,9 +20,9 @@ type closePage struct {
 	shown   bool
 	earlier []queue.Request // earlier days' open requests
 	days    []string
-	day     int          // index into days
-	as      queue.Status // no_show or cancelled
-	plan    *DayClose    // the dry run of the day shown
+	day     int             // index into days
+	as      queue.Status    // no_show or cancelled
+	plan    *queue.DayClose // the dry run of the day shown
 	err     error
 	cursor  int // into the plan's rows, closed then serving
 }
@@ -90,7 +90,7 @@ func (p *closePage) current() string {
 func (p *closePage) load() tea.Cmd {
 	day := p.current()
 	if p.c.opt.Closer == nil {
-		plan := DayClose{Day: day, As: p.as}
+		plan := queue.DayClose{Day: day, As: p.as}
 		for _, r := range p.earlier {
 			if r.Day != day {
 				continue

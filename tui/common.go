@@ -106,7 +106,7 @@ type (
 	}
 	// dayCloseMsg is a close-day's answer, or its dry run's.
 	dayCloseMsg struct {
-		dc  DayClose
+		dc  queue.DayClose
 		dry bool
 		err error
 	}
@@ -225,7 +225,7 @@ func (c common) checkSameDay(in queue.NewRequest) tea.Cmd {
 func (c common) closeDay(day string, as queue.Status, dry bool) tea.Cmd {
 	cl, ctx, by := c.opt.Closer, c.ctx, c.actor()
 	return func() tea.Msg {
-		var dc DayClose
+		var dc queue.DayClose
 		var err error
 		if dry {
 			dc, err = cl.CloseDayDryRun(ctx, day, as)

@@ -172,19 +172,6 @@ func TestUnprintedReasonInDetails(t *testing.T) {
 	}
 }
 
-// storeCloser adapts the store's close-day to the UI, as the program does.
-type storeCloser struct{ st *store.Store }
-
-func (c storeCloser) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (DayClose, error) {
-	dc, err := c.st.CloseDayDryRun(ctx, day, as)
-	return DayClose{dc.Day, dc.As, dc.Closed, dc.Serving}, err
-}
-
-func (c storeCloser) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (DayClose, error) {
-	dc, err := c.st.CloseDay(ctx, day, as, by)
-	return DayClose{dc.Day, dc.As, dc.Closed, dc.Serving}, err
-}
-
 // yesterdayLeftOpen is a store where yesterday's day was not closed: one
 // waiting, one called, one being served; and one waiting today.
 func yesterdayLeftOpen(t *testing.T) *store.Store {
@@ -218,7 +205,7 @@ func TestCloseDay(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			st := yesterdayLeftOpen(t)
 			m := newModel(t, st, lang)
-			m.opt.Closer = storeCloser{st}
+			m.opt.Closer = st
 			m = loaded(t, m, 80, 24)
 			step(t, m, m.c.loadEarlier()())
 			view := m.View()

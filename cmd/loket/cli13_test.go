@@ -62,7 +62,7 @@ func TestCloseDay(t *testing.T) {
 		t.Fatalf("after close-day:\n%s", list)
 	}
 	var again struct {
-		store.DayClose
+		queue.DayClose
 		DryRun bool `json:"dry_run"`
 	}
 	if err := json.Unmarshal([]byte(te.mustRun("close-day", "2026-11-26", "--format", "json")), &again); err != nil ||

@@ -15,7 +15,6 @@ import (
 	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/receipts"
-	"github.com/loket-id/loket/store"
 )
 
 func queueCommands() []*command {
@@ -409,8 +408,8 @@ func (e *env) printAction(format string, r queue.Request, act queue.Action) erro
 // dayCloser closes a day's open requests (the database and the hub's
 // client can; see store.CloseDay).
 type dayCloser interface {
-	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (store.DayClose, error)
-	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (store.DayClose, error)
+	CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (queue.DayClose, error)
+	CloseDayDryRun(ctx context.Context, day string, as queue.Status) (queue.DayClose, error)
 }
 
 // closeDayFlags: close-day closes the requests of a day (default
@@ -464,7 +463,7 @@ func closeDayFlags(fs *flag.FlagSet) runner {
 		case day == q.Today() && !*today:
 			return usagef("%s is today: close it only when the office's day is over, with --today", day)
 		}
-		var res store.DayClose
+		var res queue.DayClose
 		if *dry {
 			res, err = dc.CloseDayDryRun(e.ctx, day, status)
 		} else {
@@ -482,7 +481,7 @@ func closeDayFlags(fs *flag.FlagSet) runner {
 }
 
 // printDayClose prints what closing a day did (or, dry, would do).
-func printDayClose(e *env, loc *time.Location, format string, dc store.DayClose, dry bool) error {
+func printDayClose(e *env, loc *time.Location, format string, dc queue.DayClose, dry bool) error {
 	for i := range dc.Closed {
 		dc.Closed[i] = masked(dc.Closed[i])
 	}
@@ -491,7 +490,7 @@ func printDayClose(e *env, loc *time.Location, format string, dc store.DayClose,
 	}
 	if format == "json" {
 		return writeJSON(e.out(), struct {
-			store.DayClose
+			queue.DayClose
 			DryRun bool `json:"dry_run"`
 		}{dc, dry})
 	}

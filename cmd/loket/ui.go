@@ -100,21 +100,8 @@ func uiOptions(cfg config.Config, lang string, st *store.Store) tui.Options {
 	return tui.Options{
 		Backend: st, Lang: lang, Office: cfg.Office.Name, Counter: cfg.Station.Code, CounterName: cfg.Station.Name,
 		Clerk: cfg.Clerk.Name, Services: cfg.Queue.Services, MaxCalls: cfg.Queue.MaxCalls, Now: st.Now, Location: st.Location(),
-		Closer: uiCloser{st},
+		Closer: st,
 	}
-}
-
-// uiCloser adapts the store's close-day to what the UI needs of it.
-type uiCloser struct{ st *store.Store }
-
-func (c uiCloser) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (tui.DayClose, error) {
-	dc, err := c.st.CloseDayDryRun(ctx, day, as)
-	return tui.DayClose{Day: dc.Day, As: dc.As, Closed: dc.Closed, Serving: dc.Serving}, err
-}
-
-func (c uiCloser) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (tui.DayClose, error) {
-	dc, err := c.st.CloseDay(ctx, day, as, by)
-	return tui.DayClose{Day: dc.Day, As: dc.As, Closed: dc.Closed, Serving: dc.Serving}, err
 }
 
 // uiReceipts adapts the receipt maker to what the UI needs of it.

@@ -40,7 +40,6 @@ import (
 
 	"github.com/loket-id/loket/hub"
 	"github.com/loket-id/loket/queue"
-	"github.com/loket-id/loket/store"
 )
 
 // Options configure a Client.
@@ -469,27 +468,27 @@ func (c *Client) Identify(ctx context.Context, key, ref string, id queue.Identit
 // (queue.StatusNoShow or queue.StatusCancelled); see store.CloseDay.
 // Closing again closes nothing more, so the retry after a lost answer is
 // safe.
-func (c *Client) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (store.DayClose, error) {
+func (c *Client) CloseDay(ctx context.Context, day string, as queue.Status, by queue.Actor) (queue.DayClose, error) {
 	return c.closeDay(ctx, hub.CloseDayBody{Clerk: by.Clerk, Day: day, As: string(as)})
 }
 
 // CloseDayDryRun is CloseDay without changing anything: what it would
 // close, and what it would leave open.
-func (c *Client) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (store.DayClose, error) {
+func (c *Client) CloseDayDryRun(ctx context.Context, day string, as queue.Status) (queue.DayClose, error) {
 	return c.closeDay(ctx, hub.CloseDayBody{Day: day, As: string(as), DryRun: true})
 }
 
-func (c *Client) closeDay(ctx context.Context, b hub.CloseDayBody) (store.DayClose, error) {
+func (c *Client) closeDay(ctx context.Context, b hub.CloseDayBody) (queue.DayClose, error) {
 	var a hub.CloseDayAnswer
 	if err := c.do(ctx, http.MethodPost, "/v1/close-day", newKey(), b, &a); err != nil {
-		return store.DayClose{}, err
+		return queue.DayClose{}, err
 	}
 	if !b.DryRun {
 		for _, r := range a.Closed {
 			c.patch(r, 0)
 		}
 	}
-	return store.DayClose{Day: a.Day, As: queue.Status(a.As), Closed: a.Closed, Serving: a.Serving}, nil
+	return queue.DayClose{Day: a.Day, As: queue.Status(a.As), Closed: a.Closed, Serving: a.Serving}, nil
 }
 
 // ReplaceCatalogOnce replaces the office's catalog; the hub allows it only
