@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/loket-id/loket/internal/boltcheck"
@@ -123,4 +124,25 @@ func findLeaf(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
 	}
 	t.Fatalf("no leaf page found under bucket %s", bucket)
 	return 0
+}
+
+// Check judges what a program printed (out) and its exit code after it ran
+// on the damaged file path: never a crash (a goroutine dump, a fatal error,
+// a panic), exit 1 with a message naming path (and saying "damaged" for
+// structural damage); a flip that is not structural may go unseen (exit 0).
+// prog names the command in the failure.
+func (c Damage) Check(t testing.TB, prog, path, out string, code int) {
+	t.Helper()
+	switch {
+	case strings.Contains(out, "goroutine ") || strings.Contains(out, "fatal error") || strings.Contains(out, "panic:"):
+		t.Fatalf("%s crashed (exit %d):\n%.2000s", prog, code, out)
+	case code == 0 && !c.Structural:
+		return // the flip landed where nothing reads
+	case code != 1:
+		t.Fatalf("%s: exit %d, want 1:\n%.2000s", prog, code, out)
+	case !strings.Contains(out, path):
+		t.Fatalf("%s: the message does not name %s:\n%.2000s", prog, path, out)
+	case c.Structural && !strings.Contains(out, "damaged"):
+		t.Fatalf("%s: the message does not say the file is damaged:\n%.2000s", prog, out)
+	}
 }
