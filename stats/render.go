@@ -11,11 +11,6 @@ import (
 	"github.com/loket-id/loket/internal/csvsafe"
 )
 
-// Duration formats seconds for people: 12m03s, 1h05m.
-//
-// Deprecated: use i18n.CompactDuration, where every form of display lives.
-func Duration(s float64) string { return i18n.CompactDuration(s) }
-
 // Row is one line of a breakdown table.
 type Row struct {
 	Key string
