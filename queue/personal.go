@@ -136,7 +136,7 @@ const EventErased = "request.erased"
 // Reasons of an erasure.
 const (
 	ErasedRetention = "retention" // the retention period ended (loket purge)
-	ErasedRequest   = "request"   // the applicant asked (loket forget)
+	ErasedOnRequest = "request"   // the applicant asked (loket forget)
 )
 
 // ErasedData is the Data of request.erased: why (a reason code, and the
@@ -148,8 +148,8 @@ type ErasedData struct {
 
 // Validate checks an erasure's reason and note.
 func (d ErasedData) Validate() (ErasedData, error) {
-	if d.Reason != ErasedRetention && d.Reason != ErasedRequest {
-		return d, Invalid("reason", fmt.Sprintf("unknown erasure reason %q (want %s or %s)", d.Reason, ErasedRetention, ErasedRequest))
+	if d.Reason != ErasedRetention && d.Reason != ErasedOnRequest {
+		return d, Invalid("reason", fmt.Sprintf("unknown erasure reason %q (want %s or %s)", d.Reason, ErasedRetention, ErasedOnRequest))
 	}
 	note, err := validateText("reason", d.Note, MaxNameLen, false)
 	if err != nil {
@@ -279,4 +279,21 @@ func applyErased(r Request, e Event) (Request, error) {
 	r = r.WithoutPersonal()
 	r.Erased = true
 	return r, nil
+}
+
+// Erasure is what an erasure of personal parts did (loket purge, loket
+// forget), or would do (DryRun): the requests whose personal part went (or
+// would go), oldest first. It never holds personal data.
+type Erasure struct {
+	DryRun   bool            `json:"dry_run,omitempty"`
+	Requests []ErasedRequest `json:"requests"`
+}
+
+// ErasedRequest is one request an erasure cleared: enough to find its saved
+// receipt and to report, nothing personal.
+type ErasedRequest struct {
+	ID           string `json:"id"`
+	Ticket       string `json:"ticket"`
+	Day          string `json:"day"`
+	TrackingCode string `json:"tracking_code"`
 }

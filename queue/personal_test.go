@@ -107,7 +107,7 @@ func TestErasedKeepsTheFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := json.Marshal(ErasedData{Reason: ErasedRequest, Note: "permintaan pemohon"})
+	data, _ := json.Marshal(ErasedData{Reason: ErasedOnRequest, Note: "permintaan pemohon"})
 	erased, err := Apply(called, Event{Type: EventErased, RequestID: r.ID, At: r.ArrivedAt.Add(time.Hour), Counter: "L9", Clerk: "Admin", Data: data})
 	if err != nil {
 		t.Fatal(err)
