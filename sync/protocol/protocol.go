@@ -153,6 +153,17 @@ func (e Event) ToStore() queue.Event {
 		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data, Personal: e.Personal}
 }
 
+// Outgoing is a station's event as version 2 sends it: an event its file
+// still holds in v1 form is converted (queue.UpgradeEvent) as the file's
+// migration would, so the hash is the same either way.
+func Outgoing(se queue.Event) (Event, error) {
+	up, err := queue.UpgradeEvent(se)
+	if err != nil {
+		return Event{}, fmt.Errorf("event %d: %w", se.Seq, err)
+	}
+	return FromStore(up), nil
+}
+
 // UpgradeV1 converts a version-1 event, already validated with its v1 hash,
 // to its v2 form (queue.UpgradeEvent) with the v2 form's hash. The
 // conversion is deterministic, so the hash is the one the counter's own
