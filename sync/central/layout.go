@@ -26,6 +26,8 @@ import (
 //	└── current           -> protocol.Catalog JSON (version, services)
 //	supervisors
 //	└── <token SHA-256, hex> -> supervisor JSON (office, "" for all)
+//	personal
+//	└── <OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> personalRecord JSON (request ID, the personal part of that event)
 //
 // A station's events are one key range of events, in sequence order, so
 // its history and its high-water mark are one cursor walk.
@@ -38,6 +40,7 @@ var (
 	bRequests = []byte("requests")
 	bCatalog  = []byte("catalog")
 	bSupers   = []byte("supervisors")
+	bPersonal = []byte("personal")
 
 	kSchemaVersion = []byte("schema_version")
 )
@@ -61,6 +64,10 @@ var migrations = []struct {
 			}
 		}
 		return nil
+	}},
+	{2, "the personal bucket: the personal part of events, apart from the facts (protocol v2)", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bPersonal)
+		return err
 	}},
 }
 

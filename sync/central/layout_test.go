@@ -68,7 +68,8 @@ func TestLayoutIsDocumented(t *testing.T) {
 			if string(name) == "meta" {
 				return b.ForEach(func(k, _ []byte) error { meta = append(meta, string(k)); return nil })
 			}
-			if b.Stats().KeyN == 0 {
+			// personal is filled by protocol v2's events (not yet sent).
+			if b.Stats().KeyN == 0 && string(name) != "personal" {
 				t.Errorf("bucket %s is empty: the test does not work it", name)
 			}
 			return nil

@@ -289,131 +289,94 @@ func eventKey(key string, generation uint32, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(eventPrefix(key, generation), seq)
 }
 
-// Ingest stores a batch of one station's events in one durable transaction:
-// events at or below the high-water mark with the stored hash are retries
-// and skipped; one with another hash refuses the batch (conflict); a
-// sequence above high-water + 1 refuses it (gap); the rest are stored, their
-// requests materialised with the station's own rules (queue.Apply), and the
-// high-water mark advanced. The answer is given after the commit.
+// Ingest stores a batch of one station's events in one durable
+// transaction, by the protocol's rules (IngestBatch); the answer is given
+// after the commit, and a refused batch writes nothing.
 func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error) {
 	var state protocol.State
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		st, err := getStation(tx, key)
-		if err != nil {
-			return err
-		}
-		refuse := func(code, format string, args ...any) error {
-			return &IngestError{P: protocol.Error{Code: code, Message: fmt.Sprintf(format, args...)}}
-		}
-		if st.Epoch == "" && st.HighWater > 0 && len(events) > 0 && events[0].Seq > st.HighWater {
-			return refuse(protocol.CodeHistoryRequired, "station %s was rebound and holds %d events: this database must recover them "+
-				"(loket sync does) and send from event %d or earlier", key, st.HighWater, st.HighWater)
-		}
-		for _, e := range events {
-			if st.Epoch == "" { // first push of this database: bind it (a rebound one continues the log)
-				st.StationID, st.Epoch = e.Station, e.Epoch
-			}
-			if e.Station != st.StationID {
-				return refuse(protocol.CodeForbidden, "event %d belongs to another station than the database bound to %s (station ID %s…); "+
-					"if this counter was reinstalled, ask the central office to run: loket-central station rebind %s",
-					e.Seq, key, st.StationID[:8], key)
-			}
-			if e.Epoch != st.Epoch {
-				return refuse(protocol.CodeEpochMismatch, "station %s is bound to another database (epoch %s…); "+
-					"if this counter was reinstalled or restored, ask the central office to run: loket-central station rebind %s",
-					key, st.Epoch[:8], key)
-			}
-		}
-		evb, reqb := tx.Bucket(bEvents), tx.Bucket(bRequests)
+		evb := tx.Bucket(bEvents)
 		evb.FillPercent = 0.9
-		for _, e := range events {
-			k := eventKey(key, st.Generation, e.Seq)
-			if e.Seq <= st.HighWater {
-				var old storedEvent
-				if v := evb.Get(k); v == nil || json.Unmarshal(v, &old) != nil || old.Hash != e.Hash {
-					return refuse(protocol.CodeConflict, "event %d differs from the event %d already stored for station %s: "+
-						"this database may have been restored from a backup", e.Seq, e.Seq, key)
-				}
-				state.Duplicate++
-				continue
-			}
-			if e.Seq != st.HighWater+1 {
-				err := refuse(protocol.CodeGap, "event %d arrived but the next expected is %d", e.Seq, st.HighWater+1)
-				err.(*IngestError).P.Expected = st.HighWater + 1
-				return err
-			}
-			if err := putJSON(evb, k, storedEvent{e, now}); err != nil {
-				return err
-			}
-			if e.Type != queue.EventCatalog {
-				var cur storedRequest
-				if v := reqb.Get([]byte(e.RequestID)); v != nil {
-					if err := json.Unmarshal(v, &cur); err != nil {
-						return err
-					}
-				}
-				// A station touches only the requests it created, under
-				// any of its bindings.
-				switch {
-				case cur.Request.ID != "" && cur.Station != key:
-					return refuse(protocol.CodeForbidden, "event %d (%s) is for request %s, which another station created", e.Seq, e.Type, e.RequestID)
-				case e.Type == queue.EventCreated:
-					if cur.Request.ID != "" {
-						// Never a second creation: what is stored (by any
-						// binding) is not regressed.
-						return refuse(protocol.CodeConflict, "event %d creates request %s, which already exists", e.Seq, e.RequestID)
-					}
-				case cur.Request.ID == "":
-					return refuse(protocol.CodeBadRequest, "event %d (%s) is for request %s, which this station never created", e.Seq, e.Type, e.RequestID)
-				}
-				next, err := queue.Apply(cur.Request, e.ToStore())
-				if err != nil {
-					return refuse(protocol.CodeBadRequest, "event %d: %v", e.Seq, err)
-				}
-				if e.Type == queue.EventCreated { // next is the request as sent
-					if err := validateCreated(e, next, now); err != nil {
-						return refuse(protocol.CodeBadRequest, "event %d: request.created: %v", e.Seq, err)
-					}
-				}
-				next.EventSeqs = append(next.EventSeqs, e.Seq)
-				if err := putJSON(reqb, []byte(e.RequestID), storedRequest{st.Office, key, next}); err != nil {
-					return err
-				}
-			}
-			st.HighWater = e.Seq
-			state.Received++
-		}
-		st.LastSeen = now
-		if !clientNow.IsZero() {
-			skew := clientNow.Sub(now)
-			st.SkewSeconds = int64(skew.Seconds())
-			st.Skewed = skew > MaxSkew || skew < -MaxSkew
-		}
-		state.Station, state.StationID, state.Epoch, state.HighWater = key, st.StationID, st.Epoch, st.HighWater
-		return putJSON(tx.Bucket(bStations), []byte(key), st)
+		var err error
+		state, err = IngestBatch(&boltIngest{tx: tx, events: evb, requests: tx.Bucket(bRequests)}, key, events, clientNow, now)
+		return err
 	})
 	return state, err
 }
 
-// validateCreated checks r, the request a request.created event e carries,
-// with the counter's own rules (queue.ValidateCreated) and against what the
-// event says of it: the same request, station, time and clerk, and an
-// arrival within the protocol's bounds of the server's clock at receipt (now).
-func validateCreated(e protocol.Event, r queue.Request, now time.Time) error {
-	if err := queue.ValidateCreated(r); err != nil {
+// boltIngest is IngestTx over a bbolt write transaction.
+type boltIngest struct {
+	tx               *bolt.Tx
+	events, requests *bolt.Bucket
+}
+
+func (b *boltIngest) Station(key string) (Station, error) { return getStation(b.tx, key) }
+
+func (b *boltIngest) PutStation(st Station) error {
+	return putJSON(b.tx.Bucket(bStations), []byte(st.Key), st)
+}
+
+func (b *boltIngest) EventHash(key string, generation uint32, seq uint64) (string, error) {
+	var old storedEvent
+	if v := b.events.Get(eventKey(key, generation, seq)); v == nil || json.Unmarshal(v, &old) != nil {
+		return "", nil
+	}
+	return old.Hash, nil
+}
+
+func (b *boltIngest) PutEvent(key string, generation uint32, e protocol.Event, receivedAt time.Time) error {
+	return putJSON(b.events, eventKey(key, generation, e.Seq), storedEvent{e, receivedAt})
+}
+
+func (b *boltIngest) Request(id string) (queue.Request, string, bool, error) {
+	v := b.requests.Get([]byte(id))
+	if v == nil {
+		return queue.Request{}, "", false, nil
+	}
+	var cur storedRequest
+	if err := json.Unmarshal(v, &cur); err != nil {
+		return queue.Request{}, "", false, err
+	}
+	return cur.Request, cur.Station, cur.Request.ID != "", nil
+}
+
+func (b *boltIngest) PutRequest(office, station string, r queue.Request) error {
+	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r})
+}
+
+// PutPersonal stores the personal part under the event's key, beside the
+// request it belongs to (personalRecord).
+func (b *boltIngest) PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error {
+	return putJSON(b.tx.Bucket(bPersonal), eventKey(key, generation, seq), personalRecord{RequestID: requestID, Personal: personal})
+}
+
+// ErasePersonal deletes every personal part of request requestID: the
+// bucket is walked (erasure is rare; an index by request can come with
+// the v2 rules if it is needed).
+func (b *boltIngest) ErasePersonal(requestID string) error {
+	pb := b.tx.Bucket(bPersonal)
+	var doomed [][]byte
+	if err := pb.ForEach(func(k, v []byte) error {
+		var pr personalRecord
+		if json.Unmarshal(v, &pr) == nil && pr.RequestID == requestID {
+			doomed = append(doomed, append([]byte(nil), k...))
+		}
+		return nil
+	}); err != nil {
 		return err
 	}
-	switch {
-	case r.ID != e.RequestID:
-		return fmt.Errorf("the request is %s, the event names %s: %w", r.ID, e.RequestID, queue.ErrInvalid)
-	case r.Station != e.Station:
-		return fmt.Errorf("the request names another station than its event: %w", queue.ErrInvalid)
-	case !r.ArrivedAt.Equal(e.At):
-		return fmt.Errorf("the request arrived at %s, its event is at %s: %w", r.ArrivedAt.Format(time.RFC3339Nano), e.At.Format(time.RFC3339Nano), queue.ErrInvalid)
-	case r.Counter != e.Counter || r.Clerk != e.Clerk:
-		return fmt.Errorf("the request names another counter or clerk than its event: %w", queue.ErrInvalid)
+	for _, k := range doomed {
+		if err := pb.Delete(k); err != nil {
+			return err
+		}
 	}
-	return protocol.CheckArrival(r.ArrivedAt, now)
+	return nil
+}
+
+// personalRecord is the personal part of one event at the centre.
+type personalRecord struct {
+	RequestID string `json:"request_id"`
+	Personal  []byte `json:"personal"` // as the caller encoded it
 }
 
 type supervisor struct {
