@@ -38,7 +38,11 @@ func (s *BoltStorage) History(key string, after uint64, limit int) (protocol.His
 			if err := json.Unmarshal(v, &se); err != nil {
 				return s.damaged(fmt.Sprintf("event %x of station %s does not decode", k, key), err)
 			}
-			h.Events = append(h.Events, se.Event)
+			e := se.Event
+			if e.Personal, err = eventPersonal(tx, key, st.Generation, e); err != nil {
+				return s.damaged(fmt.Sprintf("event %x of station %s", k, key), err)
+			}
+			h.Events = append(h.Events, e)
 		}
 		return nil
 	})

@@ -289,6 +289,15 @@ func eventKey(key string, generation uint32, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(eventPrefix(key, generation), seq)
 }
 
+// parseEventKey splits an event key into its station, generation and sequence.
+func parseEventKey(k []byte) (key string, generation uint32, seq uint64) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k)-i-1 != 12 {
+		return string(k), 0, 0
+	}
+	return string(k[:i]), binary.BigEndian.Uint32(k[i+1:]), binary.BigEndian.Uint64(k[i+5:])
+}
+
 // Ingest stores a batch of one station's events in one durable
 // transaction, by the protocol's rules (IngestBatch); the answer is given
 // after the commit, and a refused batch writes nothing.
@@ -337,46 +346,76 @@ func (b *boltIngest) Request(id string) (queue.Request, string, bool, error) {
 	if err := json.Unmarshal(v, &cur); err != nil {
 		return queue.Request{}, "", false, err
 	}
-	return cur.Request, cur.Station, cur.Request.ID != "", nil
+	r, err := withPersonal(b.tx, cur.Request)
+	return r, cur.Station, cur.Request.ID != "", err
 }
 
 func (b *boltIngest) PutRequest(office, station string, r queue.Request) error {
-	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r})
+	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r.WithoutPersonal()})
 }
 
-// PutPersonal stores the personal part under the event's key, beside the
-// request it belongs to (personalRecord).
+// The personal bucket is keyed by request first (personalKey), so a
+// request's personal parts are one key range: the current one is its last,
+// an erasure deletes the range, an event's own is one Get.
+
+func personalPrefix(requestID string) []byte { return []byte(requestID + "\x00") }
+
+func personalKey(requestID, key string, generation uint32, seq uint64) []byte {
+	return append(personalPrefix(requestID), eventKey(key, generation, seq)...)
+}
+
+// PutPersonal stores the personal part of one event (JSON of queue.Personal).
 func (b *boltIngest) PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error {
-	return putJSON(b.tx.Bucket(bPersonal), eventKey(key, generation, seq), personalRecord{RequestID: requestID, Personal: personal})
+	return b.tx.Bucket(bPersonal).Put(personalKey(requestID, key, generation, seq), personal)
 }
 
-// ErasePersonal deletes every personal part of request requestID: the
-// bucket is walked (erasure is rare; an index by request can come with
-// the v2 rules if it is needed).
+// ErasePersonal deletes every personal part of request requestID.
 func (b *boltIngest) ErasePersonal(requestID string) error {
-	pb := b.tx.Bucket(bPersonal)
-	var doomed [][]byte
-	if err := pb.ForEach(func(k, v []byte) error {
-		var pr personalRecord
-		if json.Unmarshal(v, &pr) == nil && pr.RequestID == requestID {
-			doomed = append(doomed, append([]byte(nil), k...))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, k := range doomed {
-		if err := pb.Delete(k); err != nil {
+	c := b.tx.Bucket(bPersonal).Cursor()
+	prefix := personalPrefix(requestID)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := c.Delete(); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// personalRecord is the personal part of one event at the centre.
-type personalRecord struct {
-	RequestID string `json:"request_id"`
-	Personal  []byte `json:"personal"` // as the caller encoded it
+// withPersonal is r with its current personal part: the last one stored
+// for it (none once erased).
+func withPersonal(tx *bolt.Tx, r queue.Request) (queue.Request, error) {
+	c := tx.Bucket(bPersonal).Cursor()
+	prefix := personalPrefix(r.ID)
+	k, v := c.Seek(append(personalPrefix(r.ID), 0xff))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return r, nil
+	}
+	var p queue.Personal
+	if err := json.Unmarshal(v, &p); err != nil {
+		return r, fmt.Errorf("the personal part of request %s does not decode: %w", r.ID, err)
+	}
+	return r.WithPersonal(p), nil
+}
+
+// eventPersonal is the personal part stored for one event, nil when none.
+func eventPersonal(tx *bolt.Tx, key string, generation uint32, e protocol.Event) (*queue.Personal, error) {
+	if e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
+		return nil, nil
+	}
+	v := tx.Bucket(bPersonal).Get(personalKey(e.RequestID, key, generation, e.Seq))
+	if v == nil {
+		return nil, nil
+	}
+	var p queue.Personal
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, fmt.Errorf("the personal part of event %d of station %s does not decode: %w", e.Seq, key, err)
+	}
+	return &p, nil
 }
 
 type supervisor struct {
@@ -449,6 +488,10 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 			if office != "" && sr.Office != office || station != "" && sr.Station != station ||
 				from != "" && r.Day < from || to != "" && r.Day > to {
 				return nil
+			}
+			r, err := withPersonal(tx, r)
+			if err != nil {
+				return s.damaged(fmt.Sprintf("request %s", k), err)
 			}
 			return fn(r)
 		})
@@ -580,8 +623,14 @@ func checkEvents(tx *bolt.Tx, reqb *bolt.Bucket) []string {
 			if received.IsZero() {
 				received = time.Now()
 			}
+			_, gen, _ := parseEventKey(k)
+			p, err := eventPersonal(tx, string(key), gen, se.Event)
 			var r queue.Request
-			err := json.Unmarshal(se.Data, &r)
+			if err == nil {
+				e := se.Event.ToStore()
+				e.Personal = p
+				r, err = queue.Apply(queue.Request{}, e)
+			}
 			if err == nil {
 				err = validateCreated(se.Event, r, received)
 			}
