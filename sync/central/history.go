@@ -22,7 +22,7 @@ func (s *BoltStorage) History(key string, after uint64, limit int) (protocol.His
 		limit = protocol.MaxHistoryEvents
 	}
 	h := protocol.History{Station: key, Events: []protocol.Event{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		st, err := getStation(tx, key)
 		if err != nil {
 			return err

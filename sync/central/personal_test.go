@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -151,6 +154,117 @@ func TestPersonalApartAndErased(t *testing.T) {
 	}
 	if got := r.bucketsHolding(nik); len(got) != 0 {
 		t.Fatalf("a resend brought the NIK back into %v", got)
+	}
+	r.checkClean()
+}
+
+// rawHolds reports whether the central file's raw bytes hold s.
+func (r *rig) rawHolds(s string) bool {
+	r.t.Helper()
+	b, err := os.ReadFile(r.cs.Path())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return bytes.Contains(b, []byte(s))
+}
+
+// TestErasedIsGoneFromTheFile: after an erasure arrives (as an event) and
+// after the centre's own purge, the compacted file holds neither the NIK
+// nor the name anywhere in its raw bytes, the facts are whole, the check is
+// clean, and a counter that still holds the personal data syncs on without
+// a conflict and without bringing it back.
+func TestErasedIsGoneFromTheFile(t *testing.T) {
+	r := newRig(t, "3273/L1")
+	st := counter(t)
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	people := []struct{ name, nik string }{
+		{"Zulkarnaen Wiryaatmadja", "3273010101900071"}, // erased on request (an event)
+		{"Yohanes Kristiantoro", "3273010101900072"},    // closed: the centre's purge
+		{"Xaverius Pramudito", "3273010101900073"},      // still waiting: kept
+	}
+	var reqs []queue.Request
+	for _, p := range people {
+		q, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: p.name, NIK: p.nik}, by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqs = append(reqs, q)
+	}
+	for _, act := range []queue.Action{queue.ActCall, queue.ActServe, queue.ActDone} {
+		if _, err := st.Act(ctx, reqs[1].ID, act, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.sync("3273/L1", st)
+	for _, p := range people {
+		if !r.rawHolds(p.nik) {
+			t.Fatalf("the NIK %s never reached the file", p.nik)
+		}
+	}
+	erasure, _ := json.Marshal(queue.ErasedData{Reason: queue.ErasedOnRequest})
+	ev := next(t, st, queue.EventErased, reqs[0].ID, erasure)
+	ev.Seq = r.highWater("3273/L1") + 1
+	ev.Hash = protocol.Hash(ev)
+	if code, body := r.pushAt(protocol.Prefix, "3273/L1", ev); code != http.StatusOK {
+		t.Fatalf("erasure: %d %s", code, body)
+	}
+	if n, _ := r.cs.ErasedPending(); n != 1 {
+		t.Fatalf("erasures pending compaction: %d, want 1", n)
+	}
+	if _, _, err := r.cs.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	if r.rawHolds(people[0].nik) || r.rawHolds(people[0].name) {
+		t.Fatal("the erased NIK or name is still in the compacted file's bytes")
+	}
+	if n, _ := r.cs.ErasedPending(); n != 0 {
+		t.Fatalf("erasures pending after compaction: %d", n)
+	}
+
+	// The centre's own retention: a dry run writes nothing, the purge
+	// erases the closed request only.
+	tomorrow := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+	dry, err := r.cs.Purge(tomorrow, true)
+	if err != nil || len(dry.Requests) != 1 || dry.Requests[0].ID != reqs[1].ID || !dry.DryRun {
+		t.Fatalf("dry run: %+v %v", dry, err)
+	}
+	if got := r.person(reqs[1].ID); got.NIK != people[1].nik {
+		t.Fatal("a dry run erased")
+	}
+	if _, err := r.cs.Purge("yesterday", false); !errors.Is(err, queue.ErrInvalid) {
+		t.Fatalf("purge before a non-date: %v", err)
+	}
+	done, err := r.cs.Purge(tomorrow, false)
+	if err != nil || len(done.Requests) != 1 || done.Requests[0].Ticket != reqs[1].Ticket {
+		t.Fatalf("purge: %+v %v", done, err)
+	}
+	if again, err := r.cs.Purge(tomorrow, false); err != nil || len(again.Requests) != 0 {
+		t.Fatalf("a second purge: %+v %v", again, err)
+	}
+	if r.rawHolds(people[1].nik) || r.rawHolds(people[1].name) {
+		t.Fatal("the purged NIK or name is still in the file's bytes")
+	}
+	if !r.rawHolds(people[2].nik) {
+		t.Fatal("the purge took a request still waiting")
+	}
+	if got := r.person(reqs[1].ID); !got.Erased || got.Status != queue.StatusDone || got.DoneAt == nil || got.Clerk != "Ani" {
+		t.Fatalf("purged request's facts: %+v", got)
+	}
+	// The counter still holds everything and resends its whole log.
+	if code, body := r.pushAt(protocol.Prefix, "3273/L1", r.history(protocol.Prefix, "3273/L1").Events...); code != http.StatusOK {
+		t.Fatalf("resend: %d %s", code, body)
+	}
+	var all []protocol.Event
+	for _, e := range lastEvents(t, st, 0) {
+		out, _ := protocol.Outgoing(e.ToStore())
+		all = append(all, out)
+	}
+	if code, body := r.pushAt(protocol.Prefix, "3273/L1", all...); code != http.StatusOK || strings.Contains(body, `"received"`) {
+		t.Fatalf("the counter's resend after the centre's purge: %d %s", code, body)
+	}
+	if r.rawHolds(people[1].nik) || r.bucketsHolding(people[1].nik) != nil {
+		t.Fatal("a resend brought the purged NIK back")
 	}
 	r.checkClean()
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -115,7 +116,28 @@ type storedRequest struct {
 }
 
 // BoltStorage is the embedded storage: one bbolt file, central.db.
-type BoltStorage struct{ db *bolt.DB }
+type BoltStorage struct {
+	// mu: every transaction holds it shared; Compact holds it alone while
+	// it replaces the file (compact.go).
+	mu   sync.RWMutex
+	db   *bolt.DB
+	path string
+}
+
+// view runs fn in a read transaction.
+func (s *BoltStorage) view(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.View(fn)
+}
+
+// update runs fn in a write transaction, committed and fsynced when it
+// returns nil.
+func (s *BoltStorage) update(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.Update(fn)
+}
 
 // OpenBolt opens (creating) dir/central.db; another process holding it
 // fails within the timeout with boltcheck.ErrLocked. The file's structure is
@@ -154,25 +176,29 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 		}
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
 	}
-	return &BoltStorage{db: db}, nil
+	return &BoltStorage{db: db, path: path}, nil
 }
 
 // damaged is a record that bbolt read back but that does not decode: the
 // file is damaged in a way its structure check cannot see. The error names
 // the file and says what to do, and matches boltcheck.ErrDamaged.
 func (s *BoltStorage) damaged(what string, err error) error {
-	return fmt.Errorf("%s is damaged: %s (%v); run loket-central check on it and restore it from a backup: %w", s.db.Path(), what, err, boltcheck.ErrDamaged)
+	return fmt.Errorf("%s is damaged: %s (%v); run loket-central check on it and restore it from a backup: %w", s.path, what, err, boltcheck.ErrDamaged)
 }
 
 // Close closes the database.
-func (s *BoltStorage) Close() error { return s.db.Close() }
+func (s *BoltStorage) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}
 
 // Path is the database file.
-func (s *BoltStorage) Path() string { return s.db.Path() }
+func (s *BoltStorage) Path() string { return s.path }
 
 // Backup writes a consistent copy to path.
 func (s *BoltStorage) Backup(path string) error {
-	return s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+	return s.view(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
 }
 
 func getStation(tx *bolt.Tx, key string) (Station, error) {
@@ -202,7 +228,7 @@ func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Stat
 	}
 	token := NewToken()
 	st := Station{Key: office + "/" + code, Office: office, Code: code, Name: name, TokenHash: HashToken(token), CreatedAt: now}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bStations).Get([]byte(st.Key)) != nil {
 			return fmt.Errorf("station %s: %w", st.Key, ErrExists)
 		}
@@ -217,7 +243,7 @@ func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Stat
 // Stations lists every station.
 func (s *BoltStorage) Stations() ([]Station, error) {
 	var out []Station
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bStations).ForEach(func(k, v []byte) error {
 			var st Station
 			if err := json.Unmarshal(v, &st); err != nil {
@@ -231,7 +257,7 @@ func (s *BoltStorage) Stations() ([]Station, error) {
 }
 
 func (s *BoltStorage) updateStation(key string, fn func(*Station)) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		st, err := getStation(tx, key)
 		if err != nil {
 			return err
@@ -261,7 +287,7 @@ func (s *BoltStorage) Rebind(key string) error {
 func (s *BoltStorage) Authenticate(token string) (Station, error) {
 	h := HashToken(token)
 	var st Station
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		key := tx.Bucket(bTokens).Get([]byte(h))
 		if key == nil {
 			return ErrUnknownToken
@@ -303,7 +329,7 @@ func parseEventKey(k []byte) (key string, generation uint32, seq uint64) {
 // after the commit, and a refused batch writes nothing.
 func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error) {
 	var state protocol.State
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		evb := tx.Bucket(bEvents)
 		evb.FillPercent = 0.9
 		var err error
@@ -373,12 +399,17 @@ func (b *boltIngest) PutPersonal(key string, generation uint32, seq uint64, requ
 func (b *boltIngest) ErasePersonal(requestID string) error {
 	c := b.tx.Bucket(bPersonal).Cursor()
 	prefix := personalPrefix(requestID)
+	var n uint64
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
 		if err := c.Delete(); err != nil {
 			return err
 		}
+		n++
 	}
-	return nil
+	if n == 0 {
+		return nil
+	}
+	return notePending(b.tx, n) // gone from the file at the next Compact
 }
 
 // withPersonal is r with its current personal part: the last one stored
@@ -427,7 +458,7 @@ type supervisor struct {
 // all offices), shown once and stored hashed.
 func (s *BoltStorage) AddSupervisor(office string, now time.Time) (string, error) {
 	token := NewToken()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bSupers), []byte(HashToken(token)), supervisor{Office: office, CreatedAt: now})
 	})
 	return token, err
@@ -436,7 +467,7 @@ func (s *BoltStorage) AddSupervisor(office string, now time.Time) (string, error
 // Supervisor finds the office a supervisor token may read ("" for all).
 func (s *BoltStorage) Supervisor(token string) (string, error) {
 	var sup supervisor
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bSupers).Get([]byte(HashToken(token)))
 		if v == nil {
 			return ErrUnknownToken
@@ -449,7 +480,7 @@ func (s *BoltStorage) Supervisor(token string) (string, error) {
 // PublishCatalog stores a new catalog version.
 func (s *BoltStorage) PublishCatalog(svcs []queue.Service) (int, error) {
 	var version int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var cur protocol.Catalog
 		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
 			if err := json.Unmarshal(v, &cur); err != nil {
@@ -465,7 +496,7 @@ func (s *BoltStorage) PublishCatalog(svcs []queue.Service) (int, error) {
 // Catalog is the published catalog (version 0 when none).
 func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 	var c protocol.Catalog
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
 			return json.Unmarshal(v, &c)
 		}
@@ -478,7 +509,7 @@ func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 // station is OFFICE/STATION) that arrived from day from to day to ("" leaves
 // an end open), in ID (arrival) order.
 func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Request) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var sr storedRequest
 			if err := json.Unmarshal(v, &sr); err != nil {
@@ -508,8 +539,8 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 // request.created valid as ingest requires.
 func (s *BoltStorage) Check() ([]string, error) {
 	var problems []string
-	err := s.db.Update(func(*bolt.Tx) error {
-		if _, err := boltcheck.VerifyHeld(s.db.Path(), boltcheck.Walk); err != nil {
+	err := s.update(func(*bolt.Tx) error {
+		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
 			return err
 		}
 		return errCheckRollback
@@ -517,7 +548,7 @@ func (s *BoltStorage) Check() ([]string, error) {
 	if !errors.Is(err, errCheckRollback) {
 		return nil, fmt.Errorf("check central database: %w", err)
 	}
-	err = boltcheck.Guard(s.db.Path(), func() error { return s.db.View(func(tx *bolt.Tx) error { return s.check(tx, &problems) }) })
+	err = boltcheck.Guard(s.path, func() error { return s.view(func(tx *bolt.Tx) error { return s.check(tx, &problems) }) })
 	if err != nil {
 		return problems, fmt.Errorf("check central database: %w", err)
 	}
