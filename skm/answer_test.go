@@ -25,7 +25,9 @@ func TestValidate(t *testing.T) {
 		field, code string
 	}{
 		{"valid", func(*Answer) {}, "", ""},
-		{"nothing stated", func(a *Answer) { a.Comment, a.Age, a.Sex, a.Education, a.Occupation, a.Office, a.Station = "", "", "", "", "", "", "" }, "", ""},
+		{"nothing stated", func(a *Answer) {
+			a.Comment, a.Age, a.Sex, a.Education, a.Occupation, a.Office, a.Station = "", "", "", "", "", "", ""
+		}, "", ""},
 		{"no request", func(a *Answer) { a.RequestID = " " }, "request_id", "required"},
 		{"not a request ID", func(a *Answer) { a.RequestID = "A-001" }, "request_id", "skm.request"},
 		{"no code", func(a *Answer) { a.TrackingCode = "" }, "tracking_code", "required"},
