@@ -52,9 +52,10 @@
 // synced like every other event, whose payload is the [Answer] as JSON
 // after [Answer.Validate]: the request ID, the tracking code, the service,
 // office and station, the time, the nine scores, the comment and the
-// respondent data. It carries no name, NIK or phone: nothing in it is
-// copied from the request's identity, and purging a request's personal
-// data leaves its answer whole. The figures ([Summarize]) are computed from
+// respondent data. It carries no name, NIK or phone (nothing in it is
+// copied from the request's identity), so purging a request's personal
+// data need not touch it; its free-text comment is kept under the
+// retention rules of the event log (the v2 issue). The figures ([Summarize]) are computed from
 // the answers read back, in any order; should two answers of one request
 // ever meet (a phone and a tablet before a sync), the earliest counts and
 // the other is counted in [Summary].Duplicates.
