@@ -231,6 +231,7 @@ var english = language{
 		"event.transferred":    "moved to service",
 		"event.reopened":       "reopened",
 		"event.identified":     "identified",
+		"event.erased":         "personal data erased",
 		"syncerr.unreachable":  "Server unreachable",
 		"syncerr.refused":      "Refused by the server",
 		"syncerr.noprogress":   "The server makes no progress",

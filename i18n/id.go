@@ -231,6 +231,7 @@ var indonesian = language{
 		"event.transferred":    "pindah layanan",
 		"event.reopened":       "dibuka lagi",
 		"event.identified":     "identitas diisi",
+		"event.erased":         "data pribadi dihapus",
 		"syncerr.unreachable":  "Server tidak terjangkau",
 		"syncerr.refused":      "Ditolak server",
 		"syncerr.noprogress":   "Server tidak memproses kiriman",
