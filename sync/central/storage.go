@@ -70,6 +70,9 @@ type Storage interface {
 	AddSupervisor(office string, now time.Time) (string, error)
 	Supervisor(token string) (office string, err error)
 	Check() ([]string, error)
+	// Keeper: the centre's own retention (Purge), and making erased bytes
+	// gone from the storage (Compact when ErasedPending > 0).
+	Keeper
 	Close() error
 }
 
