@@ -46,7 +46,7 @@ Usage:
                        [--timezone ZONE]
   loket-central stats [--office CODE] [--station OFFICE/STATION] [--service CODE] [--from DATE] [--to DATE]
                       [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]
-  loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v1/stats)
+  loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v2/stats)
   loket-central check
   loket-central backup FILE
 
