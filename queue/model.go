@@ -136,6 +136,9 @@ type Request struct {
 	// Erased: the personal part was erased (request.erased); the name,
 	// NIK, phone and notes are gone, the facts stay.
 	Erased bool `json:"erased,omitempty"`
+	// Surveyed: the applicant answered the satisfaction survey (SKM) for
+	// this request (survey.answered); one answer per request.
+	Surveyed bool `json:"surveyed,omitempty"`
 	// EventSeqs are the sequence numbers of this request's events, oldest first.
 	EventSeqs []uint64 `json:"event_seqs"`
 }
@@ -278,7 +281,7 @@ func EventTypes() []string {
 	for _, a := range Actions() {
 		out = append(out, a.EventType())
 	}
-	return append(out, EventIdentified, EventErased, EventCatalog)
+	return append(out, EventIdentified, EventErased, EventSurveyed, EventCatalog)
 }
 
 // Actions lists every action, in a fixed order.
@@ -316,6 +319,8 @@ func Apply(r Request, e Event) (Request, error) {
 		return applyIdentified(r, e)
 	case EventErased:
 		return applyErased(r, e)
+	case EventSurveyed:
+		return applySurveyed(r, e)
 	}
 	act, ok := actionByEvent[e.Type]
 	if !ok {

@@ -297,3 +297,32 @@ type ErasedRequest struct {
 	Day          string `json:"day"`
 	TrackingCode string `json:"tracking_code"`
 }
+
+// EventSurveyed is the applicant's answer to the satisfaction survey (SKM,
+// package skm) for a request that is done: one per request. Its Data is the
+// answer without its comment, plus the comment's digest
+// ("personal_digest"); the comment, free text that may say anything, travels
+// beside it in Personal.Notes, so that it is erased with the request's
+// personal part. Package skm defines and validates the answer; the queue
+// only keeps it to one answer per request that is done.
+const EventSurveyed = "survey.answered"
+
+// applySurveyed is Apply for survey.answered: the request must be done and
+// not surveyed yet; the comment beside it must match its digest.
+func applySurveyed(r Request, e Event) (Request, error) {
+	if r.Status != StatusDone {
+		return r, invalidCode("status", "survey.done", fmt.Sprintf("request %s is %s: the survey is answered once it is done", r.Ticket, r.Status))
+	}
+	if r.Surveyed {
+		return r, invalidCode("status", "survey.once", fmt.Sprintf("the survey of request %s was answered already", r.Ticket))
+	}
+	digest, ok := digestOf(e.Data)
+	if !ok {
+		return r, fmt.Errorf("survey.answered payload has no personal_digest: %w", ErrInvalid)
+	}
+	if err := checkPersonal(e, digest); err != nil {
+		return r, err
+	}
+	r.Surveyed = true
+	return r, nil
+}

@@ -143,3 +143,41 @@ func TestUpgradeIdentifiedKeepsNotes(t *testing.T) {
 }
 
 func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestSurveyedOncePerDoneRequest(t *testing.T) {
+	r, e := v1Created(t)
+	cur, err := Apply(Request{}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comment := Personal{Key: []byte("0123456789abcdef"), Notes: "antrean cepat, petugas ramah"}
+	data, _ := json.Marshal(map[string]any{"scores": []int{4, 4, 3, 4, 4, 3, 4, 4, 3}, "personal_digest": comment.Digest()})
+	survey := Event{Type: EventSurveyed, RequestID: r.ID, At: r.ArrivedAt.Add(time.Hour), Data: data, Personal: &comment}
+	if _, err := Apply(cur, survey); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a survey of a waiting request: %v", err)
+	}
+	for _, typ := range []string{EventCalled, EventServing, EventDone} {
+		if cur, err = Apply(cur, Event{Type: typ, RequestID: r.ID, At: r.ArrivedAt.Add(time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forged := comment
+	forged.Notes = "diubah"
+	bad := survey
+	bad.Personal = &forged
+	if _, err := Apply(cur, bad); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a comment that does not match its digest: %v", err)
+	}
+	done, err := Apply(cur, survey)
+	if err != nil || !done.Surveyed || done.Status != StatusDone || done.Clerk != cur.Clerk {
+		t.Fatalf("survey: %+v %v", done, err)
+	}
+	if _, err := Apply(done, survey); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a second survey: %v", err)
+	}
+	// Erased later: the comment goes with it.
+	survey.Personal = nil
+	if _, err := Apply(cur, survey); err != nil {
+		t.Fatalf("a survey whose comment was erased: %v", err)
+	}
+}
