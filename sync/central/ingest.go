@@ -173,7 +173,7 @@ func applyEvent(tx IngestTx, st Station, e protocol.Event, now time.Time) error 
 		if err := tx.ErasePersonal(e.RequestID); err != nil {
 			return err
 		}
-	case e.Personal != nil && !e.Personal.Empty():
+	case e.Personal != nil && !e.Personal.Empty() && (e.Type == queue.EventCreated || e.Type == queue.EventIdentified):
 		// Only a new event stores a personal part: a duplicate never
 		// brings back what an erasure removed.
 		// The request's personal part after the event: an identification

@@ -213,7 +213,7 @@ func (e Event) Validate() error {
 		return bad("data is not JSON")
 	case Hash(e) != e.Hash:
 		return bad("hash does not match the event")
-	case e.Personal != nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified:
+	case e.Personal != nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified && e.Type != queue.EventSurveyed:
 		return bad("a %s event carries no personal part", e.Type)
 	}
 	return nil
