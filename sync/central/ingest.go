@@ -1,6 +1,7 @@
 package central
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -159,6 +160,16 @@ func applyEvent(tx IngestTx, st Station, e protocol.Event, now time.Time) error 
 	}
 	next.EventSeqs = append(next.EventSeqs, e.Seq)
 	return tx.PutRequest(st.Office, st.Key, next)
+}
+
+// CheckCreated checks a stored request.created event e as ingest did when
+// it was received at received: for a storage's Check.
+func CheckCreated(e protocol.Event, received time.Time) error {
+	var r queue.Request
+	if err := json.Unmarshal(e.Data, &r); err != nil {
+		return err
+	}
+	return validateCreated(e, r, received)
 }
 
 // validateCreated checks r, the request a request.created event e carries,
