@@ -15,6 +15,7 @@ import (
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/central/pgstore"
 )
 
 func serveCommands() []*command {
@@ -38,6 +39,9 @@ func serveFlags(fs *flag.FlagSet) runner {
 		loc, err := zone(*tz, nil) // nil: each request's office zone
 		if err != nil {
 			return err
+		}
+		if e.db != "" {
+			return servePG(e.ctx, e.app, e.db, *addr, *cert, *key, loc)
 		}
 		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc)
 	}
@@ -64,6 +68,25 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 	defer cancel()
 	go func() { _ = relay.Serve(ctx, sock, ownerHandler(st)) }()
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", cert != "")
+	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
+	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)
+}
+
+// servePG serves from PostgreSQL: the schema is migrated first; several
+// such servers may share the database (behind any load balancer), and the
+// admin commands reach the database directly (--db), not through a socket.
+func servePG(ctx context.Context, a *App, db, addr, cert, key string, loc *time.Location) error {
+	st, err := pgstore.Open(ctx, db, pgstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(a.Stderr, nil))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	log.Info("loket-central serving", "addr", ln.Addr().String(), "storage", "postgresql", "schema", pgstore.SchemaVersion(), "tls", cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
 	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)
 }
