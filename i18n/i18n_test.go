@@ -16,6 +16,7 @@ import (
 
 	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 )
 
 // TestEveryKeyInEveryLanguage: a key in one language is in all, with a text.
@@ -150,6 +151,8 @@ func families(t *testing.T, root string) map[string][]string {
 	for _, name := range []string{"validate.go", "model.go", "request.go", "identify.go"} {
 		srcs = append(srcs, filepath.Join(root, "queue", name))
 	}
+	// And the survey's answers (package skm), whose errors are FieldErrors too.
+	srcs = append(srcs, filepath.Join(root, "skm", "answer.go"))
 	codeRe := regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"|FieldError\{[^}]*Code: "([^"]+)"`)
 	for _, path := range srcs {
 		src, err := os.ReadFile(path)
@@ -177,7 +180,21 @@ func families(t *testing.T, root string) map[string][]string {
 	if len(codes) < 10 {
 		t.Fatalf("found %d FieldError codes in queue/validate.go: the pattern is wrong", len(codes))
 	}
+	var elems, cats []string
+	for _, e := range skm.Elements {
+		elems = append(elems, e.Code())
+	}
+	for _, c := range skm.Categories {
+		cats = append(cats, string(c))
+	}
 	return map[string][]string{
+		"skm.elem.":     elems,
+		"skm.scale.":    skm.Scale,
+		"skm.cat.":      cats,
+		"skm.age.":      skm.AgeGroups,
+		"skm.sex.":      skm.Sexes,
+		"skm.edu.":      skm.Educations,
+		"skm.job.":      skm.Occupations,
 		"status.":       statuses,
 		"prio.":         prios,
 		"receipt.prio.": prios,

@@ -173,12 +173,12 @@ func TestReopenOnlyTheSameDay(t *testing.T) {
 
 func TestEventTypes(t *testing.T) {
 	got := EventTypes()
-	for _, want := range []string{EventCreated, EventReopened, EventRequeued, EventIdentified, EventCatalog} {
+	for _, want := range []string{EventCreated, EventReopened, EventRequeued, EventIdentified, EventErased, EventCatalog} {
 		if !slices.Contains(got, want) {
 			t.Errorf("EventTypes() lacks %s", want)
 		}
 	}
-	if len(got) != len(Actions())+3 { // created, identified, catalog
+	if len(got) != len(Actions())+4 { // created, identified, erased, catalog
 		t.Errorf("EventTypes() = %v", got)
 	}
 }

@@ -15,7 +15,7 @@ import (
 func TestDependencyRule(t *testing.T) {
 	forbidden := []string{"go.etcd.io/bbolt", "github.com/jung-kurt/gofpdf", "net/http", "github.com/loket-id/loket/store"}
 	rules := map[string][]string{
-		"queue": forbidden, "sync/protocol": forbidden, "stats": forbidden, "demo": forbidden, "tui": forbidden, "i18n": forbidden,
+		"queue": forbidden, "sync/protocol": forbidden, "stats": forbidden, "skm": forbidden, "demo": forbidden, "tui": forbidden, "i18n": forbidden,
 		// The central server has its own bbolt file; the counter's is not its business.
 		"sync/central":      {"github.com/loket-id/loket/store"},
 		"cmd/loket-central": {"github.com/loket-id/loket/store"},

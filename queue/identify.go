@@ -49,7 +49,9 @@ func (id Identity) Validate() (Identity, error) {
 
 // Identified reports whether the request has the applicant's identity (a
 // walk-in registered without one has no NIK until the clerk adds it).
-func (r Request) Identified() bool { return r.NIK != "" }
+// An erased request counts as identified: its identity was there, and is
+// gone by law, not missing.
+func (r Request) Identified() bool { return r.NIK != "" || r.Erased }
 
 // Anonymous reports whether a request holds no identity at all: no name,
 // NIK or phone, as a kiosk registers it.
@@ -66,18 +68,35 @@ func applyIdentified(r Request, e Event) (Request, error) {
 	if !statusIn(r.Status, identifyFrom) {
 		return r, &TransitionError{Ticket: r.Ticket, Status: r.Status, Action: ActIdentify}
 	}
-	var id Identity
-	if err := json.Unmarshal(e.Data, &id); err != nil {
-		return r, fmt.Errorf("decode request.identified payload: %w", err)
-	}
-	norm, err := id.Validate()
+	e, err := UpgradeEvent(e)
 	if err != nil {
 		return r, err
 	}
-	if norm != id {
-		return r, invalidCode("identity", "text.normal", "is not in its normal form")
+	var d IdentifiedData
+	if err := json.Unmarshal(e.Data, &d); err != nil {
+		return r, fmt.Errorf("decode request.identified payload: %v: %w", err, ErrInvalid)
 	}
-	r.Name, r.NIK, r.Phone = id.Name, id.NIK, id.Phone
+	if e.Personal != nil {
+		// The identity in its normal form (the counter normalises before
+		// it writes); v2 carries the notes the request had beside it.
+		id := Identity{Name: e.Personal.Name, NIK: e.Personal.NIK, Phone: e.Personal.Phone}
+		norm, err := id.Validate()
+		if err != nil {
+			return r, err
+		}
+		if norm != id {
+			return r, invalidCode("identity", "text.normal", "is not in its normal form")
+		}
+		if err := checkPersonal(e, d.PersonalDigest); err != nil {
+			return r, err
+		}
+		notes := r.Notes
+		if d.PersonalDigest != "" {
+			notes = e.Personal.Notes
+		}
+		r = r.WithPersonal(Personal{Name: id.Name, NIK: id.NIK, Phone: id.Phone, Notes: notes})
+		r.Erased = false
+	}
 	r.UpdatedAt = e.At
 	r.Counter, r.Clerk = e.Counter, e.Clerk
 	return r, nil

@@ -133,6 +133,9 @@ type Request struct {
 	// DocumentsReceived are the service's required documents that the clerk
 	// ticked as received at registration (as the catalog names them).
 	DocumentsReceived []string `json:"documents_received,omitempty"`
+	// Erased: the personal part was erased (request.erased); the name,
+	// NIK, phone and notes are gone, the facts stay.
+	Erased bool `json:"erased,omitempty"`
 	// EventSeqs are the sequence numbers of this request's events, oldest first.
 	EventSeqs []uint64 `json:"event_seqs"`
 }
@@ -184,8 +187,10 @@ const (
 )
 
 // Event is one entry of the append-only event log. Seq is contiguous per
-// station, starting at 1. Data holds the type-specific payload: the whole new
-// request for request.created, {"service":..,"from":..} for
+// station, starting at 1. Data holds the type-specific payload: the new
+// request's facts and its personal part's digest for request.created
+// (CreatedData; v1 wrote the whole request), the digest for
+// request.identified (IdentifiedData), the reason for request.erased, {"service":..,"from":..} for
 // request.transferred, {"chosen":true} for a request.called that called one
 // chosen request out of order (none for call-next), the catalog for
 // catalog.replaced.
@@ -200,6 +205,10 @@ type Event struct {
 	Counter   string          `json:"counter,omitempty"`
 	Clerk     string          `json:"clerk,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	// Personal is the personal part a request.created or
+	// request.identified event sets, kept beside the event and not in Data
+	// (which carries its digest): see personal.go. Nil when it was erased.
+	Personal *Personal `json:"personal,omitempty"`
 }
 
 // CallData is the payload of a request.called event that called one chosen
@@ -269,7 +278,7 @@ func EventTypes() []string {
 	for _, a := range Actions() {
 		out = append(out, a.EventType())
 	}
-	return append(out, EventIdentified, EventCatalog)
+	return append(out, EventIdentified, EventErased, EventCatalog)
 }
 
 // Actions lists every action, in a fixed order.
@@ -300,21 +309,13 @@ func (a Action) Valid() bool { _, ok := transitions[a]; return ok }
 // event that is not legal in the request's current status is refused with an
 // error naming that status.
 func Apply(r Request, e Event) (Request, error) {
-	if e.Type == EventCreated {
-		if r.ID != "" {
-			return r, fmt.Errorf("request %s already exists: %w", r.ID, ErrConflict)
-		}
-		var nr Request
-		if err := json.Unmarshal(e.Data, &nr); err != nil {
-			return r, fmt.Errorf("decode request.created payload: %w", err)
-		}
-		if nr.ID != e.RequestID {
-			return r, fmt.Errorf("request.created payload id %q does not match event request %q: %w", nr.ID, e.RequestID, ErrInvalid)
-		}
-		return nr, nil
-	}
-	if e.Type == EventIdentified {
+	switch e.Type {
+	case EventCreated:
+		return applyCreated(r, e)
+	case EventIdentified:
 		return applyIdentified(r, e)
+	case EventErased:
+		return applyErased(r, e)
 	}
 	act, ok := actionByEvent[e.Type]
 	if !ok {

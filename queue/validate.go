@@ -174,6 +174,15 @@ func ValidateNotes(s string) (string, error) {
 	return validateText("notes", s, MaxNotesLen, false)
 }
 
+// ValidateText checks an optional free text of another package (a survey
+// answer's comment) with the rules of names and notes: valid UTF-8,
+// trimmed, at most max characters, no control or bidirectional control
+// characters. Its errors are [FieldError]s naming field, with the codes
+// text.utf8, text.length, text.control and text.bidi.
+func ValidateText(field, s string, max int) (string, error) {
+	return validateText(field, s, max, false)
+}
+
 func validateText(field, s string, max int, required bool) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", invalidCode(field, "text.utf8", "is not valid UTF-8")

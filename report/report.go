@@ -5,7 +5,8 @@
 // per hour or per day and of the waiting time by hour of arrival (median
 // and 90th percentile), and a signature block. The PDF groundwork (font,
 // reproducible bytes, gofpdf's faults worked around) is package pdfdoc's;
-// the texts are package i18n's, under report.*.
+// the texts are package i18n's, under report.*. RenderSKM (skm.go) makes
+// the one-page report of the satisfaction survey (package skm).
 package report
 
 import (

@@ -141,7 +141,7 @@ func legacyName(t *testing.T, dbPath, placeholder, name string) {
 	to, _ := json.Marshal(name)
 	n := 0
 	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("requests"))
+		b := tx.Bucket([]byte("personal")) // names are kept there (protocol v2)
 		changed := map[string][]byte{}
 		if err := b.ForEach(func(k, v []byte) error {
 			if s := string(v); strings.Contains(s, string(from)) {
@@ -160,7 +160,7 @@ func legacyName(t *testing.T, dbPath, placeholder, name string) {
 		return nil
 	})
 	if err != nil || n == 0 {
-		t.Fatalf("rewrite %q to %q in %s: %d requests, %v", placeholder, name, dbPath, n, err)
+		t.Fatalf("rewrite %q to %q in %s: %d personal parts, %v", placeholder, name, dbPath, n, err)
 	}
 }
 

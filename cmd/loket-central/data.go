@@ -4,6 +4,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"time"
 
@@ -20,7 +21,56 @@ func dataCommands() []*command {
 		{Name: "migrate", Summary: "bring the database's schema to this version", Owned: true, Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runMigrate)},
 		{Name: "migrate-from-bolt", Summary: "move a bbolt centre (--data) to an empty PostgreSQL database (--db)", Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runMoveFromBolt)},
 		{Name: "backup", Summary: "write a consistent copy of the database", Owned: true, Accepts: cli.ExactArgs(1), Flags: cli.NoFlags(runBackup)},
+		{Name: "purge", Summary: "erase the personal part of every request closed before a date (the centre's retention); then compact",
+			Owned: true, Accepts: cli.ExactArgs(0), Flags: purgeFlags},
+		{Name: "compact", Summary: "rewrite the database with only its live data, so that nothing erased stays in the file",
+			Owned: true, Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runCompact)},
 	}
+}
+
+// purgeFlags: purge --before DATE [--dry-run] [--format text|json].
+func purgeFlags(fs *flag.FlagSet) runner {
+	before := fs.String("before", "", "erase requests closed before this date, YYYY-MM-DD (required)")
+	dryRun := fs.Bool("dry-run", false, "list what would be erased; write nothing")
+	format := formatFlag(fs)
+	return func(e *env, _ []string) error {
+		if err := checkFormat(e, *format, "text", "json"); err != nil {
+			return err
+		}
+		if *before == "" {
+			return cli.Usagef("purge needs --before DATE (YYYY-MM-DD)")
+		}
+		st, err := e.bolt("purge", "the centre's own retention is not there yet on PostgreSQL (erasures the counters send, request.erased, are applied)")
+		if err != nil {
+			return err
+		}
+		out, err := st.Purge(*before, *dryRun)
+		if err != nil {
+			return fmt.Errorf("purge: %w", err)
+		}
+		if *format == "json" {
+			return writeJSON(e.out(), out)
+		}
+		verb := "erased"
+		if out.DryRun {
+			verb = "would erase"
+		}
+		fmt.Fprintf(e.out(), "%s the personal part of %d requests closed before %s\n", verb, len(out.Requests), *before)
+		return nil
+	}
+}
+
+func runCompact(e *env, _ []string) error {
+	st, err := e.bolt("compact", "PostgreSQL reclaims what was deleted with VACUUM (VACUUM FULL rewrites the tables)")
+	if err != nil {
+		return err
+	}
+	before, after, err := st.Compact()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "compacted %s: %d bytes, was %d\n", st.Path(), after, before)
+	return nil
 }
 
 func runCheck(e *env, _ []string) error {
@@ -43,13 +93,9 @@ func runCheck(e *env, _ []string) error {
 }
 
 func runBackup(e *env, args []string) error {
-	st, err := e.storage()
+	bst, err := e.bolt("backup", "back it up with pg_dump (or the database server's own backups)")
 	if err != nil {
 		return err
-	}
-	bst, ok := st.(*central.BoltStorage)
-	if !ok {
-		return cli.Usagef("backup: the central database is in PostgreSQL: back it up with pg_dump (or the server's own backups)")
 	}
 	path := e.abs(args[0])
 	if err := bst.Backup(path); err != nil {
@@ -115,4 +161,18 @@ func runMoveFromBolt(e *env, _ []string) error {
 		"the two databases compare equal. Serve from PostgreSQL now: loket-central serve --db URL\n",
 		m.Stations, m.Events, m.Requests, m.Personal, m.Supervisors, m.Catalog)
 	return nil
+}
+
+// bolt is the central database for a command that only the bbolt file
+// has; on PostgreSQL it is refused with exit 2 and what to do instead.
+func (e *env) bolt(cmd, instead string) (*central.BoltStorage, error) {
+	st, err := e.storage()
+	if err != nil {
+		return nil, err
+	}
+	bst, ok := st.(*central.BoltStorage)
+	if !ok {
+		return nil, cli.Usagef("%s: the central database is in PostgreSQL: %s", cmd, instead)
+	}
+	return bst, nil
 }

@@ -27,6 +27,8 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		{"token add", "station", []string{"token", "add", "--role", "supervisor", "--station", "L1"}},
 		{"check", "format", []string{"check", "--format", "json"}},
 		{"backup", "addr", []string{"backup", "copy.db", "--addr", "x"}},
+		{"purge", "addr", []string{"purge", "--before", "2026-01-01", "--addr", "x"}},
+		{"compact", "dry-run", []string{"compact", "--dry-run"}},
 		{"backup", "frobnicate", []string{"backup", "copy.db", "--frobnicate", "x"}},
 		{"station add", "frobnicate", []string{"station", "add", "--frobnicate"}},
 		{"migrate", "format", []string{"migrate", "--format", "json"}},

@@ -35,19 +35,31 @@ func serveFlags(fs *flag.FlagSet) runner {
 	cert := fs.String("tls-cert", "", "TLS certificate file")
 	key := fs.String("tls-key", "", "TLS key file")
 	tz := zoneFlag(fs)
+	retention := fs.Int("retention-days", 0, "erase the personal part of requests closed more than this many days ago, nightly (0: only what the counters erase)")
+	hour := fs.Int("housekeeping-hour", 2, "local hour of the nightly purge and compaction (0-23)")
 	return func(e *env, _ []string) error {
 		loc, err := zone(*tz, nil) // nil: each request's office zone
 		if err != nil {
 			return err
 		}
+		if *retention < 0 {
+			return cli.Usagef("--retention-days must be 0 or more")
+		}
+		if *hour < 0 || *hour > 23 {
+			return cli.Usagef("--housekeeping-hour must be from 0 to 23")
+		}
 		if e.db != "" {
+			if *retention > 0 {
+				return cli.Usagef("--retention-days: the centre's own retention (purge) is not there yet on PostgreSQL; " +
+					"erasures that counters send (request.erased) are applied")
+			}
 			return servePG(e.ctx, e.app, e.db, *addr, *cert, *key, loc)
 		}
-		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc)
+		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc, central.Housekeeping{RetentionDays: *retention, Hour: *hour, Location: loc})
 	}
 }
 
-func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.Location) error {
+func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.Location, night central.Housekeeping) error {
 	st, err := central.OpenBolt(dir, 2*time.Second)
 	if err != nil {
 		return err
@@ -67,6 +79,8 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() { _ = relay.Serve(ctx, sock, ownerHandler(st)) }()
+	night.Storage, night.Log = st, log
+	go night.Run(ctx)
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
 	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)

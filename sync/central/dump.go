@@ -1,8 +1,10 @@
 package central
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,13 +23,15 @@ type Dump struct {
 	Catalog    func(protocol.Catalog) error
 	Event      func(key string, generation uint32, e protocol.Event, receivedAt time.Time) error
 	Request    func(office, station string, r queue.Request) error
-	Personal   func(key string, generation uint32, seq uint64, requestID string, personal []byte) error
+	// Personal is the personal part an event set (JSON of queue.Personal).
+	Personal func(key string, generation uint32, seq uint64, requestID string, personal []byte) error
 }
 
 // Dump reads the whole database into d, in one read transaction: stations
-// first, then supervisors, the catalog, events, requests and personal parts.
+// first, then supervisors, the catalog, events, requests (their facts) and
+// the personal parts.
 func (s *BoltStorage) Dump(d Dump) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bStations).ForEach(func(k, v []byte) error {
 			var st Station
 			if err := json.Unmarshal(v, &st); err != nil {
@@ -82,12 +86,12 @@ func (s *BoltStorage) Dump(d Dump) error {
 			return err
 		}
 		return tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
-			key, gen, seq, ok := splitKey(k)
-			var pr personalRecord
-			if err := json.Unmarshal(v, &pr); !ok || err != nil {
-				return s.damaged(fmt.Sprintf("personal part %x does not decode", k), err)
+			id, rest, ok := bytes.Cut(k, []byte{0})
+			key, gen, seq := parseEventKey(rest)
+			if !ok || seq == 0 || !json.Valid(v) {
+				return s.damaged(fmt.Sprintf("personal part %x does not decode", k), errors.New("bad key or value"))
 			}
-			return d.Personal(key, gen, seq, pr.RequestID, pr.Personal)
+			return d.Personal(key, gen, seq, string(id), v)
 		})
 	})
 }

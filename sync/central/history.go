@@ -22,7 +22,7 @@ func (s *BoltStorage) History(key string, after uint64, limit int) (protocol.His
 		limit = protocol.MaxHistoryEvents
 	}
 	h := protocol.History{Station: key, Events: []protocol.Event{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		st, err := getStation(tx, key)
 		if err != nil {
 			return err
@@ -38,15 +38,22 @@ func (s *BoltStorage) History(key string, after uint64, limit int) (protocol.His
 			if err := json.Unmarshal(v, &se); err != nil {
 				return s.damaged(fmt.Sprintf("event %x of station %s does not decode", k, key), err)
 			}
-			h.Events = append(h.Events, se.Event)
+			e := se.Event
+			if e.Personal, err = eventPersonal(tx, key, st.Generation, e); err != nil {
+				return s.damaged(fmt.Sprintf("event %x of station %s", k, key), err)
+			}
+			h.Events = append(h.Events, e)
 		}
 		return nil
 	})
 	return h, err
 }
 
-// history answers GET /v1/sync/events?after=N&limit=M with the station's own events.
-func (s *Server) history(w http.ResponseWriter, r *http.Request, st Station) {
+// history answers GET /v2/sync/events?after=N&limit=M with the station's own
+// events, in v2 form with the personal parts still held; at /v1/... (v1
+// true) without them (the data is the v2 facts either way, which a v1
+// counter reads as a request without a name).
+func (s *Server) history(w http.ResponseWriter, r *http.Request, st Station, v1 bool) {
 	q := r.URL.Query()
 	var after uint64
 	limit := protocol.MaxHistoryEvents
@@ -71,6 +78,11 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, st Station) {
 	if err != nil {
 		s.internal(w, r, err)
 		return
+	}
+	if v1 {
+		for i := range h.Events {
+			h.Events[i].Personal = nil
+		}
 	}
 	s.Log.Info("history sent", "station", st.Key, "after", after, "events", len(h.Events), "high_water", h.HighWater)
 	writeJSON(w, http.StatusOK, h)

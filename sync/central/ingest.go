@@ -27,19 +27,24 @@ type IngestTx interface {
 	// generation, "" when none is stored (or it cannot be read: a stored
 	// event that is not the one sent is a conflict either way).
 	EventHash(key string, generation uint32, seq uint64) (string, error)
-	// PutEvent stores an event of the station's log generation, as sent,
-	// with the time it was received.
+	// PutEvent stores an event of the station's log generation, as sent
+	// but without its personal part (e.Personal is nil: that goes to
+	// PutPersonal), with the time it was received.
 	PutEvent(key string, generation uint32, e protocol.Event, receivedAt time.Time) error
-	// Request is the stored request id and the key of the station that
-	// created it; found is false when there is none.
+	// Request is the stored request id, with its current personal part
+	// (the one of its latest event that has one still stored; none once
+	// erased), and the key of the station that created it; found is false
+	// when there is none.
 	Request(id string) (r queue.Request, station string, found bool, err error)
 	// PutRequest stores (creates or replaces) the request r, created by
-	// station of office.
+	// station of office: its facts only (r.WithoutPersonal()); the personal
+	// part is stored apart, by PutPersonal.
 	PutRequest(office, station string, r queue.Request) error
 	// PutPersonal stores the personal part (name, NIK, phone, notes and the
-	// key of its digest, encoded by the caller) of the event seq of the
-	// station's log generation, for request requestID: kept apart from the
-	// facts, so that it can be erased (protocol v2).
+	// key of its digest, encoded by the caller as JSON of queue.Personal)
+	// of the event seq of the station's log generation, for request
+	// requestID: kept apart from the facts, so that it can be erased
+	// (protocol v2).
 	PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error
 	// ErasePersonal deletes the personal part of every event of request
 	// requestID.
@@ -105,7 +110,9 @@ func IngestBatch(tx IngestTx, key string, events []protocol.Event, clientNow, no
 			err.P.Expected = st.HighWater + 1
 			return state, err
 		}
-		if err := tx.PutEvent(key, st.Generation, e, now); err != nil {
+		facts := e
+		facts.Personal = nil // stored apart (PutPersonal), never in the event's record
+		if err := tx.PutEvent(key, st.Generation, facts, now); err != nil {
 			return state, err
 		}
 		if e.Type != queue.EventCatalog {
@@ -159,14 +166,35 @@ func applyEvent(tx IngestTx, st Station, e protocol.Event, now time.Time) error 
 		}
 	}
 	next.EventSeqs = append(next.EventSeqs, e.Seq)
-	return tx.PutRequest(st.Office, st.Key, next)
+	switch {
+	case e.Type == queue.EventErased:
+		// The erasure travels as an event: every personal part of the
+		// request goes (the facts and every event stay).
+		if err := tx.ErasePersonal(e.RequestID); err != nil {
+			return err
+		}
+	case e.Personal != nil && !e.Personal.Empty():
+		// Only a new event stores a personal part: a duplicate never
+		// brings back what an erasure removed.
+		// The request's personal part after the event: an identification
+		// converted from v1 keeps the notes the request had.
+		p, err := json.Marshal(queue.PersonalOf(next, e.Personal.Key))
+		if err != nil {
+			return err
+		}
+		if err := tx.PutPersonal(st.Key, st.Generation, e.Seq, e.RequestID, p); err != nil {
+			return err
+		}
+	}
+	return tx.PutRequest(st.Office, st.Key, next.WithoutPersonal())
 }
 
-// CheckCreated checks a stored request.created event e as ingest did when
-// it was received at received: for a storage's Check.
+// CheckCreated checks a stored request.created event e, with the personal
+// part still stored for it in e.Personal (nil when none), as ingest did
+// when it was received at received: for a storage's Check.
 func CheckCreated(e protocol.Event, received time.Time) error {
-	var r queue.Request
-	if err := json.Unmarshal(e.Data, &r); err != nil {
+	r, err := queue.Apply(queue.Request{}, e.ToStore())
+	if err != nil {
 		return err
 	}
 	return validateCreated(e, r, received)

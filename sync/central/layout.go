@@ -1,9 +1,13 @@
 package central
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 
+	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/sync/protocol"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -27,7 +31,7 @@ import (
 //	supervisors
 //	└── <token SHA-256, hex> -> supervisor JSON (office, "" for all)
 //	personal
-//	└── <OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> personalRecord JSON (request ID, the personal part of that event)
+//	└── <request ID>\x00<OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> queue.Personal JSON (the personal part that event set)
 //
 // A station's events are one key range of events, in sequence order, so
 // its history and its high-water mark are one cursor walk.
@@ -69,6 +73,102 @@ var migrations = []struct {
 		_, err := tx.CreateBucketIfNotExists(bPersonal)
 		return err
 	}},
+	{3, "protocol v2 form: every event stored in v1 form converted, its personal part moved to the personal bucket", toV2Form},
+}
+
+// toV2Form converts the events stored by a v1 centre to the form a v2
+// centre stores: a request.created or request.identified whose data holds
+// the personal part is converted as a v2 centre converts what a v1 counter
+// sends (protocol.UpgradeV1: the same bytes, so the same hash, the counter's
+// own migrated file gives it), its personal part goes to the personal bucket
+// (an identification keeps the request's notes, as ingest does), and every
+// request record loses its personal fields. One transaction: the file is
+// either converted or not.
+func toV2Form(tx *bolt.Tx) error {
+	evb, reqb, pb := tx.Bucket(bEvents), tx.Bucket(bRequests), tx.Bucket(bPersonal)
+	err := rewrite(evb, func(k, v []byte) ([]byte, error) {
+		var se storedEvent
+		if err := json.Unmarshal(v, &se); err != nil {
+			return nil, fmt.Errorf("event %x does not decode: %w", k, err)
+		}
+		if !queue.IsV1Event(se.ToStore()) {
+			return nil, nil
+		}
+		up, err := protocol.UpgradeV1(se.Event)
+		if err != nil {
+			return nil, err
+		}
+		if p := up.Personal; p != nil {
+			if up.Type == queue.EventIdentified {
+				var sr storedRequest
+				if v := reqb.Get([]byte(up.RequestID)); v != nil && json.Unmarshal(v, &sr) == nil {
+					p.Notes = sr.Request.Notes
+				}
+			}
+			data, err := json.Marshal(p)
+			if err != nil {
+				return nil, err
+			}
+			if err := pb.Put(append(personalPrefix(up.RequestID), k...), data); err != nil {
+				return nil, err
+			}
+		}
+		up.Personal = nil
+		se.Event = up
+		return json.Marshal(se)
+	})
+	if err != nil {
+		return err
+	}
+	return rewrite(reqb, func(k, v []byte) ([]byte, error) {
+		var sr storedRequest
+		if err := json.Unmarshal(v, &sr); err != nil {
+			return nil, fmt.Errorf("request %s does not decode: %w", k, err)
+		}
+		if sr.Request.Anonymous() {
+			return nil, nil
+		}
+		sr.Request = sr.Request.WithoutPersonal()
+		return json.Marshal(sr)
+	})
+}
+
+// rewrite replaces the value of every key of b for which fn returns one
+// (nil: left as it is). A cursor must not walk a bucket while it is
+// written, so the changes are made a batch of keys at a time and the walk
+// resumes after them.
+func rewrite(b *bolt.Bucket, fn func(k, v []byte) ([]byte, error)) error {
+	type kv struct{ k, v []byte }
+	var after []byte
+	for {
+		var batch []kv
+		c := b.Cursor()
+		k, v := c.First()
+		if after != nil {
+			k, v = c.Seek(after)
+			if k != nil && bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for ; k != nil && len(batch) < 1024; k, v = c.Next() {
+			after = append(after[:0], k...)
+			nv, err := fn(k, v)
+			if err != nil {
+				return err
+			}
+			if nv != nil {
+				batch = append(batch, kv{append([]byte(nil), k...), nv})
+			}
+		}
+		for _, x := range batch {
+			if err := b.Put(x.k, x.v); err != nil {
+				return err
+			}
+		}
+		if k == nil {
+			return nil
+		}
+	}
 }
 
 // SchemaVersion is the schema this build writes.

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
@@ -47,11 +48,19 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /v1/sync/state", s.authed(s.state))
-	mux.HandleFunc("POST /v1/sync/events", s.authed(s.events))
-	mux.HandleFunc("GET /v1/sync/events", s.authed(s.history))
-	mux.HandleFunc("GET /v1/catalog", s.authed(s.catalog))
-	mux.HandleFunc("GET /v1/stats", s.stats)
+	// Version 2, and version 1 for counters not yet upgraded: the same
+	// handlers, a v1 batch converted on arrival (protocol.UpgradeV1) and a
+	// v1 history given without the personal parts v1 does not know.
+	for _, v := range []struct {
+		prefix string
+		v1     bool
+	}{{protocol.Prefix, false}, {protocol.PrefixV1, true}} {
+		mux.HandleFunc("GET "+v.prefix+"/sync/state", s.authed(s.state))
+		mux.HandleFunc("POST "+v.prefix+"/sync/events", s.authed(func(w http.ResponseWriter, r *http.Request, st Station) { s.events(w, r, st, v.v1) }))
+		mux.HandleFunc("GET "+v.prefix+"/sync/events", s.authed(func(w http.ResponseWriter, r *http.Request, st Station) { s.history(w, r, st, v.v1) }))
+		mux.HandleFunc("GET "+v.prefix+"/catalog", s.authed(s.catalog))
+		mux.HandleFunc("GET "+v.prefix+"/stats", s.stats)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, protocol.Error{Code: protocol.CodeNotFound, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})
@@ -169,8 +178,10 @@ func (s *Server) catalog(w http.ResponseWriter, r *http.Request, st Station) {
 }
 
 // ReadBatch decodes a request body into a batch within the protocol's
-// limits; its error is the protocol error to answer with and its status.
-func ReadBatch(r *http.Request, w http.ResponseWriter) (protocol.Batch, int, *protocol.Error) {
+// limits, every event in v2 form (a version 1 batch, v1 true, is checked
+// with its v1 hashes and converted); its error is the protocol error to
+// answer with and its status.
+func ReadBatch(r *http.Request, w http.ResponseWriter, v1 bool) (protocol.Batch, int, *protocol.Error) {
 	var b protocol.Batch
 	body := http.MaxBytesReader(w, r.Body, protocol.MaxBodyBytes)
 	var in io.Reader = body
@@ -212,11 +223,25 @@ func ReadBatch(r *http.Request, w http.ResponseWriter) (protocol.Batch, int, *pr
 				Message: fmt.Sprintf("event %d: a batch must be consecutive events of one station and epoch", e.Seq)}
 		}
 	}
+	for i, e := range b.Events {
+		if !v1 {
+			if queue.IsV1Event(e.ToStore()) {
+				return b, http.StatusBadRequest, &protocol.Error{Code: protocol.CodeBadRequest,
+					Message: fmt.Sprintf("event %d: a %s event in version 1 form (personal data in its data) sent to %s", e.Seq, e.Type, protocol.Prefix)}
+			}
+			continue
+		}
+		up, err := protocol.UpgradeV1(e)
+		if err != nil {
+			return b, http.StatusBadRequest, &protocol.Error{Code: protocol.CodeBadRequest, Message: err.Error()}
+		}
+		b.Events[i] = up
+	}
 	return b, 0, nil
 }
 
-func (s *Server) events(w http.ResponseWriter, r *http.Request, st Station) {
-	b, status, perr := ReadBatch(r, w)
+func (s *Server) events(w http.ResponseWriter, r *http.Request, st Station, v1 bool) {
+	b, status, perr := ReadBatch(r, w, v1)
 	if perr != nil {
 		s.Log.Info("batch refused", "station", st.Key, "status", status, "error", perr.Code)
 		writeError(w, status, *perr)

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -128,7 +129,28 @@ type storedRequest struct {
 }
 
 // BoltStorage is the embedded storage: one bbolt file, central.db.
-type BoltStorage struct{ db *bolt.DB }
+type BoltStorage struct {
+	// mu: every transaction holds it shared; Compact holds it alone while
+	// it replaces the file (compact.go).
+	mu   sync.RWMutex
+	db   *bolt.DB
+	path string
+}
+
+// view runs fn in a read transaction.
+func (s *BoltStorage) view(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.View(fn)
+}
+
+// update runs fn in a write transaction, committed and fsynced when it
+// returns nil.
+func (s *BoltStorage) update(fn func(*bolt.Tx) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db.Update(fn)
+}
 
 // OpenBolt opens (creating) dir/central.db; another process holding it
 // fails within the timeout with boltcheck.ErrLocked. The file's structure is
@@ -167,25 +189,29 @@ func OpenBolt(dir string, timeout time.Duration) (*BoltStorage, error) {
 		}
 		return nil, fmt.Errorf("open central database %s: %w", path, err)
 	}
-	return &BoltStorage{db: db}, nil
+	return &BoltStorage{db: db, path: path}, nil
 }
 
 // damaged is a record that bbolt read back but that does not decode: the
 // file is damaged in a way its structure check cannot see. The error names
 // the file and says what to do, and matches boltcheck.ErrDamaged.
 func (s *BoltStorage) damaged(what string, err error) error {
-	return fmt.Errorf("%s is damaged: %s (%v); run loket-central check on it and restore it from a backup: %w", s.db.Path(), what, err, boltcheck.ErrDamaged)
+	return fmt.Errorf("%s is damaged: %s (%v); run loket-central check on it and restore it from a backup: %w", s.path, what, err, boltcheck.ErrDamaged)
 }
 
 // Close closes the database.
-func (s *BoltStorage) Close() error { return s.db.Close() }
+func (s *BoltStorage) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.db.Close()
+}
 
 // Path is the database file.
-func (s *BoltStorage) Path() string { return s.db.Path() }
+func (s *BoltStorage) Path() string { return s.path }
 
 // Backup writes a consistent copy to path.
 func (s *BoltStorage) Backup(path string) error {
-	return s.db.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+	return s.view(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
 }
 
 func getStation(tx *bolt.Tx, key string) (Station, error) {
@@ -212,7 +238,7 @@ func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Stat
 	if err != nil {
 		return Station{}, "", err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bStations).Get([]byte(st.Key)) != nil {
 			return fmt.Errorf("station %s: %w", st.Key, ErrExists)
 		}
@@ -227,7 +253,7 @@ func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Stat
 // Stations lists every station.
 func (s *BoltStorage) Stations() ([]Station, error) {
 	var out []Station
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bStations).ForEach(func(k, v []byte) error {
 			var st Station
 			if err := json.Unmarshal(v, &st); err != nil {
@@ -241,7 +267,7 @@ func (s *BoltStorage) Stations() ([]Station, error) {
 }
 
 func (s *BoltStorage) updateStation(key string, fn func(*Station)) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		st, err := getStation(tx, key)
 		if err != nil {
 			return err
@@ -271,7 +297,7 @@ func (s *BoltStorage) Rebind(key string) error {
 func (s *BoltStorage) Authenticate(token string) (Station, error) {
 	h := HashToken(token)
 	var st Station
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		key := tx.Bucket(bTokens).Get([]byte(h))
 		if key == nil {
 			return ErrUnknownToken
@@ -299,12 +325,21 @@ func eventKey(key string, generation uint32, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(eventPrefix(key, generation), seq)
 }
 
+// parseEventKey splits an event key into its station, generation and sequence.
+func parseEventKey(k []byte) (key string, generation uint32, seq uint64) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 || len(k)-i-1 != 12 {
+		return string(k), 0, 0
+	}
+	return string(k[:i]), binary.BigEndian.Uint32(k[i+1:]), binary.BigEndian.Uint64(k[i+5:])
+}
+
 // Ingest stores a batch of one station's events in one durable
 // transaction, by the protocol's rules (IngestBatch); the answer is given
 // after the commit, and a refused batch writes nothing.
 func (s *BoltStorage) Ingest(key string, events []protocol.Event, clientNow, now time.Time) (protocol.State, error) {
 	var state protocol.State
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		evb := tx.Bucket(bEvents)
 		evb.FillPercent = 0.9
 		var err error
@@ -347,46 +382,81 @@ func (b *boltIngest) Request(id string) (queue.Request, string, bool, error) {
 	if err := json.Unmarshal(v, &cur); err != nil {
 		return queue.Request{}, "", false, err
 	}
-	return cur.Request, cur.Station, cur.Request.ID != "", nil
+	r, err := withPersonal(b.tx, cur.Request)
+	return r, cur.Station, cur.Request.ID != "", err
 }
 
 func (b *boltIngest) PutRequest(office, station string, r queue.Request) error {
-	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r})
+	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r.WithoutPersonal()})
 }
 
-// PutPersonal stores the personal part under the event's key, beside the
-// request it belongs to (personalRecord).
+// The personal bucket is keyed by request first (personalKey), so a
+// request's personal parts are one key range: the current one is its last,
+// an erasure deletes the range, an event's own is one Get.
+
+func personalPrefix(requestID string) []byte { return []byte(requestID + "\x00") }
+
+func personalKey(requestID, key string, generation uint32, seq uint64) []byte {
+	return append(personalPrefix(requestID), eventKey(key, generation, seq)...)
+}
+
+// PutPersonal stores the personal part of one event (JSON of queue.Personal).
 func (b *boltIngest) PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error {
-	return putJSON(b.tx.Bucket(bPersonal), eventKey(key, generation, seq), personalRecord{RequestID: requestID, Personal: personal})
+	return b.tx.Bucket(bPersonal).Put(personalKey(requestID, key, generation, seq), personal)
 }
 
-// ErasePersonal deletes every personal part of request requestID: the
-// bucket is walked (erasure is rare; an index by request can come with
-// the v2 rules if it is needed).
+// ErasePersonal deletes every personal part of request requestID.
 func (b *boltIngest) ErasePersonal(requestID string) error {
-	pb := b.tx.Bucket(bPersonal)
-	var doomed [][]byte
-	if err := pb.ForEach(func(k, v []byte) error {
-		var pr personalRecord
-		if json.Unmarshal(v, &pr) == nil && pr.RequestID == requestID {
-			doomed = append(doomed, append([]byte(nil), k...))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	for _, k := range doomed {
-		if err := pb.Delete(k); err != nil {
+	c := b.tx.Bucket(bPersonal).Cursor()
+	prefix := personalPrefix(requestID)
+	var n uint64
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+		if err := c.Delete(); err != nil {
 			return err
 		}
+		n++
 	}
-	return nil
+	if n == 0 {
+		return nil
+	}
+	return notePending(b.tx, n) // gone from the file at the next Compact
 }
 
-// personalRecord is the personal part of one event at the centre.
-type personalRecord struct {
-	RequestID string `json:"request_id"`
-	Personal  []byte `json:"personal"` // as the caller encoded it
+// withPersonal is r with its current personal part: the last one stored
+// for it (none once erased).
+func withPersonal(tx *bolt.Tx, r queue.Request) (queue.Request, error) {
+	c := tx.Bucket(bPersonal).Cursor()
+	prefix := personalPrefix(r.ID)
+	k, v := c.Seek(append(personalPrefix(r.ID), 0xff))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return r, nil
+	}
+	var p queue.Personal
+	if err := json.Unmarshal(v, &p); err != nil {
+		return r, fmt.Errorf("the personal part of request %s does not decode: %w", r.ID, err)
+	}
+	return r.WithPersonal(p), nil
+}
+
+// eventPersonal is the personal part stored for one event, nil when none.
+func eventPersonal(tx *bolt.Tx, key string, generation uint32, e protocol.Event) (*queue.Personal, error) {
+	if e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
+		return nil, nil
+	}
+	v := tx.Bucket(bPersonal).Get(personalKey(e.RequestID, key, generation, e.Seq))
+	if v == nil {
+		return nil, nil
+	}
+	var p queue.Personal
+	if err := json.Unmarshal(v, &p); err != nil {
+		return nil, fmt.Errorf("the personal part of event %d of station %s does not decode: %w", e.Seq, key, err)
+	}
+	return &p, nil
 }
 
 type supervisor struct {
@@ -398,7 +468,7 @@ type supervisor struct {
 // all offices), shown once and stored hashed.
 func (s *BoltStorage) AddSupervisor(office string, now time.Time) (string, error) {
 	token := NewToken()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		return putJSON(tx.Bucket(bSupers), []byte(HashToken(token)), supervisor{Office: office, CreatedAt: now})
 	})
 	return token, err
@@ -407,7 +477,7 @@ func (s *BoltStorage) AddSupervisor(office string, now time.Time) (string, error
 // Supervisor finds the office a supervisor token may read ("" for all).
 func (s *BoltStorage) Supervisor(token string) (string, error) {
 	var sup supervisor
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bSupers).Get([]byte(HashToken(token)))
 		if v == nil {
 			return ErrUnknownToken
@@ -420,7 +490,7 @@ func (s *BoltStorage) Supervisor(token string) (string, error) {
 // PublishCatalog stores a new catalog version.
 func (s *BoltStorage) PublishCatalog(svcs []queue.Service) (int, error) {
 	var version int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var cur protocol.Catalog
 		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
 			if err := json.Unmarshal(v, &cur); err != nil {
@@ -436,7 +506,7 @@ func (s *BoltStorage) PublishCatalog(svcs []queue.Service) (int, error) {
 // Catalog is the published catalog (version 0 when none).
 func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 	var c protocol.Catalog
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bCatalog).Get([]byte("current")); v != nil {
 			return json.Unmarshal(v, &c)
 		}
@@ -449,7 +519,7 @@ func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 // station is OFFICE/STATION) that arrived from day from to day to ("" leaves
 // an end open), in ID (arrival) order.
 func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Request) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
 			var sr storedRequest
 			if err := json.Unmarshal(v, &sr); err != nil {
@@ -459,6 +529,10 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 			if office != "" && sr.Office != office || station != "" && sr.Station != station ||
 				from != "" && r.Day < from || to != "" && r.Day > to {
 				return nil
+			}
+			r, err := withPersonal(tx, r)
+			if err != nil {
+				return s.damaged(fmt.Sprintf("request %s", k), err)
 			}
 			return fn(r)
 		})
@@ -475,8 +549,8 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 // request.created valid as ingest requires.
 func (s *BoltStorage) Check() ([]string, error) {
 	var problems []string
-	err := s.db.Update(func(*bolt.Tx) error {
-		if _, err := boltcheck.VerifyHeld(s.db.Path(), boltcheck.Walk); err != nil {
+	err := s.update(func(*bolt.Tx) error {
+		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
 			return err
 		}
 		return errCheckRollback
@@ -484,7 +558,7 @@ func (s *BoltStorage) Check() ([]string, error) {
 	if !errors.Is(err, errCheckRollback) {
 		return nil, fmt.Errorf("check central database: %w", err)
 	}
-	err = boltcheck.Guard(s.db.Path(), func() error { return s.db.View(func(tx *bolt.Tx) error { return s.check(tx, &problems) }) })
+	err = boltcheck.Guard(s.path, func() error { return s.view(func(tx *bolt.Tx) error { return s.check(tx, &problems) }) })
 	if err != nil {
 		return problems, fmt.Errorf("check central database: %w", err)
 	}
@@ -590,7 +664,14 @@ func checkEvents(tx *bolt.Tx, reqb *bolt.Bucket) []string {
 			if received.IsZero() {
 				received = time.Now()
 			}
-			if err := CheckCreated(se.Event, received); err != nil {
+			_, gen, _ := parseEventKey(k)
+			p, err := eventPersonal(tx, string(key), gen, se.Event)
+			if err == nil {
+				e := se.Event
+				e.Personal = p
+				err = CheckCreated(e, received)
+			}
+			if err != nil {
 				problems = append(problems, fmt.Sprintf("event %d of station %s creates request %s against the rules: %v", se.Seq, key, se.RequestID, err))
 			}
 		}

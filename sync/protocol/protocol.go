@@ -1,4 +1,5 @@
-// Package protocol is the wire format of station-to-central sync, version 1.
+// Package protocol is the wire format of station-to-central sync, version 2
+// (and the version 1 it still accepts).
 // The protocol is described in ../PROTOCOL.md; this package is its one
 // definition in code, used by the station's client and the central server.
 package protocol
@@ -15,8 +16,16 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// Version is the protocol version, in every path (/v1/...).
-const Version = 1
+// Version is the protocol version, in every path (/v2/...). The central
+// server still takes version 1 at /v1/... from counters not yet upgraded:
+// their events are converted to v2 form on arrival (UpgradeV1).
+const Version = 2
+
+// Prefix is the path prefix of this version, and PrefixV1 of version 1.
+const (
+	Prefix   = "/v2"
+	PrefixV1 = "/v1"
+)
 
 // Limits of one POST /v1/sync/events.
 const (
@@ -38,6 +47,10 @@ type Event struct {
 	Clerk     string          `json:"clerk,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
 	Hash      string          `json:"hash"`
+	// Personal is the personal part a request.created or
+	// request.identified event sets (v2 only; absent once erased). The hash
+	// does not cover it: Data carries its keyed digest (queue.Personal).
+	Personal *queue.Personal `json:"personal,omitempty"`
 }
 
 // Batch is the body of POST /v1/sync/events.
@@ -129,7 +142,7 @@ func Hash(e Event) string {
 // FromStore is a store event as sent, hash included.
 func FromStore(se queue.Event) Event {
 	e := Event{Station: se.Station, Epoch: se.Epoch, Seq: se.Seq, ID: se.ID, Type: se.Type, RequestID: se.RequestID,
-		At: se.At, Counter: se.Counter, Clerk: se.Clerk, Data: se.Data}
+		At: se.At, Counter: se.Counter, Clerk: se.Clerk, Data: se.Data, Personal: se.Personal}
 	e.Hash = Hash(e)
 	return e
 }
@@ -137,7 +150,33 @@ func FromStore(se queue.Event) Event {
 // ToStore is the store event of e.
 func (e Event) ToStore() queue.Event {
 	return queue.Event{Seq: e.Seq, ID: e.ID, Type: e.Type, RequestID: e.RequestID, At: e.At, Station: e.Station,
-		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data}
+		Epoch: e.Epoch, Counter: e.Counter, Clerk: e.Clerk, Data: e.Data, Personal: e.Personal}
+}
+
+// Outgoing is a station's event as version 2 sends it: an event its file
+// still holds in v1 form is converted (queue.UpgradeEvent) as the file's
+// migration would, so the hash is the same either way.
+func Outgoing(se queue.Event) (Event, error) {
+	up, err := queue.UpgradeEvent(se)
+	if err != nil {
+		return Event{}, fmt.Errorf("event %d: %w", se.Seq, err)
+	}
+	return FromStore(up), nil
+}
+
+// UpgradeV1 converts a version-1 event, already validated with its v1 hash,
+// to its v2 form (queue.UpgradeEvent) with the v2 form's hash. The
+// conversion is deterministic, so the hash is the one the counter's own
+// migrated file gives the same event.
+func UpgradeV1(e Event) (Event, error) {
+	if e.Personal != nil {
+		return e, fmt.Errorf("event %d: a version 1 event has no personal part beside it: %w", e.Seq, ErrInvalid)
+	}
+	se, err := queue.UpgradeEvent(e.ToStore())
+	if err != nil {
+		return e, fmt.Errorf("event %d: %v: %w", e.Seq, err, ErrInvalid)
+	}
+	return FromStore(se), nil
 }
 
 // knownTypes are the event types of the queue's rules (queue.EventTypes).
@@ -174,6 +213,8 @@ func (e Event) Validate() error {
 		return bad("data is not JSON")
 	case Hash(e) != e.Hash:
 		return bad("hash does not match the event")
+	case e.Personal != nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified:
+		return bad("a %s event carries no personal part", e.Type)
 	}
 	return nil
 }

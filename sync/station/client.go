@@ -191,7 +191,9 @@ func (c *Client) prepare(ctx context.Context, from uint64, size int) prepared {
 	}
 	b := protocol.Batch{Events: make([]protocol.Event, len(events))}
 	for i, e := range events {
-		b.Events[i] = protocol.FromStore(e)
+		if b.Events[i], p.err = protocol.Outgoing(e); p.err != nil {
+			return p
+		}
 	}
 	p.count, p.to = len(events), events[len(events)-1].Seq
 	p.body, p.err = gzipped(b)
@@ -218,7 +220,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	var res Result
 	id := c.Store.Identity()
 	var state protocol.State
-	if err := c.do(ctx, http.MethodGet, "/v1/sync/state", nil, &state); err != nil {
+	if err := c.do(ctx, http.MethodGet, protocol.Prefix+"/sync/state", nil, &state); err != nil {
 		return res, err
 	}
 	if state.Epoch != "" && state.Epoch != id.Epoch {
@@ -234,7 +236,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	res.Recovery = rec
 	// The catalog first: adopting it writes an event, which this push sends.
 	var cat protocol.Catalog
-	err = c.do(ctx, http.MethodGet, "/v1/catalog", nil, &cat)
+	err = c.do(ctx, http.MethodGet, protocol.Prefix+"/catalog", nil, &cat)
 	var che *httpError
 	switch {
 	case err == nil:
@@ -291,7 +293,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 		ahead = make(chan prepared, 1)
 		go func(from uint64) { ahead <- c.prepare(ctx, from, batch) }(p.to)
 		var st protocol.State
-		err := c.do(ctx, http.MethodPost, "/v1/sync/events", p.body, &st)
+		err := c.do(ctx, http.MethodPost, protocol.Prefix+"/sync/events", p.body, &st)
 		var he *httpError
 		// An answer that leaves the high-water mark short of this batch's
 		// end is a setback; too many and the server is not taking events.
@@ -352,6 +354,6 @@ func (c *Client) Stats(ctx context.Context, from, to, service string) (stats.Fig
 	if service != "" {
 		q.Set("service", service)
 	}
-	err := c.do(ctx, http.MethodGet, "/v1/stats?"+q.Encode(), nil, &f)
+	err := c.do(ctx, http.MethodGet, protocol.Prefix+"/stats?"+q.Encode(), nil, &f)
 	return f, err
 }

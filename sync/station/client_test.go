@@ -182,12 +182,12 @@ func TestNoProgress(t *testing.T) {
 			var posts atomic.Int32
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				switch r.URL.Path {
-				case "/v1/sync/state":
+				case "/v2/sync/state":
 					json.NewEncoder(w).Encode(protocol.State{Station: "T/L1"})
-				case "/v1/catalog":
+				case "/v2/catalog":
 					w.WriteHeader(http.StatusNotFound)
 					json.NewEncoder(w).Encode(protocol.Error{Code: protocol.CodeNoCatalog})
-				case "/v1/sync/events":
+				case "/v2/sync/events":
 					n := int(posts.Add(1))
 					if n >= 100 { // the spinning client of old: stop it
 						cancel()
@@ -216,7 +216,7 @@ func TestNoProgress(t *testing.T) {
 	real := (&central.Server{Storage: cs, Log: quiet}).Handler()
 	var gapped atomic.Bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/sync/events" && gapped.CompareAndSwap(false, true) {
+		if r.URL.Path == "/v2/sync/events" && gapped.CompareAndSwap(false, true) {
 			gap(w, 1)
 			return
 		}

@@ -17,7 +17,7 @@ import (
 func (c *Client) page(ctx context.Context, after uint64, limit int) (protocol.History, error) {
 	var h protocol.History
 	q := url.Values{"after": {strconv.FormatUint(after, 10)}, "limit": {strconv.Itoa(limit)}}
-	if err := c.do(ctx, http.MethodGet, "/v1/sync/events?"+q.Encode(), nil, &h); err != nil {
+	if err := c.do(ctx, http.MethodGet, protocol.Prefix+"/sync/events?"+q.Encode(), nil, &h); err != nil {
 		return h, err
 	}
 	for i, e := range h.Events {
@@ -48,7 +48,11 @@ func (c *Client) sameAsServer(ctx context.Context, seq uint64) (bool, error) {
 	}); err != nil {
 		return false, err
 	}
-	return len(mine) == 1 && protocol.FromStore(mine[0]).Hash == h.Events[0].Hash, nil
+	if len(mine) != 1 {
+		return false, nil
+	}
+	own, err := protocol.Outgoing(mine[0])
+	return err == nil && own.Hash == h.Events[0].Hash, nil
 }
 
 // recoverHistory gets back what the server holds of this station and this

@@ -113,7 +113,7 @@ func TestHistoryEndpoint(t *testing.T) {
 	var mine []queue.Event
 	_ = s.st.View(bg, func(tx *store.Tx) (err error) { mine, err = tx.Events(0, 0); return })
 	get := func(token, query string) (int, protocol.History, string) {
-		req, _ := http.NewRequest(http.MethodGet, srv.url()+"/v1/sync/events"+query, nil)
+		req, _ := http.NewRequest(http.MethodGet, srv.url()+protocol.Prefix+"/sync/events"+query, nil)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -141,7 +141,7 @@ func TestHistoryEndpoint(t *testing.T) {
 		t.Fatalf("%d events back, %d sent", len(got), len(mine))
 	}
 	for i, e := range got {
-		if want := protocol.FromStore(mine[i]); e.Hash != want.Hash || e.Validate() != nil {
+		if want, _ := protocol.Outgoing(mine[i]); e.Hash != want.Hash || e.Validate() != nil {
 			t.Fatalf("event %d differs from what was sent", e.Seq)
 		}
 	}

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Open) {
 		{"ClockSkew", testSkew},
 		{"CatalogAndSupervisors", testCatalogSupervisors},
 		{"ExportAndStats", testExport},
+		{"PersonalApartAndErased", testPersonal},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -585,7 +586,13 @@ func testHistory(t *testing.T, open Open) {
 		t.Fatalf("history: %d events, want %d", len(got), len(want))
 	}
 	for i := range want {
-		if got[i].Hash != want[i].Hash || protocol.Hash(got[i]) != want[i].Hash {
+		// The centre keeps the v2 form of a v1 event (protocol.UpgradeV1),
+		// with its personal part beside it.
+		up, err := protocol.UpgradeV1(want[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[i].Hash != up.Hash || protocol.Hash(got[i]) != up.Hash || (up.Personal == nil) != (got[i].Personal == nil) {
 			t.Fatalf("history event %d differs from the one sent: %+v", i+1, got[i])
 		}
 	}
@@ -702,4 +709,110 @@ func testExport(t *testing.T, open Open) {
 	if err := r.S.Export("", "", "", "", func(queue.Request) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 		t.Fatalf("an export whose reader stops: %v after %d rows", err, calls)
 	}
+}
+
+// PushAt posts events to prefix (protocol.Prefix or PrefixV1) as station key.
+func (r *Rig) PushAt(prefix, key string, events ...protocol.Event) (int, string) {
+	r.T.Helper()
+	body, _ := json.Marshal(protocol.Batch{Events: events})
+	req, _ := http.NewRequest(http.MethodPost, r.URL+prefix+"/sync/events", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+r.Tokens[key])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+// History is station key's history as served at prefix.
+func (r *Rig) History(prefix, key string) protocol.History {
+	r.T.Helper()
+	req, _ := http.NewRequest(http.MethodGet, r.URL+prefix+"/sync/events", nil)
+	req.Header.Set("Authorization", "Bearer "+r.Tokens[key])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h protocol.History
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		r.T.Fatal(err)
+	}
+	return h
+}
+
+func (r *Rig) request(id string) queue.Request {
+	r.T.Helper()
+	var got queue.Request
+	if err := r.S.Export("", "", "", "", func(q queue.Request) error {
+		if q.ID == id {
+			got = q
+		}
+		return nil
+	}); err != nil {
+		r.T.Fatal(err)
+	}
+	return got
+}
+
+// testPersonal (protocol v2): the personal part is joined back for export
+// and the v2 history (not the v1 one), checked against its digest, erased
+// when request.erased arrives; a resend of the creation afterwards is a
+// duplicate that brings nothing back.
+func testPersonal(t *testing.T, open Open) {
+	r := newRig(t, open, "3273/L1")
+	st := Counter(t)
+	ctx := context.Background()
+	nik, name := "3273010101900042", "Siti Rahayu"
+	req, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: name, NIK: nik, Phone: "081234567890"}, queue.Actor{Counter: "L1", Clerk: "Ani"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Sync("3273/L1", st)
+	if got := r.request(req.ID); got.NIK != nik || got.Name != name || got.Phone == "" {
+		t.Fatalf("export: %+v", got)
+	}
+	if h := r.History(protocol.Prefix, "3273/L1"); len(h.Events) != 1 || h.Events[0].Personal == nil || h.Events[0].Personal.NIK != nik {
+		t.Fatalf("v2 history: %+v", h.Events)
+	}
+	if h := r.History(protocol.PrefixV1, "3273/L1"); len(h.Events) != 1 || h.Events[0].Personal != nil {
+		t.Fatalf("v1 history carries a personal part: %+v", h.Events)
+	}
+	created := r.History(protocol.Prefix, "3273/L1").Events[0]
+
+	p := queue.Personal{Key: []byte("0123456789abcdef"), Name: "Budi", NIK: "3273010101900043"}
+	d := queue.CreatedFacts(req, p.Digest())
+	d.ID, d.TrackingCode, d.Ticket = "01KB00000000000000000000AA", "HPRN-AAAA-BBBB", "A-002"
+	data, _ := json.Marshal(d)
+	e := Next(t, st, queue.EventCreated, d.ID, data)
+	e.Seq, e.At, e.Counter, e.Clerk = 2, req.ArrivedAt, req.Counter, req.Clerk
+	forged := p
+	forged.NIK = "3273010101900044"
+	e.Personal = &forged
+	e.Hash = protocol.Hash(e)
+	if code, body := r.PushAt(protocol.Prefix, "3273/L1", e); code != http.StatusBadRequest || !strings.Contains(body, "digest") {
+		t.Fatalf("a forged personal part: %d %s", code, body)
+	}
+	erasure, _ := json.Marshal(queue.ErasedData{Reason: queue.ErasedOnRequest, Note: "permintaan pemohon"})
+	ev := Next(t, st, queue.EventErased, req.ID, erasure)
+	ev.Seq = 2
+	ev.Hash = protocol.Hash(ev)
+	if code, body := r.PushAt(protocol.Prefix, "3273/L1", ev); code != http.StatusOK {
+		t.Fatalf("erasure: %d %s", code, body)
+	}
+	if got := r.request(req.ID); !got.Erased || !got.Anonymous() || got.Ticket != req.Ticket || got.Status != queue.StatusWaiting {
+		t.Fatalf("erased request: %+v", got)
+	}
+	if h := r.History(protocol.Prefix, "3273/L1"); h.Events[0].Personal != nil {
+		t.Fatalf("the history still carries the erased personal part")
+	}
+	if code, body := r.PushAt(protocol.Prefix, "3273/L1", created, ev); code != http.StatusOK || !strings.Contains(body, `"duplicate":2`) {
+		t.Fatalf("resend after the erasure: %d %s", code, body)
+	}
+	if got := r.request(req.ID); !got.Anonymous() || got.NIK != "" {
+		t.Fatalf("a resend brought the personal part back: %+v", got)
+	}
+	r.CheckClean()
 }

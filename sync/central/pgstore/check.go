@@ -103,17 +103,27 @@ func (s *Store) Check() ([]string, error) {
 		}); err != nil {
 			return err
 		}
-		rows, err = tx.Query(ctx, `SELECT station, event, received_at FROM events WHERE type = $1 ORDER BY station, generation, seq`, queue.EventCreated)
+		rows, err = tx.Query(ctx, `SELECT e.station, e.event, e.received_at, p.personal FROM events e LEFT JOIN personal p
+			ON p.station = e.station AND p.generation = e.generation AND p.seq = e.seq
+			WHERE e.type = $1 ORDER BY e.station, e.generation, e.seq`, queue.EventCreated)
 		if err != nil {
 			return err
 		}
 		var body string
 		var received time.Time
-		_, err = pgx.ForEachRow(rows, []any{&key, &body, &received}, func() error {
+		var personal []byte
+		_, err = pgx.ForEachRow(rows, []any{&key, &body, &received, &personal}, func() error {
 			var e protocol.Event
 			if err := json.Unmarshal([]byte(body), &e); err != nil {
 				add("an event of station %s does not decode", key)
 				return nil
+			}
+			if personal != nil {
+				e.Personal = new(queue.Personal)
+				if err := json.Unmarshal(personal, e.Personal); err != nil {
+					add("the personal part of event %d of station %s does not decode", e.Seq, key)
+					return nil
+				}
 			}
 			if err := central.CheckCreated(e, received); err != nil {
 				add("event %d of station %s creates request %s against the rules: %v", e.Seq, key, e.RequestID, err)

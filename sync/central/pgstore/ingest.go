@@ -28,10 +28,14 @@ type ingest struct {
 	lo, hi   uint64            // the preloaded sequence range
 	hashes   map[uint64]string // stored hashes in lo..hi
 	requests map[string]storedReq
+	// personal is each request's current personal part (JSON of
+	// queue.Personal; nil when none or erased), as stored and as the
+	// batch changes it.
+	personal map[string][]byte
 
 	events   []pendingEvent
 	changed  []string // request IDs written, in order of first write
-	personal []pendingPersonal
+	newPersonal []pendingPersonal
 	putSt    *central.Station
 }
 
@@ -59,7 +63,7 @@ type pendingPersonal struct {
 }
 
 func newIngest(ctx context.Context, tx pgx.Tx) *ingest {
-	return &ingest{ctx: ctx, tx: tx, hashes: map[uint64]string{}, requests: map[string]storedReq{}}
+	return &ingest{ctx: ctx, tx: tx, hashes: map[uint64]string{}, requests: map[string]storedReq{}, personal: map[string][]byte{}}
 }
 
 // preload locks the station's row for the batch and reads what its rules
@@ -113,16 +117,30 @@ func (in *ingest) readRequests(ids []string) error {
 	}
 	var id, office, station string
 	var raw []byte
-	_, err = pgx.ForEachRow(rows, []any{&id, &office, &station, &raw}, func() error {
+	if _, err = pgx.ForEachRow(rows, []any{&id, &office, &station, &raw}, func() error {
 		var r queue.Request
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return fmt.Errorf("request %s does not decode: %w", id, err)
 		}
 		in.requests[id] = storedReq{r: r, station: station, office: office, found: r.ID != "", existing: true}
 		return nil
+	}); err != nil {
+		return err
+	}
+	rows, err = in.tx.Query(in.ctx, currentPersonal+` WHERE request_id = ANY($1) ORDER BY request_id, generation DESC, seq DESC`, ids)
+	if err != nil {
+		return err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&id, &raw}, func() error {
+		in.personal[id] = append([]byte(nil), raw...)
+		return nil
 	})
 	return err
 }
+
+// currentPersonal selects each request's current personal part: that of
+// its latest event that has one (a request is one station's).
+const currentPersonal = `SELECT DISTINCT ON (request_id) request_id, personal FROM personal`
 
 func (in *ingest) Station(key string) (central.Station, error) {
 	if in.station == nil || in.station.Key != key {
@@ -162,7 +180,15 @@ func (in *ingest) Request(id string) (queue.Request, string, bool, error) {
 		}
 		sr = in.requests[id]
 	}
-	return sr.r, sr.station, sr.found, nil
+	r := sr.r
+	if raw := in.personal[id]; raw != nil && sr.found {
+		var p queue.Personal
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return queue.Request{}, "", false, fmt.Errorf("the personal part of request %s does not decode: %w", id, err)
+		}
+		r = r.WithPersonal(p)
+	}
+	return r, sr.station, sr.found, nil
 }
 
 func (in *ingest) PutRequest(office, station string, r queue.Request) error {
@@ -183,20 +209,23 @@ func containsID(ids []string, id string) bool {
 }
 
 func (in *ingest) PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error {
-	in.personal = append(in.personal, pendingPersonal{key, generation, seq, requestID, append([]byte(nil), personal...)})
+	data := append([]byte(nil), personal...)
+	in.newPersonal = append(in.newPersonal, pendingPersonal{key, generation, seq, requestID, data})
+	in.personal[requestID] = data
 	return nil
 }
 
 // ErasePersonal deletes the request's personal parts stored before this
 // batch at once, and drops those the batch was about to store.
 func (in *ingest) ErasePersonal(requestID string) error {
-	kept := in.personal[:0]
-	for _, p := range in.personal {
+	kept := in.newPersonal[:0]
+	for _, p := range in.newPersonal {
 		if p.requestID != requestID {
 			kept = append(kept, p)
 		}
 	}
-	in.personal = kept
+	in.newPersonal = kept
+	in.personal[requestID] = nil
 	_, err := in.tx.Exec(in.ctx, `DELETE FROM personal WHERE request_id = $1`, requestID)
 	return err
 }
@@ -262,7 +291,7 @@ func (in *ingest) flush() error {
 			return err
 		}
 	}
-	for _, p := range in.personal {
+	for _, p := range in.newPersonal {
 		if _, err := in.tx.Exec(in.ctx, `INSERT INTO personal (station, generation, seq, request_id, personal) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (station, generation, seq) DO NOTHING`, p.key, int64(p.generation), int64(p.seq), p.requestID, p.data); err != nil {
 			return err

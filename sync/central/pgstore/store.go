@@ -256,20 +256,29 @@ func (s *Store) History(key string, after uint64, limit int) (protocol.History, 
 			return err
 		}
 		h.HighWater = uint64(hw)
-		rows, err := tx.Query(ctx, `SELECT event FROM events WHERE station = $1 AND generation = $2 AND seq > $3 AND seq <= $4
-			ORDER BY seq LIMIT $5`, key, gen, int64(after), hw, limit)
+		rows, err := tx.Query(ctx, `SELECT e.event, p.personal FROM events e LEFT JOIN personal p
+			ON p.station = e.station AND p.generation = e.generation AND p.seq = e.seq
+			WHERE e.station = $1 AND e.generation = $2 AND e.seq > $3 AND e.seq <= $4
+			ORDER BY e.seq LIMIT $5`, key, gen, int64(after), hw, limit)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var raw string
-			if err := rows.Scan(&raw); err != nil {
+			var personal []byte
+			if err := rows.Scan(&raw, &personal); err != nil {
 				return err
 			}
 			var e protocol.Event
 			if err := json.Unmarshal([]byte(raw), &e); err != nil {
 				return fmt.Errorf("an event of station %s does not decode: %w", key, err)
+			}
+			if personal != nil {
+				e.Personal = new(queue.Personal)
+				if err := json.Unmarshal(personal, e.Personal); err != nil {
+					return fmt.Errorf("the personal part of event %d of station %s does not decode: %w", e.Seq, key, err)
+				}
 			}
 			h.Events = append(h.Events, e)
 		}
@@ -338,22 +347,23 @@ func (s *Store) Export(office, station, from, to string, fn func(queue.Request) 
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
 	if office != "" {
-		add("office = $%d", office)
+		add("r.office = $%d", office)
 	}
 	if station != "" {
-		add("station = $%d", station)
+		add("r.station = $%d", station)
 	}
 	if from != "" {
-		add("day >= $%d", from)
+		add("r.day >= $%d", from)
 	}
 	if to != "" {
-		add("day <= $%d", to)
+		add("r.day <= $%d", to)
 	}
-	q := `SELECT id, request FROM requests`
+	q := `SELECT r.id, r.request, p.personal FROM requests r LEFT JOIN LATERAL (
+		SELECT personal FROM personal WHERE request_id = r.id ORDER BY generation DESC, seq DESC LIMIT 1) p ON true`
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	q += ` ORDER BY id`
+	q += ` ORDER BY r.id`
 	// Not retried: fn has seen the rows already read.
 	ctx := context.Background()
 	rows, err := s.pool.Query(ctx, q, args...)
@@ -362,14 +372,21 @@ func (s *Store) Export(office, station, from, to string, fn func(queue.Request) 
 	}
 	defer rows.Close()
 	var id string
-	var raw []byte
+	var raw, personal []byte
 	for rows.Next() {
-		if err := rows.Scan(&id, &raw); err != nil {
+		if err := rows.Scan(&id, &raw, &personal); err != nil {
 			return fmt.Errorf("export: %w", err)
 		}
 		var r queue.Request
 		if err := json.Unmarshal(raw, &r); err != nil {
 			return fmt.Errorf("export: request %s does not decode: %w", id, err)
+		}
+		if personal != nil {
+			var p queue.Personal
+			if err := json.Unmarshal(personal, &p); err != nil {
+				return fmt.Errorf("export: the personal part of request %s does not decode: %w", id, err)
+			}
+			r = r.WithPersonal(p)
 		}
 		if err := fn(r); err != nil {
 			return err
