@@ -33,10 +33,10 @@ type ingest struct {
 	// batch changes it.
 	personal map[string][]byte
 
-	events   []pendingEvent
-	changed  []string // request IDs written, in order of first write
+	events      []pendingEvent
+	changed     []string // request IDs written, in order of first write
 	newPersonal []pendingPersonal
-	putSt    *central.Station
+	putSt       *central.Station
 }
 
 type storedReq struct {
