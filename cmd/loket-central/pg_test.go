@@ -35,13 +35,13 @@ func runEnv(t *testing.T, dir string, env map[string]string, args ...string) (st
 	return out.String(), errOut.String(), code
 }
 
-// startPG starts `loket-central serve --db url` and returns its base URL.
-func startPG(t *testing.T, url string) string {
+// startPG starts `loket-central serve --db url extra...` and returns its base URL.
+func startPG(t *testing.T, url string, extra ...string) string {
 	t.Helper()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(os.Args[0], "serve", "--addr", addr, "--db", url)
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", addr, "--db", url}, extra...)...)
 	cmd.Env = append(os.Environ(), "LOKET_CENTRAL_TEST_MAIN=1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -128,8 +128,22 @@ func TestPostgresCommands(t *testing.T) {
 	if _, errOut, code := pg("backup", "x.db"); code != 2 || !strings.Contains(errOut, "pg_dump") {
 		t.Fatalf("backup of a PostgreSQL centre: %d %q", code, errOut)
 	}
-	// The counter syncs on through two server processes in turn.
-	urls := []string{startPG(t, url), startPG(t, url)}
+	// The centre's own retention and the compaction, on PostgreSQL too.
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"purge", "--before", "2026-01-01", "--dry-run", "--format", "json"}, `"dry_run": true`},
+		{[]string{"purge", "--before", "2026-01-01"}, "erased the personal part of 0 requests closed before 2026-01-01"},
+		{[]string{"compact"}, "compacted the personal table: "},
+	} {
+		if out, errOut, code := pg(c.args...); code != 0 || !strings.Contains(out, c.want) {
+			t.Fatalf("%v: %d %q %q", c.args, code, out, errOut)
+		}
+	}
+	// The counter syncs on through two server processes in turn (one with
+	// the nightly retention).
+	urls := []string{startPG(t, url, "--retention-days", "30"), startPG(t, url)}
 	for i := range 4 {
 		centraltest.Work(t, counter, 3)
 		c := &station.Client{URL: urls[i%2], Token: added["token"], Store: counter}

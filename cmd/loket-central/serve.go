@@ -48,14 +48,11 @@ func serveFlags(fs *flag.FlagSet) runner {
 		if *hour < 0 || *hour > 23 {
 			return cli.Usagef("--housekeeping-hour must be from 0 to 23")
 		}
+		night := central.Housekeeping{RetentionDays: *retention, Hour: *hour, Location: loc}
 		if e.db != "" {
-			if *retention > 0 {
-				return cli.Usagef("--retention-days: the centre's own retention (purge) is not there yet on PostgreSQL; " +
-					"erasures that counters send (request.erased) are applied")
-			}
-			return servePG(e.ctx, e.app, e.db, *addr, *cert, *key, loc)
+			return servePG(e.ctx, e.app, e.db, *addr, *cert, *key, loc, night)
 		}
-		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc, central.Housekeeping{RetentionDays: *retention, Hour: *hour, Location: loc})
+		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc, night)
 	}
 }
 
@@ -89,7 +86,9 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 // servePG serves from PostgreSQL: the schema is migrated first; several
 // such servers may share the database (behind any load balancer), and the
 // admin commands reach the database directly (--db), not through a socket.
-func servePG(ctx context.Context, a *App, db, addr, cert, key string, loc *time.Location) error {
+// Each runs the night's housekeeping: the purge is idempotent and the
+// second compaction finds nothing pending, or waits for the first.
+func servePG(ctx context.Context, a *App, db, addr, cert, key string, loc *time.Location, night central.Housekeeping) error {
 	st, err := pgstore.Open(ctx, db, pgstore.Options{})
 	if err != nil {
 		return err
@@ -100,6 +99,10 @@ func servePG(ctx context.Context, a *App, db, addr, cert, key string, loc *time.
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	night.Storage, night.Log = st, log
+	go night.Run(ctx)
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "storage", "postgresql", "schema", pgstore.SchemaVersion(), "tls", cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
 	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)

@@ -31,8 +31,15 @@ import (
 // test's cleanup (Open registers that itself or Run does).
 type Open func(t *testing.T) central.Storage
 
-// Run runs the whole suite against the storages open makes.
-func Run(t *testing.T, open Open) {
+// Raw reports whether needle is anywhere in the bytes storage s keeps at
+// rest (its files, after whatever puts its state on disk), for the tests
+// that erased means gone from the files. nil: the storage's bytes cannot be
+// read here, and those checks are left out (the test says so).
+type Raw func(t *testing.T, s central.Storage, needle string) bool
+
+// Run runs the whole suite against the storages open makes; raw reads
+// their bytes at rest (nil when they cannot be read).
+func Run(t *testing.T, open Open, raw Raw) {
 	for _, tc := range []struct {
 		name string
 		fn   func(*testing.T, Open)
@@ -52,6 +59,8 @@ func Run(t *testing.T, open Open) {
 		{"CatalogAndSupervisors", testCatalogSupervisors},
 		{"ExportAndStats", testExport},
 		{"PersonalApartAndErased", testPersonal},
+		{"ErasedIsGoneFromTheFiles", func(t *testing.T, open Open) { testErasedGone(t, open, raw) }},
+		{"PurgeByClosingDay", testPurgeDays},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

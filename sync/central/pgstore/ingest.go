@@ -216,7 +216,8 @@ func (in *ingest) PutPersonal(key string, generation uint32, seq uint64, request
 }
 
 // ErasePersonal deletes the request's personal parts stored before this
-// batch at once, and drops those the batch was about to store.
+// batch at once (counted for the next Compact), and drops those the batch
+// was about to store.
 func (in *ingest) ErasePersonal(requestID string) error {
 	kept := in.newPersonal[:0]
 	for _, p := range in.newPersonal {
@@ -226,8 +227,11 @@ func (in *ingest) ErasePersonal(requestID string) error {
 	}
 	in.newPersonal = kept
 	in.personal[requestID] = nil
-	_, err := in.tx.Exec(in.ctx, `DELETE FROM personal WHERE request_id = $1`, requestID)
-	return err
+	tag, err := in.tx.Exec(in.ctx, `DELETE FROM personal WHERE request_id = $1`, requestID)
+	if err != nil {
+		return err
+	}
+	return notePending(in.ctx, in.tx, tag.RowsAffected()) // gone from the files at the next Compact
 }
 
 // flush writes what the batch gathered: its events (INSERT … ON CONFLICT
