@@ -61,6 +61,7 @@ func Run(t *testing.T, open Open, raw Raw) {
 		{"PersonalApartAndErased", testPersonal},
 		{"ErasedIsGoneFromTheFiles", func(t *testing.T, open Open) { testErasedGone(t, open, raw) }},
 		{"PurgeByClosingDay", testPurgeDays},
+		{"FiguresReadOnlyTheFacts", testFigures},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

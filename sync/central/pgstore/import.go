@@ -92,8 +92,11 @@ func MoveFromBolt(ctx context.Context, src *central.BoltStorage, s *Store) (Move
 				if err != nil {
 					return err
 				}
-				return add(`INSERT INTO requests (office, day, id, station, request) VALUES ($1, $2, $3, $4, $5)`,
-					office, r.Day, r.ID, station, string(body))
+				var f facts
+				f.add(r)
+				return add(`INSERT INTO requests (office, day, id, station, request, `+factsCols+`)
+					SELECT $1, $2, $3, $4, $5, u.* FROM unnest(`+factsUnnest(6)+`) AS u`,
+					append([]any{office, r.Day, r.ID, station, string(body)}, f.args()...)...)
 			},
 			Personal: func(key string, gen uint32, seq uint64, id string, p []byte) error {
 				m.Personal++

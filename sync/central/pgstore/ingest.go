@@ -280,6 +280,7 @@ func (in *ingest) flush() error {
 	}
 	if n := len(in.changed); n > 0 {
 		offices, days, ids, stations, bodies := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		var f facts
 		for i, id := range in.changed {
 			sr := in.requests[id]
 			body, err := json.Marshal(sr.r)
@@ -287,11 +288,14 @@ func (in *ingest) flush() error {
 				return err
 			}
 			offices[i], days[i], ids[i], stations[i], bodies[i] = sr.office, sr.r.Day, id, sr.station, string(body)
+			f.add(sr.r)
 		}
-		if _, err := in.tx.Exec(in.ctx, `INSERT INTO requests (office, day, id, station, request)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-			ON CONFLICT (id) DO UPDATE SET request = excluded.request`,
-			offices, days, ids, stations, bodies); err != nil {
+		if _, err := in.tx.Exec(in.ctx, `INSERT INTO requests (office, day, id, station, request, `+factsCols+`)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], `+factsUnnest(6)+`)
+			ON CONFLICT (id) DO UPDATE SET (request, `+factsCols+`) = (excluded.request, excluded.status, excluded.service,
+				excluded.first_service, excluded.counter, excluded.clerk, excluded.arrived_ns, excluded.arr_offset, excluded.called_ns,
+				excluded.serving_ns, excluded.done_ns, excluded.transfers, excluded.reopens)`,
+			append([]any{offices, days, ids, stations, bodies}, f.args()...)...); err != nil {
 			return err
 		}
 	}

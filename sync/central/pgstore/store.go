@@ -85,6 +85,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("central database: %w", err)
 	}
+	if err := fillFacts(ctx, s); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("central database: %w", err)
+	}
 	return s, nil
 }
 
@@ -340,30 +344,10 @@ func (s *Store) Catalog() (protocol.Catalog, error) {
 // primary key's (office, day) order, or the day index) and streams the rows:
 // memory stays flat however many there are.
 func (s *Store) Export(office, station, from, to string, fn func(queue.Request) error) error {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
-	if office != "" {
-		add("r.office = $%d", office)
-	}
-	if station != "" {
-		add("r.station = $%d", station)
-	}
-	if from != "" {
-		add("r.day >= $%d", from)
-	}
-	if to != "" {
-		add("r.day <= $%d", to)
-	}
+	where, args := filter(office, station, from, to)
 	q := `SELECT r.id, r.request, p.personal FROM requests r LEFT JOIN LATERAL (
 		SELECT personal FROM personal WHERE request_id = r.id ORDER BY generation DESC, seq DESC LIMIT 1) p ON true`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY r.id`
+	q += where + ` ORDER BY r.id`
 	// Not retried: fn has seen the rows already read.
 	ctx := context.Background()
 	rows, err := s.pool.Query(ctx, q, args...)
