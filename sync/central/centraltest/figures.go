@@ -22,7 +22,11 @@ func Varied(t *testing.T, start time.Time, n int) *store.Store {
 	var mu sync.Mutex
 	now := start
 	st := CounterAt(t, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
-	step := func(i int) { mu.Lock(); now = now.Add(time.Duration(37+i*7919%611)*time.Second + time.Duration(i*104729%1000000007)); mu.Unlock() }
+	step := func(i int) {
+		mu.Lock()
+		now = now.Add(time.Duration(37+i*7919%611)*time.Second + time.Duration(i*104729%1000000007))
+		mu.Unlock()
+	}
 	ctx := context.Background()
 	svcs := []string{"A", "B", "C", "D"}
 	for i := range n {
