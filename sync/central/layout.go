@@ -32,9 +32,13 @@ import (
 //	└── <token SHA-256, hex> -> supervisor JSON (office, "" for all)
 //	personal
 //	└── <request ID>\x00<OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> queue.Personal JSON (the personal part that event set)
+//	byday
+//	└── <office>\x00<day YYYY-MM-DD>\x00<request ID> -> empty (the requests of an office's day)
 //
 // A station's events are one key range of events, in sequence order, so
-// its history and its high-water mark are one cursor walk.
+// its history and its high-water mark are one cursor walk; an office's days
+// are one key range of byday, so its export and statistics read only the
+// requests of those days.
 
 var (
 	bMeta     = []byte("meta")
@@ -45,6 +49,7 @@ var (
 	bCatalog  = []byte("catalog")
 	bSupers   = []byte("supervisors")
 	bPersonal = []byte("personal")
+	bByDay    = []byte("byday")
 
 	kSchemaVersion = []byte("schema_version")
 )
@@ -74,6 +79,25 @@ var migrations = []struct {
 		return err
 	}},
 	{3, "protocol v2 form: every event stored in v1 form converted, its personal part moved to the personal bucket", toV2Form},
+	{4, "the byday index: an office's requests by day", func(tx *bolt.Tx) error {
+		idx, err := tx.CreateBucketIfNotExists(bByDay)
+		if err != nil {
+			return err
+		}
+		idx.FillPercent = 0.9
+		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			var sr storedRequest
+			if err := json.Unmarshal(v, &sr); err != nil {
+				return fmt.Errorf("request %s does not decode: %w", k, err)
+			}
+			return idx.Put(dayKey(sr.Office, sr.Request.Day, string(k)), nil)
+		})
+	}},
+}
+
+// dayKey is a request's key in the byday index.
+func dayKey(office, day, id string) []byte {
+	return []byte(office + "\x00" + day + "\x00" + id)
 }
 
 // toV2Form converts the events stored by a v1 centre to the form a v2

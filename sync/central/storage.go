@@ -390,6 +390,14 @@ func (b *boltIngest) Request(id string) (queue.Request, string, bool, error) {
 }
 
 func (b *boltIngest) PutRequest(office, station string, r queue.Request) error {
+	// An office and a day never change: the index key is put once.
+	if b.requests.Get([]byte(r.ID)) == nil {
+		idx := b.tx.Bucket(bByDay)
+		idx.FillPercent = 0.9
+		if err := idx.Put(dayKey(office, r.Day, r.ID), nil); err != nil {
+			return err
+		}
+	}
 	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r.WithoutPersonal()})
 }
 
@@ -520,10 +528,13 @@ func (s *BoltStorage) Catalog() (protocol.Catalog, error) {
 
 // Export calls fn for every request of office and station ("" for all;
 // station is OFFICE/STATION) that arrived from day from to day to ("" leaves
-// an end open), in ID (arrival) order.
+// an end open), in ID (arrival) order. With an office it walks that
+// office's key range of the byday index (day by day, each day in ID order,
+// which is arrival order) and reads only those requests; without, the
+// requests bucket. One request is decoded at a time: memory stays flat.
 func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Request) error) error {
 	return s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		each := func(k, v []byte) error {
 			var sr storedRequest
 			if err := json.Unmarshal(v, &sr); err != nil {
 				return s.damaged(fmt.Sprintf("request %s does not decode", k), err)
@@ -538,7 +549,31 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 				return s.damaged(fmt.Sprintf("request %s", k), err)
 			}
 			return fn(r)
-		})
+		}
+		reqb := tx.Bucket(bRequests)
+		if office == "" {
+			return reqb.ForEach(each)
+		}
+		prefix := []byte(office + "\x00")
+		c := tx.Bucket(bByDay).Cursor()
+		k, _ := c.Seek(append(prefix, from...))
+		for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			day, id, ok := bytes.Cut(k[len(prefix):], []byte{0})
+			if !ok {
+				return s.damaged(fmt.Sprintf("byday key %q", k), errors.New("no request ID"))
+			}
+			if to != "" && string(day) > to {
+				break
+			}
+			v := reqb.Get(id)
+			if v == nil {
+				return s.damaged(fmt.Sprintf("byday key %q", k), errors.New("its request is not stored"))
+			}
+			if err := each(id, v); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -627,9 +662,15 @@ func (s *BoltStorage) check(tx *bolt.Tx, out *[]string) error {
 		if _, ok := stations[sr.Station]; !ok {
 			problems = append(problems, fmt.Sprintf("request %s belongs to station %q, which does not exist", k, sr.Station))
 		}
+		if tx.Bucket(bByDay).Get(dayKey(sr.Office, sr.Request.Day, string(k))) == nil {
+			problems = append(problems, fmt.Sprintf("request %s is missing from the byday index", k))
+		}
 		return nil
 	}); err != nil {
 		return err
+	}
+	if n, m := reqb.Stats().KeyN, tx.Bucket(bByDay).Stats().KeyN; n != m {
+		problems = append(problems, fmt.Sprintf("%d requests, %d keys in the byday index", n, m))
 	}
 	problems = append(problems, checkEvents(tx, reqb)...)
 	return nil
