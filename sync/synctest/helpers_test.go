@@ -13,6 +13,7 @@ import (
 	"math/rand"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -23,9 +24,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/loket-id/loket/internal/pgtest"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/central/pgstore"
 	"github.com/loket-id/loket/sync/station"
 )
 
@@ -71,7 +76,7 @@ func runServer(spec string) {
 	dir, addr, _ := strings.Cut(spec, ",")
 	ctx, stop := signal.NotifyContext(bg, syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	st, err := central.OpenBolt(dir, 10*time.Second)
+	st, err := openCentral(dir, 10*time.Second)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
@@ -157,9 +162,9 @@ func (s *server) kill() {
 }
 
 // admin opens the central database while the server is stopped.
-func (s *server) admin(fn func(*central.BoltStorage)) {
+func (s *server) admin(fn func(central.Storage)) {
 	s.t.Helper()
-	st, err := central.OpenBolt(s.dir, 5*time.Second)
+	st, err := openCentral(s.dir, 5*time.Second)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -167,12 +172,43 @@ func (s *server) admin(fn func(*central.BoltStorage)) {
 	fn(st)
 }
 
+// eachStorage runs a reliability test against a bbolt centre (subtest
+// bbolt) and a PostgreSQL one (subtest postgres: skipped without
+// LOKET_TEST_PG, failed under CI; see internal/pgtest).
+func eachStorage(t *testing.T, test func(*testing.T)) {
+	t.Run("bbolt", test)
+	t.Run("postgres", func(t *testing.T) {
+		pgtest.Server(t)
+		test(t)
+	})
+}
+
+// onPG reports whether t runs against PostgreSQL (under eachStorage).
+func onPG(t testing.TB) bool { return strings.Contains(t.Name()+"/", "/postgres/") }
+
+// openCentral opens the central database of spec: a PostgreSQL URL, or a
+// bbolt data directory.
+func openCentral(spec string, timeout time.Duration) (central.Storage, error) {
+	if strings.HasPrefix(spec, "postgres") {
+		ctx, cancel := context.WithTimeout(bg, timeout+30*time.Second)
+		defer cancel()
+		return pgstore.Open(ctx, spec, pgstore.Options{})
+	}
+	return central.OpenBolt(spec, timeout)
+}
+
 // newCentral makes a central database with one station per key and returns
-// their tokens.
+// its spec (a bbolt directory, or a PostgreSQL URL under eachStorage's
+// postgres) and their tokens.
 func newCentral(t testing.TB, keys ...string) (string, map[string]string) {
-	dir := t.TempDir()
+	dir := ""
+	if onPG(t) {
+		dir = pgtest.URL(t)
+	} else {
+		dir = t.TempDir()
+	}
 	tokens := map[string]string{}
-	st, err := central.OpenBolt(dir, time.Second)
+	st, err := openCentral(dir, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +306,7 @@ func (s *counterDB) client(url, token string) *station.Client {
 func centralExport(t *testing.T, s *server, office string) []string {
 	t.Helper()
 	var rows []string
-	s.admin(func(st *central.BoltStorage) {
+	s.admin(func(st central.Storage) {
 		if err := st.Export(office, "", "", "", func(r queue.Request) error {
 			rows = append(rows, strings.Join(queue.ExportRecord(r, wib), ","))
 			return nil
@@ -339,4 +375,52 @@ func send(t *testing.T, req *http.Request) (int, []byte) {
 	var buf bytes.Buffer
 	buf.ReadFrom(resp.Body)
 	return resp.StatusCode, buf.Bytes()
+}
+
+// backup copies the stopped server's central database aside and returns
+// what puts the copy back (the server stopped again): a copy of the bbolt
+// file, or a PostgreSQL database made from it as a template (what a
+// restore from pg_dump gives).
+func (s *server) backup() (restore func()) {
+	s.t.Helper()
+	if !strings.HasPrefix(s.dir, "postgres") {
+		path := filepath.Join(s.t.TempDir(), "central-backup.db")
+		s.admin(func(st central.Storage) {
+			if err := st.(*central.BoltStorage).Backup(path); err != nil {
+				s.t.Fatal(err)
+			}
+		})
+		return func() {
+			data, err := os.ReadFile(path)
+			if err == nil {
+				err = os.WriteFile(filepath.Join(s.dir, "central.db"), data, 0o600)
+			}
+			if err != nil {
+				s.t.Fatal(err)
+			}
+		}
+	}
+	base := pgtest.Server(s.t)
+	u, err := url.Parse(s.dir)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	exec := func(sql string) {
+		s.t.Helper()
+		conn, err := pgx.Connect(bg, base)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		defer conn.Close(bg)
+		if _, err := conn.Exec(bg, sql); err != nil {
+			s.t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec("CREATE DATABASE " + name + "_bk TEMPLATE " + name)
+	s.t.Cleanup(func() { exec("DROP DATABASE IF EXISTS " + name + "_bk WITH (FORCE)") })
+	return func() {
+		exec("DROP DATABASE " + name + " WITH (FORCE)")
+		exec("CREATE DATABASE " + name + " TEMPLATE " + name + "_bk")
+	}
 }

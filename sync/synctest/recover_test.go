@@ -22,7 +22,9 @@ var recoverSeed = flag.Int64("sync.recoverseed", 0, "seed of TestKillStationDuri
 // TestRestoredBackupOnlyBehind: a database restored from a backup and not
 // used since is only behind: its next sync gets the rest back without a
 // rebind, and ticket numbers continue.
-func TestRestoredBackupOnlyBehind(t *testing.T) {
+func TestRestoredBackupOnlyBehind(t *testing.T) { eachStorage(t, testRestoredBackupOnlyBehind) }
+
+func testRestoredBackupOnlyBehind(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 51)
@@ -55,7 +57,9 @@ func TestRestoredBackupOnlyBehind(t *testing.T) {
 // history contradicts (it called A-001 again, which the lost history had
 // served) is not applied and not lost: set aside and reported. What it did
 // that the history allows is kept.
-func TestRecoverySetsAside(t *testing.T) {
+func TestRecoverySetsAside(t *testing.T) { eachStorage(t, testRecoverySetsAside) }
+
+func testRecoverySetsAside(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 52)
@@ -104,7 +108,9 @@ func TestRecoverySetsAside(t *testing.T) {
 // TestHistoryEndpoint: GET /v1/sync/events answers a station its own
 // events, paged, exactly as it sent them; bad parameters are 400, no
 // token 401.
-func TestHistoryEndpoint(t *testing.T) {
+func TestHistoryEndpoint(t *testing.T) { eachStorage(t, testHistoryEndpoint) }
+
+func testHistoryEndpoint(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1", "3273/L2")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 53)
@@ -164,7 +170,9 @@ func jsonNum(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 // the station's log cannot bind by pushing events above the high-water mark
 // (409 history_required), nor with events that are not the stored ones (409
 // conflict); nothing changes on the server.
-func TestRebindNeedsHistory(t *testing.T) {
+func TestRebindNeedsHistory(t *testing.T) { eachStorage(t, testRebindNeedsHistory) }
+
+func testRebindNeedsHistory(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	old := newStation(t, 54)
@@ -199,7 +207,9 @@ func TestRebindNeedsHistory(t *testing.T) {
 // while it recovers a reinstalled counter's history, again and again: the
 // database is always either as it was or recovered, never half, and the
 // last sync leaves the counter's export equal to the centre's.
-func TestKillStationDuringRecovery(t *testing.T) {
+func TestKillStationDuringRecovery(t *testing.T) { eachStorage(t, testKillStationDuringRecovery) }
+
+func testKillStationDuringRecovery(t *testing.T) {
 	seed := *recoverSeed
 	if seed == 0 {
 		seed = time.Now().UnixNano()

@@ -83,7 +83,7 @@ func centralFigures(t *testing.T, srv *server, day string) stats.Figures {
 	srv.kill()
 	defer srv.start()
 	var f stats.Figures
-	srv.admin(func(st *central.BoltStorage) {
+	srv.admin(func(st central.Storage) {
 		var err error
 		if f, err = central.Stats(st, "3273", "", "", day, day, wib); err != nil {
 			t.Fatal(err)
@@ -95,7 +95,7 @@ func centralFigures(t *testing.T, srv *server, day string) stats.Figures {
 func rebind(t *testing.T, srv *server, key string) {
 	t.Helper()
 	srv.kill()
-	srv.admin(func(st *central.BoltStorage) {
+	srv.admin(func(st central.Storage) {
 		if err := st.Rebind(key); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,9 @@ func noDuplicateTickets(t *testing.T, rows []string) {
 // one ticket, is refused, rebound and synced. The centre's figures never go
 // back; the counter gets its lost history back, its new applicant gets the
 // next free ticket, and its export equals the centre's.
-func TestRestoredStationAfterRebind(t *testing.T) {
+func TestRestoredStationAfterRebind(t *testing.T) { eachStorage(t, testRestoredStationAfterRebind) }
+
+func testRestoredStationAfterRebind(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 41)

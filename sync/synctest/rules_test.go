@@ -15,7 +15,9 @@ import (
 // identified) reach the
 // central server, which replays them with queue.Apply to the same requests
 // and figures as the station's.
-func TestNewRulesSync(t *testing.T) {
+func TestNewRulesSync(t *testing.T) { eachStorage(t, testNewRulesSync) }
+
+func testNewRulesSync(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 31)

@@ -27,7 +27,9 @@ import (
 
 // TestTwoStationsOfflineThenOnline: two counters work offline, come online,
 // and the central export equals each station's export exactly.
-func TestTwoStationsOfflineThenOnline(t *testing.T) {
+func TestTwoStationsOfflineThenOnline(t *testing.T) { eachStorage(t, testTwoStationsOfflineThenOnline) }
+
+func testTwoStationsOfflineThenOnline(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1", "3273/L2")
 	a, b := newStation(t, 1), newStation(t, 2)
 	a.work(t, 40)
@@ -59,7 +61,9 @@ func TestTwoStationsOfflineThenOnline(t *testing.T) {
 
 // TestFaultyNetwork pushes many small batches through a proxy that breaks
 // about 30% of requests; nothing is lost and nothing is counted twice.
-func TestFaultyNetwork(t *testing.T) {
+func TestFaultyNetwork(t *testing.T) { eachStorage(t, testFaultyNetwork) }
+
+func testFaultyNetwork(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	proxy := faultproxy.New(t, srv.addr, 0.3, testSeed(t))
@@ -95,7 +99,9 @@ func TestFaultyNetwork(t *testing.T) {
 
 // TestKillStationDuringSync kills a real station process with SIGKILL in
 // the middle of its syncs, again and again, working between the kills.
-func TestKillStationDuringSync(t *testing.T) {
+func TestKillStationDuringSync(t *testing.T) { eachStorage(t, testKillStationDuringSync) }
+
+func testKillStationDuringSync(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 4)
@@ -123,7 +129,9 @@ func TestKillStationDuringSync(t *testing.T) {
 
 // TestKillServerDuringIngest kills the central server with SIGKILL while a
 // station pushes, restarts it on the same data, again and again.
-func TestKillServerDuringIngest(t *testing.T) {
+func TestKillServerDuringIngest(t *testing.T) { eachStorage(t, testKillServerDuringIngest) }
+
+func testKillServerDuringIngest(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	addr := freeAddr(t)
 	srv := startServer(t, dir, addr)
@@ -178,6 +186,10 @@ func batches(t *testing.T, s *counterDB, size int) [][]byte {
 // again in random order, then again in order: the only refusals are the
 // documented 409 gaps, and the central export equals the station's.
 func TestDuplicatesReplayedAndReordered(t *testing.T) {
+	eachStorage(t, testDuplicatesReplayedAndReordered)
+}
+
+func testDuplicatesReplayedAndReordered(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 6)
@@ -216,7 +228,9 @@ func TestDuplicatesReplayedAndReordered(t *testing.T) {
 
 // TestConflictingHistory: an event sent again with other content is refused
 // with 409 conflict, and nothing changes.
-func TestConflictingHistory(t *testing.T) {
+func TestConflictingHistory(t *testing.T) { eachStorage(t, testConflictingHistory) }
+
+func testConflictingHistory(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 7)
@@ -241,7 +255,9 @@ func TestConflictingHistory(t *testing.T) {
 
 // TestServerRestoredFromBackup: the server goes back to an older backup;
 // the station's next sync brings it level.
-func TestServerRestoredFromBackup(t *testing.T) {
+func TestServerRestoredFromBackup(t *testing.T) { eachStorage(t, testServerRestoredFromBackup) }
+
+func testServerRestoredFromBackup(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 8)
@@ -249,20 +265,12 @@ func TestServerRestoredFromBackup(t *testing.T) {
 	s.work(t, 20)
 	syncUntilDone(t, c, 3)
 	srv.kill()
-	backup := filepath.Join(t.TempDir(), "central-backup.db")
-	srv.admin(func(st *central.BoltStorage) {
-		if err := st.Backup(backup); err != nil {
-			t.Fatal(err)
-		}
-	})
+	restore := srv.backup()
 	srv.start()
 	s.work(t, 20)
 	syncUntilDone(t, c, 3)
 	srv.kill()
-	data, _ := os.ReadFile(backup)
-	if err := os.WriteFile(filepath.Join(dir, "central.db"), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	restore()
 	if got := centralExport(t, srv, ""); len(got) >= len(s.export(t)) {
 		t.Fatalf("the restored server should be behind: %d vs %d", len(got), len(s.export(t)))
 	}
@@ -279,7 +287,9 @@ func TestServerRestoredFromBackup(t *testing.T) {
 // until the station is rebound; then it recovers the station's history
 // (taking over its identity), its own work is replayed after it, and the
 // old requests stay untouched.
-func TestReinstalledStation(t *testing.T) {
+func TestReinstalledStation(t *testing.T) { eachStorage(t, testReinstalledStation) }
+
+func testReinstalledStation(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1")
 	srv := startServer(t, dir, freeAddr(t))
 	old := newStation(t, 9)
@@ -293,7 +303,7 @@ func TestReinstalledStation(t *testing.T) {
 		t.Fatalf("a reinstalled station: %v", err)
 	}
 	srv.kill()
-	srv.admin(func(st *central.BoltStorage) {
+	srv.admin(func(st central.Storage) {
 		if err := st.Rebind("3273/L1"); err != nil {
 			t.Fatal(err)
 		}
@@ -317,7 +327,9 @@ func TestReinstalledStation(t *testing.T) {
 
 // TestClockSkew: stations whose clocks are a day ahead or in the year 2000
 // sync without loss; the server records and flags the skew.
-func TestClockSkew(t *testing.T) {
+func TestClockSkew(t *testing.T) { eachStorage(t, testClockSkew) }
+
+func testClockSkew(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1", "3273/L2")
 	srv := startServer(t, dir, freeAddr(t))
 	ahead, ancient := newStation(t, 11), newStation(t, 12)
@@ -329,7 +341,7 @@ func TestClockSkew(t *testing.T) {
 	syncUntilDone(t, ancient.client(srv.url(), tokens["3273/L2"]), 3)
 	srv.kill()
 	sameRows(t, "central vs stations", centralExport(t, srv, ""), append(ancient.export(t), ahead.export(t)...))
-	srv.admin(func(st *central.BoltStorage) {
+	srv.admin(func(st central.Storage) {
 		sts, _ := st.Stations()
 		for _, s := range sts {
 			if !s.Skewed {
@@ -340,7 +352,9 @@ func TestClockSkew(t *testing.T) {
 }
 
 // TestSecurity: what a client must not get away with, and never a 5xx.
-func TestSecurity(t *testing.T) {
+func TestSecurity(t *testing.T) { eachStorage(t, testSecurity) }
+
+func testSecurity(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1", "3273/L2", "3273/GONE")
 	srv := startServer(t, dir, freeAddr(t))
 	s := newStation(t, 13)
@@ -390,7 +404,7 @@ func TestSecurity(t *testing.T) {
 	}
 	// The revoked station must exist before its token is revoked.
 	srv.kill()
-	srv.admin(func(st *central.BoltStorage) { st.Revoke("3273/GONE") })
+	srv.admin(func(st central.Storage) { st.Revoke("3273/GONE") })
 	srv.start()
 	for _, tt := range tests {
 		code, body := post(t, url, tt.token, tt.body, tt.header...)
@@ -462,11 +476,13 @@ func TestTokens(t *testing.T) {
 // TestStatsEqualAfterSync: the central server's figures for the same
 // synced data equal the station's; GET /v1/stats answers supervisors (in
 // their office) and stations (their own office only).
-func TestStatsEqualAfterSync(t *testing.T) {
+func TestStatsEqualAfterSync(t *testing.T) { eachStorage(t, testStatsEqualAfterSync) }
+
+func testStatsEqualAfterSync(t *testing.T) {
 	dir, tokens := newCentral(t, "3273/L1", "3404/L1")
 	var supAll, sup3273 string
 	func() {
-		st, err := central.OpenBolt(dir, time.Second)
+		st, err := openCentral(dir, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
