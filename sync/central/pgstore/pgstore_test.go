@@ -171,7 +171,7 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func openURL(t *testing.T, url string) *pgstore.Store {
+func openURL(t testing.TB, url string) *pgstore.Store {
 	t.Helper()
 	s, err := pgstore.Open(context.Background(), url, pgstore.Options{})
 	if err != nil {
