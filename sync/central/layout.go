@@ -32,6 +32,8 @@ import (
 //	└── <token SHA-256, hex> -> supervisor JSON (office, "" for all)
 //	personal
 //	└── <request ID>\x00<OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> queue.Personal JSON (the personal part that event set)
+//	surveys
+//	└── <request ID>      -> skm.Answer JSON (the request's satisfaction survey answer: by phone, or a station's survey.answered; the first kept)
 //
 // A station's events are one key range of events, in sequence order, so
 // its history and its high-water mark are one cursor walk.
@@ -45,6 +47,7 @@ var (
 	bCatalog  = []byte("catalog")
 	bSupers   = []byte("supervisors")
 	bPersonal = []byte("personal")
+	bSurveys  = []byte("surveys")
 
 	kSchemaVersion = []byte("schema_version")
 )
@@ -74,6 +77,10 @@ var migrations = []struct {
 		return err
 	}},
 	{3, "protocol v2 form: every event stored in v1 form converted, its personal part moved to the personal bucket", toV2Form},
+	{4, "the surveys bucket: one satisfaction survey answer per request (package skm)", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bSurveys)
+		return err
+	}},
 }
 
 // toV2Form converts the events stored by a v1 centre to the form a v2

@@ -15,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 )
 
 // drawnLayout reads the drawing in layout.go: its buckets and the literal
@@ -51,10 +52,11 @@ func drawnLayout(t *testing.T) (buckets, meta []string) {
 func TestLayoutIsDocumented(t *testing.T) {
 	r := newRig(t, "3273/L1")
 	st := counter(t)
-	if _, err := st.Register(t.Context(), queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, queue.Actor{Counter: "L1", Clerk: "Sari"}); err != nil {
+	req := doneRequest(t, st)
+	r.sync("3273/L1", st)
+	if _, err := r.cs.AnswerSurvey(req.TrackingCode, skm.Answer{AnsweredAt: time.Now(), Scores: [skm.NumElements]int{3, 3, 3, 3, 3, 3, 3, 3, 3}}); err != nil {
 		t.Fatal(err)
 	}
-	r.sync("3273/L1", st)
 	if _, err := r.cs.PublishCatalog(queue.DefaultCatalog()); err != nil {
 		t.Fatal(err)
 	}

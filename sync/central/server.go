@@ -31,9 +31,14 @@ type Server struct {
 	// broken or hostile client cannot monopolise the server.
 	Rate  rate.Limit
 	Burst int
+	// SurveyRate and SurveyBurst limit each client address on the survey
+	// pages (/skm); zero means one every 3 seconds, burst 20.
+	SurveyRate  rate.Limit
+	SurveyBurst int
 
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
+	surveys  surveyLimits
 }
 
 // Handler is the HTTP handler of the protocol.
@@ -61,6 +66,9 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET "+v.prefix+"/catalog", s.authed(s.catalog))
 		mux.HandleFunc("GET "+v.prefix+"/stats", s.stats)
 	}
+	mux.HandleFunc("GET /skm", s.skmStart)
+	mux.HandleFunc("GET /skm/{code}", s.skmForm)
+	mux.HandleFunc("POST /skm/{code}", s.skmAnswer)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, protocol.Error{Code: protocol.CodeNotFound, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})

@@ -70,6 +70,9 @@ type Storage interface {
 	AddSupervisor(office string, now time.Time) (string, error)
 	Supervisor(token string) (office string, err error)
 	Check() ([]string, error)
+	// Surveys: the satisfaction survey's answers, one per request (see
+	// Surveys for what a storage must do).
+	Surveys
 	// Keeper: the centre's own retention (Purge), and making erased bytes
 	// gone from the storage (Compact when ErasedPending > 0).
 	Keeper
@@ -407,6 +410,11 @@ func (b *boltIngest) ErasePersonal(requestID string) error {
 		if err := c.Delete(); err != nil {
 			return err
 		}
+		n++
+	}
+	if cleared, err := eraseSurveyComment(b.tx, requestID); err != nil {
+		return err
+	} else if cleared {
 		n++
 	}
 	if n == 0 {
