@@ -36,7 +36,7 @@ func exitCode(err error, stderr io.Writer) int { return cli.ExitCode("loket-cent
 const usage = `loket-central: the central server that Loket counters sync to.
 
 Usage:
-  loket-central serve --addr HOST:PORT [--data DIR] [--tls-cert F --tls-key F]
+  loket-central serve --addr HOST:PORT [--data DIR | --db URL] [--tls-cert F --tls-key F]
   loket-central station add --office CODE --station CODE [--name TEXT] [--format json]
   loket-central station list [--format json]
   loket-central station revoke OFFICE/STATION
@@ -48,9 +48,13 @@ Usage:
                       [--by service|counter|clerk|hour|day] [--format text|json|csv] [--timezone ZONE]
   loket-central token add --role supervisor [--office CODE]   (read-only, for GET /v2/stats)
   loket-central check
-  loket-central backup FILE
+  loket-central backup FILE                     (bbolt; a PostgreSQL centre is backed up with pg_dump)
+  loket-central migrate                         (bring the database's schema to this version)
+  loket-central migrate-from-bolt --data DIR --db URL   (move a bbolt centre to an empty PostgreSQL database)
 
 Every command takes --data DIR: else $LOKET_CENTRAL_DATA, else ~/.local/share/loket-central.
+With --db URL (else $LOKET_CENTRAL_DB) the central database is in PostgreSQL instead
+(postgres://user@host/dbname or host=/run/postgresql dbname=loket); serve migrates its schema.
 A flag a command does not take is refused (exit 2).
 The station, catalog, export, check and backup commands work whether or not
 the server is running (they go through it when it holds the database).
@@ -85,10 +89,11 @@ func commands() *cli.Registry[*env] {
 }
 
 // globals are the flags every command takes.
-type globals struct{ data string }
+type globals struct{ data, db string }
 
 func (g *globals) declare(fs *flag.FlagSet) {
 	fs.StringVar(&g.data, "data", "", "data directory")
+	fs.StringVar(&g.db, "db", "", "PostgreSQL connection string (postgres://…): the central database there, not in --data")
 }
 
 // env is what a running command has: the App, its name and command line
@@ -98,6 +103,7 @@ type env struct {
 	ctx     context.Context
 	name    string
 	dir     string
+	db      string // PostgreSQL connection string, "" for the bbolt file in dir
 	rawArgs []string
 	closers []func() error
 }
@@ -148,6 +154,9 @@ func (a *App) Run(ctx context.Context, args []string) error {
 	}
 	if e.dir, err = config.CentralDataDir(g.data, a.Getenv, a.Cwd); err != nil {
 		return err
+	}
+	if e.db = g.db; e.db == "" && a.owned == nil {
+		e.db = a.Getenv("LOKET_CENTRAL_DB")
 	}
 	defer e.close()
 	if err := run(e, pos[len(strings.Fields(cmd.Name)):]); !errors.Is(err, errRelayed) {

@@ -3,8 +3,14 @@ package main
 // The database itself: check and backup.
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"time"
+
+	"github.com/loket-id/loket/internal/boltcheck"
+	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/central/pgstore"
 
 	"github.com/loket-id/loket/internal/cli"
 )
@@ -12,6 +18,8 @@ import (
 func dataCommands() []*command {
 	return []*command{
 		{Name: "check", Summary: "verify the database", Owned: true, Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runCheck)},
+		{Name: "migrate", Summary: "bring the database's schema to this version", Owned: true, Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runMigrate)},
+		{Name: "migrate-from-bolt", Summary: "move a bbolt centre (--data) to an empty PostgreSQL database (--db)", Accepts: cli.ExactArgs(0), Flags: cli.NoFlags(runMoveFromBolt)},
 		{Name: "backup", Summary: "write a consistent copy of the database", Owned: true, Accepts: cli.ExactArgs(1), Flags: cli.NoFlags(runBackup)},
 		{Name: "purge", Summary: "erase the personal part of every request closed before a date (the centre's retention); then compact",
 			Owned: true, Accepts: cli.ExactArgs(0), Flags: purgeFlags},
@@ -32,7 +40,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		if *before == "" {
 			return cli.Usagef("purge needs --before DATE (YYYY-MM-DD)")
 		}
-		st, err := e.storage()
+		st, err := e.bolt("purge", "the centre's own retention is not there yet on PostgreSQL (erasures the counters send, request.erased, are applied)")
 		if err != nil {
 			return err
 		}
@@ -53,7 +61,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 }
 
 func runCompact(e *env, _ []string) error {
-	st, err := e.storage()
+	st, err := e.bolt("compact", "PostgreSQL reclaims what was deleted with VACUUM (VACUUM FULL rewrites the tables)")
 	if err != nil {
 		return err
 	}
@@ -85,14 +93,86 @@ func runCheck(e *env, _ []string) error {
 }
 
 func runBackup(e *env, args []string) error {
-	st, err := e.storage()
+	bst, err := e.bolt("backup", "back it up with pg_dump (or the database server's own backups)")
 	if err != nil {
 		return err
 	}
 	path := e.abs(args[0])
-	if err := st.Backup(path); err != nil {
+	if err := bst.Backup(path); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	fmt.Fprintf(e.out(), "backup written to %s\n", path)
 	return nil
+}
+
+// runMigrate brings the schema to this build's version: PostgreSQL's by
+// its migrations; a bbolt file is migrated whenever it is opened.
+func runMigrate(e *env, _ []string) error {
+	if e.db != "" && e.app.owned == nil {
+		st, err := pgstore.Open(e.ctx, e.db, pgstore.Options{NoMigrate: true})
+		if err == nil {
+			st.Close()
+			fmt.Fprintf(e.out(), "schema version %d: nothing to do\n", pgstore.SchemaVersion())
+			return nil
+		}
+		if errors.Is(err, pgstore.ErrNewerSchema) {
+			return err
+		}
+		st, err = pgstore.Open(e.ctx, e.db, pgstore.Options{})
+		if err != nil {
+			return err
+		}
+		st.Close()
+		fmt.Fprintf(e.out(), "migrated to schema version %d\n", pgstore.SchemaVersion())
+		return nil
+	}
+	if _, err := e.storage(); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "schema version %d\n", central.SchemaVersion())
+	return nil
+}
+
+// runMoveFromBolt moves the bbolt centre of --data into the PostgreSQL
+// database of --db (which must hold no station), then compares the two.
+// The server must be stopped: the file is opened here, not through it.
+func runMoveFromBolt(e *env, _ []string) error {
+	if e.db == "" {
+		return cli.Usagef("migrate-from-bolt: --db URL (or $LOKET_CENTRAL_DB) names the PostgreSQL database to move to")
+	}
+	src, err := central.OpenBolt(e.dir, 100*time.Millisecond)
+	if errors.Is(err, boltcheck.ErrLocked) {
+		return fmt.Errorf("%w: stop loket-central serve first (the move reads the file, which the server holds)", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := pgstore.Open(e.ctx, e.db, pgstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	m, err := pgstore.MoveFromBolt(e.ctx, src, dst)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.out(), "moved %d stations, %d events, %d requests, %d personal parts, %d supervisor tokens, catalog version %d;\n"+
+		"the two databases compare equal. Serve from PostgreSQL now: loket-central serve --db URL\n",
+		m.Stations, m.Events, m.Requests, m.Personal, m.Supervisors, m.Catalog)
+	return nil
+}
+
+// bolt is the central database for a command that only the bbolt file
+// has; on PostgreSQL it is refused with exit 2 and what to do instead.
+func (e *env) bolt(cmd, instead string) (*central.BoltStorage, error) {
+	st, err := e.storage()
+	if err != nil {
+		return nil, err
+	}
+	bst, ok := st.(*central.BoltStorage)
+	if !ok {
+		return nil, cli.Usagef("%s: the central database is in PostgreSQL: %s", cmd, instead)
+	}
+	return bst, nil
 }

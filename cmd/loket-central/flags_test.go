@@ -31,6 +31,8 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		{"compact", "dry-run", []string{"compact", "--dry-run"}},
 		{"backup", "frobnicate", []string{"backup", "copy.db", "--frobnicate", "x"}},
 		{"station add", "frobnicate", []string{"station", "add", "--frobnicate"}},
+		{"migrate", "format", []string{"migrate", "--format", "json"}},
+		{"migrate-from-bolt", "office", []string{"migrate-from-bolt", "--db", "postgres://127.0.0.1:1/x", "--office", "3273"}},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

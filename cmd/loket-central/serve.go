@@ -15,6 +15,7 @@ import (
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/central/pgstore"
 )
 
 func serveCommands() []*command {
@@ -47,6 +48,13 @@ func serveFlags(fs *flag.FlagSet) runner {
 		if *hour < 0 || *hour > 23 {
 			return cli.Usagef("--housekeeping-hour must be from 0 to 23")
 		}
+		if e.db != "" {
+			if *retention > 0 {
+				return cli.Usagef("--retention-days: the centre's own retention (purge) is not there yet on PostgreSQL; " +
+					"erasures that counters send (request.erased) are applied")
+			}
+			return servePG(e.ctx, e.app, e.db, *addr, *cert, *key, loc)
+		}
 		return serve(e.ctx, e.app, e.dir, *addr, *cert, *key, loc, central.Housekeeping{RetentionDays: *retention, Hour: *hour, Location: loc})
 	}
 }
@@ -74,6 +82,25 @@ func serve(ctx context.Context, a *App, dir, addr, cert, key string, loc *time.L
 	night.Storage, night.Log = st, log
 	go night.Run(ctx)
 	log.Info("loket-central serving", "addr", ln.Addr().String(), "data", st.Path(), "tls", cert != "")
+	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
+	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)
+}
+
+// servePG serves from PostgreSQL: the schema is migrated first; several
+// such servers may share the database (behind any load balancer), and the
+// admin commands reach the database directly (--db), not through a socket.
+func servePG(ctx context.Context, a *App, db, addr, cert, key string, loc *time.Location) error {
+	st, err := pgstore.Open(ctx, db, pgstore.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(a.Stderr, nil))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	log.Info("loket-central serving", "addr", ln.Addr().String(), "storage", "postgresql", "schema", pgstore.SchemaVersion(), "tls", cert != "")
 	fmt.Fprintf(a.Stdout, "listening on %s\n", ln.Addr())
 	return (&central.Server{Storage: st, Log: log, Location: loc}).Serve(ctx, ln, cert, key)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/loket-id/loket/internal/cli"
 	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/sync/central"
+	"github.com/loket-id/loket/sync/central/pgstore"
 )
 
 const sockName = "central.sock"
@@ -33,10 +34,22 @@ var errRelayed = errors.New("run by the server")
 // answer printed and errRelayed (or its exit code) returned, which the
 // command returns as it is. A lost answer is never sent again (`station
 // add` prints its token once): exit 5.
-func (e *env) storage() (*central.BoltStorage, error) {
+//
+// With --db (or $LOKET_CENTRAL_DB) it is the PostgreSQL database instead,
+// reached directly by every command (no server between them); only check
+// leaves its schema as it is.
+func (e *env) storage() (central.Storage, error) {
 	a := e.app
 	if a.owned != nil {
 		return a.owned, nil
+	}
+	if e.db != "" {
+		st, err := pgstore.Open(e.ctx, e.db, pgstore.Options{NoMigrate: e.name == "check"})
+		if err != nil {
+			return nil, err
+		}
+		e.closers = append(e.closers, st.Close)
+		return st, nil
 	}
 	req := relay.NewRequest(e.rawArgs, a.Cwd, a.Getenv, forwardedEnv)
 	st, resp, err := relay.OpenOrForward(e.ctx, filepath.Join(e.dir, sockName), req, 2*time.Second,

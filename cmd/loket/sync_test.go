@@ -19,9 +19,9 @@ func TestSyncNoProgress(t *testing.T) {
 	var posts atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case "/v1/sync/state":
+		case "/v2/sync/state":
 			json.NewEncoder(w).Encode(protocol.State{Station: "3273/L1"})
-		case "/v1/catalog":
+		case "/v2/catalog":
 			w.WriteHeader(http.StatusNotFound)
 			json.NewEncoder(w).Encode(protocol.Error{Code: protocol.CodeNoCatalog})
 		default:

@@ -207,6 +207,17 @@ func applyEvent(tx IngestTx, st Station, e protocol.Event, now time.Time) error 
 	return tx.PutRequest(st.Office, st.Key, next.WithoutPersonal())
 }
 
+// CheckCreated checks a stored request.created event e, with the personal
+// part still stored for it in e.Personal (nil when none), as ingest did
+// when it was received at received: for a storage's Check.
+func CheckCreated(e protocol.Event, received time.Time) error {
+	r, err := queue.Apply(queue.Request{}, e.ToStore())
+	if err != nil {
+		return err
+	}
+	return validateCreated(e, r, received)
+}
+
 // validateCreated checks r, the request a request.created event e carries,
 // with the counter's own rules (queue.ValidateCreated) and against what the
 // event says of it: the same request, station, time and clerk, and an

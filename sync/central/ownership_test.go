@@ -149,83 +149,9 @@ func lastEvents(t *testing.T, st *store.Store, after uint64) []protocol.Event {
 	return out
 }
 
-// TestStationTouchesOnlyItsOwnRequests: a station with its own valid token
-// sends correctly hashed events for a request of another station, one of
-// each type: every one is 403 forbidden and writes nothing, and the owner's
-// later syncs go on as if nothing happened.
-func TestStationTouchesOnlyItsOwnRequests(t *testing.T) {
-	ctx := context.Background()
-	r := newRig(t, "3273/L1", "9999/X1")
-	l1, x1 := counter(t), counter(t)
-	victim, err := l1.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti Aminah", NIK: "3201014107900001", Phone: "081234567890"}, queue.Actor{Counter: "L1", Clerk: "Sari"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.sync("3273/L1", l1)
-	if _, err := x1.Register(ctx, queue.NewRequest{Service: "B", Name: "Budi", NIK: "3201014107900001"}, queue.Actor{Counter: "X1"}); err != nil {
-		t.Fatal(err)
-	}
-	r.sync("9999/X1", x1)
-	before3273, before9999, hw := r.export("3273"), r.export("9999"), r.highWater("9999/X1")
-
-	transfer, _ := json.Marshal(queue.TransferData{From: "A", Service: "C"})
-	var created []byte
-	for _, e := range lastEvents(t, l1, 0) {
-		if e.Type == queue.EventCreated {
-			created = e.Data
-		}
-	}
-	for _, tt := range []struct {
-		typ  string
-		data []byte
-	}{
-		{queue.EventCancelled, nil}, {queue.EventCalled, nil}, {queue.EventNoShow, nil},
-		{queue.EventTransferred, transfer}, {queue.EventCreated, created},
-	} {
-		code, body := r.push("9999/X1", next(t, x1, tt.typ, victim.ID, tt.data))
-		if code != http.StatusForbidden || !strings.Contains(body, `"forbidden"`) {
-			t.Errorf("%s of another station's request: %d %s; want 403 forbidden", tt.typ, code, body)
-		}
-	}
-	if got := r.export("3273"); strings.Join(got, "\n") != strings.Join(before3273, "\n") {
-		t.Fatalf("office 3273's export changed:\n%s\nwas\n%s", got, before3273)
-	}
-	if got := r.export("9999"); strings.Join(got, "\n") != strings.Join(before9999, "\n") {
-		t.Fatalf("office 9999's export changed:\n%s\nwas\n%s", got, before9999)
-	}
-	if got := r.highWater("9999/X1"); got != hw {
-		t.Fatalf("the refused events moved X1's high-water mark from %d to %d", hw, got)
-	}
-	// The owner carries on: calls its request and syncs.
-	if _, err := l1.Act(ctx, victim.ID, queue.ActCall, "", queue.Actor{Counter: "L1", Clerk: "Sari"}); err != nil {
-		t.Fatal(err)
-	}
-	r.sync("3273/L1", l1)
-	if got := r.export("3273"); len(got) != 1 || !strings.Contains(got[0], " called L1 Sari") {
-		t.Fatalf("office 3273 after its own call: %v", got)
-	}
-	r.checkClean()
-}
-
-// TestEventForUnknownRequest: an event other than request.created for a
-// request the server has never seen is 400, nothing written.
-func TestEventForUnknownRequest(t *testing.T) {
-	r := newRig(t, "9999/X1")
-	x1 := counter(t)
-	for _, typ := range []string{queue.EventCalled, queue.EventCancelled, queue.EventDone} {
-		code, body := r.push("9999/X1", next(t, x1, typ, "01KB00000000000000000000ZZ", nil))
-		if code != http.StatusBadRequest || !strings.Contains(body, "never created") {
-			t.Errorf("%s of an unknown request: %d %s; want 400", typ, code, body)
-		}
-	}
-	if hw := r.highWater("9999/X1"); hw != 0 {
-		t.Fatalf("high-water mark %d after refusals", hw)
-	}
-	if rows := r.export(""); len(rows) != 0 {
-		t.Fatalf("stored: %v", rows)
-	}
-	r.checkClean()
-}
+// The protocol's rules on requests (a station touches only its own, an
+// event for an unknown request, request.created validated) are in the
+// conformance suite (package centraltest), run against every storage.
 
 // createdVariants are request.created events the counter could never have
 // made, each from a real one (good) with one thing changed and rehashed.
@@ -261,31 +187,6 @@ func createdVariants(t *testing.T, good protocol.Event) map[string]protocol.Even
 		"another station's name": variant(func(q *queue.Request, _ *protocol.Event) { q.Station = strings.Repeat("a", 32) }),
 		"event time not arrival": variant(func(_ *queue.Request, e *protocol.Event) { e.At = e.At.Add(time.Hour) }),
 	}
-}
-
-// TestCreatedValidated: request.created is held to the counter's rules;
-// each invalid one is 400 and writes nothing, the genuine one is stored.
-func TestCreatedValidated(t *testing.T) {
-	ctx := context.Background()
-	r := newRig(t, "9999/X1")
-	x1 := counter(t)
-	if _, err := x1.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001", Phone: "081234567890"}, queue.Actor{Counter: "X1", Clerk: "Sari"}); err != nil {
-		t.Fatal(err)
-	}
-	good := lastEvents(t, x1, 0)[0]
-	for name, e := range createdVariants(t, good) {
-		code, body := r.push("9999/X1", e)
-		if code != http.StatusBadRequest || !strings.Contains(body, `"bad_request"`) {
-			t.Errorf("%s: %d %s; want 400 bad_request", name, code, body)
-		}
-	}
-	if hw, rows := r.highWater("9999/X1"), r.export(""); hw != 0 || len(rows) != 0 {
-		t.Fatalf("refused events wrote something: high-water %d, %v", hw, rows)
-	}
-	if code, body := r.push("9999/X1", good); code != 200 {
-		t.Fatalf("the genuine event: %d %s", code, body)
-	}
-	r.checkClean()
 }
 
 // TestCheckFlagsInvalidRecords: records the server would refuse today,

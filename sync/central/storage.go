@@ -92,6 +92,19 @@ type IngestError struct{ P protocol.Error }
 
 func (e *IngestError) Error() string { return e.P.Code + ": " + e.P.Message }
 
+// NewStation is a new station of office with code, and its token (shown
+// once, stored only as a hash); the codes are checked (1-40 characters
+// without spaces or '/').
+func NewStation(office, code, name string, now time.Time) (Station, string, error) {
+	for _, f := range []struct{ field, v string }{{"office", office}, {"station", code}} {
+		if f.v == "" || strings.ContainsAny(f.v, "/\x00 ") || len(f.v) > 40 {
+			return Station{}, "", fmt.Errorf("%s code %q must be 1-40 characters without spaces or '/': %w", f.field, f.v, queue.ErrInvalid)
+		}
+	}
+	token := NewToken()
+	return Station{Key: office + "/" + code, Office: office, Code: code, Name: name, TokenHash: HashToken(token), CreatedAt: now}, token, nil
+}
+
 // TokenPrefix starts every station token, so a leaked one is recognisable.
 const TokenPrefix = "lkt_"
 
@@ -227,14 +240,11 @@ func putJSON(b *bolt.Bucket, k []byte, v any) error {
 // AddStation creates a station and returns it with its token, which is
 // shown this once and stored only as a hash.
 func (s *BoltStorage) AddStation(office, code, name string, now time.Time) (Station, string, error) {
-	for field, v := range map[string]string{"office": office, "station": code} {
-		if v == "" || strings.ContainsAny(v, "/\x00 ") || len(v) > 40 {
-			return Station{}, "", fmt.Errorf("%s code %q must be 1-40 characters without spaces or '/': %w", field, v, queue.ErrInvalid)
-		}
+	st, token, err := NewStation(office, code, name, now)
+	if err != nil {
+		return Station{}, "", err
 	}
-	token := NewToken()
-	st := Station{Key: office + "/" + code, Office: office, Code: code, Name: name, TokenHash: HashToken(token), CreatedAt: now}
-	err := s.update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		if tx.Bucket(bStations).Get([]byte(st.Key)) != nil {
 			return fmt.Errorf("station %s: %w", st.Key, ErrExists)
 		}
@@ -667,14 +677,10 @@ func checkEvents(tx *bolt.Tx, reqb *bolt.Bucket) []string {
 			}
 			_, gen, _ := parseEventKey(k)
 			p, err := eventPersonal(tx, string(key), gen, se.Event)
-			var r queue.Request
 			if err == nil {
-				e := se.Event.ToStore()
+				e := se.Event
 				e.Personal = p
-				r, err = queue.Apply(queue.Request{}, e)
-			}
-			if err == nil {
-				err = validateCreated(se.Event, r, received)
+				err = CheckCreated(e, received)
 			}
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("event %d of station %s creates request %s against the rules: %v", se.Seq, key, se.RequestID, err))
