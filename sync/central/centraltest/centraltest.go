@@ -52,6 +52,8 @@ func Run(t *testing.T, open Open) {
 		{"CatalogAndSupervisors", testCatalogSupervisors},
 		{"ExportAndStats", testExport},
 		{"PersonalApartAndErased", testPersonal},
+		{"Surveys", testSurveys},
+		{"SurveyFromStation", testSurveyFromStation},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

@@ -226,8 +226,10 @@ func (in *ingest) ErasePersonal(requestID string) error {
 	}
 	in.newPersonal = kept
 	in.personal[requestID] = nil
-	_, err := in.tx.Exec(in.ctx, `DELETE FROM personal WHERE request_id = $1`, requestID)
-	return err
+	if _, err := in.tx.Exec(in.ctx, `DELETE FROM personal WHERE request_id = $1`, requestID); err != nil {
+		return err
+	}
+	return eraseSurveyComment(in.ctx, in.tx, requestID)
 }
 
 // flush writes what the batch gathered: its events (INSERT … ON CONFLICT
