@@ -263,6 +263,7 @@ var english = language{
 		"receipt.date":           "Date",
 		"receipt.counter":        "Counter/clerk",
 		"receipt.name":           "Name",
+		"receipt.erased":         "(personal data erased)",
 		"receipt.phone":          "Mobile",
 		"receipt.priority":       "Priority",
 		"receipt.due":            "Expected by",

@@ -263,6 +263,7 @@ var indonesian = language{
 		"receipt.date":           "Tanggal",
 		"receipt.counter":        "Loket/Petugas",
 		"receipt.name":           "Nama",
+		"receipt.erased":         "(data pribadi dihapus)",
 		"receipt.phone":          "No. HP",
 		"receipt.priority":       "Prioritas",
 		"receipt.due":            "Perkiraan selesai",
