@@ -120,6 +120,9 @@ func TestPurgeAndForget(t *testing.T) {
 	if !a001.Erased || a001.Name != "" || a001.NIK != "" || a001.Phone != "" || a001.Status != queue.StatusDone || a001.Ticket != "A-001" {
 		t.Fatalf("A-001 after purge: %+v", a001)
 	}
+	if out := te.mustRun("show", "2026-11-27/A-001", "--lang", "en"); !strings.Contains(out, "(personal data erased)") || !strings.Contains(out, "personal data erased") {
+		t.Errorf("show of an erased request:\n%s", out)
+	}
 	if out := te.mustRun("find", "Siti"); strings.Contains(out, "A-001") {
 		t.Errorf("the purged name is still found:\n%s", out)
 	}
