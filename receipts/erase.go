@@ -41,6 +41,7 @@ func Remove(dir string, rs []queue.ErasedRequest) (int, error) {
 				errs = append(errs, err)
 			}
 		}
+		_ = os.Remove(filepath.Dir(pdf)) // the day's folder, once it is empty
 	}
 	if err := errors.Join(errs...); err != nil {
 		return n, fmt.Errorf("delete saved receipts: %w", err)
