@@ -563,6 +563,18 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 // hit does.
 const missID = "\x00no such request"
 
+// decoyStored and decoyPersonal are what Track decodes on a miss: records
+// of a typical request's size, so that a miss costs what a hit does.
+var decoyStored, decoyPersonal = func() ([]byte, []byte) {
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("", 7*3600))
+	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "AAAA-AAAA-AAAA", Ticket: "A-001", Day: "2026-01-05", Service: "A",
+		FirstService: "A", Status: queue.StatusDone, Station: "00000000-0000-0000-0000-000000000000", ArrivedAt: at, CalledAt: &at,
+		ServingAt: &at, DoneAt: &at, ClosedAt: &at, UpdatedAt: at, Calls: 1, Counter: "L1", Clerk: "Petugas", EventSeqs: []uint64{1, 2, 3, 4}}
+	sr, _ := json.Marshal(storedRequest{Office: "0000", Station: "0000/L1", Request: r})
+	p, _ := json.Marshal(queue.Personal{Key: make([]byte, 16), Name: "Nama Pemohon Contoh", NIK: "0000000000000000", Phone: "080000000000"})
+	return sr, p
+}()
+
 // Track is the request whose tracking code is code (Storage.Track).
 func (s *BoltStorage) Track(code string) (Tracked, bool, error) {
 	var t Tracked
@@ -574,19 +586,24 @@ func (s *BoltStorage) Track(code string) (Tracked, bool, error) {
 			id = []byte(missID)
 		}
 		v := tx.Bucket(bRequests).Get(id)
+		if found && v == nil {
+			return s.damaged(fmt.Sprintf("tracking code %s leads to request %s, which is not stored", code, id), errors.New("dangling index"))
+		}
+		if v == nil {
+			v = decoyStored // decoded as a hit's record is
+		}
 		var sr storedRequest
-		if v != nil {
-			if err := json.Unmarshal(v, &sr); err != nil {
-				return s.damaged(fmt.Sprintf("request %s does not decode", id), err)
-			}
+		if err := json.Unmarshal(v, &sr); err != nil {
+			return s.damaged(fmt.Sprintf("request %s does not decode", id), err)
 		}
 		sr.Request.ID = string(id)
 		r, err := withPersonal(tx, sr.Request)
 		if err != nil {
 			return s.damaged(fmt.Sprintf("request %s", id), err)
 		}
-		if found && v == nil {
-			return s.damaged(fmt.Sprintf("tracking code %s leads to request %s, which is not stored", code, id), errors.New("dangling index"))
+		if !found {
+			var p queue.Personal
+			_ = json.Unmarshal(decoyPersonal, &p) // as a hit's personal part is
 		}
 		t = Tracked{Office: sr.Office, Station: sr.Station, Request: r}
 		return nil

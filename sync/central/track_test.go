@@ -43,7 +43,7 @@ var trackPeople = map[string]queue.NewRequest{
 	"erased":      {Service: "C", Name: "Hendra Gunawan", NIK: "3273010303930085", Phone: "081234567808"},
 }
 
-func newTrackRig(t *testing.T, per rate.Limit, burst int) *trackRig {
+func newTrackRig(t testing.TB, per rate.Limit, burst int) *trackRig {
 	t.Helper()
 	cs, err := OpenBolt(t.TempDir(), time.Second)
 	if err != nil {
@@ -416,5 +416,36 @@ func TestTrackingIndexMigration(t *testing.T) {
 	}
 	if _, found, err := cs.Track("HPRN-2345-6789"); found || err != nil {
 		t.Errorf("an unknown code: %v %v", found, err)
+	}
+}
+
+// BenchmarkTrackNotFound: the three not-found answers (an unknown code, a
+// wrong second factor, an erased request) beside the anchor, a wrong
+// factor's, in the same run; and a visible answer for scale. The ratios
+// show what a timer could learn (BENCHMARKS.md).
+func BenchmarkTrackNotFound(b *testing.B) {
+	r := newTrackRig(b, 0, 1000)
+	h := (&Server{Storage: r.cs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrackRate: rate.Inf}).Handler()
+	nik := r.people["done"].NIK
+	for _, c := range []struct{ name, path string }{
+		{"anchor_wrong_factor", "/lacak/" + r.reqs["done"].TrackingCode + "?nik4=0000"},
+		{"unknown_code", "/lacak/HPRN-2345-6789?nik4=0000"},
+		{"not_a_code", "/lacak/hello?nik4=0000"},
+		{"erased", "/lacak/" + r.reqs["erased"].TrackingCode + "?nik4=0000"},
+		{"json_wrong_factor", "/v1/track/" + r.reqs["done"].TrackingCode + "?nik4=0000"},
+		{"json_unknown_code", "/v1/track/HPRN-2345-6789?nik4=0000"},
+		{"right_factor", "/lacak/" + r.reqs["done"].TrackingCode + "?nik4=" + nik[12:]},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", c.path, nil)
+			req.RemoteAddr = "192.0.2.1:1234"
+			for range b.N {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 404 && c.name != "right_factor" {
+					b.Fatalf("%s: %d", c.path, w.Code)
+				}
+			}
+		})
 	}
 }
