@@ -127,7 +127,7 @@ type Receipt struct {
 	Paper        string   `toml:"paper"`         // 80mm, 58mm, A5, A4
 	Printer      string   `toml:"printer"`       // CUPS queue; empty means do not print
 	PrintCommand string   `toml:"print_command"` // overrides lp; {printer} {file} {width} {height}
-	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}
+	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}; "" is the central server's /lacak/{code} (Config.TrackingURL)
 	Holidays     []string `toml:"holidays"`      // YYYY-MM-DD: the office's own days off, beside Indonesia's (package holidays)
 }
 
@@ -139,6 +139,20 @@ func (c Config) ReceiptLanguage() string {
 		return "en"
 	}
 	return "id"
+}
+
+// TrackingURL is the QR code target of receipts and slips, with {code}:
+// receipt.tracking_url when set; else, with a central server configured
+// (server.url), its tracking page, {server.url}/lacak/{code}; else ""
+// (the QR code holds the bare tracking code).
+func (c Config) TrackingURL() string {
+	if c.Receipt.TrackingURL != "" {
+		return c.Receipt.TrackingURL
+	}
+	if u := strings.TrimRight(strings.TrimSpace(c.Server.URL), "/"); u != "" {
+		return u + "/lacak/{code}"
+	}
+	return ""
 }
 
 // Server is the central server this station syncs to.

@@ -192,3 +192,22 @@ func TestRetention(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackingURL: the receipt's QR code leads to receipt.tracking_url, else
+// to the central server's tracking page, else holds the bare code.
+func TestTrackingURL(t *testing.T) {
+	for _, c := range []struct {
+		server, tracking, want string
+	}{
+		{"", "", ""},
+		{"https://pusat.example.go.id", "", "https://pusat.example.go.id/lacak/{code}"},
+		{"https://pusat.example.go.id/", "", "https://pusat.example.go.id/lacak/{code}"},
+		{"https://pusat.example.go.id", "https://izin.example.go.id/cek?kode={code}", "https://izin.example.go.id/cek?kode={code}"},
+		{"", "https://izin.example.go.id/lacak/{code}", "https://izin.example.go.id/lacak/{code}"},
+	} {
+		cfg := Config{Server: Server{URL: c.server}, Receipt: Receipt{TrackingURL: c.tracking}}
+		if got := cfg.TrackingURL(); got != c.want {
+			t.Errorf("server %q, tracking_url %q: %q, want %q", c.server, c.tracking, got, c.want)
+		}
+	}
+}

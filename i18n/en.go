@@ -362,6 +362,37 @@ var english = language{
 		"kiosk.back":             "Done",
 		"kiosk.offline":          "Not connected to the server. Please ask an officer.",
 
+		// The applicant's tracking page on the central server
+		// (sync/central/trackpage.go) and its JSON's stage_text.
+		"track.title":             "Track a request",
+		"track.intro":             "Enter the tracking code printed on your receipt.",
+		"track.code":              "Tracking code",
+		"track.submit":            "Track",
+		"track.not_found":         "Not found, or the last four digits of the NIK do not match.",
+		"track.service":           "Service",
+		"track.from":              "Registered for",
+		"track.office":            "Office",
+		"track.registered":        "Registered on",
+		"track.due":               "Expected completion",
+		"track.more":              "Enter the last four digits of the applicant's NIK to see the ticket, the counter and the times.",
+		"track.nik4":              "Last four digits of the NIK",
+		"track.unlock":            "Show details",
+		"track.ticket":            "Ticket",
+		"track.counter":           "Counter",
+		"track.called":            "Called",
+		"track.served":            "Service began",
+		"track.done":              "Finished",
+		"track.again":             "Track another code",
+		"track.busy":              "Too many requests from your network. Please try again shortly (seconds: %d).",
+		"track.privacy":           "This page never shows a name, a NIK or a phone number.",
+		"track.other_language":    "Bahasa Indonesia",
+		"track.stage.waiting":     "Waiting",
+		"track.stage.in_service":  "Being served",
+		"track.stage.done":        "Done",
+		"track.stage.no_show":     "Did not attend",
+		"track.stage.cancelled":   "Cancelled",
+		"track.stage.transferred": "Transferred to another service: %s",
+
 		// The command line (cmd/loket): messages, headers and errors;
 		// --format json|csv stay as they are.
 		"cmd.usage":                   "Usage: %s",

@@ -362,6 +362,37 @@ var indonesian = language{
 		"kiosk.back":             "Selesai",
 		"kiosk.offline":          "Tidak tersambung ke server. Silakan hubungi petugas.",
 
+		// The applicant's tracking page on the central server
+		// (sync/central/trackpage.go) and its JSON's stage_text.
+		"track.title":             "Lacak Permohonan",
+		"track.intro":             "Masukkan kode lacak yang tercetak pada tanda terima Anda.",
+		"track.code":              "Kode lacak",
+		"track.submit":            "Lacak",
+		"track.not_found":         "Tidak ditemukan, atau 4 digit terakhir NIK tidak cocok.",
+		"track.service":           "Layanan",
+		"track.from":              "Semula untuk layanan",
+		"track.office":            "Kantor",
+		"track.registered":        "Tanggal pendaftaran",
+		"track.due":               "Perkiraan selesai",
+		"track.more":              "Masukkan 4 digit terakhir NIK pemohon untuk melihat nomor antrean, loket dan waktunya.",
+		"track.nik4":              "4 digit terakhir NIK",
+		"track.unlock":            "Tampilkan rincian",
+		"track.ticket":            "Nomor antrean",
+		"track.counter":           "Loket",
+		"track.called":            "Dipanggil",
+		"track.served":            "Mulai dilayani",
+		"track.done":              "Selesai dilayani",
+		"track.again":             "Lacak kode lain",
+		"track.busy":              "Terlalu banyak permintaan dari jaringan Anda. Silakan coba lagi sebentar lagi (detik: %d).",
+		"track.privacy":           "Halaman ini tidak pernah menampilkan nama, NIK atau nomor telepon.",
+		"track.other_language":    "English",
+		"track.stage.waiting":     "Menunggu",
+		"track.stage.in_service":  "Sedang dilayani",
+		"track.stage.done":        "Selesai",
+		"track.stage.no_show":     "Tidak hadir",
+		"track.stage.cancelled":   "Dibatalkan",
+		"track.stage.transferred": "Dialihkan ke layanan lain: %s",
+
 		// The command line (cmd/loket): messages, headers and errors;
 		// --format json|csv stay as they are.
 		"cmd.usage":                   "Penggunaan: %s",

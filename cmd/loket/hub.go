@@ -108,7 +108,7 @@ func runHub(e *env, s hubSettings) error {
 	}
 
 	wr, err := waitingroom.New(waitingroom.Options{
-		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.Receipt.TrackingURL,
+		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
 			Location: st.Location(), Board: waitingroom.BoardConfig(e.cfg.Board), Kiosk: waitingroom.KioskConfig(e.cfg.Kiosk)},
 		Store: st, Devices: storeDevices{st}, CounterName: counterName(st), Logger: log,
 	})

@@ -34,6 +34,8 @@ import (
 //	└── <request ID>\x00<OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> queue.Personal JSON (the personal part that event set)
 //	surveys
 //	└── <request ID>      -> skm.Answer JSON (the request's satisfaction survey answer: by phone, or a station's survey.answered; the first kept)
+//	tracking
+//	└── <tracking code, XXXX-XXXX-XXXX> -> request ID (the first request stored with that code; for Track)
 //
 // A station's events are one key range of events, in sequence order, so
 // its history and its high-water mark are one cursor walk.
@@ -48,6 +50,7 @@ var (
 	bSupers   = []byte("supervisors")
 	bPersonal = []byte("personal")
 	bSurveys  = []byte("surveys")
+	bTracking = []byte("tracking")
 
 	kSchemaVersion = []byte("schema_version")
 )
@@ -81,6 +84,34 @@ var migrations = []struct {
 		_, err := tx.CreateBucketIfNotExists(bSurveys)
 		return err
 	}},
+	{5, "the tracking bucket: tracking code to request ID, for the applicant's tracking page, built from the requests stored", buildTracking},
+}
+
+// buildTracking creates the tracking bucket and indexes every stored
+// request's tracking code (ingest keeps it from then on: PutRequest).
+func buildTracking(tx *bolt.Tx) error {
+	tb, err := tx.CreateBucketIfNotExists(bTracking)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		var sr storedRequest
+		if err := json.Unmarshal(v, &sr); err != nil {
+			return fmt.Errorf("request %s does not decode: %w", k, err)
+		}
+		return indexTracking(tb, sr.Request)
+	})
+}
+
+// indexTracking records r's tracking code, unless the code is empty or
+// already leads to a request (the first request stored with a code keeps
+// it: codes are random, a second one is vanishingly unlikely, and it must
+// not take over the first one's page).
+func indexTracking(tb *bolt.Bucket, r queue.Request) error {
+	if r.TrackingCode == "" || tb.Get([]byte(r.TrackingCode)) != nil {
+		return nil
+	}
+	return tb.Put([]byte(r.TrackingCode), []byte(r.ID))
 }
 
 // toV2Form converts the events stored by a v1 centre to the form a v2
