@@ -18,9 +18,11 @@ package store
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests
-//	└── <id, a ULID>       -> queue.Request JSON (its events listed in event_seqs)
+//	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
 //	events
-//	└── <seq uint64 BE>    -> queue.Event JSON, append-only, contiguous from 1
+//	└── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
+//	personal                  the personal parts, apart from the events that set them (records.go)
+//	└── <seq uint64 BE>    -> queue.Personal of event seq (key, name, NIK, phone, notes); deleted on erasure
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code

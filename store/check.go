@@ -172,8 +172,8 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
 	reqs := map[string]queue.Request{}
 	_ = b(bRequests).ForEach(func(k, v []byte) error {
-		var r queue.Request
-		if err := json.Unmarshal(v, &r); err != nil {
+		r, err := tx.decodeJoined(k, v)
+		if err != nil {
 			bad("request %s does not decode: %v", k, err)
 			return nil
 		}

@@ -20,6 +20,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial layout: buckets, station identity, default catalog", migrateV1},
 	{2, "search keys: last four NIK digits, later groups of tracking codes", migrateV2},
+	{3, "personal parts apart from the facts (v2), compact records", migrateV3},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -63,7 +64,7 @@ func (s *Store) migrate(catalog []queue.Service) error {
 
 // requiredBuckets are the buckets of the current schema; Open refuses a
 // file that lacks one.
-var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx, bPersonal}
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {

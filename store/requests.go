@@ -127,10 +127,6 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 		FirstService: in.Service,
 		Status:       queue.StatusWaiting,
 		Priority:     in.Priority,
-		Name:         in.Name,
-		NIK:          in.NIK,
-		Phone:        in.Phone,
-		Notes:        in.Notes,
 		Station:      tx.ident().StationID,
 		ArrivedAt:    at,
 		QueuedAt:     at,
@@ -140,11 +136,19 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 
 		DocumentsReceived: docs,
 	}
-	data, err := json.Marshal(r)
+	// The personal part goes beside the event, its keyed digest into the
+	// event's data (queue/personal.go). A kiosk walk-in has none.
+	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
+	var digest string
+	if p := (queue.Personal{Name: in.Name, NIK: in.NIK, Phone: in.Phone, Notes: in.Notes}); !p.Empty() {
+		p.Key = newPersonalKey()
+		digest, ev.Personal = p.Digest(), &p
+	}
+	data, err := json.Marshal(queue.CreatedFacts(r, digest))
 	if err != nil {
 		return queue.Request{}, err
 	}
-	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	ev.Data = data
 	return tx.applyAndWrite(queue.Request{}, ev)
 }
 
@@ -221,10 +225,41 @@ func (tx *Tx) applyAndWrite(cur queue.Request, ev queue.Event) (queue.Request, e
 		return cur, err
 	}
 	next.EventSeqs = append(append([]uint64(nil), cur.EventSeqs...), ev.Seq)
-	if err := tx.putRequest(cur, next); err != nil {
+	if err := tx.putAfter(cur, next, ev); err != nil {
 		return cur, err
 	}
 	return next, nil
+}
+
+// putAfter writes next, the request cur became by event e (already
+// written), with its refs; an erasure deletes the personal records of
+// every event of the request.
+func (tx *Tx) putAfter(cur, next queue.Request, e queue.Event) error {
+	var rf refs
+	if cur.ID != "" {
+		_, old, _, err := tx.loadRequest(cur.ID)
+		if err != nil {
+			return err
+		}
+		rf = old
+	}
+	if e.Type == queue.EventErased {
+		if err := tx.deletePersonal(cur.EventSeqs); err != nil {
+			return err
+		}
+	}
+	return tx.putRequest(cur, next, rf.after(e))
+}
+
+// deletePersonal deletes the personal records of events seqs.
+func (tx *Tx) deletePersonal(seqs []uint64) error {
+	b := tx.tx.Bucket(bPersonal)
+	for _, seq := range seqs {
+		if err := b.Delete(u64(seq)); err != nil {
+			return fmt.Errorf("erase the personal part of event %d: %w", seq, err)
+		}
+	}
+	return nil
 }
 
 // appendEvent gives e the next sequence number and an ID and appends it.
@@ -246,6 +281,17 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 	if stored.Station == id.StationID && stored.Epoch == id.Epoch {
 		stored.Station, stored.Epoch = "", ""
 	}
+	// The personal part is kept apart, under the event's sequence number.
+	stored.Personal = nil
+	if e.Personal != nil {
+		v, err := encodePersonal(*e.Personal)
+		if err != nil {
+			return e, err
+		}
+		if err := tx.bucket(bPersonal).Put(u64(e.Seq), v); err != nil {
+			return e, err
+		}
+	}
 	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), stored); err != nil {
 		return e, err
 	}
@@ -261,13 +307,26 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 		id := tx.ident()
 		e.Station, e.Epoch = id.StationID, id.Epoch
 	}
+	if e.Type == queue.EventCreated || e.Type == queue.EventIdentified {
+		p, ok, err := tx.personalAt(seq)
+		if err != nil {
+			return e, err
+		}
+		if ok {
+			e.Personal = &p
+		}
+	}
 	return e, nil
 }
 
-// putRequest writes next and moves its index entries from what cur had.
-func (tx *Tx) putRequest(cur, next queue.Request) error {
-	id := []byte(next.ID)
-	if err := putJSON(tx.bucket(bRequests), id, next); err != nil {
+// putRequest writes next (its facts, and rf for its personal part) and
+// moves its index entries from what cur had.
+func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
+	v, err := encodeRequest(next, rf)
+	if err != nil {
+		return fmt.Errorf("encode request %s: %w", next.ID, err)
+	}
+	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
 		return err
 	}
 	w := tx.tx.Bucket(bIdx)
@@ -333,15 +392,14 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 }
 
 func (tx *Tx) byID(id string) (queue.Request, error) {
-	var r queue.Request
-	v := tx.tx.Bucket(bRequests).Get([]byte(id))
-	if v == nil {
+	r, rf, ok, err := tx.loadRequest(id)
+	if err != nil {
+		return r, err
+	}
+	if !ok {
 		return r, fmt.Errorf("request %s: %w", id, queue.ErrNotFound)
 	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, tx.damaged(fmt.Sprintf("request %s does not decode", id), err)
-	}
-	return r, nil
+	return tx.join(r, rf)
 }
 
 // Resolve finds the request that ref names: a ticket of today ("A-007"),
@@ -427,9 +485,9 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 		k, v = c.Seek(start)
 	}
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
-		var r queue.Request
-		if err := json.Unmarshal(v, &r); err != nil {
-			return tx.damaged(fmt.Sprintf("request %s does not decode", k), err)
+		r, err := tx.decodeJoined(k, v)
+		if err != nil {
+			return err
 		}
 		if err := fn(r); err != nil {
 			return err

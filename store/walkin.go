@@ -61,11 +61,14 @@ func (tx *Tx) Identify(cur queue.Request, id queue.Identity, by queue.Actor, at 
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
-	data, err := json.Marshal(id)
+	// The personal part the event sets: the identity and the notes the
+	// request has, beside the event; its digest in the event's data.
+	p := queue.Personal{Key: newPersonalKey(), Name: id.Name, NIK: id.NIK, Phone: id.Phone, Notes: cur.Notes}
+	data, err := json.Marshal(queue.IdentifiedData{PersonalDigest: p.Digest()})
 	if err != nil {
 		return cur, err
 	}
-	ev := queue.Event{Type: queue.EventIdentified, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	ev := queue.Event{Type: queue.EventIdentified, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data, Personal: &p}
 	return tx.applyAndWrite(cur, ev)
 }
 
