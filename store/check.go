@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -233,8 +232,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("event log jumps from %d to %d", next-1, seq)
 		}
 		next = seq + 1
-		var e queue.Event
-		if err := json.Unmarshal(v, &e); err != nil || e.Seq != seq {
+		if e, err := tx.decodeEvent(seq, v); err != nil || e.Seq != seq {
 			bad("event %d does not decode or has the wrong sequence", seq)
 		}
 		return nil
@@ -250,8 +248,12 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("request %s (%s) has no events", id, r.Ticket)
 		}
 		for _, seq := range r.EventSeqs {
-			var e queue.Event
-			if v := events.Get(u64(seq)); v == nil || json.Unmarshal(v, &e) != nil || e.RequestID != id {
+			v := events.Get(u64(seq))
+			if v == nil {
+				bad("request %s (%s) lists event %d, which is not its own", id, r.Ticket, seq)
+				continue
+			}
+			if e, err := tx.decodeEvent(seq, v); err != nil || e.RequestID != id {
 				bad("request %s (%s) lists event %d, which is not its own", id, r.Ticket, seq)
 			}
 		}

@@ -56,34 +56,6 @@ func legacyDigest(e queue.Event) bool {
 	return json.Unmarshal(e.Data, &d) == nil && d.Digest == ""
 }
 
-// storedRequest is a request as the requests bucket holds it: its facts
-// and its refs.
-type storedRequest struct {
-	queue.Request
-	PersonalSeq uint64 `json:"personal_seq,omitempty"`
-	NotesSeq    uint64 `json:"notes_seq,omitempty"`
-}
-
-func encodeRequest(r queue.Request, rf refs) ([]byte, error) {
-	return json.Marshal(storedRequest{Request: r.WithoutPersonal(), PersonalSeq: rf.personal, NotesSeq: rf.notes})
-}
-
-func decodeRequest(v []byte) (queue.Request, refs, error) {
-	var s storedRequest
-	if err := json.Unmarshal(v, &s); err != nil {
-		return queue.Request{}, refs{}, err
-	}
-	return s.Request, refs{personal: s.PersonalSeq, notes: s.NotesSeq}, nil
-}
-
-func encodePersonal(p queue.Personal) ([]byte, error) { return json.Marshal(p) }
-
-func decodePersonal(v []byte) (queue.Personal, error) {
-	var p queue.Personal
-	err := json.Unmarshal(v, &p)
-	return p, err
-}
-
 // newPersonalKey is a fresh key for a personal part's digest. It always
 // comes from crypto/rand, never from Options.Random (a seeded source in
 // tests would make the digest guessable).
@@ -133,7 +105,7 @@ func (tx *Tx) loadRequest(id string) (queue.Request, refs, bool, error) {
 	if v == nil {
 		return queue.Request{}, refs{}, false, nil
 	}
-	r, rf, err := decodeRequest(v)
+	r, rf, err := decodeRequest([]byte(id), v, tx.ident().StationID)
 	if err != nil {
 		return r, rf, false, tx.damaged(fmt.Sprintf("request %s does not decode", id), err)
 	}
@@ -142,7 +114,7 @@ func (tx *Tx) loadRequest(id string) (queue.Request, refs, bool, error) {
 
 // decodeJoined decodes a stored request and joins its personal part.
 func (tx *Tx) decodeJoined(k, v []byte) (queue.Request, error) {
-	r, rf, err := decodeRequest(v)
+	r, rf, err := decodeRequest(k, v, tx.ident().StationID)
 	if err != nil {
 		return r, tx.damaged(fmt.Sprintf("request %s does not decode", k), err)
 	}

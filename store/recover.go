@@ -208,7 +208,7 @@ func (tx *Tx) rebuild(seqs []uint64) (queue.Request, refs, error) {
 }
 
 func (tx *Tx) deleteRequest(r queue.Request) error {
-	idx := tx.tx.Bucket(bIdx)
+	idx := tx.bucket(bIdx)
 	for _, kv := range indexKeys(r) {
 		if err := idx.Delete(kv[0]); err != nil {
 			return err
@@ -272,7 +272,7 @@ func (tx *Tx) write(e queue.Event) error {
 		return err
 	}
 	if e.Type == queue.EventCreated {
-		idx := tx.tx.Bucket(bIdx)
+		idx := tx.bucket(bIdx)
 		code, n, _ := parseTicket(next.Ticket)
 		if v := idx.Get(ticketKey(next.Day, code, n)); v != nil {
 			return fmt.Errorf("ticket %s of %s is already request %s's: %w", next.Ticket, next.Day, v, queue.ErrConflict)
@@ -295,7 +295,7 @@ func (tx *Tx) importEvent(e queue.Event) error { return tx.write(e) }
 func (tx *Tx) maxTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
 	var n uint32
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) == len(prefix)+4 {
 			n = max(n, binary.BigEndian.Uint32(k[len(prefix):]))
@@ -324,7 +324,7 @@ func (tx *Tx) replay(e queue.Event, seq uint64, rec *Recovery) (bool, error) {
 		changed := r.Station != id.StationID
 		r.Station = id.StationID
 		code, n, _ := parseTicket(r.Ticket)
-		if tx.tx.Bucket(bIdx).Get(ticketKey(r.Day, code, n)) != nil {
+		if tx.bucket(bIdx).Get(ticketKey(r.Day, code, n)) != nil {
 			to := queue.FormatTicket(code, uint64(tx.maxTicket(r.Day, code))+1)
 			rec.Renumbered = append(rec.Renumbered, Renumbered{RequestID: r.ID, TrackingCode: r.TrackingCode, Day: r.Day, From: r.Ticket, To: to})
 			r.Ticket, changed = to, true

@@ -111,7 +111,7 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a
 	// ticket can never be handed out twice, crash or not.
-	idx := tx.tx.Bucket(bIdx)
+	idx := tx.bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
 	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
@@ -276,36 +276,27 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 		e.Station, e.Epoch = id.StationID, id.Epoch
 	}
 	// Station and epoch are the same for every event of this database: they
-	// are left out on disk and filled in by decodeEvent.
-	stored := e
-	if stored.Station == id.StationID && stored.Epoch == id.Epoch {
-		stored.Station, stored.Epoch = "", ""
-	}
-	// The personal part is kept apart, under the event's sequence number.
-	stored.Personal = nil
+	// are left out on disk and filled in by decodeEvent (codec.go). The
+	// personal part is kept apart, under the event's sequence number.
 	if e.Personal != nil {
-		v, err := encodePersonal(*e.Personal)
-		if err != nil {
-			return e, err
-		}
-		if err := tx.bucket(bPersonal).Put(u64(e.Seq), v); err != nil {
+		if err := tx.bucket(bPersonal).Put(u64(e.Seq), encodePersonal(*e.Personal)); err != nil {
 			return e, err
 		}
 	}
-	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), stored); err != nil {
+	v, err := encodeEvent(e, id)
+	if err != nil {
+		return e, fmt.Errorf("encode event %d: %w", e.Seq, err)
+	}
+	if err := tx.bucket(bEvents).Put(u64(e.Seq), v); err != nil {
 		return e, err
 	}
 	return e, nil
 }
 
 func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
-	var e queue.Event
-	if err := json.Unmarshal(v, &e); err != nil {
+	e, err := decodeStoredEvent(seq, v, tx.ident())
+	if err != nil {
 		return e, tx.damaged(fmt.Sprintf("event %d does not decode", seq), err)
-	}
-	if e.Station == "" && e.Epoch == "" {
-		id := tx.ident()
-		e.Station, e.Epoch = id.StationID, id.Epoch
 	}
 	if e.Type == queue.EventCreated || e.Type == queue.EventIdentified {
 		p, ok, err := tx.personalAt(seq)
@@ -322,14 +313,11 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 // putRequest writes next (its facts, and rf for its personal part) and
 // moves its index entries from what cur had.
 func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
-	v, err := encodeRequest(next, rf)
-	if err != nil {
-		return fmt.Errorf("encode request %s: %w", next.ID, err)
-	}
+	v := encodeRequest(next, rf, tx.ident().StationID)
 	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
 		return err
 	}
-	w := tx.tx.Bucket(bIdx)
+	w := tx.bucket(bIdx)
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
 	}
@@ -377,7 +365,7 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
 	}
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	prefix := waitingPrefix(day)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(allowed) > 0 && !allowed[string(v)] {
@@ -413,7 +401,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	if t, ok := queue.NormalizeTicket(ref); ok {
 		today := tx.s.Today()
 		code, n, _ := parseTicket(t)
-		id := tx.tx.Bucket(bIdx).Get(ticketKey(today, code, n))
+		id := tx.bucket(bIdx).Get(ticketKey(today, code, n))
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s; a ticket of another day is written %s/%s): %w",
 				t, today, tx.s.DayOf(tx.s.clock().AddDate(0, 0, -1)), t, queue.ErrNotFound)
@@ -422,14 +410,14 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	}
 	if day, t, ok := queue.NormalizeDatedTicket(ref); ok {
 		code, n, _ := parseTicket(t)
-		id := tx.tx.Bucket(bIdx).Get(ticketKey(day, code, n))
+		id := tx.bucket(bIdx).Get(ticketKey(day, code, n))
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s on %s: %w", t, day, queue.ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
 	if code, ok := queue.NormalizeTrackingCode(ref); ok {
-		if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
+		if id := tx.bucket(bIdx).Get(trackingKey(code)); id != nil {
 			return tx.byID(string(id))
 		}
 		if !queue.LooksLikeID(ref) {
@@ -544,7 +532,7 @@ func (tx *Tx) History(id string) ([]queue.Event, error) {
 // lastTicket is the number of the day's last ticket of a service (0 if none).
 func (tx *Tx) lastTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	max := ticketKey(day, code, ^uint32(0))
 	k, _ := c.Seek(max)
 	switch {

@@ -61,6 +61,8 @@ func readJSONLines[T any](t testing.TB, name string) []T {
 	return out
 }
 
-func v1Requests(t testing.TB) []queue.Request { return readJSONLines[queue.Request](t, "requests.jsonl") }
+func v1Requests(t testing.TB) []queue.Request {
+	return readJSONLines[queue.Request](t, "requests.jsonl")
+}
 
 func v1Events(t testing.TB) []queue.Event { return readJSONLines[queue.Event](t, "events.jsonl") }

@@ -107,7 +107,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 	if cur.ID == "" || cur.NIK == next.NIK && cur.Name == next.Name {
 		return nil
 	}
-	w := tx.tx.Bucket(bIdx)
+	w := tx.bucket(bIdx)
 	for _, kv := range identityKeys(cur) {
 		if err := w.Delete(kv[0]); err != nil {
 			return err
@@ -126,7 +126,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 func (tx *Tx) WaitingCounts(day string) map[string]int {
 	out := map[string]int{}
 	prefix := waitingPrefix(day)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		out[string(v)]++
 	}
@@ -141,7 +141,7 @@ func (tx *Tx) WaitingAhead(r queue.Request) int {
 	}
 	n := 0
 	prefix, mine := waitingPrefix(r.Day), waitingKey(r)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.Compare(k, mine) < 0; k, v = c.Next() {
 		if string(v) == r.Service {
 			n++
