@@ -153,7 +153,11 @@ func (s *Store) Compact(ctx context.Context) error {
 
 func (s *Store) compactLocked(ctx context.Context) error {
 	return s.rewrite(ctx, func(src *bolt.Tx, dst *bolt.DB) error {
-		return copyAll(ctx, src, dst, nil)
+		if err := copyAll(ctx, src, dst, nil); err != nil {
+			return err
+		}
+		// The compaction an erasure asked for is this one.
+		return dst.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Delete(kCompactPending) })
 	})
 }
 
