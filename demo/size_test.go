@@ -41,4 +41,14 @@ func TestFileSize(t *testing.T) {
 		t.Logf("  %-18s %8d keys %11d page bytes (%6.0f per request) %11d used", b.Name, b.Keys, b.PageBytes,
 			float64(b.PageBytes)/float64(sum.Requests), b.UsedBytes)
 	}
+	// As a migration or an erasure leaves it: compacted.
+	start = time.Now()
+	if err := st.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	took = time.Since(start)
+	if u, err = st.Usage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("compacted in %v: file %d bytes, %.0f bytes per request", took.Round(time.Millisecond), u.FileBytes, float64(u.FileBytes)/float64(sum.Requests))
 }

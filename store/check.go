@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -195,9 +196,16 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		h.Write(v)
 		return h.Sum64()
 	}
-	// Pass 1: the requests, their events and personal parts, and the
-	// index entries they make.
+	// Pass 1: the requests and their personal parts; the index entries
+	// they make and the events they list, hashed.
+	type owned struct{ seq, owner uint64 }
 	var want []uint64
+	var listed []owned
+	pc := personal.Cursor() // one cursor for the lookups: bbolt's Get makes one each time
+	personalAt := func(seq uint64) ([]byte, bool) {
+		k, v := pc.Seek(u64(seq))
+		return v, k != nil && getU64(k) == seq
+	}
 	_ = b(bRequests).ForEach(func(k, v []byte) error {
 		rep.Requests++
 		r, rf, err := decodeRequest(k, v, tx.ident().StationID)
@@ -205,30 +213,37 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("request %s does not decode: %v", k, err)
 			return nil
 		}
-		if r, err = tx.join(r, rf); err != nil {
-			bad("request %s: %v", k, err)
-			return nil
-		}
-		for _, seq := range []uint64{rf.personal, rf.notes} {
-			if seq != 0 && personal.Get(u64(seq)) == nil {
+		var p queue.Personal
+		for i, seq := range []uint64{rf.personal, rf.notes} {
+			if seq == 0 {
+				continue
+			}
+			pv, ok := personalAt(seq)
+			if !ok {
 				bad("request %s (%s) reads its personal part from event %d, which has none", k, r.Ticket, seq)
+				continue
+			}
+			q, err := decodePersonal(pv)
+			if err != nil {
+				bad("personal record of event %d does not decode: %v", seq, err)
+				continue
+			}
+			if i == 0 {
+				p = q
+			} else {
+				p.Notes = q.Notes
 			}
 		}
+		r = r.WithPersonal(p)
 		for _, kv := range tx.expectedIndex(r) {
 			want = append(want, entryHash(kv[0], kv[1]))
 		}
 		if len(r.EventSeqs) == 0 {
 			bad("request %s (%s) has no events", k, r.Ticket)
 		}
+		owner := entryHash(k, nil)
 		for _, seq := range r.EventSeqs {
-			v := events.Get(u64(seq))
-			if v == nil {
-				bad("request %s (%s) lists event %d, which is not its own", k, r.Ticket, seq)
-				continue
-			}
-			if e, err := decodeStoredEvent(seq, v, tx.ident()); err != nil || e.RequestID != string(k) {
-				bad("request %s (%s) lists event %d, which is not its own", k, r.Ticket, seq)
-			}
+			listed = append(listed, owned{seq, owner})
 		}
 		return nil
 	})
@@ -286,20 +301,36 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		})
 	}
 
-	// Pass 3: the event log, contiguous from 1, each event decoding.
+	// Pass 3: the event log, contiguous from 1, each event decoding, merged
+	// with the events the requests list (by sequence): each is its
+	// request's own.
+	slices.SortFunc(listed, func(a, b owned) int { return cmp.Compare(a.seq, b.seq) })
 	rep.Events = tx.LastSeq()
 	var next uint64 = 1
+	li := 0
 	_ = events.ForEach(func(k, v []byte) error {
 		seq := getU64(k)
 		if seq != next {
 			bad("event log jumps from %d to %d", next-1, seq)
 		}
 		next = seq + 1
-		if _, err := decodeStoredEvent(seq, v, tx.ident()); err != nil {
+		for ; li < len(listed) && listed[li].seq < seq; li++ {
+			bad("a request lists event %d, which does not exist", listed[li].seq)
+		}
+		e, err := eventHead(seq, v, tx.ident())
+		if err != nil {
 			bad("event %d does not decode: %v", seq, err)
+		}
+		for ; li < len(listed) && listed[li].seq == seq; li++ {
+			if err == nil && entryHash([]byte(e.RequestID), nil) != listed[li].owner {
+				bad("a request lists event %d, which is not its own (it is request %s's)", seq, e.RequestID)
+			}
 		}
 		return nil
 	})
+	for ; li < len(listed); li++ {
+		bad("a request lists event %d, which does not exist", listed[li].seq)
+	}
 	// Pass 4: every personal record is an event's that sets one.
 	_ = personal.ForEach(func(k, v []byte) error {
 		seq := getU64(k)
@@ -312,7 +343,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("personal record of event %d, which does not exist", seq)
 			return nil
 		}
-		if e, err := decodeStoredEvent(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
+		if e, err := eventHead(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
 			bad("personal record of event %d, a %s", seq, e.Type)
 		}
 		return nil

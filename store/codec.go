@@ -53,8 +53,9 @@ func (e *enc) timeFrom(t, base time.Time) {
 }
 
 type dec struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error
+	skip bool // strings are read past, not made (eventHead)
 }
 
 func (d *dec) uv() uint64 {
@@ -96,7 +97,13 @@ func (d *dec) take(n uint64) []byte {
 	return out
 }
 
-func (d *dec) str() string    { return string(d.take(d.uv())) }
+func (d *dec) str() string {
+	b := d.take(d.uv())
+	if d.skip {
+		return ""
+	}
+	return string(b)
+}
 func (d *dec) bytesV() []byte { return bytes.Clone(d.take(d.uv())) }
 
 func (d *dec) time() time.Time {
@@ -325,6 +332,9 @@ func decodeRequest(id []byte, v []byte, station string) (queue.Request, refs, er
 	rf.personal = d.uv()
 	if flags&rfNotes != 0 {
 		rf.notes = d.uv()
+	}
+	if d.err == nil && len(d.b) == 0 {
+		return r, rf, nil
 	}
 	return r, rf, d.done("request " + string(id))
 }
@@ -575,6 +585,20 @@ func decodeStoredEvent(seq uint64, v []byte, own Identity) (queue.Event, error) 
 }
 
 func decodeEventCompact(seq uint64, v []byte, own Identity) (queue.Event, error) {
+	return decodeEventRecord(seq, v, own, false)
+}
+
+// eventHead decodes a stored event, every field read and checked, but the
+// JSON of its data made only when it is kept as it is (Check reads every
+// event this way: the type and request are what it needs).
+func eventHead(seq uint64, v []byte, own Identity) (queue.Event, error) {
+	if len(v) > 0 && v[0] == '{' {
+		return decodeStoredEvent(seq, v, own)
+	}
+	return decodeEventRecord(seq, v, own, true)
+}
+
+func decodeEventRecord(seq uint64, v []byte, own Identity, light bool) (queue.Event, error) {
 	var e queue.Event
 	if len(v) == 0 || v[0] != recVersion {
 		return e, fmt.Errorf("event record of an unknown version")
@@ -582,7 +606,11 @@ func decodeEventCompact(seq uint64, v []byte, own Identity) (queue.Event, error)
 	d := dec{b: v[1:]}
 	flags := d.uv()
 	e.Seq = seq
-	e.ID = d.ulid()
+	if light {
+		d.take(16) // the event's own ID: not needed
+	} else {
+		e.ID = d.ulid()
+	}
 	if t := d.uv(); t > 0 && t < uint64(len(eventTypes)) {
 		e.Type = eventTypes[t]
 	} else if d.err == nil {
@@ -592,6 +620,7 @@ func decodeEventCompact(seq uint64, v []byte, own Identity) (queue.Event, error)
 		e.RequestID = d.ulid()
 	}
 	e.At = d.time()
+	d.skip = light // what follows is not needed by eventHead
 	e.Station, e.Epoch = own.StationID, own.Epoch
 	if flags&efOwnStation == 0 {
 		e.Station, e.Epoch = d.str(), d.str()
@@ -605,13 +634,17 @@ func decodeEventCompact(seq uint64, v []byte, own Identity) (queue.Event, error)
 	case dkChosen:
 		e.Data = append(json.RawMessage(nil), queue.ChosenCall...)
 	case dkIdentified:
-		data, err := json.Marshal(queue.IdentifiedData{PersonalDigest: hex.EncodeToString(d.take(d.uv()))})
+		digest := d.take(d.uv())
+		if light {
+			break
+		}
+		data, err := json.Marshal(queue.IdentifiedData{PersonalDigest: hex.EncodeToString(digest)})
 		if err != nil {
 			return e, err
 		}
 		e.Data = data
 	case dkCreated:
-		data, err := decodeCreated(&d, e)
+		data, err := decodeCreated(&d, e, light)
 		if err != nil {
 			return e, err
 		}
@@ -621,10 +654,13 @@ func decodeEventCompact(seq uint64, v []byte, own Identity) (queue.Event, error)
 			return e, fmt.Errorf("event %d: unknown data kind %d", seq, kind)
 		}
 	}
+	if d.err == nil && len(d.b) == 0 {
+		return e, nil
+	}
 	return e, d.done(fmt.Sprintf("event %d", seq))
 }
 
-func decodeCreated(d *dec, e queue.Event) ([]byte, error) {
+func decodeCreated(d *dec, e queue.Event, light bool) ([]byte, error) {
 	var c queue.CreatedData
 	flags := d.uv()
 	c.ID = e.RequestID
@@ -677,7 +713,7 @@ func decodeCreated(d *dec, e queue.Event) ([]byte, error) {
 	if flags&cfDigest != 0 {
 		c.PersonalDigest = hex.EncodeToString(d.take(d.uv()))
 	}
-	if d.err != nil {
+	if d.err != nil || light {
 		return nil, d.err
 	}
 	return json.Marshal(c)
