@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -95,6 +96,53 @@ func (d *dec) take(n uint64) []byte {
 	out := d.b[:n:n]
 	d.b = d.b[n:]
 	return out
+}
+
+// day writes a date YYYY-MM-DD as days since 1970 plus one (0 and the
+// string for anything else).
+func (e *enc) day(s string) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil && t.Format(time.DateOnly) == s && t.Unix() >= 0 {
+		e.uv(uint64(t.Unix()/86400) + 1)
+		return
+	}
+	e.uv(0)
+	e.str(s)
+}
+
+func (d *dec) day() string {
+	n := d.uv()
+	if n == 0 {
+		return d.str()
+	}
+	if d.skip {
+		return ""
+	}
+	return time.Unix(int64(n-1)*86400, 0).UTC().Format(time.DateOnly)
+}
+
+// statuses are the request statuses as one number (0: the string follows).
+var statuses = []queue.Status{"", queue.StatusWaiting, queue.StatusCalled, queue.StatusServing, queue.StatusDone,
+	queue.StatusNoShow, queue.StatusCancelled}
+
+func (e *enc) status(s queue.Status) {
+	if i := slices.Index(statuses, s); i > 0 {
+		e.uv(uint64(i))
+		return
+	}
+	e.uv(0)
+	e.str(string(s))
+}
+
+func (d *dec) status() queue.Status {
+	n := d.uv()
+	if n == 0 {
+		return queue.Status(d.str())
+	}
+	if n >= uint64(len(statuses)) {
+		d.err = fmt.Errorf("unknown status %d", n)
+		return ""
+	}
+	return statuses[n]
 }
 
 func (d *dec) str() string {
@@ -205,12 +253,12 @@ func encodeRequest(r queue.Request, rf refs, station string) []byte {
 	e.uv(flags)
 	e.str(r.TrackingCode)
 	e.str(r.Ticket)
-	e.str(r.Day)
+	e.day(r.Day)
 	e.str(r.Service)
 	if flags&rfFirstSame == 0 {
 		e.str(r.FirstService)
 	}
-	e.str(string(r.Status))
+	e.status(r.Status)
 	e.str(string(r.Priority))
 	if flags&rfStationOwn == 0 {
 		e.str(r.Station)
@@ -272,13 +320,13 @@ func decodeRequest(id []byte, v []byte, station string) (queue.Request, refs, er
 	r.ID = string(id)
 	r.TrackingCode = d.str()
 	r.Ticket = d.str()
-	r.Day = d.str()
+	r.Day = d.day()
 	r.Service = d.str()
 	r.FirstService = r.Service
 	if flags&rfFirstSame == 0 {
 		r.FirstService = d.str()
 	}
-	r.Status = queue.Status(d.str())
+	r.Status = d.status()
 	r.Priority = queue.Priority(d.str())
 	r.Station = station
 	if flags&rfStationOwn == 0 {
@@ -519,12 +567,12 @@ func encodeCreated(en *enc, e queue.Event) bool {
 	}
 	en.str(d.TrackingCode)
 	en.str(d.Ticket)
-	en.str(d.Day)
+	en.day(d.Day)
 	en.str(d.Service)
 	if flags&cfFirstSame == 0 {
 		en.str(d.FirstService)
 	}
-	en.str(string(d.Status))
+	en.status(d.Status)
 	en.str(string(d.Priority))
 	if flags&cfStationIsEvent == 0 {
 		en.str(d.Station)
@@ -669,13 +717,13 @@ func decodeCreated(d *dec, e queue.Event, light bool) ([]byte, error) {
 	}
 	c.TrackingCode = d.str()
 	c.Ticket = d.str()
-	c.Day = d.str()
+	c.Day = d.day()
 	c.Service = d.str()
 	c.FirstService = c.Service
 	if flags&cfFirstSame == 0 {
 		c.FirstService = d.str()
 	}
-	c.Status = queue.Status(d.str())
+	c.Status = d.status()
 	c.Priority = queue.Priority(d.str())
 	c.Station = e.Station
 	if flags&cfStationIsEvent == 0 {

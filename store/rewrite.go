@@ -45,6 +45,9 @@ func (s *Store) rewrite(ctx context.Context, fill func(src *bolt.Tx, dst *bolt.D
 	if err != nil {
 		return fmt.Errorf("rewrite %s: %w", s.path, err)
 	}
+	// Grow the new file by 1 MB at a time, not bbolt's 16 MB: it is
+	// written once, in order, and should end where its pages end.
+	dst.AllocSize = 1 << 20
 	err = s.db.View(func(src *bolt.Tx) error {
 		if err := ctx.Err(); err != nil {
 			return err
