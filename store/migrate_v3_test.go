@@ -1,11 +1,18 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io/fs"
+	"math/rand"
 	"os"
+	"os/exec"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -134,4 +141,78 @@ func TestMigrateV3FromV1(t *testing.T) {
 		t.Fatalf("a registration after the migration: %+v %v", got, err)
 	}
 	mustCheck(t, s)
+}
+
+var migrateCrashSeed = flag.Int64("migratecrash.seed", 0, "seed of TestMigrateV3Crash's kill moments; 0: from the clock")
+
+// TestMigrateV3CrashHelper is the migrating process of TestMigrateV3Crash:
+// run alone it does nothing.
+func TestMigrateV3CrashHelper(t *testing.T) {
+	path := os.Getenv("LOKET_MIGRATE_DB")
+	if path == "" {
+		t.Skip("helper process for TestMigrateV3Crash")
+	}
+	fmt.Println("opening")
+	if _, err := Open(path, Options{Location: time.UTC}); err != nil {
+		fmt.Println("error", err)
+		os.Exit(3)
+	}
+	fmt.Println("migrated")
+	os.Exit(0)
+}
+
+// TestMigrateV3Crash kills (SIGKILL) a real process migrating the v1 file
+// of testdata at random moments: reopened, the file is migrated with every
+// request as the v1 code read it, whichever moment the kill came.
+func TestMigrateV3Crash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test in -short mode")
+	}
+	seed := *migrateCrashSeed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	t.Logf("seed %d (replay: go test ./store -run '^TestMigrateV3Crash$' -migratecrash.seed=%d)", seed, seed)
+	rng := rand.New(rand.NewSource(seed))
+	want := v1Requests(t)
+	for iter := range 8 {
+		path := copyV1(t)
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMigrateV3CrashHelper$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "LOKET_MIGRATE_DB="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		sc.Scan() // "opening"
+		time.Sleep(time.Duration(rng.Intn(30_000)) * time.Microsecond)
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "error") {
+				t.Fatalf("iteration %d: %s", iter, sc.Text())
+			}
+		}
+		_ = cmd.Wait()
+		s, err := Open(path, Options{Location: time.UTC})
+		if err != nil {
+			t.Fatalf("iteration %d: reopen after the kill: %v", iter, err)
+		}
+		var got []queue.Request
+		_ = s.Between(ctx, "", "", func(r queue.Request) error { got = append(got, r); return nil })
+		mustCheck(t, s)
+		s.Close()
+		if len(got) != len(want) {
+			t.Fatalf("iteration %d: %d requests, want %d", iter, len(got), len(want))
+		}
+		for i := range want {
+			g, _ := json.Marshal(got[i])
+			w, _ := json.Marshal(want[i])
+			if !bytes.Equal(g, w) {
+				t.Fatalf("iteration %d: request %d:\n got %s\nwant %s", iter, i, g, w)
+			}
+		}
+	}
 }
