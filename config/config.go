@@ -42,6 +42,39 @@ type Config struct {
 	Hub      Hub     `toml:"hub"`
 	Board    Board   `toml:"board"`
 	Kiosk    Kiosk   `toml:"kiosk"`
+	Privacy  Privacy `toml:"privacy"`
+}
+
+// Privacy is the [privacy] section: how long the applicants' personal data
+// (name, NIK, phone, notes) is kept (README "Personal data").
+type Privacy struct {
+	// RetentionDays: the personal part of a request closed more than this
+	// many days ago is erased by `loket purge` (run nightly by the hub, or
+	// by cron on a counter with its own database); the request's facts and
+	// the statistics stay. 0 means never automatically: `loket purge`
+	// then needs --before, and the hub runs no nightly purge.
+	RetentionDays int `toml:"retention_days"`
+}
+
+// DefaultRetentionDays is privacy.retention_days unless the config says
+// otherwise (README "Personal data" gives the reasons): the longest SLA of
+// an office's services (about 30 working days, six weeks) plus the 21
+// working days the applicant has to object to the decision (UU 30/2014
+// Pasal 77), rounded up to three months.
+const DefaultRetentionDays = 90
+
+// MaxRetentionDays bounds privacy.retention_days (ten years).
+const MaxRetentionDays = 3660
+
+// PurgeBefore is the first day whose closed requests keep their personal
+// part: today's date (YYYY-MM-DD) less RetentionDays; ok is false when the
+// retention is 0 (never automatically).
+func (p Privacy) PurgeBefore(today time.Time) (string, bool) {
+	if p.RetentionDays <= 0 {
+		return "", false
+	}
+	y, m, d := today.Date()
+	return time.Date(y, m, d-p.RetentionDays, 12, 0, 0, 0, today.Location()).Format(time.DateOnly), true
 }
 
 // Report is what the supervisor's PDF report signs with: the place it is
@@ -94,7 +127,7 @@ type Receipt struct {
 	Paper        string   `toml:"paper"`         // 80mm, 58mm, A5, A4
 	Printer      string   `toml:"printer"`       // CUPS queue; empty means do not print
 	PrintCommand string   `toml:"print_command"` // overrides lp; {printer} {file} {width} {height}
-	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}
+	TrackingURL  string   `toml:"tracking_url"`  // QR code target, with {code}; "" is the central server's /lacak/{code} (Config.TrackingURL)
 	Holidays     []string `toml:"holidays"`      // YYYY-MM-DD: the office's own days off, beside Indonesia's (package holidays)
 }
 
@@ -106,6 +139,20 @@ func (c Config) ReceiptLanguage() string {
 		return "en"
 	}
 	return "id"
+}
+
+// TrackingURL is the QR code target of receipts and slips, with {code}:
+// receipt.tracking_url when set; else, with a central server configured
+// (server.url), its tracking page, {server.url}/lacak/{code}; else ""
+// (the QR code holds the bare tracking code).
+func (c Config) TrackingURL() string {
+	if c.Receipt.TrackingURL != "" {
+		return c.Receipt.TrackingURL
+	}
+	if u := strings.TrimRight(strings.TrimSpace(c.Server.URL), "/"); u != "" {
+		return u + "/lacak/{code}"
+	}
+	return ""
 }
 
 // Server is the central server this station syncs to.
@@ -164,6 +211,7 @@ func Default() Config {
 		Queue:   Queue{MaxCalls: 3},
 		Receipt: Receipt{Language: "id", Paper: "80mm"},
 		Hub:     Hub{Addr: DefaultHubAddr},
+		Privacy: Privacy{RetentionDays: DefaultRetentionDays},
 	}
 }
 
@@ -284,6 +332,9 @@ func (c Config) Validate() error {
 	}
 	if c.Kiosk.TicketsPerMinute < 0 {
 		return fmt.Errorf("config: kiosk.tickets_per_minute %d is negative", c.Kiosk.TicketsPerMinute)
+	}
+	if d := c.Privacy.RetentionDays; d < 0 || d > MaxRetentionDays {
+		return fmt.Errorf("config: privacy.retention_days %d is not from 0 (never purge automatically) to %d", d, MaxRetentionDays)
 	}
 	if c.Queue.MaxCalls < 0 {
 		return fmt.Errorf("config: queue.max_calls %d is negative", c.Queue.MaxCalls)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func envOf(m map[string]string) Env { return func(k string) string { return m[k] } }
@@ -122,6 +123,8 @@ func TestLoadSave(t *testing.T) {
 		{"[hub]\ntls_cert = \"c.pem\"\n", "hub.tls_cert"},
 		{"[hub]\nurl = \"hub:8471\"\n", "hub.url"},
 		{"[kiosk]\ntickets_per_minute = -1\n", "kiosk.tickets_per_minute"},
+		{"[privacy]\nretention_days = -1\n", "privacy.retention_days"},
+		{"[privacy]\nretention_days = 100000\n", "privacy.retention_days"},
 	} {
 		os.WriteFile(path, []byte(bad.text), 0o600)
 		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), bad.errHas) {
@@ -155,5 +158,56 @@ func TestReceiptLanguage(t *testing.T) {
 	os.WriteFile(path, []byte("[office]\nphone = \"(022) 4234793\"\nwhatsapp = \"0811-2233-4455\"\nwebsite = \"dpmptsp.bandung.go.id\"\nhours = \"Senin-Jumat 08.00-15.00\"\n"), 0o600)
 	if cfg, err := Load(path); err != nil || cfg.Office.WhatsApp != "0811-2233-4455" || cfg.Office.Hours != "Senin-Jumat 08.00-15.00" {
 		t.Fatalf("office contact keys: %+v %v", cfg.Office, err)
+	}
+}
+
+// TestRetention: privacy.retention_days defaults to DefaultRetentionDays, 0
+// (never automatically) survives a load over the defaults, and the cut is
+// that many calendar days before today, across a month and a year.
+func TestRetention(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	cfg, err := Load(path)
+	if err != nil || cfg.Privacy.RetentionDays != DefaultRetentionDays {
+		t.Fatalf("default: %d, %v", cfg.Privacy.RetentionDays, err)
+	}
+	os.WriteFile(path, []byte("[privacy]\nretention_days = 0\n"), 0o600)
+	if cfg, err = Load(path); err != nil || cfg.Privacy.RetentionDays != 0 {
+		t.Fatalf("retention_days = 0: %d, %v", cfg.Privacy.RetentionDays, err)
+	}
+	jkt := time.FixedZone("WIB", 7*3600)
+	for _, c := range []struct {
+		days  int
+		today time.Time
+		want  string
+		ok    bool
+	}{
+		{90, time.Date(2026, 3, 31, 23, 59, 0, 0, jkt), "2025-12-31", true},
+		{1, time.Date(2026, 3, 1, 0, 0, 0, 0, jkt), "2026-02-28", true},
+		{365, time.Date(2028, 2, 29, 8, 0, 0, 0, jkt), "2027-03-01", true},
+		{0, time.Date(2026, 3, 1, 0, 0, 0, 0, jkt), "", false},
+	} {
+		got, ok := Privacy{RetentionDays: c.days}.PurgeBefore(c.today)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%d days before %v: %q %v, want %q %v", c.days, c.today, got, ok, c.want, c.ok)
+		}
+	}
+}
+
+// TestTrackingURL: the receipt's QR code leads to receipt.tracking_url, else
+// to the central server's tracking page, else holds the bare code.
+func TestTrackingURL(t *testing.T) {
+	for _, c := range []struct {
+		server, tracking, want string
+	}{
+		{"", "", ""},
+		{"https://pusat.example.go.id", "", "https://pusat.example.go.id/lacak/{code}"},
+		{"https://pusat.example.go.id/", "", "https://pusat.example.go.id/lacak/{code}"},
+		{"https://pusat.example.go.id", "https://izin.example.go.id/cek?kode={code}", "https://izin.example.go.id/cek?kode={code}"},
+		{"", "https://izin.example.go.id/lacak/{code}", "https://izin.example.go.id/lacak/{code}"},
+	} {
+		cfg := Config{Server: Server{URL: c.server}, Receipt: Receipt{TrackingURL: c.tracking}}
+		if got := cfg.TrackingURL(); got != c.want {
+			t.Errorf("server %q, tracking_url %q: %q, want %q", c.server, c.tracking, got, c.want)
+		}
 	}
 }

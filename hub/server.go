@@ -63,6 +63,8 @@ type Server struct {
 
 	mu   sync.Mutex
 	addr net.Addr
+
+	replays erasureReplays // answered purge and forget keys (erase.go)
 }
 
 // New returns a server of st. A nil logger means slog.Default().
@@ -152,6 +154,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /v1/requests/{ref}/actions", s.authed(s.act))
 	mux.HandleFunc("POST /v1/requests/{ref}/identify", s.authed(s.identify))
 	mux.HandleFunc("POST /v1/close-day", s.authed(s.closeDay))
+	mux.HandleFunc("POST /v1/purge", s.authed(s.purge))
+	mux.HandleFunc("POST /v1/forget", s.authed(s.forget))
 	mux.HandleFunc("PUT /v1/catalog", s.authed(s.replaceCatalog))
 	mux.HandleFunc("GET /v1/requests/{ref}", s.authed(s.get))
 	mux.HandleFunc("GET /v1/requests/{ref}/history", s.authed(s.detail))

@@ -80,6 +80,7 @@ func TestAuth(t *testing.T) {
 		{"POST", "/v1/requests/A-001/actions", `{"action":"serve"}`}, {"PUT", "/v1/catalog", `{"services":[]}`},
 		{"GET", "/v1/requests/A-001", ""}, {"GET", "/v1/queue", ""}, {"GET", "/v1/find?q=siti", ""},
 		{"GET", "/v1/services", ""}, {"GET", "/v1/between", ""}, {"GET", "/v1/changes", ""},
+		{"POST", "/v1/purge", `{"before":"2099-01-01"}`}, {"POST", "/v1/forget", `{"nik":"3201014107900001","note":"x"}`},
 	}
 	for _, tok := range []struct{ name, token string }{{"none", ""}, {"wrong", wrong}, {"revoked", revoked},
 		{"not a token", "hello"}, {"station token", "lkt_" + strings.Repeat("ab", 32)}} {

@@ -148,6 +148,32 @@ type CloseDayAnswer struct {
 	DryRun  bool            `json:"dry_run,omitempty"`
 }
 
+// PurgeBody is POST /v1/purge: erase the personal part of every request
+// closed on a day before Before (YYYY-MM-DD); DryRun only lists them.
+type PurgeBody struct {
+	Clerk  string `json:"clerk"`
+	Before string `json:"before"`
+	DryRun bool   `json:"dry_run,omitempty"`
+}
+
+// ForgetBody is POST /v1/forget: erase the personal part of every request
+// of NIK, at the applicant's request (Note: the clerk's reason). The NIK is
+// in the body, never in the path (paths are logged).
+type ForgetBody struct {
+	Clerk string `json:"clerk"`
+	NIK   string `json:"nik"`
+	Note  string `json:"note"`
+}
+
+// ErasureAnswer is the answer to POST /v1/purge and POST /v1/forget
+// (queue.Erasure): the requests whose personal part went, nothing
+// personal. Again: the key was answered before; this is that answer.
+type ErasureAnswer struct {
+	DryRun   bool                  `json:"dry_run,omitempty"`
+	Requests []queue.ErasedRequest `json:"requests"`
+	Again    bool                  `json:"again,omitempty"`
+}
+
 // CatalogBody is PUT /v1/catalog.
 type CatalogBody struct {
 	Clerk    string          `json:"clerk"`

@@ -30,6 +30,18 @@ type Queue interface {
 	// ReplaceCatalogOnce replaces the service catalog, validated as a whole.
 	ReplaceCatalogOnce(ctx context.Context, key string, svcs []queue.Service, by queue.Actor) (out []queue.Service, again bool, err error)
 
+	// Purge erases the personal part (name, NIK, phone, notes) of every
+	// request closed on a day before before (YYYY-MM-DD) and not erased yet,
+	// one request.erased event each (reason retention); with dryRun it only
+	// lists them. The facts and statistics stay. It takes no key: purging
+	// again erases nothing more, so a call sent again is safe (its answer
+	// lists what was left).
+	Purge(ctx context.Context, before string, dryRun bool, by queue.Actor) (queue.Erasure, error)
+	// Forget erases at once the personal part of every request that holds
+	// nik, whatever its status (reason request, note the clerk's reason).
+	// Like Purge it is safe to send again.
+	Forget(ctx context.Context, nik, note string, by queue.Actor) (queue.Erasure, error)
+
 	// Get finds one request by ticket (today's), tracking code or ID.
 	Get(ctx context.Context, ref string) (queue.Request, error)
 	// Detail is one request with its history.

@@ -461,9 +461,14 @@ func (l *layout) fields(sheet bool) [][2]string {
 	}
 	out = append(out,
 		[2]string{t.S("receipt.date"), t.LongDate(arrived) + " " + arrived.Format("15:04")},
-		[2]string{t.S("receipt.counter"), strings.TrimSpace(counter + " / " + r.Clerk)},
-		[2]string{t.S("receipt.name"), r.Name},
-		[2]string{"NIK", queue.MaskNIK(r.NIK)})
+		[2]string{t.S("receipt.counter"), strings.TrimSpace(counter + " / " + r.Clerk)})
+	if r.Erased { // the personal part was erased (loket purge, loket forget): said, not left blank
+		out = append(out, [2]string{t.S("receipt.name"), t.S("receipt.erased")})
+	} else {
+		out = append(out,
+			[2]string{t.S("receipt.name"), r.Name},
+			[2]string{"NIK", queue.MaskNIK(r.NIK)})
+	}
 	if r.Phone != "" {
 		out = append(out, [2]string{t.S("receipt.phone"), queue.MaskPhone(r.Phone)})
 	}

@@ -46,17 +46,30 @@
 //
 // One answer per request, keyed by the request's ID: the applicant proves
 // the request with its tracking code (on the centre's /skm/{code} page or
-// the hub's tablet page), and a second answer for the same request is
-// refused by the store (the first one stands). An answer is recorded as an
-// event of type [EventType] ("survey.answered") in the request's event log,
-// synced like every other event, whose payload is the [Answer] as JSON
-// after [Answer.Validate]: the request ID, the tracking code, the service,
-// office and station, the time, the nine scores, the comment and the
-// respondent data. It carries no name, NIK or phone (nothing in it is
-// copied from the request's identity), so purging a request's personal
-// data need not touch it; its free-text comment is kept under the
-// retention rules of the event log (the v2 issue). The figures ([Summarize]) are computed from
-// the answers read back, in any order; should two answers of one request
-// ever meet (a phone and a tablet before a sync), the earliest counts and
-// the other is counted in [Summary].Duplicates.
+// the hub's tablet page /survey), once the request is done, and a second
+// answer for the same request is refused (the first one stands).
+//
+// On a counter or hub an answer is an event of type [EventType]
+// ("survey.answered", queue.EventSurveyed) in the request's event log,
+// synced like every other event. Its Data ([EventData]) is the [Answer] as
+// JSON after [Answer.Validate] WITHOUT its comment: the request ID, the
+// tracking code, the service, office and station, the time, the nine
+// scores and the respondent data, plus "personal_digest", the digest of
+// the comment's personal part ([CommentPart]: a queue.Personal with 16
+// random key bytes and Notes = the comment). The comment travels beside
+// the event in Event.Personal (Notes only), like a request's personal
+// part, so the request's erasure (request.erased: loket purge, forget)
+// takes the comment too; the scores and respondent data stay, and the
+// figures do not change. [FromEvent] reads an answer back from an event
+// and its personal part. Nothing in an answer is copied from the
+// request's identity.
+//
+// At the centre an answer given by phone is stored by the centre itself
+// (not a station event) beside the requests; a station's survey.answered
+// is stored there too, the first answer of a request kept and a later one
+// from elsewhere (a phone and a tablet before a sync) ignored without
+// refusing the station's batch. The figures ([Summarize]) are computed
+// from the answers read back, in any order; should two answers of one
+// request ever meet, the earliest counts and the other is counted in
+// [Summary].Duplicates.
 package skm

@@ -33,7 +33,8 @@ func (f Filter) Check() error {
 	return nil
 }
 
-func (f Filter) match(a Answer) bool {
+// Match tells whether the filter picks the answer.
+func (f Filter) Match(a Answer) bool {
 	day := a.Day()
 	return (f.From == "" || day >= f.From) && (f.To == "" || day <= f.To) &&
 		(f.Service == "" || a.Service == f.Service) && (f.Office == "" || a.Office == f.Office)
@@ -135,7 +136,7 @@ func (g *Aggregator) Summary() Summary {
 	profile := [4]map[string]int{{}, {}, {}, {}}
 	for _, id := range slices.Sorted(maps.Keys(g.first)) {
 		a := g.first[id]
-		if !g.f.match(a) {
+		if !g.f.Match(a) {
 			continue
 		}
 		s.Total.Add(a)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"math/rand"
 	"path/filepath"
@@ -172,3 +173,5 @@ func BenchmarkCallNext(b *testing.B) {
 		}
 	}
 }
+
+var checkRequests = flag.Int("check.requests", 20_000, "BenchmarkCheck: requests of history")

@@ -14,13 +14,17 @@ package store
 //	├── sync_acked         -> uint64 BE: the last event the central server acknowledged (syncstate.go)
 //	├── sync_at            -> RFC 3339: the last successful sync
 //	├── catalog_version    -> uint64 BE: the central catalog adopted
-//	└── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
+//	├── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
+//	├── compact_pending    -> RFC 3339: an erasure's compaction is due (when a crash interrupted one; erase.go)
+//	└── replaced           -> the new file's name: this file was replaced (when a rewrite replaced it: only in the old file; rewrite.go)
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests
-//	└── <id, a ULID>       -> queue.Request JSON (its events listed in event_seqs)
+//	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
 //	events
-//	└── <seq uint64 BE>    -> queue.Event JSON, append-only, contiguous from 1
+//	└── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
+//	personal                  the personal parts, apart from the events that set them (records.go)
+//	└── <seq uint64 BE>    -> queue.Personal of event seq (key, name, NIK, phone, notes); deleted on erasure
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code
@@ -44,10 +48,12 @@ package store
 // queue.Request.QueuePosition: the arrival, or the moment a request was put
 // back (requeue), so a request put back goes behind those waiting then.
 // The l and g keys came with schema 2 (migrations.go builds them for the
-// requests stored before). There is no day index: request IDs
+// requests stored before); the personal bucket and the compact records
+// with schema 3 (migrate_v3.go). There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
 // last key of events plus one; a day's next ticket is the last ticket key
 // of that day and service plus one. Keys that sort numerically are
-// big-endian integers; values are JSON with explicit field names. Fewer
+// big-endian integers; requests, events and personal parts are compact
+// records (codec.go), other values JSON with explicit field names. Fewer
 // buckets means fewer pages written per action (BENCHMARKS.md).

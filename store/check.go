@@ -1,13 +1,14 @@
 package store
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,8 @@ var errRollback = errors.New("rollback")
 // bbolt's check is then not run (it would read past what is sound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	err := s.db.Update(func(*bolt.Tx) error {
 		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
 			return err
@@ -163,6 +166,19 @@ func (s *Store) needsNoMigration() error {
 	})
 }
 
+// checkInvariants checks the store's invariants in a few passes over the
+// buckets, in memory that grows by 16 bytes per index entry only (five
+// years of a busy counter: about 50 MB), never holding the requests:
+//
+//   - every request decodes, under its own ID, and lists its events, each
+//     of which is an event of that request;
+//   - the index holds exactly the entries the requests make (each request's
+//     entries, hashed with their values, sorted, merged with the index's own,
+//     hashed the same way: an entry missing or stray is then named in a
+//     second pass);
+//   - the event log is contiguous from 1 and every event decodes;
+//   - every personal record belongs to an event that sets one, and every
+//     request's personal part is there.
 func (tx *Tx) checkInvariants(rep *CheckReport) {
 	bad := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
@@ -170,72 +186,165 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
-	reqs := map[string]queue.Request{}
+	events, personal, idx := b(bEvents), b(bPersonal), b(bIdx)
+	seed := maphash.MakeSeed()
+	entryHash := func(k, v []byte) uint64 {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.Write(k)
+		h.WriteByte(0)
+		h.Write(v)
+		return h.Sum64()
+	}
+	// Pass 1: the requests and their personal parts; the index entries
+	// they make and the events they list, hashed.
+	type owned struct{ seq, owner uint64 }
+	var want []uint64
+	var listed []owned
+	pc := personal.Cursor() // one cursor for the lookups: bbolt's Get makes one each time
+	personalAt := func(seq uint64) ([]byte, bool) {
+		k, v := pc.Seek(u64(seq))
+		return v, k != nil && getU64(k) == seq
+	}
 	_ = b(bRequests).ForEach(func(k, v []byte) error {
-		var r queue.Request
-		if err := json.Unmarshal(v, &r); err != nil {
+		rep.Requests++
+		r, rf, err := decodeRequest(k, v, tx.ident().StationID)
+		if err != nil {
 			bad("request %s does not decode: %v", k, err)
 			return nil
 		}
-		if r.ID != string(k) {
-			bad("request stored under %s has id %s", k, r.ID)
+		var p queue.Personal
+		for i, seq := range []uint64{rf.personal, rf.notes} {
+			if seq == 0 {
+				continue
+			}
+			pv, ok := personalAt(seq)
+			if !ok {
+				bad("request %s (%s) reads its personal part from event %d, which has none", k, r.Ticket, seq)
+				continue
+			}
+			q, err := decodePersonal(pv)
+			if err != nil {
+				bad("personal record of event %d does not decode: %v", seq, err)
+				continue
+			}
+			if i == 0 {
+				p = q
+			} else {
+				p.Notes = q.Notes
+			}
 		}
-		reqs[r.ID] = r
+		r = r.WithPersonal(p)
+		for _, kv := range tx.expectedIndex(r) {
+			want = append(want, entryHash(kv[0], kv[1]))
+		}
+		if len(r.EventSeqs) == 0 {
+			bad("request %s (%s) has no events", k, r.Ticket)
+		}
+		owner := entryHash(k, nil)
+		for _, seq := range r.EventSeqs {
+			listed = append(listed, owned{seq, owner})
+		}
 		return nil
 	})
-	rep.Requests = len(reqs)
-
-	// Every request is reachable from each of its index entries...
-	idx := b(bIdx)
-	want := map[string]string{} // index key -> the request it must name
-	for id, r := range reqs {
-		for _, kv := range indexKeys(r) {
-			want[string(kv[0])] = id
-		}
-		if r.Status == queue.StatusWaiting {
-			want[string(waitingKey(r))] = id
-		}
-	}
-	for key, id := range want {
-		v := idx.Get([]byte(key))
-		r := reqs[id]
-		switch key[0] {
-		case pTicket, pTracking:
-			if string(v) != id {
-				bad("index entry %c for request %s (%s) names %q", key[0], id, r.Ticket, v)
+	// Pass 2: the index, merged with what the requests make.
+	have := make([]uint64, 0, len(want))
+	_ = idx.ForEach(func(k, v []byte) error {
+		have = append(have, entryHash(k, v))
+		return nil
+	})
+	slices.Sort(want)
+	slices.Sort(have)
+	missing, stray := map[uint64]bool{}, map[uint64]bool{}
+	for i, j := 0, 0; i < len(want) || j < len(have); {
+		switch {
+		case j == len(have) || i < len(want) && want[i] < have[j]:
+			if len(missing) < 100 {
+				missing[want[i]] = true
 			}
-		case pWaiting:
-			if string(v) != r.Service {
-				bad("waiting request %s (%s) is missing from the waiting line", id, r.Ticket)
+			i++
+		case i == len(want) || have[j] < want[i]:
+			if len(stray) < 100 {
+				stray[have[j]] = true
 			}
+			j++
 		default:
-			if v == nil && !keyExists(idx, []byte(key)) {
-				bad("index entry %c for request %s (%s) is missing", key[0], id, r.Ticket)
-			}
+			i++
+			j++
 		}
 	}
-	// ...and the index has nothing else: no entry for a request that does
-	// not exist, no second ticket on a day, no stale waiting entry.
-	_ = idx.ForEach(func(k, _ []byte) error {
-		if _, ok := want[string(k)]; !ok {
-			bad("stray index entry %q", k)
-		}
-		return nil
-	})
+	if len(stray) > 0 {
+		_ = idx.ForEach(func(k, v []byte) error {
+			if stray[entryHash(k, v)] {
+				bad("stray index entry %q", k)
+			}
+			return nil
+		})
+	}
+	if len(missing) > 0 {
+		_ = b(bRequests).ForEach(func(k, v []byte) error {
+			r, err := tx.decodeJoined(k, v)
+			if err != nil {
+				return nil
+			}
+			for _, kv := range tx.expectedIndex(r) {
+				if missing[entryHash(kv[0], kv[1])] {
+					switch kv[0][0] {
+					case pWaiting:
+						bad("waiting request %s (%s) is missing from the waiting line", k, r.Ticket)
+					default:
+						bad("index entry %c for request %s (%s) is missing or names %q", kv[0][0], k, r.Ticket, idx.Get(kv[0]))
+					}
+				}
+			}
+			return nil
+		})
+	}
 
-	// The event log: contiguous from 1, each event decoding to its own
-	// sequence number.
+	// Pass 3: the event log, contiguous from 1, each event decoding, merged
+	// with the events the requests list (by sequence): each is its
+	// request's own.
+	slices.SortFunc(listed, func(a, b owned) int { return cmp.Compare(a.seq, b.seq) })
 	rep.Events = tx.LastSeq()
 	var next uint64 = 1
-	_ = b(bEvents).ForEach(func(k, v []byte) error {
+	li := 0
+	_ = events.ForEach(func(k, v []byte) error {
 		seq := getU64(k)
 		if seq != next {
 			bad("event log jumps from %d to %d", next-1, seq)
 		}
 		next = seq + 1
-		var e queue.Event
-		if err := json.Unmarshal(v, &e); err != nil || e.Seq != seq {
-			bad("event %d does not decode or has the wrong sequence", seq)
+		for ; li < len(listed) && listed[li].seq < seq; li++ {
+			bad("a request lists event %d, which does not exist", listed[li].seq)
+		}
+		e, err := eventHead(seq, v, tx.ident())
+		if err != nil {
+			bad("event %d does not decode: %v", seq, err)
+		}
+		for ; li < len(listed) && listed[li].seq == seq; li++ {
+			if err == nil && entryHash([]byte(e.RequestID), nil) != listed[li].owner {
+				bad("a request lists event %d, which is not its own (it is request %s's)", seq, e.RequestID)
+			}
+		}
+		return nil
+	})
+	for ; li < len(listed); li++ {
+		bad("a request lists event %d, which does not exist", listed[li].seq)
+	}
+	// Pass 4: every personal record is an event's that sets one.
+	_ = personal.ForEach(func(k, v []byte) error {
+		seq := getU64(k)
+		if _, err := decodePersonal(v); err != nil {
+			bad("personal record of event %d does not decode: %v", seq, err)
+			return nil
+		}
+		ev := events.Get(k)
+		if ev == nil {
+			bad("personal record of event %d, which does not exist", seq)
+			return nil
+		}
+		if e, err := eventHead(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
+			bad("personal record of event %d, a %s", seq, e.Type)
 		}
 		return nil
 	})
@@ -243,22 +352,13 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	tx.checkCounters(bad)
 	// The waiting room's devices and their token index (devices.go).
 	tx.checkDevices(bad)
-	// Each request's own list of events points to its events.
-	events := b(bEvents)
-	for id, r := range reqs {
-		if len(r.EventSeqs) == 0 {
-			bad("request %s (%s) has no events", id, r.Ticket)
-		}
-		for _, seq := range r.EventSeqs {
-			var e queue.Event
-			if v := events.Get(u64(seq)); v == nil || json.Unmarshal(v, &e) != nil || e.RequestID != id {
-				bad("request %s (%s) lists event %d, which is not its own", id, r.Ticket, seq)
-			}
-		}
-	}
 }
 
-func keyExists(b *bolt.Bucket, key []byte) bool {
-	k, _ := b.Cursor().Seek(key)
-	return bytes.Equal(k, key)
+// expectedIndex is every index entry (key, value) request r makes.
+func (tx *Tx) expectedIndex(r queue.Request) [][2][]byte {
+	keys := indexKeys(r)
+	if r.Status == queue.StatusWaiting {
+		keys = append(keys, [2][]byte{waitingKey(r), []byte(r.Service)})
+	}
+	return keys
 }

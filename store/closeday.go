@@ -126,7 +126,7 @@ func (tx *Tx) SameDaySameService(nik, service, day string) ([]queue.Request, err
 	from := append(append([]byte(nil), prefix...), ulidPrefix(start)...)
 	to := append(append([]byte(nil), prefix...), ulidPrefix(start.AddDate(0, 0, 1))...)
 	var out []queue.Request
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, _ := c.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, _ = c.Next() {
 		r, err := tx.byID(string(k[len(prefix):]))
 		if err != nil {

@@ -36,6 +36,37 @@
 // same NIK already has for a service on a day, for a warning before a
 // registration (it does not block).
 //
+// # Personal data (schema 3)
+//
+// A request's personal part (the applicant's name, NIK, phone and the
+// clerk's notes; queue.Personal) is stored apart from its facts: in the
+// personal bucket, under the sequence number of the event that set it
+// (request.created, request.identified), with the random key of the
+// digest that the event's data carries instead (queue/personal.go). The
+// stored request holds the sequence number of its current personal part,
+// and reading it joins the two ([Tx.Request], [Tx.Between], ...), so a
+// queue.Request above the store still has its Name, NIK, Phone and Notes;
+// [Tx.Events] and [Tx.History] attach Event.Personal (nil once erased).
+//
+// [Store.Purge] (end of retention) and [Store.Forget] (the applicant's
+// request) erase: one request.erased event per request, in one
+// transaction, which deletes the personal records of all the request's
+// events and its index keys that hold personal data (NIK, last four
+// digits, name words). Erased means gone from the file: bbolt keeps a
+// freed page's old bytes until it reuses the page, so the file is then
+// compacted ([Store.Compact]: every page in use copied, full, into a new
+// file beside it, fsynced, renamed over the old one, reopened; the store
+// stays usable throughout, calls wait). Compaction was chosen over
+// overwriting freed pages because bbolt gives no safe way to write a page
+// it considers free, and a compacted file is also the smallest. The
+// transaction that erases records that a compaction is due; a crash
+// before it is done leaves that mark and the next Open compacts. What the
+// store cannot reach: copies the file system or the disk keep of the old
+// file's blocks (use disk encryption) and backups made before.
+//
+// Records are in a compact binary form with a version byte (codec.go);
+// `loket export` and the sync protocol speak JSON.
+//
 // # Identifiers
 //
 //   - ID: a ULID (time-sortable, unique across stations without coordination).
@@ -95,8 +126,10 @@
 // database. Events of another identity than the meta's keep their station
 // and epoch on disk.
 //
-// Keys that sort numerically are big-endian integers; values are JSON with
-// explicit field names. The layout is changed only by a migration (see
-// migrations.go); a database with a newer schema version is refused and left
-// untouched.
+// Keys that sort numerically are big-endian integers; requests, events and
+// personal parts are compact records (codec.go), the other values JSON
+// with explicit field names. The layout is changed only by a migration
+// (see migrations.go; schema 3 converts the whole file into a new one,
+// migrate_v3.go); a database with a newer schema version is refused and
+// left untouched.
 package store

@@ -115,7 +115,7 @@ func (f *finder) section(keep func(queue.Request) bool, prefixes ...[]byte) erro
 	if len(f.out) >= f.limit {
 		return nil
 	}
-	c := f.tx.tx.Bucket(bIdx).Cursor()
+	c := f.tx.bucket(bIdx).Cursor()
 	var ids []string
 	for _, prefix := range prefixes {
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {

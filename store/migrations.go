@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -20,6 +21,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial layout: buckets, station identity, default catalog", migrateV1},
 	{2, "search keys: last four NIK digits, later groups of tracking codes", migrateV2},
+	{3, "personal parts apart from the facts (v2), compact records", migrateV3},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -39,11 +41,18 @@ func (s *Store) migrate(catalog []queue.Service) error {
 		return fmt.Errorf("schema version %d, this build knows up to %d: %w", current, SchemaVersion(), ErrNewerSchema)
 	}
 	if current == SchemaVersion() {
-		return nil
+		return s.finishErasure()
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	// A file with data of schema 1 or 2 is brought to schema 2 in place,
+	// then converted into a new file (migrate_v3.go); a new file is made
+	// at the current schema in place.
+	upTo := SchemaVersion()
+	if current > 0 && current < 3 {
+		upTo = 2
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, m := range migrations {
-			if m.version <= current {
+			if m.version <= current || m.version > upTo {
 				continue
 			}
 			if err := m.apply(s, tx, catalog); err != nil {
@@ -58,12 +67,20 @@ func (s *Store) migrate(catalog []queue.Service) error {
 			}
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	if upTo < 3 {
+		if err := s.convertV3(context.Background()); err != nil {
+			return fmt.Errorf("migrate to schema 3 (%s): %w", migrations[2].description, err)
+		}
+	}
+	return nil
 }
 
 // requiredBuckets are the buckets of the current schema; Open refuses a
 // file that lacks one.
-var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx, bPersonal}
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {

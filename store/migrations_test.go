@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,24 +132,14 @@ func TestParseCatalog(t *testing.T) {
 }
 
 // TestMigrateV2BuildsSearchKeys: a database of schema 1 (requests without
-// queued_at, idx without the l and g keys) is migrated on open: the
-// search keys are built for every request, Check finds nothing, and the
-// requests are found by the last four NIK digits and part of a tracking
-// code; the waiting line of old requests still goes by arrival.
+// queued_at, idx without the l and g keys; made here from the v1 file of
+// testdata by removing them) is migrated on open: the search keys are
+// built for every request, Check finds nothing, and the requests are found
+// by the last four NIK digits and part of a tracking code; the waiting
+// line of old requests still goes by arrival.
 func TestMigrateV2BuildsSearchKeys(t *testing.T) {
-	clk := &fakeClock{t: time.Date(2026, 11, 27, 8, 0, 0, 0, jakarta)}
-	path := filepath.Join(t.TempDir(), FileName)
-	s, err := Open(path, Options{Clock: clk.Now, Location: jakarta})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rs []queue.Request
-	for i, nik := range []string{"3201014107900001", "3578010101850002", "3273012902800417"} {
-		clk.Add(time.Minute)
-		rs = append(rs, mustRegister(t, s, queue.NewRequest{Service: "A", Name: fmt.Sprintf("Old %d", i), NIK: nik}))
-	}
-	s.Close()
-	// Make it a schema 1 file, as the build before wrote it.
+	path := copyV1(t)
+	golden := v1Requests(t)
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -164,8 +153,8 @@ func TestMigrateV2BuildsSearchKeys(t *testing.T) {
 			}
 			return nil
 		})
-		if len(stale) != 2*len(rs) {
-			t.Fatalf("%d search keys before the downgrade, want %d", len(stale), 2*len(rs))
+		if len(stale) < len(golden) {
+			t.Fatalf("%d search keys before the downgrade, want at least %d", len(stale), len(golden))
 		}
 		for _, k := range stale {
 			if err := idx.Delete(k); err != nil {
@@ -192,30 +181,42 @@ func TestMigrateV2BuildsSearchKeys(t *testing.T) {
 	}
 	db.Close()
 
-	s, err = Open(path, Options{Clock: clk.Now, Location: jakarta})
+	clk := &fakeClock{t: time.Date(2026, 12, 4, 23, 59, 0, 0, time.UTC)}
+	s, err := Open(path, Options{Clock: clk.Now, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	_ = s.View(ctx, func(tx *Tx) error {
-		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() || v < 2 {
+		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() {
 			t.Errorf("schema version %d after the migration", v)
 		}
 		return nil
 	})
 	mustCheck(t, s)
-	for _, tt := range []struct{ q, want string }{
-		{"0417", rs[2].Ticket},
-		{"0002", rs[1].Ticket},
-		{rs[0].TrackingCode[10:], rs[0].Ticket},
-		{rs[1].TrackingCode[5:], rs[1].Ticket},
-	} {
-		got, err := s.Find(ctx, tt.q, 10)
-		if err != nil || len(got) != 1 || got[0].Ticket != tt.want {
-			t.Errorf("Find(%q) after the migration = %v, %v; want %s", tt.q, got, err, tt.want)
+	last4 := map[string]int{}
+	for _, r := range golden {
+		if r.NIK != "" {
+			last4[r.NIK[12:]]++
 		}
 	}
-	if r, err := s.CallNext(ctx, nil, clerk); err != nil || r.ID != rs[0].ID {
-		t.Fatalf("call next after the migration = %s, %v; want %s", r.Ticket, err, rs[0].Ticket)
+	found := 0
+	for _, r := range golden {
+		if r.NIK == "" || last4[r.NIK[12:]] != 1 {
+			continue
+		}
+		for _, q := range []string{r.NIK[12:], r.TrackingCode[10:], r.TrackingCode[5:]} {
+			got, err := s.Find(ctx, q, 10)
+			if err != nil || len(got) != 1 || got[0].ID != r.ID {
+				t.Fatalf("Find(%q) after the migration = %v, %v; want %s", q, got, err, r.Ticket)
+			}
+		}
+		if found++; found == 5 {
+			break
+		}
+	}
+	// Waiting on 2026-12-04: D-021, then E-017 (by arrival).
+	if r, err := s.CallNext(ctx, nil, clerk); err != nil || r.Ticket != "D-021" {
+		t.Fatalf("call next after the migration = %s, %v; want D-021", r.Ticket, err)
 	}
 }

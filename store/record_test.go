@@ -25,9 +25,15 @@ func TestValidateCreated(t *testing.T) {
 		r := mustRegister(t, s, in)
 		var evs []queue.Event
 		_ = s.View(ctx, func(tx *Tx) error { evs, _ = tx.Events(r.EventSeqs[0]-1, 1); return nil })
-		var payload queue.Request
-		if err := json.Unmarshal(evs[0].Data, &payload); err != nil {
+		// The request as the event makes it: its facts, and the personal
+		// part beside the event.
+		var facts queue.CreatedData
+		if err := json.Unmarshal(evs[0].Data, &facts); err != nil {
 			t.Fatal(err)
+		}
+		payload := facts.Request()
+		if evs[0].Personal != nil {
+			payload = payload.WithPersonal(*evs[0].Personal)
 		}
 		if err := queue.ValidateCreated(payload); err != nil {
 			t.Fatalf("Register's own request.created %s is refused: %v", r.Ticket, err)

@@ -168,42 +168,47 @@ func (tx *Tx) undoFrom(fork uint64, own []queue.Event) error {
 			}
 			continue
 		}
-		prev, err := tx.rebuild(keep)
+		prev, rf, err := tx.rebuild(keep)
 		if err != nil {
 			return fmt.Errorf("request %s: %w", id, err)
 		}
-		if err := tx.putRequest(cur, prev); err != nil {
+		if err := tx.putRequest(cur, prev, rf); err != nil {
 			return err
 		}
 	}
-	b := tx.bucket(bEvents)
+	b, p := tx.bucket(bEvents), tx.tx.Bucket(bPersonal)
 	for _, e := range own {
 		if err := b.Delete(u64(e.Seq)); err != nil {
+			return err
+		}
+		if err := p.Delete(u64(e.Seq)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// rebuild is a request as its events (by sequence) make it.
-func (tx *Tx) rebuild(seqs []uint64) (queue.Request, error) {
+// rebuild is a request as its events (by sequence) make it, and its refs.
+func (tx *Tx) rebuild(seqs []uint64) (queue.Request, refs, error) {
 	var r queue.Request
+	var rf refs
 	events := tx.tx.Bucket(bEvents)
 	for _, seq := range seqs {
 		e, err := tx.decodeEvent(seq, events.Get(u64(seq)))
 		if err != nil {
-			return r, err
+			return r, rf, err
 		}
 		if r, err = queue.Apply(r, e); err != nil {
-			return r, err
+			return r, rf, err
 		}
+		rf = rf.after(e)
 	}
 	r.EventSeqs = append([]uint64(nil), seqs...)
-	return r, nil
+	return r, rf, nil
 }
 
 func (tx *Tx) deleteRequest(r queue.Request) error {
-	idx := tx.tx.Bucket(bIdx)
+	idx := tx.bucket(bIdx)
 	for _, kv := range indexKeys(r) {
 		if err := idx.Delete(kv[0]); err != nil {
 			return err
@@ -243,8 +248,14 @@ func (tx *Tx) setServices(data []byte) error {
 	return nil
 }
 
-// write applies e (whose sequence is the next) to its request and writes both.
+// write applies e (whose sequence is the next) to its request and writes
+// both. An event of v1 (its personal part in its data) is converted to v2
+// first (queue.UpgradeEvent), as the central server converts it.
 func (tx *Tx) write(e queue.Event) error {
+	e, err := queue.UpgradeEvent(e)
+	if err != nil {
+		return err
+	}
 	if e.Type == queue.EventCatalog {
 		if err := tx.setServices(e.Data); err != nil {
 			return err
@@ -261,7 +272,7 @@ func (tx *Tx) write(e queue.Event) error {
 		return err
 	}
 	if e.Type == queue.EventCreated {
-		idx := tx.tx.Bucket(bIdx)
+		idx := tx.bucket(bIdx)
 		code, n, _ := parseTicket(next.Ticket)
 		if v := idx.Get(ticketKey(next.Day, code, n)); v != nil {
 			return fmt.Errorf("ticket %s of %s is already request %s's: %w", next.Ticket, next.Day, v, queue.ErrConflict)
@@ -274,7 +285,7 @@ func (tx *Tx) write(e queue.Event) error {
 	if _, err := tx.putEvent(e); err != nil {
 		return err
 	}
-	return tx.putRequest(cur, next)
+	return tx.putAfter(cur, next, e)
 }
 
 func (tx *Tx) importEvent(e queue.Event) error { return tx.write(e) }
@@ -284,7 +295,7 @@ func (tx *Tx) importEvent(e queue.Event) error { return tx.write(e) }
 func (tx *Tx) maxTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
 	var n uint32
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) == len(prefix)+4 {
 			n = max(n, binary.BigEndian.Uint32(k[len(prefix):]))
@@ -302,14 +313,18 @@ func (tx *Tx) replay(e queue.Event, seq uint64, rec *Recovery) (bool, error) {
 	case queue.EventCatalog:
 		return true, tx.write(e)
 	case queue.EventCreated:
-		var r queue.Request
+		e, err := queue.UpgradeEvent(e)
+		if err != nil {
+			return false, err
+		}
+		var r queue.CreatedData
 		if err := json.Unmarshal(e.Data, &r); err != nil {
 			return false, fmt.Errorf("decode request.created payload: %w", err)
 		}
 		changed := r.Station != id.StationID
 		r.Station = id.StationID
 		code, n, _ := parseTicket(r.Ticket)
-		if tx.tx.Bucket(bIdx).Get(ticketKey(r.Day, code, n)) != nil {
+		if tx.bucket(bIdx).Get(ticketKey(r.Day, code, n)) != nil {
 			to := queue.FormatTicket(code, uint64(tx.maxTicket(r.Day, code))+1)
 			rec.Renumbered = append(rec.Renumbered, Renumbered{RequestID: r.ID, TrackingCode: r.TrackingCode, Day: r.Day, From: r.Ticket, To: to})
 			r.Ticket, changed = to, true

@@ -111,7 +111,7 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a
 	// ticket can never be handed out twice, crash or not.
-	idx := tx.tx.Bucket(bIdx)
+	idx := tx.bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
 	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
@@ -127,10 +127,6 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 		FirstService: in.Service,
 		Status:       queue.StatusWaiting,
 		Priority:     in.Priority,
-		Name:         in.Name,
-		NIK:          in.NIK,
-		Phone:        in.Phone,
-		Notes:        in.Notes,
 		Station:      tx.ident().StationID,
 		ArrivedAt:    at,
 		QueuedAt:     at,
@@ -140,11 +136,19 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 
 		DocumentsReceived: docs,
 	}
-	data, err := json.Marshal(r)
+	// The personal part goes beside the event, its keyed digest into the
+	// event's data (queue/personal.go). A kiosk walk-in has none.
+	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk}
+	var digest string
+	if p := (queue.Personal{Name: in.Name, NIK: in.NIK, Phone: in.Phone, Notes: in.Notes}); !p.Empty() {
+		p.Key = newPersonalKey()
+		digest, ev.Personal = p.Digest(), &p
+	}
+	data, err := json.Marshal(queue.CreatedFacts(r, digest))
 	if err != nil {
 		return queue.Request{}, err
 	}
-	ev := queue.Event{Type: queue.EventCreated, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	ev.Data = data
 	return tx.applyAndWrite(queue.Request{}, ev)
 }
 
@@ -221,10 +225,41 @@ func (tx *Tx) applyAndWrite(cur queue.Request, ev queue.Event) (queue.Request, e
 		return cur, err
 	}
 	next.EventSeqs = append(append([]uint64(nil), cur.EventSeqs...), ev.Seq)
-	if err := tx.putRequest(cur, next); err != nil {
+	if err := tx.putAfter(cur, next, ev); err != nil {
 		return cur, err
 	}
 	return next, nil
+}
+
+// putAfter writes next, the request cur became by event e (already
+// written), with its refs; an erasure deletes the personal records of
+// every event of the request.
+func (tx *Tx) putAfter(cur, next queue.Request, e queue.Event) error {
+	var rf refs
+	if cur.ID != "" {
+		_, old, _, err := tx.loadRequest(cur.ID)
+		if err != nil {
+			return err
+		}
+		rf = old
+	}
+	if e.Type == queue.EventErased {
+		if err := tx.deletePersonal(cur.EventSeqs); err != nil {
+			return err
+		}
+	}
+	return tx.putRequest(cur, next, rf.after(e))
+}
+
+// deletePersonal deletes the personal records of events seqs.
+func (tx *Tx) deletePersonal(seqs []uint64) error {
+	b := tx.tx.Bucket(bPersonal)
+	for _, seq := range seqs {
+		if err := b.Delete(u64(seq)); err != nil {
+			return fmt.Errorf("erase the personal part of event %d: %w", seq, err)
+		}
+	}
+	return nil
 }
 
 // appendEvent gives e the next sequence number and an ID and appends it.
@@ -241,36 +276,48 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 		e.Station, e.Epoch = id.StationID, id.Epoch
 	}
 	// Station and epoch are the same for every event of this database: they
-	// are left out on disk and filled in by decodeEvent.
-	stored := e
-	if stored.Station == id.StationID && stored.Epoch == id.Epoch {
-		stored.Station, stored.Epoch = "", ""
+	// are left out on disk and filled in by decodeEvent (codec.go). The
+	// personal part is kept apart, under the event's sequence number.
+	if e.Personal != nil {
+		if err := tx.bucket(bPersonal).Put(u64(e.Seq), encodePersonal(*e.Personal)); err != nil {
+			return e, err
+		}
 	}
-	if err := putJSON(tx.bucket(bEvents), u64(e.Seq), stored); err != nil {
+	v, err := encodeEvent(e, id)
+	if err != nil {
+		return e, fmt.Errorf("encode event %d: %w", e.Seq, err)
+	}
+	if err := tx.bucket(bEvents).Put(u64(e.Seq), v); err != nil {
 		return e, err
 	}
 	return e, nil
 }
 
 func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
-	var e queue.Event
-	if err := json.Unmarshal(v, &e); err != nil {
+	e, err := decodeStoredEvent(seq, v, tx.ident())
+	if err != nil {
 		return e, tx.damaged(fmt.Sprintf("event %d does not decode", seq), err)
 	}
-	if e.Station == "" && e.Epoch == "" {
-		id := tx.ident()
-		e.Station, e.Epoch = id.StationID, id.Epoch
+	if e.Type == queue.EventCreated || e.Type == queue.EventIdentified {
+		p, ok, err := tx.personalAt(seq)
+		if err != nil {
+			return e, err
+		}
+		if ok {
+			e.Personal = &p
+		}
 	}
 	return e, nil
 }
 
-// putRequest writes next and moves its index entries from what cur had.
-func (tx *Tx) putRequest(cur, next queue.Request) error {
-	id := []byte(next.ID)
-	if err := putJSON(tx.bucket(bRequests), id, next); err != nil {
+// putRequest writes next (its facts, and rf for its personal part) and
+// moves its index entries from what cur had.
+func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
+	v := encodeRequest(next, rf, tx.ident().StationID)
+	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
 		return err
 	}
-	w := tx.tx.Bucket(bIdx)
+	w := tx.bucket(bIdx)
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
 	}
@@ -318,7 +365,7 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
 	}
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	prefix := waitingPrefix(day)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(allowed) > 0 && !allowed[string(v)] {
@@ -333,15 +380,14 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 }
 
 func (tx *Tx) byID(id string) (queue.Request, error) {
-	var r queue.Request
-	v := tx.tx.Bucket(bRequests).Get([]byte(id))
-	if v == nil {
+	r, rf, ok, err := tx.loadRequest(id)
+	if err != nil {
+		return r, err
+	}
+	if !ok {
 		return r, fmt.Errorf("request %s: %w", id, queue.ErrNotFound)
 	}
-	if err := json.Unmarshal(v, &r); err != nil {
-		return r, tx.damaged(fmt.Sprintf("request %s does not decode", id), err)
-	}
-	return r, nil
+	return tx.join(r, rf)
 }
 
 // Resolve finds the request that ref names: a ticket of today ("A-007"),
@@ -355,7 +401,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	if t, ok := queue.NormalizeTicket(ref); ok {
 		today := tx.s.Today()
 		code, n, _ := parseTicket(t)
-		id := tx.tx.Bucket(bIdx).Get(ticketKey(today, code, n))
+		id := tx.bucket(bIdx).Get(ticketKey(today, code, n))
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s; a ticket of another day is written %s/%s): %w",
 				t, today, tx.s.DayOf(tx.s.clock().AddDate(0, 0, -1)), t, queue.ErrNotFound)
@@ -364,14 +410,14 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	}
 	if day, t, ok := queue.NormalizeDatedTicket(ref); ok {
 		code, n, _ := parseTicket(t)
-		id := tx.tx.Bucket(bIdx).Get(ticketKey(day, code, n))
+		id := tx.bucket(bIdx).Get(ticketKey(day, code, n))
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s on %s: %w", t, day, queue.ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
 	if code, ok := queue.NormalizeTrackingCode(ref); ok {
-		if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
+		if id := tx.bucket(bIdx).Get(trackingKey(code)); id != nil {
 			return tx.byID(string(id))
 		}
 		if !queue.LooksLikeID(ref) {
@@ -427,9 +473,9 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 		k, v = c.Seek(start)
 	}
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
-		var r queue.Request
-		if err := json.Unmarshal(v, &r); err != nil {
-			return tx.damaged(fmt.Sprintf("request %s does not decode", k), err)
+		r, err := tx.decodeJoined(k, v)
+		if err != nil {
+			return err
 		}
 		if err := fn(r); err != nil {
 			return err
@@ -486,7 +532,7 @@ func (tx *Tx) History(id string) ([]queue.Event, error) {
 // lastTicket is the number of the day's last ticket of a service (0 if none).
 func (tx *Tx) lastTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	max := ticketKey(day, code, ^uint32(0))
 	k, _ := c.Seek(max)
 	switch {

@@ -52,6 +52,9 @@ type Identity struct {
 
 // Store is an open counter database. It is safe for concurrent use.
 type Store struct {
+	// swap is held (read) by every use of db, and written while a rewrite
+	// (rewrite.go) puts a new file in its place.
+	swap  sync.RWMutex
 	db    *bolt.DB
 	path  string
 	clock func() time.Time
@@ -142,14 +145,32 @@ func Open(path string, opts Options) (*Store, error) {
 }
 
 func (s *Store) open(opts Options, timeout time.Duration) error {
-	db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return ErrLocked
+	for reopen := 0; ; reopen++ {
+		db, err := bolt.Open(s.path, 0o600, &bolt.Options{Timeout: timeout})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return ErrLocked
+		}
+		if err != nil {
+			return err
+		}
+		s.db = db
+		// A file replaced while this process waited for its lock (or
+		// whose replacement a crash interrupted): open the path again.
+		replaced, err := s.replacedBy()
+		if err != nil {
+			return err
+		}
+		if !replaced {
+			break
+		}
+		if err := db.Close(); err != nil {
+			return err
+		}
+		s.db = nil
+		if reopen == maxReopens {
+			return fmt.Errorf("the file was replaced %d times while opening it", maxReopens)
+		}
 	}
-	if err != nil {
-		return err
-	}
-	s.db = db
 	if s.damaged != "" {
 		// Never migrate (write) a file Check found problems in.
 		if err := s.needsNoMigration(); err != nil {
@@ -158,7 +179,7 @@ func (s *Store) open(opts Options, timeout time.Duration) error {
 	} else if err := s.migrate(opts.Catalog); err != nil {
 		return err
 	}
-	return db.View(func(tx *bolt.Tx) error {
+	return s.db.View(func(tx *bolt.Tx) error {
 		for _, b := range requiredBuckets {
 			if tx.Bucket(b) == nil {
 				return fmt.Errorf("bucket %s is missing: the file is damaged or not a Loket database of schema %d", b, SchemaVersion())
@@ -175,6 +196,8 @@ func (s *Store) open(opts Options, timeout time.Duration) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.swap.Lock()
+	defer s.swap.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)
 	}
@@ -244,7 +267,9 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("write to database %s (nothing was saved): %w: the last check found: %s; %s",
 			s.path, ErrDamaged, why, boltcheck.Advice)
 	}
+	s.swap.RLock()
 	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+	s.swap.RUnlock()
 	switch {
 	case err == nil:
 		s.notify()
@@ -263,6 +288,8 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
 }
 
@@ -287,7 +314,7 @@ func (tx *Tx) ident() Identity {
 // numbers, ULIDs, days). bbolt splits pages at half full by default, which
 // for such keys leaves every page half empty; filling them to 90% halves the
 // file.
-var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true}
+var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true, string(bPersonal): true}
 
 // bucket returns a top-level bucket for writing, with its fill percent set.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
@@ -333,6 +360,8 @@ func (s *Store) randomHex(n int) string { return hex.EncodeToString(s.randomByte
 // Backup writes a consistent copy of the database to w while it stays in use.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
+	s.swap.RLock()
+	defer s.swap.RUnlock()
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)

@@ -61,11 +61,14 @@ func (tx *Tx) Identify(cur queue.Request, id queue.Identity, by queue.Actor, at 
 	if at.IsZero() {
 		at = tx.s.clock()
 	}
-	data, err := json.Marshal(id)
+	// The personal part the event sets: the identity and the notes the
+	// request has, beside the event; its digest in the event's data.
+	p := queue.Personal{Key: newPersonalKey(), Name: id.Name, NIK: id.NIK, Phone: id.Phone, Notes: cur.Notes}
+	data, err := json.Marshal(queue.IdentifiedData{PersonalDigest: p.Digest()})
 	if err != nil {
 		return cur, err
 	}
-	ev := queue.Event{Type: queue.EventIdentified, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data}
+	ev := queue.Event{Type: queue.EventIdentified, RequestID: cur.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: data, Personal: &p}
 	return tx.applyAndWrite(cur, ev)
 }
 
@@ -104,7 +107,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 	if cur.ID == "" || cur.NIK == next.NIK && cur.Name == next.Name {
 		return nil
 	}
-	w := tx.tx.Bucket(bIdx)
+	w := tx.bucket(bIdx)
 	for _, kv := range identityKeys(cur) {
 		if err := w.Delete(kv[0]); err != nil {
 			return err
@@ -123,7 +126,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 func (tx *Tx) WaitingCounts(day string) map[string]int {
 	out := map[string]int{}
 	prefix := waitingPrefix(day)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		out[string(v)]++
 	}
@@ -138,7 +141,7 @@ func (tx *Tx) WaitingAhead(r queue.Request) int {
 	}
 	n := 0
 	prefix, mine := waitingPrefix(r.Day), waitingKey(r)
-	c := tx.tx.Bucket(bIdx).Cursor()
+	c := tx.bucket(bIdx).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.Compare(k, mine) < 0; k, v = c.Next() {
 		if string(v) == r.Service {
 			n++

@@ -220,7 +220,7 @@ func (p *closePage) view() string {
 					now = queue.StatusCalled
 				}
 			}
-			line := pad(r.Ticket, 6) + " " + pad(clean(r.Name), max(8, w-50)) + " " + pad(t.S("status."+string(now)), 11) + " " +
+			line := pad(r.Ticket, 6) + " " + pad(who(t, r), max(8, w-50)) + " " + pad(t.S("status."+string(now)), 11) + " " +
 				r.ArrivedAt.In(c.opt.Location).Format("15:04") + " " + pad(clean(r.Counter), 5)
 			if row == p.cursor {
 				cursorLine = len(lines)

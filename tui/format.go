@@ -4,7 +4,29 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/loket-id/loket/queue"
 )
+
+// who is the applicant of r as a screen shows it: the name, or that the
+// personal data was erased (loket purge, loket forget); "" for a kiosk's
+// walk-in not identified yet.
+func who(t Text, r queue.Request) string {
+	if r.Erased {
+		return t.S("detail.erased")
+	}
+	return clean(r.Name)
+}
+
+// nikLast is the last four digits of r's NIK as the search shows them
+// (blank when it has none: a walk-in, an erased request).
+func nikLast(r queue.Request) string {
+	m := queue.MaskNIK(r.NIK)
+	if len(m) < 4 {
+		return "    "
+	}
+	return m[len(m)-4:]
+}
 
 // clean makes text from the database safe to print: control characters
 // (and so escape sequences) are shown as '?', never interpreted.

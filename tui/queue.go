@@ -353,9 +353,9 @@ func (q *queuePage) view() string {
 	if r, ok := q.here(); ok {
 		svc := c.serviceName(r.Service)
 		if r.Status == queue.StatusCalled {
-			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, clean(r.Name), r.Calls, svc), w)))
+			b.WriteString(th.Here.Render(truncate(t.S("here.called", r.Ticket, who(t, r), r.Calls, svc), w)))
 		} else {
-			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, clean(r.Name), svc), w)))
+			b.WriteString(th.Here.Render(truncate(t.S("here.serving", r.Ticket, who(t, r), svc), w)))
 		}
 	} else {
 		b.WriteString(th.HereNone.Render(truncate(t.S("here.none"), w)))
@@ -423,7 +423,7 @@ func (q *queuePage) view() string {
 			pri += " "
 		}
 		status := pad(t.S("status."+string(r.Status)), 11)
-		line := mark + pad(r.Ticket, 6) + " " + pad(svc, svcW) + " " + pad(clean(r.Name), nameW) + " " + pri + " " +
+		line := mark + pad(r.Ticket, 6) + " " + pad(svc, svcW) + " " + pad(who(t, r), nameW) + " " + pri + " " +
 			th.Status[string(r.Status)].Render(status) + " " + pad(r.ArrivedAt.In(c.opt.Location).Format("15:04"), 7) + " " +
 			pad(t.Duration(r.WaitingTime(now)), waitW)
 		if i == q.cursor {

@@ -108,8 +108,8 @@ func (s *searchPage) view() string {
 		if i >= s.c.height-4 {
 			break
 		}
-		line := fmt.Sprintf("%s %s %s %s %s %s", pad(r.Day, 10), pad(r.Ticket, 6), pad(clean(r.Name), nameW),
-			queue.MaskNIK(r.NIK)[12:], pad(t.S("status."+string(r.Status)), 11), r.TrackingCode)
+		line := fmt.Sprintf("%s %s %s %s %s %s", pad(r.Day, 10), pad(r.Ticket, 6), pad(who(t, r), nameW),
+			nikLast(r), pad(t.S("status."+string(r.Status)), 11), r.TrackingCode)
 		if i == s.cursor {
 			line = th.Selected.Render("▶ " + line)
 		} else {

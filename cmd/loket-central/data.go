@@ -61,7 +61,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 }
 
 // runCompact: bbolt rewrites central.db; PostgreSQL rewrites the personal
-// table (VACUUM FULL), whose size it reports.
+// and surveys tables (VACUUM FULL), whose size it reports.
 func runCompact(e *env, _ []string) error {
 	st, err := e.storage()
 	if err != nil {
@@ -71,7 +71,7 @@ func runCompact(e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	what := "the personal table"
+	what := "the personal and surveys tables"
 	if b, ok := st.(*central.BoltStorage); ok {
 		what = b.Path()
 	}

@@ -29,6 +29,7 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		{"backup", "addr", []string{"backup", "copy.db", "--addr", "x"}},
 		{"purge", "addr", []string{"purge", "--before", "2026-01-01", "--addr", "x"}},
 		{"compact", "dry-run", []string{"compact", "--dry-run"}},
+		{"report", "format", []string{"report", "--skm", "--out", "x.pdf", "--format", "json"}},
 		{"backup", "frobnicate", []string{"backup", "copy.db", "--frobnicate", "x"}},
 		{"station add", "frobnicate", []string{"station", "add", "--frobnicate"}},
 		{"migrate", "format", []string{"migrate", "--format", "json"}},

@@ -38,8 +38,8 @@ func run(t *testing.T, dir string, args ...string) (string, string, int) {
 }
 
 // startServer starts `loket-central serve` on dir's data directory and
-// waits for its owner socket.
-func startServer(t *testing.T, dir string) {
+// waits for its owner socket; it returns the server's address.
+func startServer(t *testing.T, dir string) string {
 	t.Helper()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
@@ -52,7 +52,7 @@ func startServer(t *testing.T, dir string) {
 	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGKILL); cmd.Wait() })
 	for i := 0; ; i++ {
 		if _, err := os.Stat(filepath.Join(dir, "data", sockName)); err == nil {
-			return
+			return addr
 		}
 		if i > 200 {
 			t.Fatal("server did not start")

@@ -135,7 +135,7 @@ func TestPostgresCommands(t *testing.T) {
 	}{
 		{[]string{"purge", "--before", "2026-01-01", "--dry-run", "--format", "json"}, `"dry_run": true`},
 		{[]string{"purge", "--before", "2026-01-01"}, "erased the personal part of 0 requests closed before 2026-01-01"},
-		{[]string{"compact"}, "compacted the personal table: "},
+		{[]string{"compact"}, "compacted the personal and surveys tables: "},
 	} {
 		if out, errOut, code := pg(c.args...); code != 0 || !strings.Contains(out, c.want) {
 			t.Fatalf("%v: %d %q %q", c.args, code, out, errOut)

@@ -2,7 +2,8 @@ package main
 
 // The access log: access.log in the data directory, one JSON line for
 // every command that wrote full NIKs or phone numbers (`export
-// --unmasked`, `person`), so that the office can say who saw what (UU PDP
+// --unmasked`, `person`) or erased one (`forget`: how many requests and the
+// clerk's reason, not even the NIK's last digits), so that the office can say who saw what (UU PDP
 // 27/2022). A line names the command, who ran it (the config's clerk and
 // counter), how many rows it wrote and what it covered: the date range, or
 // the last four digits of the NIK asked about. Never a NIK, phone or name.
@@ -28,6 +29,8 @@ type accessEntry struct {
 	From    string `json:"from,omitempty"`
 	To      string `json:"to,omitempty"`
 	NIK     string `json:"nik,omitempty"` // masked: its last four digits only
+	// Reason is the clerk's reason for an erasure (forget).
+	Reason string `json:"reason,omitempty"`
 }
 
 // accessLog is the open access log of one command.

@@ -88,7 +88,7 @@ func commands() *cli.Registry[*env] {
 	registryOnce.Do(func() {
 		var all []*command
 		for _, area := range [][]*command{setupCommands(), queueCommands(), listCommands(), catalogCommands(),
-			statsCommands(), dataCommands(), syncCommands(), daemonCommands(), hubCommands()} {
+			statsCommands(), dataCommands(), privacyCommands(), syncCommands(), daemonCommands(), hubCommands()} {
 			all = append(all, area...)
 		}
 		registryAll = cli.NewRegistry("loket", all...)

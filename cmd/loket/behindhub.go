@@ -131,6 +131,16 @@ func (q *hubQueue) ReplaceCatalogOnce(ctx context.Context, key string, svcs []qu
 	return out, again, q.err(err)
 }
 
+func (q *hubQueue) Purge(ctx context.Context, before string, dryRun bool, by queue.Actor) (queue.Erasure, error) {
+	e, err := q.Client.Purge(ctx, before, dryRun, by)
+	return e, q.err(err)
+}
+
+func (q *hubQueue) Forget(ctx context.Context, nik, note string, by queue.Actor) (queue.Erasure, error) {
+	e, err := q.Client.Forget(ctx, nik, note, by)
+	return e, q.err(err)
+}
+
 func (q *hubQueue) Get(ctx context.Context, ref string) (queue.Request, error) {
 	r, err := q.Client.Get(ctx, ref)
 	return r, q.err(err)

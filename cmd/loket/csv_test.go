@@ -51,11 +51,13 @@ func legacyName(t *testing.T, dbPath, placeholder, name string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	from, _ := json.Marshal(placeholder)
-	to, _ := json.Marshal(name)
+	// The name is in the store's personal bucket (store/codec.go): a
+	// one-byte length (names are shorter than 128 bytes), then the bytes.
+	from := append([]byte{byte(len(placeholder))}, placeholder...)
+	to := append([]byte{byte(len(name))}, name...)
 	n := 0
 	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("requests"))
+		b := tx.Bucket([]byte("personal"))
 		type kv struct{ k, v []byte }
 		var changed []kv
 		if err := b.ForEach(func(k, v []byte) error {

@@ -53,6 +53,8 @@ func TestCommandsRefuseFlagsTheyDoNotTake(t *testing.T) {
 		"reopen":             {"service", []string{"A-001", "--service", "A"}},
 		"identify":           {"service", []string{"A-001", "--name", "Siti", "--nik", nik, "--service", "A"}},
 		"close-day":          {"date", []string{"--date", "2026-11-26"}},
+		"purge":              {"date", []string{"--date", "2026-11-26"}},
+		"forget":             {"date", []string{nik, "--reason", "x", "--date", "2026-11-26"}},
 		"":                   {"addr", []string{"--addr", "x"}}, // no command: the UI
 	}
 	for _, name := range commands().Names() {

@@ -6,7 +6,8 @@ package main
 // the same terminal UI), the waiting room's board and kiosk on the same
 // HTTP server (waitingroom), the local loket commands on the owner socket
 // (relay), and the office's sync to the central server when one is
-// configured (the hub is the office's one station). The registration
+// configured (the hub is the office's one station), and the nightly purge of
+// personal data past privacy.retention_days (hub.Purger). The registration
 // commands (hub counter …, hub device …) are in hubadmin.go.
 
 import (
@@ -28,6 +29,8 @@ import (
 	"github.com/loket-id/loket/config"
 	"github.com/loket-id/loket/hub"
 	"github.com/loket-id/loket/hub/sshd"
+	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/receipts"
 	"github.com/loket-id/loket/relay"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
@@ -105,7 +108,7 @@ func runHub(e *env, s hubSettings) error {
 	}
 
 	wr, err := waitingroom.New(waitingroom.Options{
-		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.Receipt.TrackingURL,
+		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
 			Location: st.Location(), Board: waitingroom.BoardConfig(e.cfg.Board), Kiosk: waitingroom.KioskConfig(e.cfg.Kiosk)},
 		Store: st, Devices: storeDevices{st}, CounterName: counterName(st), Logger: log,
 	})
@@ -181,6 +184,21 @@ func runHub(e *env, s hubSettings) error {
 			}}
 		run("SSH", func() error { return ssrv.Serve(ctx, sshLn) })
 	}
+	// The nightly purge of personal data (privacy.retention_days), with the
+	// hub's saved receipts of what it erased.
+	purger := &hub.Purger{Store: st, Before: e.cfg.Privacy.PurgeBefore, By: queue.Actor{Counter: e.cfg.Station.Code}, Log: log,
+		Erased: func(before string, er queue.Erasure) {
+			n, err := receipts.Remove(e.dataDir, er.Requests)
+			m, err2 := receipts.RemoveBefore(e.dataDir, before)
+			if err := errors.Join(err, err2); err != nil {
+				log.Error("hub: delete saved receipts after the purge", "err", err)
+			}
+			if n+m > 0 {
+				log.Info("hub: saved receipts deleted", "before", before, "receipts", n+m)
+			}
+		}}
+	wg.Add(1)
+	go func() { defer wg.Done(); purger.Run(ctx) }()
 	if syncer != nil {
 		changes, stop := st.Subscribe()
 		defer stop()

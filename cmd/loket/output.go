@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/loket-id/loket/i18n"
 	"github.com/loket-id/loket/internal/csvsafe"
 	"github.com/loket-id/loket/office"
 	"github.com/loket-id/loket/queue"
@@ -66,7 +67,7 @@ func printRequests(e *env, q office.Queue, format string, rs []queue.Request) er
 		}
 		w := r.WaitingTime(now)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Ticket, t.S("status."+string(r.Status)), pri, r.Day, r.ArrivedAt.In(loc).Format("15:04"),
-			fmtDuration(w), truncate(orDash(r.Name), 28), orDash(queue.MaskNIK(r.NIK)), r.TrackingCode)
+			fmtDuration(w), truncate(applicant(t, r), 28), orDash(queue.MaskNIK(r.NIK)), r.TrackingCode)
 	}
 	return tw.Flush()
 }
@@ -114,7 +115,7 @@ func printDetail(e *env, loc *time.Location, format string, r queue.Request, his
 	w := tabwriter.NewWriter(e.out(), 0, 0, 2, ' ', 0)
 	for _, kv := range [][2]string{
 		{tr.S("cmd.show.ticket"), r.Ticket}, {tr.S("detail.tracking"), r.TrackingCode}, {"ID", r.ID}, {tr.S("form.service"), r.Service},
-		{tr.S("col.status"), tr.S("status." + string(r.Status))}, {tr.S("detail.priority"), prio}, {tr.S("form.name"), orDash(r.Name)},
+		{tr.S("col.status"), tr.S("status." + string(r.Status))}, {tr.S("detail.priority"), prio}, {tr.S("form.name"), applicant(tr, r)},
 		{tr.S("form.nik"), orDash(r.NIK)}, {tr.S("detail.phone"), orDash(r.Phone)}, {tr.S("detail.notes"), orDash(r.Notes)},
 		{tr.S("detail.arrived"), t(&arrived)}, {tr.S("detail.called"), t(r.CalledAt)}, {tr.S("detail.serving"), t(r.ServingAt)}, {tr.S("detail.done"), t(r.DoneAt)},
 		{tr.S("detail.calls"), fmt.Sprint(r.Calls)}, {tr.S("cmd.show.counter"), orDash(r.Counter)}, {tr.S("cmd.show.clerk"), orDash(r.Clerk)},
@@ -177,4 +178,13 @@ func printServices(e *env, svcs []queue.Service) error {
 			t.S("cmd.services.minutes", s.TargetWaitMin), active, len(s.Documents))
 	}
 	return w.Flush()
+}
+
+// applicant is the name of r's applicant as text output shows it: "-" when
+// there is none yet (a kiosk's walk-in), and said when it was erased.
+func applicant(t i18n.Text, r queue.Request) string {
+	if r.Erased {
+		return t.S("detail.erased")
+	}
+	return orDash(r.Name)
 }

@@ -260,7 +260,7 @@ func (e *env) receiptMaker(paper string, loc *time.Location) (*receipts.Maker, e
 		Office: c.Office.Name, Address: c.Office.Address, CounterName: c.Station.Name,
 		Contact:     receipts.Contact{Phone: c.Office.Phone, WhatsApp: c.Office.WhatsApp, Website: c.Office.Website, Hours: c.Office.Hours},
 		Lang:        c.ReceiptLanguage(), // the office's, never the clerk's screen's
-		TrackingURL: c.Receipt.TrackingURL, Holidays: c.Receipt.Holidays, Location: loc}, nil
+		TrackingURL: c.TrackingURL(), Holidays: c.Receipt.Holidays, Location: loc}, nil
 }
 
 // syncClient is the client of the configured central server, or nil when

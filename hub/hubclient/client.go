@@ -491,6 +491,33 @@ func (c *Client) closeDay(ctx context.Context, b hub.CloseDayBody) (queue.DayClo
 	return queue.DayClose{Day: a.Day, As: queue.Status(a.As), Closed: a.Closed, Serving: a.Serving}, nil
 }
 
+// Purge erases at the hub the personal part of every request closed on a
+// day before before (YYYY-MM-DD); dryRun only lists them (see
+// store.Purge). The call carries a key of its own: a retry after a lost
+// answer gets the first call's answer from the hub (or, after a restart of
+// the hub, an empty list: purging again erases nothing more).
+func (c *Client) Purge(ctx context.Context, before string, dryRun bool, by queue.Actor) (queue.Erasure, error) {
+	return c.erase(ctx, "/v1/purge", hub.PurgeBody{Clerk: by.Clerk, Before: before, DryRun: dryRun})
+}
+
+// Forget erases at the hub the personal part of every request of nik, at
+// the applicant's request; note is the clerk's reason (see store.Forget).
+// The NIK travels in the body only.
+func (c *Client) Forget(ctx context.Context, nik, note string, by queue.Actor) (queue.Erasure, error) {
+	return c.erase(ctx, "/v1/forget", hub.ForgetBody{Clerk: by.Clerk, NIK: nik, Note: note})
+}
+
+func (c *Client) erase(ctx context.Context, path string, body any) (queue.Erasure, error) {
+	var a hub.ErasureAnswer
+	if err := c.do(ctx, http.MethodPost, path, newKey(), body, &a); err != nil {
+		return queue.Erasure{}, err
+	}
+	if a.Requests == nil {
+		a.Requests = []queue.ErasedRequest{}
+	}
+	return queue.Erasure{DryRun: a.DryRun, Requests: a.Requests}, nil
+}
+
 // ReplaceCatalogOnce replaces the office's catalog; the hub allows it only
 // to the counters it names (else ErrForbidden).
 func (c *Client) ReplaceCatalogOnce(ctx context.Context, key string, svcs []queue.Service, by queue.Actor) ([]queue.Service, bool, error) {

@@ -35,8 +35,14 @@ type Hub struct {
 // loopback port until the test ends.
 func Start(t testing.TB, opt hub.Options) *Hub {
 	t.Helper()
+	return StartClock(t, opt, nil)
+}
+
+// StartClock is Start with the store's clock (nil: time.Now).
+func StartClock(t testing.TB, opt hub.Options, clock func() time.Time) *Hub {
+	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, store.FileName), store.Options{Location: WIB})
+	st, err := store.Open(filepath.Join(dir, store.FileName), store.Options{Location: WIB, Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,6 +134,26 @@ func (c Counter) ReplaceCatalogOnce(ctx context.Context, key string, svcs []queu
 	return c.St.ReplaceCatalogOnce(ctx, key, svcs, by)
 }
 
+// Purge erases the personal part of the requests closed before a day
+// (office.Queue), as the counter.
+func (c Counter) Purge(ctx context.Context, before string, dryRun bool, by queue.Actor) (queue.Erasure, error) {
+	_, by, err := c.as(ctx, by)
+	if err != nil {
+		return queue.Erasure{}, err
+	}
+	return c.St.Purge(ctx, before, dryRun, by)
+}
+
+// Forget erases the personal part of every request of one NIK
+// (office.Queue), as the counter.
+func (c Counter) Forget(ctx context.Context, nik, note string, by queue.Actor) (queue.Erasure, error) {
+	_, by, err := c.as(ctx, by)
+	if err != nil {
+		return queue.Erasure{}, err
+	}
+	return c.St.Forget(ctx, nik, note, by)
+}
+
 // Get finds one request.
 func (c Counter) Get(ctx context.Context, ref string) (queue.Request, error) {
 	return c.St.Get(ctx, ref)

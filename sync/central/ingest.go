@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
@@ -47,8 +48,15 @@ type IngestTx interface {
 	// (protocol v2).
 	PutPersonal(key string, generation uint32, seq uint64, requestID string, personal []byte) error
 	// ErasePersonal deletes the personal part of every event of request
-	// requestID.
+	// requestID, and the comment of its survey answer (the answer stays:
+	// see Surveys).
 	ErasePersonal(requestID string) error
+	// PutSurvey stores a station's survey answer (from a survey.answered
+	// event, its comment from the event's personal part) unless one is
+	// held for its request already (the first stands, by phone or from a
+	// station); stored is false then, and that is no error: a station's
+	// batch is never refused for it, so its sync never stalls.
+	PutSurvey(a skm.Answer) (stored bool, err error)
 }
 
 // refuse is a batch refused as a whole with the protocol's error code.
@@ -171,6 +179,16 @@ func applyEvent(tx IngestTx, st Station, e protocol.Event, now time.Time) error 
 		// The erasure travels as an event: every personal part of the
 		// request goes (the facts and every event stay).
 		if err := tx.ErasePersonal(e.RequestID); err != nil {
+			return err
+		}
+	case e.Type == queue.EventSurveyed:
+		// The answer beside the requests (its comment from the personal
+		// part); the comment is never stored as the request's personal part.
+		a, err := surveyFromEvent(st, e)
+		if err != nil {
+			return refuse(protocol.CodeBadRequest, "event %d: survey.answered: %v", e.Seq, err)
+		}
+		if _, err := tx.PutSurvey(a); err != nil {
 			return err
 		}
 	case e.Personal != nil && !e.Personal.Empty() && (e.Type == queue.EventCreated || e.Type == queue.EventIdentified):

@@ -32,6 +32,10 @@ import (
 //	└── <token SHA-256, hex> -> supervisor JSON (office, "" for all)
 //	personal
 //	└── <request ID>\x00<OFFICE/STATION>\x00<generation uint32 BE><seq uint64 BE> -> queue.Personal JSON (the personal part that event set)
+//	surveys
+//	└── <request ID>      -> skm.Answer JSON (the request's satisfaction survey answer: by phone, or a station's survey.answered; the first kept)
+//	tracking
+//	└── <tracking code, XXXX-XXXX-XXXX> -> request ID (the first request stored with that code; for Track)
 //	byday
 //	└── <office>\x00<day YYYY-MM-DD>\x00<request ID> -> empty (the requests of an office's day)
 //
@@ -49,6 +53,8 @@ var (
 	bCatalog  = []byte("catalog")
 	bSupers   = []byte("supervisors")
 	bPersonal = []byte("personal")
+	bSurveys  = []byte("surveys")
+	bTracking = []byte("tracking")
 	bByDay    = []byte("byday")
 
 	kSchemaVersion = []byte("schema_version")
@@ -79,7 +85,12 @@ var migrations = []struct {
 		return err
 	}},
 	{3, "protocol v2 form: every event stored in v1 form converted, its personal part moved to the personal bucket", toV2Form},
-	{4, "the byday index: an office's requests by day", func(tx *bolt.Tx) error {
+	{4, "the surveys bucket: one satisfaction survey answer per request (package skm)", func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(bSurveys)
+		return err
+	}},
+	{5, "the tracking bucket: tracking code to request ID, for the applicant's tracking page, built from the requests stored", buildTracking},
+	{6, "the byday index: an office's requests by day", func(tx *bolt.Tx) error {
 		idx, err := tx.CreateBucketIfNotExists(bByDay)
 		if err != nil {
 			return err
@@ -93,6 +104,33 @@ var migrations = []struct {
 			return idx.Put(dayKey(sr.Office, sr.Request.Day, string(k)), nil)
 		})
 	}},
+}
+
+// buildTracking creates the tracking bucket and indexes every stored
+// request's tracking code (ingest keeps it from then on: PutRequest).
+func buildTracking(tx *bolt.Tx) error {
+	tb, err := tx.CreateBucketIfNotExists(bTracking)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		var sr storedRequest
+		if err := json.Unmarshal(v, &sr); err != nil {
+			return fmt.Errorf("request %s does not decode: %w", k, err)
+		}
+		return indexTracking(tb, sr.Request)
+	})
+}
+
+// indexTracking records r's tracking code, unless the code is empty or
+// already leads to a request (the first request stored with a code keeps
+// it: codes are random, a second one is vanishingly unlikely, and it must
+// not take over the first one's page).
+func indexTracking(tb *bolt.Bucket, r queue.Request) error {
+	if r.TrackingCode == "" || tb.Get([]byte(r.TrackingCode)) != nil {
+		return nil
+	}
+	return tb.Put([]byte(r.TrackingCode), []byte(r.ID))
 }
 
 // dayKey is a request's key in the byday index.

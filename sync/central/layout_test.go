@@ -3,6 +3,7 @@ package central
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
+	"github.com/loket-id/loket/store"
 )
 
 // drawnLayout reads the drawing in layout.go: its buckets and the literal
@@ -51,10 +54,11 @@ func drawnLayout(t *testing.T) (buckets, meta []string) {
 func TestLayoutIsDocumented(t *testing.T) {
 	r := newRig(t, "3273/L1")
 	st := counter(t)
-	if _, err := st.Register(t.Context(), queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, queue.Actor{Counter: "L1", Clerk: "Sari"}); err != nil {
+	req := doneForLayout(t, st)
+	r.sync("3273/L1", st)
+	if _, err := r.cs.AnswerSurvey(req.TrackingCode, skm.Answer{AnsweredAt: time.Now(), Scores: [skm.NumElements]int{3, 3, 3, 3, 3, 3, 3, 3, 3}}); err != nil {
 		t.Fatal(err)
 	}
-	r.sync("3273/L1", st)
 	if _, err := r.cs.PublishCatalog(queue.DefaultCatalog()); err != nil {
 		t.Fatal(err)
 	}
@@ -164,4 +168,21 @@ func (s *BoltStorage) schemaVersion(t *testing.T) uint64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// doneForLayout registers a request at st and finishes it.
+func doneForLayout(t *testing.T, st *store.Store) queue.Request {
+	t.Helper()
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Sari"}
+	r, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti", NIK: "3201014107900001"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, act := range []queue.Action{queue.ActCall, queue.ActServe, queue.ActDone} {
+		if r, err = st.Act(ctx, r.ID, act, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r
 }

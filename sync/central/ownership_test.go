@@ -25,7 +25,7 @@ var wib = time.FixedZone("WIB", 7*3600)
 
 // rig is a central server on loopback (real HTTP) with some stations.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	cs     *BoltStorage
 	url    string
 	tokens map[string]string
@@ -124,7 +124,7 @@ func counter(t *testing.T) *store.Store {
 
 // next is a correctly hashed event of st's database, the next after its
 // log, of type typ for request id (data for a transfer).
-func next(t *testing.T, st *store.Store, typ, id string, data []byte) protocol.Event {
+func next(t testing.TB, st *store.Store, typ, id string, data []byte) protocol.Event {
 	t.Helper()
 	var last uint64
 	_ = st.View(context.Background(), func(tx *store.Tx) error { last = tx.LastSeq(); return nil })

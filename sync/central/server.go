@@ -31,9 +31,20 @@ type Server struct {
 	// broken or hostile client cannot monopolise the server.
 	Rate  rate.Limit
 	Burst int
+	// SurveyRate and SurveyBurst limit each client address on the survey
+	// pages (/skm); zero means one every 3 seconds, burst 20.
+	SurveyRate  rate.Limit
+	SurveyBurst int
+	// TrackRate and TrackBurst limit the tracking lookups of each client
+	// address (track.go); zero means DefaultTrackRate a minute, burst
+	// DefaultTrackBurst.
+	TrackRate  rate.Limit
+	TrackBurst int
 
-	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	mu          sync.Mutex
+	limiters    map[string]*rate.Limiter
+	surveys     surveyLimits
+	trackLimits *addrLimits
 }
 
 // Handler is the HTTP handler of the protocol.
@@ -60,7 +71,16 @@ func (s *Server) Handler() http.Handler {
 		mux.HandleFunc("GET "+v.prefix+"/sync/events", s.authed(func(w http.ResponseWriter, r *http.Request, st Station) { s.history(w, r, st, v.v1) }))
 		mux.HandleFunc("GET "+v.prefix+"/catalog", s.authed(s.catalog))
 		mux.HandleFunc("GET "+v.prefix+"/stats", s.stats)
+		mux.HandleFunc("GET "+v.prefix+"/track/{code}", s.trackJSON)
 	}
+	mux.HandleFunc("GET /skm", s.skmStart)
+	mux.HandleFunc("GET /skm/{code}", s.skmForm)
+	mux.HandleFunc("POST /skm/{code}", s.skmAnswer)
+	// The applicant's tracking pages (track.go): no login, read-only.
+	mux.HandleFunc("GET /lacak", s.trackForm)
+	mux.HandleFunc("GET /lacak/{code}", s.trackAnswer)
+	mux.HandleFunc("POST /lacak/{code}", s.trackAnswer)
+	mux.HandleFunc("GET /lacak/assets/{file}", s.trackAsset)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, protocol.Error{Code: protocol.CodeNotFound, Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})

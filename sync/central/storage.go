@@ -70,10 +70,36 @@ type Storage interface {
 	AddSupervisor(office string, now time.Time) (string, error)
 	Supervisor(token string) (office string, err error)
 	Check() ([]string, error)
+	// Surveys: the satisfaction survey's answers, one per request (see
+	// Surveys for what a storage must do).
+	Surveys
+	// Track is the request whose tracking code is code (in its stored
+	// form, XXXX-XXXX-XXXX, as queue.NormalizeTrackingCode returns it),
+	// for the applicant's tracking page: found is false (and err nil) when
+	// no stored request has that code. Tracked.Request is the request as
+	// its events made it JOINED with its current personal part, exactly as
+	// IngestTx.Request returns it (the personal part of its latest event
+	// that still has one stored: its NIK is needed for the second factor);
+	// an erased request is returned too, with Erased set and no personal
+	// part (the caller answers it as not found). Tracked.Office is the
+	// office code of the station that created it, Tracked.Station that
+	// station's key (OFFICE/STATION). Were two requests stored with one
+	// code, the first one stored keeps it. A storage should do the same
+	// work whether or not the code exists (bolt: a miss still reads a
+	// request and a personal range, of an ID that cannot exist), so that
+	// a timer cannot tell them apart more than the answer already does.
+	Track(code string) (t Tracked, found bool, err error)
 	// Keeper: the centre's own retention (Purge), and making erased bytes
 	// gone from the storage (Compact when ErasedPending > 0).
 	Keeper
 	Close() error
+}
+
+// Tracked is a request found by its tracking code (Storage.Track).
+type Tracked struct {
+	Office  string        // the office code of the station that created it
+	Station string        // that station's key, OFFICE/STATION
+	Request queue.Request // with its current personal part (none once erased)
 }
 
 // Errors of the storage.
@@ -398,6 +424,9 @@ func (b *boltIngest) PutRequest(office, station string, r queue.Request) error {
 			return err
 		}
 	}
+	if err := indexTracking(b.tx.Bucket(bTracking), r); err != nil {
+		return err
+	}
 	return putJSON(b.requests, []byte(r.ID), storedRequest{office, station, r.WithoutPersonal()})
 }
 
@@ -425,6 +454,11 @@ func (b *boltIngest) ErasePersonal(requestID string) error {
 		if err := c.Delete(); err != nil {
 			return err
 		}
+		n++
+	}
+	if cleared, err := eraseSurveyComment(b.tx, requestID); err != nil {
+		return err
+	} else if cleared {
 		n++
 	}
 	if n == 0 {
@@ -575,6 +609,62 @@ func (s *BoltStorage) Export(office, station, from, to string, fn func(queue.Req
 		}
 		return nil
 	})
+}
+
+// missID is the request ID Track reads when a code leads nowhere: no
+// request can have it (IDs never hold a NUL), so a miss does the reads a
+// hit does.
+const missID = "\x00no such request"
+
+// decoyStored and decoyPersonal are what Track decodes on a miss: records
+// of a typical request's size, so that a miss costs what a hit does.
+var decoyStored, decoyPersonal = func() ([]byte, []byte) {
+	at := time.Date(2026, 1, 5, 9, 0, 0, 0, time.FixedZone("", 7*3600))
+	r := queue.Request{ID: "01KB0000000000000000000000", TrackingCode: "AAAA-AAAA-AAAA", Ticket: "A-001", Day: "2026-01-05", Service: "A",
+		FirstService: "A", Status: queue.StatusDone, Station: "00000000-0000-0000-0000-000000000000", ArrivedAt: at, CalledAt: &at,
+		ServingAt: &at, DoneAt: &at, ClosedAt: &at, UpdatedAt: at, Calls: 1, Counter: "L1", Clerk: "Petugas", EventSeqs: []uint64{1, 2, 3, 4}}
+	sr, _ := json.Marshal(storedRequest{Office: "0000", Station: "0000/L1", Request: r})
+	p, _ := json.Marshal(queue.Personal{Key: make([]byte, 16), Name: "Nama Pemohon Contoh", NIK: "0000000000000000", Phone: "080000000000"})
+	return sr, p
+}()
+
+// Track is the request whose tracking code is code (Storage.Track).
+func (s *BoltStorage) Track(code string) (Tracked, bool, error) {
+	var t Tracked
+	var found bool
+	err := s.view(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bTracking).Get([]byte(code))
+		found = id != nil
+		if !found {
+			id = []byte(missID)
+		}
+		v := tx.Bucket(bRequests).Get(id)
+		if found && v == nil {
+			return s.damaged(fmt.Sprintf("tracking code %s leads to request %s, which is not stored", code, id), errors.New("dangling index"))
+		}
+		if v == nil {
+			v = decoyStored // decoded as a hit's record is
+		}
+		var sr storedRequest
+		if err := json.Unmarshal(v, &sr); err != nil {
+			return s.damaged(fmt.Sprintf("request %s does not decode", id), err)
+		}
+		sr.Request.ID = string(id)
+		r, err := withPersonal(tx, sr.Request)
+		if err != nil {
+			return s.damaged(fmt.Sprintf("request %s", id), err)
+		}
+		if !found {
+			var p queue.Personal
+			_ = json.Unmarshal(decoyPersonal, &p) // as a hit's personal part is
+		}
+		t = Tracked{Office: sr.Office, Station: sr.Station, Request: r}
+		return nil
+	})
+	if err != nil || !found {
+		return Tracked{}, false, err
+	}
+	return t, true, nil
 }
 
 // Check verifies the central database: its structure first

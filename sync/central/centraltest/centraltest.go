@@ -62,6 +62,8 @@ func Run(t *testing.T, open Open, raw Raw) {
 		{"ErasedIsGoneFromTheFiles", func(t *testing.T, open Open) { testErasedGone(t, open, raw) }},
 		{"PurgeByClosingDay", testPurgeDays},
 		{"FiguresReadOnlyTheFacts", testFigures},
+		{"Surveys", testSurveys},
+		{"SurveyFromStation", testSurveyFromStation},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

@@ -231,7 +231,13 @@ func (in *ingest) ErasePersonal(requestID string) error {
 	if err != nil {
 		return err
 	}
-	return notePending(in.ctx, in.tx, tag.RowsAffected()) // gone from the files at the next Compact
+	n := tag.RowsAffected()
+	if cleared, err := eraseSurveyComment(in.ctx, in.tx, requestID); err != nil {
+		return err
+	} else if cleared {
+		n++
+	}
+	return notePending(in.ctx, in.tx, n) // gone from the files at the next Compact
 }
 
 // flush writes what the batch gathered: its events (INSERT … ON CONFLICT

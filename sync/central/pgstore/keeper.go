@@ -11,14 +11,15 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// Erased means gone from the table files. PostgreSQL's DELETE leaves the
-// old tuple in its page until a VACUUM marks the space free, and even then
-// the bytes stay until a later row overwrites them. Compact runs VACUUM
-// FULL on personal (the one table that holds personal data: events and
-// requests hold the facts only), which writes the live rows into a new file
-// and drops the old one, so no erased name or NIK is left in the table's
-// files; and on pg_statistic, where ANALYZE kept sample values of the
-// personal column before schema 2 (the column is no longer sampled). The WAL still holds them until its segments are recycled (see the
+// Erased means gone from the table files. PostgreSQL's DELETE (and
+// UPDATE) leaves the old tuple in its page until a VACUUM marks the space
+// free, and even then the bytes stay until a later row overwrites them.
+// Compact runs VACUUM FULL on personal and surveys (the tables that hold
+// personal data: the personal parts, and the survey answers' free-text
+// comments; events and requests hold the facts only), which writes the live
+// rows into new files and drops the old ones, so nothing erased is left in
+// the tables' files; and on pg_statistic, where ANALYZE kept sample values
+// of those columns before schema 3 (they are no longer sampled). The WAL still holds them until its segments are recycled (see the
 // README: a CHECKPOINT, wal_keep_size, archives and base backups).
 //
 // Every erasure counts its deleted personal rows in erasures.pending (one
@@ -51,22 +52,23 @@ func (s *Store) ErasedPending() (uint64, error) {
 	return uint64(n), nil
 }
 
-// Compact rewrites the personal table with only its live rows (VACUUM
-// FULL, which holds the table alone while it runs: ingest waits), resets
+// Compact rewrites the personal and surveys tables with only their live rows (VACUUM
+// FULL of personal and surveys, which holds them alone while it runs:
+// ingest waits), resets
 // the pending count by what it compacted, and reports the table's size
 // (with its indexes) before and after (central.Keeper).
 func (s *Store) Compact() (before, after int64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), keeperTimeout)
 	defer cancel()
 	var pending int64
-	err = s.pool.QueryRow(ctx, `SELECT pending, pg_total_relation_size('personal') FROM erasures WHERE id = 1`).Scan(&pending, &before)
+	err = s.pool.QueryRow(ctx, `SELECT pending, pg_total_relation_size('personal') + pg_total_relation_size('surveys') FROM erasures WHERE id = 1`).Scan(&pending, &before)
 	if err == nil {
 		// VACUUM runs outside a transaction block: the simple protocol.
-		_, err = s.pool.Exec(ctx, `VACUUM FULL personal`, pgx.QueryExecModeSimpleProtocol)
+		_, err = s.pool.Exec(ctx, `VACUUM FULL personal, surveys`, pgx.QueryExecModeSimpleProtocol)
 	}
 	if err == nil {
 		// pg_statistic may hold sample values of the personal column taken
-		// before schema 2 stopped them (0002_erasures.sql): their deleted
+		// before schema 3 stopped them (0003_erasures.sql): their deleted
 		// rows go too. A role that may not (neither the database's owner
 		// nor a superuser) gets a warning from the server, not an error.
 		_, err = s.pool.Exec(ctx, `VACUUM FULL pg_statistic`, pgx.QueryExecModeSimpleProtocol)
@@ -78,7 +80,7 @@ func (s *Store) Compact() (before, after int64, err error) {
 		})
 	}
 	if err == nil {
-		err = s.pool.QueryRow(ctx, `SELECT pg_total_relation_size('personal')`).Scan(&after)
+		err = s.pool.QueryRow(ctx, `SELECT pg_total_relation_size('personal') + pg_total_relation_size('surveys')`).Scan(&after)
 	}
 	if err != nil {
 		return before, 0, fmt.Errorf("compact the personal table: %w", err)
@@ -172,11 +174,19 @@ func (s *Store) Purge(before string, dryRun bool) (queue.Erasure, error) {
 			if err != nil {
 				return err
 			}
+			n := tag.RowsAffected()
+			// The survey comments of those requests go with them (as
+			// ErasePersonal does for an erasure a counter sends).
+			if tag, err = tx.Exec(ctx, `UPDATE surveys SET answer = ((answer::jsonb) - 'comment')::text
+				WHERE request_id = ANY($1) AND (answer::jsonb) ? 'comment'`, erase); err != nil {
+				return err
+			}
+			n += tag.RowsAffected()
 			if _, err := tx.Exec(ctx, `UPDATE requests r SET request = u.body FROM unnest($1::text[], $2::text[]) AS u(id, body)
 				WHERE r.id = u.id`, erase, bodies); err != nil {
 				return err
 			}
-			return notePending(ctx, tx, tag.RowsAffected())
+			return notePending(ctx, tx, n)
 		})
 	})
 	if err != nil {

@@ -11,9 +11,9 @@ import (
 	"github.com/loket-id/loket/sync/central/pgstore"
 )
 
-// TestStatisticsForgetPersonal: ANALYZE on a schema-1 database copied
+// TestStatisticsForgetPersonal: ANALYZE on a database before schema 3 copied
 // sample values of the personal column (names, NIKs) into pg_statistic,
-// where no erasure reached them. Schema 2 drops those statistics and never
+// where no erasure reached them. Schema 3 drops those statistics and never
 // takes them again, and the compaction rewrites pg_statistic: after an
 // erasure and Compact the NIK is in no file of the database, even after
 // another ANALYZE.
@@ -24,7 +24,7 @@ func TestStatisticsForgetPersonal(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
 	p := pool(t, url)
-	if _, err := pgstore.Migrate(ctx, p, 1); err != nil {
+	if _, err := pgstore.Migrate(ctx, p, 2); err != nil {
 		t.Fatal(err)
 	}
 	name, nik := centraltest.Person(t)
@@ -48,7 +48,7 @@ func TestStatisticsForgetPersonal(t *testing.T) {
 	}
 	var n int
 	if err := p.QueryRow(ctx, `SELECT count(*) FROM pg_statistic WHERE starelid = 'personal'::regclass AND staattnum = 5`).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("schema 1: statistics of the personal column: %d %v", n, err)
+		t.Fatalf("before schema 3: statistics of the personal column: %d %v", n, err)
 	}
 	s, err := pgstore.Open(ctx, url, pgstore.Options{})
 	if err != nil {
@@ -62,7 +62,7 @@ func TestStatisticsForgetPersonal(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := p.QueryRow(ctx, `SELECT count(*) FROM pg_statistic WHERE starelid = 'personal'::regclass AND staattnum = 5`).Scan(&n); err != nil || n != 0 {
-		t.Fatalf("schema 2: statistics of the personal column: %d %v", n, err)
+		t.Fatalf("schema 3: statistics of the personal column: %d %v", n, err)
 	}
 	if _, _, err := s.Compact(); err != nil {
 		t.Fatal(err)

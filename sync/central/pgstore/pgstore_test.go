@@ -57,7 +57,7 @@ func TestMigrations(t *testing.T) {
 			t.Fatalf("after %s: version %d %v", m.Name, v, err)
 		}
 	}
-	if got := tables(t, p); got != "catalog erasures events personal requests schema_migrations stations supervisors" {
+	if got := tables(t, p); got != "catalog erasures events personal requests schema_migrations stations supervisors surveys" {
 		t.Fatalf("tables: %s", got)
 	}
 	if applied, err := pgstore.Migrate(ctx, p, 0); err != nil || len(applied) != 0 {

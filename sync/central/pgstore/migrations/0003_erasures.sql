@@ -9,10 +9,13 @@ CREATE TABLE erasures (
 INSERT INTO erasures (id, pending) VALUES (1, 0);
 
 -- ANALYZE copies sample values of a column into pg_statistic (most common
--- values, histogram bounds): of the personal column, names and NIKs, which
--- an erasure would not reach. Changing the column's type (to the same
--- type) drops the statistics taken so far; SET STATISTICS 0 keeps ANALYZE
--- from ever sampling it again. (The dropped rows' bytes go at the next
--- compaction, which rewrites pg_statistic too.)
+-- values, histogram bounds): of the personal column, names and NIKs, and
+-- of the survey answers, their comments, which an erasure would not reach.
+-- Changing a column's type (to the same type) drops the statistics taken
+-- so far; SET STATISTICS 0 keeps ANALYZE from ever sampling it again. (The
+-- dropped rows' bytes go at the next compaction, which rewrites
+-- pg_statistic too.)
 ALTER TABLE personal ALTER COLUMN personal TYPE bytea;
 ALTER TABLE personal ALTER COLUMN personal SET STATISTICS 0;
+ALTER TABLE surveys ALTER COLUMN answer TYPE text;
+ALTER TABLE surveys ALTER COLUMN answer SET STATISTICS 0;

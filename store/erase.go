@@ -1,0 +1,231 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
+)
+
+// Erasure of personal parts (UU PDP 27/2022): Purge at the end of the
+// retention period, Forget on the applicant's request.
+//
+// Each erased request gets one request.erased event (queue.ErasedData: the
+// reason, and the clerk's note for Forget); applying it deletes the
+// personal records of every event of the request (records.go) and its
+// index keys that hold personal data (n, l, m). The events themselves, the
+// facts, the tickets and the statistics stay. All of it is one
+// transaction: a crash leaves every request of the call erased, or none.
+//
+// Erased means gone from the file: bbolt keeps a freed page's old bytes
+// until it reuses the page, so the same transaction records that the file
+// must be compacted (meta compact_pending), and the store then rewrites the
+// file with only the pages in use (Compact, rewrite.go). A crash before the
+// compaction is done leaves the mark, and the next Open compacts.
+
+var kCompactPending = []byte("compact_pending")
+
+// Purge erases the personal part of every request closed (done, no-show or
+// cancelled) on a local day before before (YYYY-MM-DD) and not erased yet,
+// each with a request.erased event of reason "retention" written by by,
+// then compacts the file. A request that never had a personal part (a
+// kiosk walk-in never identified) has nothing to erase and is left alone.
+// With dryRun it writes nothing and says what it would erase. Run again, it
+// erases nothing more.
+func (s *Store) Purge(ctx context.Context, before string, dryRun bool, by queue.Actor) (queue.Erasure, error) {
+	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(before), s.loc)
+	if err != nil {
+		return queue.Erasure{}, queue.Invalid("before", fmt.Sprintf("%q is not a date YYYY-MM-DD", before))
+	}
+	data := queue.ErasedData{Reason: queue.ErasedRetention}
+	pick := func(tx *Tx) ([]queue.Request, error) {
+		var out []queue.Request
+		// Closed before the day means arrived before it too.
+		last := day.AddDate(0, 0, -1).Format(time.DateOnly)
+		err := tx.Between("", last, func(r queue.Request) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if r.ClosedAt == nil || r.Erased || !r.ClosedAt.Before(day) {
+				return nil
+			}
+			if has, err := tx.hasPersonal(r); err != nil || !has {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+		return out, err
+	}
+	return s.erase(ctx, pick, data, dryRun, by)
+}
+
+// Forget erases, at once, the personal part of every request that holds
+// the NIK nik (now, or in an earlier identification that a correction
+// replaced), whatever its status, each with a request.erased event of
+// reason "request" and the clerk's note (why; never the NIK), then
+// compacts the file. The NIK itself is not recorded anywhere.
+func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (queue.Erasure, error) {
+	nik, err := queue.ValidateNIK(nik)
+	if err != nil {
+		return queue.Erasure{}, err
+	}
+	data, err := queue.ErasedData{Reason: queue.ErasedOnRequest, Note: note}.Validate()
+	if err != nil {
+		return queue.Erasure{}, err
+	}
+	pick := func(tx *Tx) ([]queue.Request, error) {
+		ids := map[string]bool{}
+		prefix := nikKey(nik, "")
+		c := tx.tx.Bucket(bIdx).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			ids[string(k[len(prefix):])] = true
+		}
+		// Earlier personal parts (an identification corrected since).
+		events := tx.tx.Bucket(bEvents)
+		err := tx.tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p, err := decodePersonal(v)
+			if err != nil {
+				return tx.damaged(fmt.Sprintf("personal record of event %d does not decode", getU64(k)), err)
+			}
+			if p.NIK != nik {
+				return nil
+			}
+			e, err := tx.decodeEvent(getU64(k), events.Get(k))
+			if err != nil {
+				return err
+			}
+			ids[e.RequestID] = true
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		var out []queue.Request
+		for id := range ids {
+			r, err := tx.byID(id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, r)
+		}
+		return out, nil
+	}
+	return s.erase(ctx, pick, data, false, by)
+}
+
+// hasPersonal reports whether r has a personal part, now or in one of its
+// events, to erase.
+func (tx *Tx) hasPersonal(r queue.Request) (bool, error) {
+	if !queue.PersonalOf(r, nil).Empty() {
+		return true, nil
+	}
+	b := tx.tx.Bucket(bPersonal)
+	for _, seq := range r.EventSeqs {
+		if b.Get(u64(seq)) != nil {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// erase writes a request.erased event for every request pick chooses, in
+// one transaction, then compacts the file.
+func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, error), data queue.ErasedData, dryRun bool, by queue.Actor) (queue.Erasure, error) {
+	out := queue.Erasure{DryRun: dryRun, Requests: []queue.ErasedRequest{}}
+	payload, err := json.Marshal(data)
+	if err != nil {
+		return out, err
+	}
+	run := func(tx *Tx) error {
+		rs, err := pick(tx)
+		if err != nil {
+			return err
+		}
+		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
+		at := s.clock()
+		erased := map[string]bool{}
+		for _, r := range rs {
+			out.Requests = append(out.Requests, queue.ErasedRequest{ID: r.ID, Ticket: r.Ticket, Day: r.Day, TrackingCode: r.TrackingCode})
+			if dryRun {
+				continue
+			}
+			ev := queue.Event{Type: queue.EventErased, RequestID: r.ID, At: at, Counter: by.Counter, Clerk: by.Clerk, Data: payload}
+			if _, err := tx.applyAndWrite(r, ev); err != nil {
+				return fmt.Errorf("erase the personal part of %s of %s: %w", r.Ticket, r.Day, err)
+			}
+			erased[r.ID] = true
+		}
+		if len(erased) == 0 {
+			return nil
+		}
+		if err := tx.eraseSetAside(erased); err != nil {
+			return err
+		}
+		return tx.tx.Bucket(bMeta).Put(kCompactPending, []byte(at.UTC().Format(time.RFC3339Nano)))
+	}
+	if dryRun {
+		return out, s.View(ctx, run)
+	}
+	if err := s.Update(ctx, run); err != nil {
+		return queue.Erasure{Requests: []queue.ErasedRequest{}}, err
+	}
+	// Compact even when nothing was erased now, if an earlier erasure's
+	// compaction was interrupted.
+	if err := s.compactIfPending(ctx); err != nil {
+		return out, fmt.Errorf("the personal parts are erased, but the file is not compacted yet (the next open does it): %w", err)
+	}
+	return out, nil
+}
+
+// eraseSetAside drops the personal parts of the erased requests' events that
+// an earlier recovery set aside (meta set_aside).
+func (tx *Tx) eraseSetAside(erased map[string]bool) error {
+	kept, err := tx.SetAside()
+	if err != nil || len(kept) == 0 {
+		return err
+	}
+	changed := false
+	for i := range kept {
+		if erased[kept[i].RequestID] && kept[i].Personal != nil {
+			kept[i].Personal = nil
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	return putJSON(tx.tx.Bucket(bMeta), kSetAside, kept)
+}
+
+// compactIfPending compacts the file when an erasure asked for it.
+func (s *Store) compactIfPending(ctx context.Context) error {
+	s.swap.Lock()
+	defer s.swap.Unlock()
+	return s.compactPendingLocked(ctx)
+}
+
+func (s *Store) compactPendingLocked(ctx context.Context) error {
+	var pending bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		pending = tx.Bucket(bMeta).Get(kCompactPending) != nil
+		return nil
+	}); err != nil || !pending {
+		return err
+	}
+	return s.compactLocked(ctx)
+}
+
+// finishErasure completes an erasure a crash interrupted between its
+// commit and the compaction that makes its bytes unrecoverable (Open).
+func (s *Store) finishErasure() error { return s.compactPendingLocked(context.Background()) }
