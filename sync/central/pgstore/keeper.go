@@ -52,11 +52,10 @@ func (s *Store) ErasedPending() (uint64, error) {
 	return uint64(n), nil
 }
 
-// Compact rewrites the personal and surveys tables with only their live rows (VACUUM
-// FULL of personal and surveys, which holds them alone while it runs:
-// ingest waits), resets
-// the pending count by what it compacted, and reports the table's size
-// (with its indexes) before and after (central.Keeper).
+// Compact rewrites the personal and surveys tables with only their live
+// rows (VACUUM FULL, which holds them alone while it runs: ingest waits),
+// resets the pending count by what it compacted, and reports the two
+// tables' size (with their indexes) before and after (central.Keeper).
 func (s *Store) Compact() (before, after int64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), keeperTimeout)
 	defer cancel()
