@@ -57,7 +57,7 @@ func newRig(t *testing.T, keys ...string) *rig {
 func (r *rig) push(key string, events ...protocol.Event) (int, string) {
 	r.t.Helper()
 	body, _ := json.Marshal(protocol.Batch{Events: events})
-	req, _ := http.NewRequest(http.MethodPost, r.url+"/v1/sync/events", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, r.url+protocol.Prefix+"/sync/events", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+r.tokens[key])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

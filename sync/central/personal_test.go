@@ -126,8 +126,11 @@ func TestPersonalApartAndErased(t *testing.T) {
 	}
 	// A v1-form creation at /v2 is refused: its personal data would sit in
 	// the event, where it could never be erased.
-	v1 := lastEvents(t, st, 0)[0]
-	v1.Seq = 2
+	full := req.WithPersonal(queue.Personal{Name: "Budi", NIK: "3273010101900043"})
+	full.ID, full.TrackingCode, full.Ticket = "01KB00000000000000000000AB", "HPRN-AAAA-BBBC", "A-002"
+	v1data, _ := json.Marshal(full) // what a v1 counter sends: the whole request
+	v1 := next(t, st, queue.EventCreated, full.ID, v1data)
+	v1.Seq, v1.At, v1.Counter, v1.Clerk = 2, req.ArrivedAt, req.Counter, req.Clerk
 	v1.Hash = protocol.Hash(v1)
 	if code, body := r.pushAt(protocol.Prefix, "3273/L1", v1); code != http.StatusBadRequest || !strings.Contains(body, "version 1 form") {
 		t.Fatalf("a v1-form event at /v2: %d %s", code, body)
@@ -265,6 +268,49 @@ func TestErasedIsGoneFromTheFile(t *testing.T) {
 	}
 	if r.rawHolds(people[1].nik) || r.bucketsHolding(people[1].nik) != nil {
 		t.Fatal("a resend brought the purged NIK back")
+	}
+	r.checkClean()
+}
+
+// TestPurgedCounterSyncs: a counter that purged (Store.Purge) syncs its
+// request.erased events to a centre that still holds the personal data: no
+// conflict, and after the centre's compaction the NIK and name are gone from
+// its file too; a counter that forgets a NIK (Store.Forget) likewise.
+func TestPurgedCounterSyncs(t *testing.T) {
+	r := newRig(t, "3273/L1")
+	st := counter(t)
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	old, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Theresia Anggraini", NIK: "3273010101900091"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Act(ctx, old.ID, queue.ActCancel, "", by); err != nil {
+		t.Fatal(err)
+	}
+	asked, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Sulastri Handayani", NIK: "3273010101900092", Notes: "kuasa dari suami"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.sync("3273/L1", st)
+	tomorrow := time.Now().In(wib).AddDate(0, 0, 1).Format(time.DateOnly)
+	if out, err := st.Purge(ctx, tomorrow, false, by); err != nil || len(out.Requests) != 1 || out.Requests[0].ID != old.ID {
+		t.Fatalf("purge: %+v %v", out, err)
+	}
+	if out, err := st.Forget(ctx, "3273010101900092", "permintaan pemohon", by); err != nil || len(out.Requests) != 1 {
+		t.Fatalf("forget: %+v %v", out, err)
+	}
+	r.sync("3273/L1", st)
+	if _, _, err := r.cs.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"3273010101900091", "Theresia", "3273010101900092", "Sulastri", "kuasa dari suami"} {
+		if r.rawHolds(s) {
+			t.Errorf("the centre's file still holds %q after the counter's erasure", s)
+		}
+	}
+	if got := r.person(asked.ID); !got.Erased || got.Status != queue.StatusWaiting || got.Ticket != asked.Ticket {
+		t.Fatalf("forgotten request at the centre: %+v", got)
 	}
 	r.checkClean()
 }

@@ -165,10 +165,13 @@ func Outgoing(se queue.Event) (Event, error) {
 }
 
 // UpgradeV1 converts a version-1 event, already validated with its v1 hash,
-// to its v2 form (queue.UpgradeEvent) with the v2 form's hash. The
+// to its v2 form (an event already in v2 form is left as it is) (queue.UpgradeEvent) with the v2 form's hash. The
 // conversion is deterministic, so the hash is the one the counter's own
 // migrated file gives the same event.
 func UpgradeV1(e Event) (Event, error) {
+	if !queue.IsV1Event(e.ToStore()) {
+		return e, nil // nothing to convert: what v2 would send
+	}
 	if e.Personal != nil {
 		return e, fmt.Errorf("event %d: a version 1 event has no personal part beside it: %w", e.Seq, ErrInvalid)
 	}

@@ -43,7 +43,10 @@ func TestUpgradeV1MatchesTheCountersConversion(t *testing.T) {
 	if err := up.Validate(); err != nil {
 		t.Errorf("without its personal part: %v", err)
 	}
-	// A v1 event has nothing beside it.
+	// A v2-form event passes unchanged; a v1 event has nothing beside it.
+	if same, err := UpgradeV1(up); err != nil || same.Hash != up.Hash {
+		t.Errorf("a v2-form event through UpgradeV1: %v", err)
+	}
 	v1.Personal = &queue.Personal{NIK: r.NIK}
 	if _, err := UpgradeV1(v1); !errors.Is(err, ErrInvalid) {
 		t.Errorf("a v1 event with a personal part: %v", err)
