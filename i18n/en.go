@@ -338,6 +338,7 @@ var english = language{
 		"err.identity.required":  "this service needs a name and NIK before it is done: identify the applicant first",
 		"err.survey.done":        "the survey is answered once the request is done",
 		"err.survey.once":        "this request's survey was answered already",
+		"err.survey.erased":      "the personal data of this request has been erased: a comment cannot be kept with it (leave it empty)",
 		"err.identity.anonymous": "a walk-in without identity has no name, NIK or phone",
 		"err.text.normal":        "is not in its normal form",
 		"slip.title":             "QUEUE TICKET",

@@ -338,6 +338,7 @@ var indonesian = language{
 		"err.identity.required":  "layanan ini memerlukan nama dan NIK sebelum selesai: isi identitas pemohon dulu",
 		"err.survey.done":        "survei diisi setelah permohonan selesai",
 		"err.survey.once":        "survei permohonan ini sudah diisi",
+		"err.survey.erased":      "data pribadi permohonan ini sudah dihapus: komentar tidak dapat disimpan (kosongkan)",
 		"err.identity.anonymous": "pendaftaran tanpa identitas tidak memuat nama, NIK atau nomor HP",
 		"err.text.normal":        "teks belum dalam bentuk bakunya",
 		"slip.title":             "NOMOR ANTREAN",
