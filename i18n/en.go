@@ -472,6 +472,7 @@ var english = language{
 		"cmd.check.problem":           "PROBLEM: %s",
 		"cmd.check.failed":            "check found problems: %d",
 		"cmd.demo.done":               "demo: requests: %d, days: %d (done %d, no-show %d, cancelled %d, transferred %d, still open %d)",
+		"cmd.report.skm":              "SKM report %s (respondents: %d, IKM %s) written to %s",
 		"cmd.report.written":          "report %s (%s .. %s, arrivals: %d, %s) written to %s",
 		"cmd.report.local":            "counter %s",
 		"cmd.report.central":          "whole office",

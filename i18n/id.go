@@ -472,6 +472,7 @@ var indonesian = language{
 		"cmd.check.problem":           "MASALAH: %s",
 		"cmd.check.failed":            "pemeriksaan menemukan masalah: %d",
 		"cmd.demo.done":               "demo: permohonan: %d, hari: %d (selesai %d, tidak hadir %d, batal %d, pindah %d, masih terbuka %d)",
+		"cmd.report.skm":              "laporan SKM %s (responden: %d, IKM %s) ditulis ke %s",
 		"cmd.report.written":          "laporan %s (%s .. %s, datang: %d, %s) ditulis ke %s",
 		"cmd.report.local":            "loket %s",
 		"cmd.report.central":          "seluruh kantor",

@@ -108,7 +108,8 @@ func runHub(e *env, s hubSettings) error {
 	}
 
 	wr, err := waitingroom.New(waitingroom.Options{
-		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
+		Config: waitingroom.Config{Office: e.cfg.Office.Name, OfficeCode: e.cfg.Office.Code, StationCode: e.cfg.Station.Code,
+			Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
 			Location: st.Location(), Board: waitingroom.BoardConfig(e.cfg.Board), Kiosk: waitingroom.KioskConfig(e.cfg.Kiosk)},
 		Store: st, Devices: storeDevices{st}, CounterName: counterName(st), Logger: log,
 	})
