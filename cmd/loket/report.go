@@ -139,16 +139,19 @@ func skmReport(e *env, from, to, month, out string) error {
 		}
 		from, to, period = m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly), t.MonthYear(m)
 	}
-	s, err := surveySummary(e, "", from, to)
+	if _, _, err := cli.Days(from, to, ""); err != nil {
+		return err // before the database is opened
+	}
+	q, err := e.queue(reads)
+	if err != nil {
+		return err
+	}
+	s, err := surveySummary(e, q, "", from, to)
 	if err != nil {
 		return err
 	}
 	if period == "" {
 		period = s.Period(t)
-	}
-	q, err := e.queue(reads)
-	if err != nil {
-		return err
 	}
 	svcs, err := q.Services(e.ctx)
 	if err != nil {

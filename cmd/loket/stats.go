@@ -55,7 +55,14 @@ func statsFlags(fs *flag.FlagSet) runner {
 			if err := skm.CheckBy(*by); err != nil {
 				return usagef("%v", err)
 			}
-			s, err := surveySummary(e, *service, *from, *to)
+			if _, _, err := cli.Days(*from, *to, ""); err != nil {
+				return err // before the database is opened
+			}
+			q, err := e.queue(reads)
+			if err != nil {
+				return err
+			}
+			s, err := surveySummary(e, q, *service, *from, *to)
 			if err != nil {
 				return err
 			}
@@ -112,7 +119,7 @@ func statsFlags(fs *flag.FlagSet) runner {
 // surveySummary is the survey's figures of the answers of this database
 // (or the hub's) for a service ("" all) from day from to day to ("" leaves
 // an end open: the survey counts all dates unless told).
-func surveySummary(e *env, service, from, to string) (skm.Summary, error) {
+func surveySummary(e *env, q office.Queue, service, from, to string) (skm.Summary, error) {
 	from, to, err := cli.Days(from, to, "")
 	if err != nil {
 		return skm.Summary{}, err
@@ -120,10 +127,6 @@ func surveySummary(e *env, service, from, to string) (skm.Summary, error) {
 	f := skm.Filter{From: from, To: to, Service: strings.ToUpper(strings.TrimSpace(service))}
 	if err := f.Check(); err != nil {
 		return skm.Summary{}, usagef("%v", err)
-	}
-	q, err := e.queue(reads)
-	if err != nil {
-		return skm.Summary{}, err
 	}
 	return office.SurveySummary(e.ctx, q, f)
 }
