@@ -56,6 +56,8 @@ var english = language{
 		"stats.ontarget":     "On target",
 		"stats.times":        "Waiting time: average %s, p90 %s · Cancelled: %d",
 		"stats.moved":        "Service time: average %s, median %s · Moved to another service: %d",
+		"stats.skm":          "Satisfaction (SKM): IKM %s · %s · Respondents: %d",
+		"stats.skm.none":     "Satisfaction (SKM): no answers in this period",
 		"stats.counter":      "Counter",
 		"stats.arr":          "Arrived",
 		"stats.done":         "Served",

@@ -56,6 +56,8 @@ var indonesian = language{
 		"stats.ontarget":     "Sesuai target",
 		"stats.times":        "Waktu tunggu: rata-rata %s, p90 %s · Batal: %d",
 		"stats.moved":        "Waktu layanan: rata-rata %s, median %s · Dipindah layanan: %d",
+		"stats.skm":          "Kepuasan (SKM): IKM %s · %s · Responden: %d",
+		"stats.skm.none":     "Kepuasan (SKM): belum ada jawaban pada periode ini",
 		"stats.counter":      "Loket",
 		"stats.arr":          "Datang",
 		"stats.done":         "Selesai",

@@ -177,6 +177,7 @@ func runHub(e *env, s hubSettings) error {
 				opts.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 					return stats.ForStation(ctx, st, from, to, service)
 				}
+				opts.Survey = surveyTally(st)
 				opts.Closer = st
 				if maker != nil {
 					opts.Receipts = sshd.Receipts(*maker, c) // on the counter's registered printer

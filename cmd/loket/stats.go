@@ -3,6 +3,7 @@ package main
 // Statistics: stats, the counter's own or (--central) the whole office's.
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/sync/station"
+	"github.com/loket-id/loket/tui"
 )
 
 func statsCommands() []*command {
@@ -152,4 +154,13 @@ func centralStats(e *env, from, to, service, server, token string) (stats.Figure
 		return f, &exitError{Code: exitRefused, Err: fmt.Errorf("central statistics: %w", err)}
 	}
 	return f, fmt.Errorf("central statistics: %w", err)
+}
+
+// surveyTally is the statistics screen's source of the survey's answers
+// of q (the database's own, or the hub's).
+func surveyTally(q office.Queue) tui.SurveySource {
+	return func(ctx context.Context, from, to, service string) (skm.Tally, error) {
+		s, err := office.SurveySummary(ctx, q, skm.Filter{From: from, To: to, Service: service})
+		return s.Total, err
+	}
 }
