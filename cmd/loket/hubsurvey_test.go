@@ -129,7 +129,6 @@ func TestHubSurveyTablet(t *testing.T) {
 	if s := text(ctx, "#result"); !strings.Contains(s, "Terima kasih") {
 		t.Fatalf("after the answer: %s", s)
 	}
-	shot(ctx, "skm-tablet-thanks", false)
 
 	// The second tab's answer: refused, the first stands.
 	acts = nil
