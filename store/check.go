@@ -343,7 +343,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			bad("personal record of event %d, which does not exist", seq)
 			return nil
 		}
-		if e, err := eventHead(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
+		if e, err := eventHead(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified && e.Type != queue.EventSurveyed {
 			bad("personal record of event %d, a %s", seq, e.Type)
 		}
 		return nil
