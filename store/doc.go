@@ -52,7 +52,9 @@
 // request) erase: one request.erased event per request, in one
 // transaction, which deletes the personal records of all the request's
 // events and its index keys that hold personal data (NIK, last four
-// digits, name words). Erased means gone from the file: bbolt keeps a
+// digits, name words), and drops the payload digest of the idempotency
+// keys of its events (the digest of a registration holds the NIK).
+// Erased means gone from the file: bbolt keeps a
 // freed page's old bytes until it reuses the page, so the file is then
 // compacted ([Store.Compact]: every page in use copied, full, into a new
 // file beside it, fsynced, renamed over the old one, reopened; the store
