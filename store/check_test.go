@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -165,9 +166,50 @@ func BenchmarkCheck(b *testing.B) {
 	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
+			resetPeak(s)
 			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
 				b.Fatal(err, rep.Problems)
 			}
 		}
+	})
+}
+
+var checkFile = flag.String("check.file", "", "BenchmarkCheckFile: a loket.db to check (e.g. made by loket demo --days 1825), opened read-only")
+
+// BenchmarkCheckFile is BenchmarkCheck on an existing file (-check.file;
+// skipped without one): by hand, for five years of history, not in CI.
+// It reports the process's peak resident memory (VmHWM) after each part.
+func BenchmarkCheckFile(b *testing.B) {
+	if *checkFile == "" {
+		b.Skip("no -check.file")
+	}
+	s, err := Open(*checkFile, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.Logf("after open: %s", residentMemory())
+	b.Run("bbolt", func(b *testing.B) {
+		for b.Loop() {
+			resetPeak(s)
+			if err := s.db.View(func(tx *bolt.Tx) error {
+				for err := range tx.Check() {
+					return err
+				}
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Logf("after bbolt's check: %s", residentMemory())
+	})
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			resetPeak(s)
+			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+				b.Fatal(err, rep.Problems)
+			}
+		}
+		b.Logf("after Store.Check: %s", residentMemory())
 	})
 }
