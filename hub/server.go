@@ -166,7 +166,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /v1/changes", s.authed(s.changes))
 	if s.opt.Pages != nil {
 		pages := s.streamDeadlines(s.opt.Pages)
-		for _, p := range []string{"/board", "/board/", "/kiosk", "/kiosk/"} {
+		for _, p := range []string{"/board", "/board/", "/kiosk", "/kiosk/", "/survey", "/survey/"} {
 			mux.Handle(p, pages)
 		}
 	}

@@ -153,6 +153,8 @@ func families(t *testing.T, root string) map[string][]string {
 	}
 	// And the survey's answers (package skm), whose errors are FieldErrors too.
 	srcs = append(srcs, filepath.Join(root, "skm", "answer.go"))
+	// And the store's refusals of a survey answer (store/survey.go).
+	srcs = append(srcs, filepath.Join(root, "store", "survey.go"))
 	codeRe := regexp.MustCompile(`invalidCode\([^,]+, "([^"]+)"|FieldError\{[^}]*Code: "([^"]+)"`)
 	for _, path := range srcs {
 		src, err := os.ReadFile(path)

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/loket-id/loket/stats"
+	"github.com/loket-id/loket/internal/natural"
 )
 
 // Filter picks the answers a summary counts. Empty fields pick all.
@@ -156,9 +156,9 @@ func groups(m map[string]*Tally) []Group {
 	out := []Group{}
 	for _, k := range slices.SortedFunc(maps.Keys(m), func(a, b string) int {
 		switch {
-		case stats.NaturalLess(a, b):
+		case natural.Less(a, b):
 			return -1
-		case stats.NaturalLess(b, a):
+		case natural.Less(b, a):
 			return 1
 		}
 		return 0

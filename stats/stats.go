@@ -38,10 +38,10 @@ import (
 	"errors"
 	"math"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/loket-id/loket/internal/natural"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -173,40 +173,9 @@ func dist(xs []float64) Dist {
 
 // NaturalLess orders keys as people read them: runs of digits by their
 // value, so counter L2 comes before L10 and L10 before L11; the rest by
-// bytes. Keys equal but for leading zeros order by bytes.
-func NaturalLess(a, b string) bool {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		if isDigit(a[i]) && isDigit(b[j]) {
-			si, sj := i, j
-			for i < len(a) && isDigit(a[i]) {
-				i++
-			}
-			for j < len(b) && isDigit(b[j]) {
-				j++
-			}
-			na, nb := strings.TrimLeft(a[si:i], "0"), strings.TrimLeft(b[sj:j], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			continue
-		}
-		if a[i] != b[j] {
-			return a[i] < b[j]
-		}
-		i++
-		j++
-	}
-	if len(a)-i != len(b)-j {
-		return len(a)-i < len(b)-j
-	}
-	return a < b
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+// bytes. Keys equal but for leading zeros order by bytes. (It is
+// internal/natural's, which package skm shares without importing stats.)
+func NaturalLess(a, b string) bool { return natural.Less(a, b) }
 
 // NearestRank is the p-th percentile of sorted xs: the value at rank
 // ceil(p/100 · n), counting from 1.

@@ -58,6 +58,12 @@ func BenchmarkRegister(b *testing.B) {
 			}
 		}
 	})
+	// The same registration (request, personal part, name words, event,
+	// the same indexes) in SQLite, WAL mode, synchronous=FULL.
+	b.Run("sqlite", func(b *testing.B) {
+		s, _ := openTest(b)
+		benchSQLite(b, s, mustRegister(b, s, walkIn("A", "Siti Aminah")))
+	})
 	b.Run("bare-bbolt", func(b *testing.B) {
 		s, _ := openTest(b)
 		r := mustRegister(b, s, walkIn("A", "Siti Aminah"))

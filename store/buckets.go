@@ -34,7 +34,7 @@ package store
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
 //	└── q<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
-//	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload>
+//	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (the seq alone once its request is erased)
 //	hub_counters              the office hub's counters (counters.go); not events, never synced
 //	└── <counter code>        -> Counter JSON (name, services, printer, SSH key, its token's SHA-256)
 //	hub_tokens

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oklog/ulid/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/internal/atomicfile"
@@ -166,19 +166,22 @@ func (s *Store) needsNoMigration() error {
 	})
 }
 
-// checkInvariants checks the store's invariants in a few passes over the
-// buckets, in memory that grows by 16 bytes per index entry only (five
-// years of a busy counter: about 50 MB), never holding the requests:
+// checkInvariants checks the store's invariants in one pass over each
+// bucket, without building a queue value for any record that reads well
+// (checkscan.go), in memory of 8 bytes per event:
 //
 //   - every request decodes, under its own ID, and lists its events, each
-//     of which is an event of that request;
-//   - the index holds exactly the entries the requests make (each request's
-//     entries, hashed with their values, sorted, merged with the index's own,
-//     hashed the same way: an entry missing or stray is then named in a
-//     second pass);
+//     of which is an event of that request (the owner of each event, by
+//     sequence number, in an array the event log is then checked against);
+//   - the index holds exactly the entries the requests make: the hashes of
+//     the entries the requests make and of those the index holds are added
+//     up (with a random seed) and compared; only when they differ are the
+//     entries hashed, sorted and merged to name the ones missing or stray
+//     (diagnoseIndex);
 //   - the event log is contiguous from 1 and every event decodes;
-//   - every personal record belongs to an event that sets one, and every
-//     request's personal part is there.
+//   - every personal record belongs to an event that sets one (merged
+//     with the event log, both by sequence number), and every request's
+//     personal part is there.
 func (tx *Tx) checkInvariants(rep *CheckReport) {
 	bad := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
@@ -187,70 +190,218 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
 	events, personal, idx := b(bEvents), b(bPersonal), b(bIdx)
+	own := tx.ident()
+	rep.Events = tx.LastSeq()
+	if rep.Events > 1<<40 {
+		bad("event log ends at %d, which cannot be", rep.Events)
+		return
+	}
 	seed := maphash.MakeSeed()
-	entryHash := func(k, v []byte) uint64 {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		h.Write(k)
-		h.WriteByte(0)
-		h.Write(v)
-		return h.Sum64()
+	// The owner of an event: a hash of its request's ID (16 bytes; 0: none).
+	ownerOf := func(id []byte) uint64 { return maphash.Bytes(seed, id) | 1 }
+	ownerOfText := func(text []byte) uint64 {
+		var id ulid.ULID
+		if id.UnmarshalText(text) != nil {
+			return maphash.Bytes(seed, text) | 1 // no ULID: an owner no event names
+		}
+		return ownerOf(id[:])
 	}
-	// Pass 1: the requests and their personal parts; the index entries
-	// they make and the events they list, hashed.
-	type owned struct{ seq, owner uint64 }
-	var want []uint64
-	var listed []owned
-	pc := personal.Cursor() // one cursor for the lookups: bbolt's Get makes one each time
-	personalAt := func(seq uint64) ([]byte, bool) {
-		k, v := pc.Seek(u64(seq))
-		return v, k != nil && getU64(k) == seq
+	owner := make([]uint64, rep.Events+1)
+	want, have := indexSum{seed: seed}, indexSum{seed: seed}
+
+	// Pass 1: the requests; the index entries they make, added up (but
+	// those of their personal parts: pass 3); the events they list, in
+	// owner; the personal records they read, in current and notes.
+	pc := personal.Cursor()
+	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
+	refer := func(set bitmap, seq uint64, k, ticket []byte) {
+		if seq >= uint64(len(owner)) {
+			bad("request %s (%s) reads its personal part from event %d, which has none", k, ticket, seq)
+			return
+		}
+		set.set(seq)
 	}
-	_ = b(bRequests).ForEach(func(k, v []byte) error {
+	var rs reqScan
+	var kb []byte
+	c := b(bRequests).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
 		rep.Requests++
-		r, rf, err := decodeRequest(k, v, tx.ident().StationID)
+		ok, err := scanRequest(v, &rs)
+		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
+			tx.checkRequestDecoded(k, v, &want, owner, ownerOfText, bad)
+			continue
+		}
+		if rs.personal != 0 {
+			refer(current, rs.personal, k, rs.ticket)
+		}
+		if rs.notes != 0 {
+			refer(notes, rs.notes, k, rs.ticket)
+		}
+		requestIndex(&want, &kb, k, &rs, nil, nil)
+		if rs.nseqs == 0 {
+			bad("request %s (%s) has no events", k, rs.ticket)
+		}
+		who := ownerOfText(k)
+		d := dec{b: rs.seqs}
+		var seq uint64
+		for range rs.nseqs {
+			seq += d.uv()
+			listEvent(owner, seq, who, bad)
+		}
+	}
+
+	// Pass 2: the event log, contiguous from 1, each event decoding and
+	// being its listing request's own; the personal records merged in, and
+	// the index entries of those that are a request's current one added
+	// up, with the request's ID from the event.
+	var next uint64 = 1
+	var idText [26]byte
+	pk, pv := pc.First()
+	ec := events.Cursor()
+	for k, v := ec.First(); k != nil; k, v = ec.Next() {
+		seq := getU64(k)
+		if seq != next {
+			bad("event log jumps from %d to %d", next-1, seq)
+			for s := next; s < seq && s < uint64(len(owner)); s++ {
+				if owner[s] != 0 {
+					bad("a request lists event %d, which does not exist", s)
+				}
+			}
+		}
+		next = seq + 1
+		ok, typ, rid, err := scanEvent(v)
+		ridText := func() []byte { return ulidText(&idText, rid) }
+		if !ok {
+			var e queue.Event
+			if e, err = eventHead(seq, v, own); err == nil {
+				typ = e.Type
+				ridText = func() []byte { return []byte(e.RequestID) }
+				if id, perr := ulid.ParseStrict(e.RequestID); perr == nil {
+					rid = id[:]
+				}
+			}
+		}
 		if err != nil {
-			bad("request %s does not decode: %v", k, err)
-			return nil
+			bad("event %d does not decode: %v", seq, err)
 		}
-		var p queue.Personal
-		for i, seq := range []uint64{rf.personal, rf.notes} {
-			if seq == 0 {
-				continue
+		if seq < uint64(len(owner)) && owner[seq] != 0 && err == nil && (rid == nil || ownerOf(rid) != owner[seq]) {
+			bad("a request lists event %d, which is not its own (it is request %s's)", seq, ridText())
+		}
+		for ; pk != nil && getU64(pk) < seq; pk, pv = pc.Next() {
+			bad("personal record of event %d, which does not exist", getU64(pk))
+		}
+		hasPersonal := pk != nil && getU64(pk) == seq
+		if hasPersonal {
+			nik, name, perr := scanPersonal(pv)
+			switch {
+			case perr != nil:
+				bad("personal record of event %d does not decode: %v", seq, perr)
+			case err == nil && typ != queue.EventCreated && typ != queue.EventIdentified && typ != queue.EventSurveyed:
+				bad("personal record of event %d, a %s", seq, typ)
+			case err == nil && seq < uint64(len(current)*64) && current.get(seq):
+				identityIndex(&want, &kb, ridText(), nik, name)
 			}
-			pv, ok := personalAt(seq)
-			if !ok {
-				bad("request %s (%s) reads its personal part from event %d, which has none", k, r.Ticket, seq)
-				continue
-			}
-			q, err := decodePersonal(pv)
+			pk, pv = pc.Next()
+		}
+		if !hasPersonal && seq < uint64(len(current)*64) && (current.get(seq) || notes.get(seq)) {
+			bad("request %s reads its personal part from event %d, which has none", ridText(), seq)
+		}
+	}
+	for ; pk != nil; pk, pv = pc.Next() {
+		bad("personal record of event %d, which does not exist", getU64(pk))
+	}
+	for s := next; s < uint64(len(current)*64) && s <= rep.Events; s++ {
+		if current.get(s) || notes.get(s) {
+			bad("a request reads its personal part from event %d, which does not exist", s)
+		}
+	}
+
+	// Pass 3: the index, added up the same way.
+	ic := idx.Cursor()
+	for k, v := ic.First(); k != nil; k, v = ic.Next() {
+		have.add(k, v)
+	}
+	if want.sum != have.sum || want.n != have.n {
+		if !tx.diagnoseIndex(bad) {
+			bad("the index holds %d entries and the requests make %d, but no one entry could be named", have.n, want.n)
+		}
+	}
+	// The office hub's counters and their token index (counters.go).
+	tx.checkCounters(bad)
+	// The waiting room's devices and their token index (devices.go).
+	tx.checkDevices(bad)
+}
+
+// listEvent records that the request who lists event seq.
+func listEvent(owner []uint64, seq, who uint64, bad func(string, ...any)) {
+	switch {
+	case seq == 0 || seq >= uint64(len(owner)):
+		bad("a request lists event %d, which does not exist", seq)
+	case owner[seq] != 0 && owner[seq] != who:
+		bad("event %d is listed by two requests", seq)
+	default:
+		owner[seq] = who
+	}
+}
+
+// checkRequestDecoded is pass 1 for a request the scan could not read: it
+// is decoded (which names what is wrong with it) and joined.
+func (tx *Tx) checkRequestDecoded(k, v []byte, want *indexSum, owner []uint64, ownerOfText func([]byte) uint64, bad func(string, ...any)) {
+	r, rf, err := decodeRequest(k, v, tx.ident().StationID)
+	if err != nil {
+		bad("request %s does not decode: %v", k, err)
+		return
+	}
+	var p queue.Personal
+	for i, seq := range []uint64{rf.personal, rf.notes} {
+		if seq == 0 {
+			continue
+		}
+		q, ok, err := tx.personalAt(seq)
+		if !ok || err != nil {
+			bad("request %s (%s) reads its personal part from event %d, which has none", k, r.Ticket, seq)
+			continue
+		}
+		if i == 0 {
+			p = q
+		} else {
+			p.Notes = q.Notes
+		}
+	}
+	for _, kv := range tx.expectedIndex(r.WithPersonal(p)) {
+		want.add(kv[0], kv[1])
+	}
+	if len(r.EventSeqs) == 0 {
+		bad("request %s (%s) has no events", k, r.Ticket)
+	}
+	who := ownerOfText(k)
+	for _, seq := range r.EventSeqs {
+		listEvent(owner, seq, who, bad)
+	}
+}
+
+// diagnoseIndex names the index entries missing or stray (the slow way:
+// every request decoded, every entry hashed, both sorted and merged); it
+// reports whether it named any.
+func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
+	idx := tx.tx.Bucket(bIdx)
+	sum := indexSum{seed: maphash.MakeSeed()}
+	expected := func(fn func(k []byte, r queue.Request, kv [2][]byte)) {
+		_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			r, err := tx.decodeJoined(k, v)
 			if err != nil {
-				bad("personal record of event %d does not decode: %v", seq, err)
-				continue
+				return nil // named by pass 1
 			}
-			if i == 0 {
-				p = q
-			} else {
-				p.Notes = q.Notes
+			for _, kv := range tx.expectedIndex(r) {
+				fn(k, r, kv)
 			}
-		}
-		r = r.WithPersonal(p)
-		for _, kv := range tx.expectedIndex(r) {
-			want = append(want, entryHash(kv[0], kv[1]))
-		}
-		if len(r.EventSeqs) == 0 {
-			bad("request %s (%s) has no events", k, r.Ticket)
-		}
-		owner := entryHash(k, nil)
-		for _, seq := range r.EventSeqs {
-			listed = append(listed, owned{seq, owner})
-		}
-		return nil
-	})
-	// Pass 2: the index, merged with what the requests make.
-	have := make([]uint64, 0, len(want))
+			return nil
+		})
+	}
+	var want, have []uint64
+	expected(func(_ []byte, _ queue.Request, kv [2][]byte) { want = append(want, sum.hash(kv[0], kv[1])) })
 	_ = idx.ForEach(func(k, v []byte) error {
-		have = append(have, entryHash(k, v))
+		have = append(have, sum.hash(k, v))
 		return nil
 	})
 	slices.Sort(want)
@@ -273,85 +424,31 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 			j++
 		}
 	}
+	named := false
 	if len(stray) > 0 {
 		_ = idx.ForEach(func(k, v []byte) error {
-			if stray[entryHash(k, v)] {
+			if stray[sum.hash(k, v)] {
 				bad("stray index entry %q", k)
+				named = true
 			}
 			return nil
 		})
 	}
 	if len(missing) > 0 {
-		_ = b(bRequests).ForEach(func(k, v []byte) error {
-			r, err := tx.decodeJoined(k, v)
-			if err != nil {
-				return nil
+		expected(func(k []byte, r queue.Request, kv [2][]byte) {
+			if !missing[sum.hash(kv[0], kv[1])] {
+				return
 			}
-			for _, kv := range tx.expectedIndex(r) {
-				if missing[entryHash(kv[0], kv[1])] {
-					switch kv[0][0] {
-					case pWaiting:
-						bad("waiting request %s (%s) is missing from the waiting line", k, r.Ticket)
-					default:
-						bad("index entry %c for request %s (%s) is missing or names %q", kv[0][0], k, r.Ticket, idx.Get(kv[0]))
-					}
-				}
+			named = true
+			switch kv[0][0] {
+			case pWaiting:
+				bad("waiting request %s (%s) is missing from the waiting line", k, r.Ticket)
+			default:
+				bad("index entry %c for request %s (%s) is missing or names %q", kv[0][0], k, r.Ticket, idx.Get(kv[0]))
 			}
-			return nil
 		})
 	}
-
-	// Pass 3: the event log, contiguous from 1, each event decoding, merged
-	// with the events the requests list (by sequence): each is its
-	// request's own.
-	slices.SortFunc(listed, func(a, b owned) int { return cmp.Compare(a.seq, b.seq) })
-	rep.Events = tx.LastSeq()
-	var next uint64 = 1
-	li := 0
-	_ = events.ForEach(func(k, v []byte) error {
-		seq := getU64(k)
-		if seq != next {
-			bad("event log jumps from %d to %d", next-1, seq)
-		}
-		next = seq + 1
-		for ; li < len(listed) && listed[li].seq < seq; li++ {
-			bad("a request lists event %d, which does not exist", listed[li].seq)
-		}
-		e, err := eventHead(seq, v, tx.ident())
-		if err != nil {
-			bad("event %d does not decode: %v", seq, err)
-		}
-		for ; li < len(listed) && listed[li].seq == seq; li++ {
-			if err == nil && entryHash([]byte(e.RequestID), nil) != listed[li].owner {
-				bad("a request lists event %d, which is not its own (it is request %s's)", seq, e.RequestID)
-			}
-		}
-		return nil
-	})
-	for ; li < len(listed); li++ {
-		bad("a request lists event %d, which does not exist", listed[li].seq)
-	}
-	// Pass 4: every personal record is an event's that sets one.
-	_ = personal.ForEach(func(k, v []byte) error {
-		seq := getU64(k)
-		if _, err := decodePersonal(v); err != nil {
-			bad("personal record of event %d does not decode: %v", seq, err)
-			return nil
-		}
-		ev := events.Get(k)
-		if ev == nil {
-			bad("personal record of event %d, which does not exist", seq)
-			return nil
-		}
-		if e, err := eventHead(seq, ev, tx.ident()); err == nil && e.Type != queue.EventCreated && e.Type != queue.EventIdentified {
-			bad("personal record of event %d, a %s", seq, e.Type)
-		}
-		return nil
-	})
-	// The office hub's counters and their token index (counters.go).
-	tx.checkCounters(bad)
-	// The waiting room's devices and their token index (devices.go).
-	tx.checkDevices(bad)
+	return named
 }
 
 // expectedIndex is every index entry (key, value) request r makes.

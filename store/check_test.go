@@ -1,9 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"flag"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/loket-id/loket/queue"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -44,6 +49,94 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 	}
 }
 
+// TestNameWords: Check's reading of the name words without allocating
+// gives what the index is written from (nameTokens), for ASCII names and
+// the others, which it leaves to nameTokens.
+func TestNameWords(t *testing.T) {
+	for _, name := range []string{
+		"", "Siti Aminah", "  siti  SITI aminah ", "I Gusti Ngurah Rai", "Andi-Baso.Daeng,Andi", "O'Neil 2nd",
+		"Dr. H. Muhammad Yusuf, S.H., M.H.", "Ni Luh Putu Ayu Ketut Sri Dewi Anak Agung Gede Ngurah Made Wayan Nyoman Komang Kadek Gusti Bagus Ida",
+		"Zoë Émilie", "Nguyễn Thị Minh Khai", "\tTab\x00Nul", strings.Repeat("panjang ", 20), strings.Repeat("a b ", 40) + "Z",
+	} {
+		var got []string
+		nameWords([]byte(name), func(w []byte) { got = append(got, string(w)) })
+		if want := nameTokens(name); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("nameWords(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestCheckSeesEveryKindOfRequest: Check adds up the index entries a
+// request makes from its record without decoding it; on a store of every
+// status, a priority, a request put back, a transfer, an identification,
+// a correction, non-ASCII names and an erasure it finds nothing, and it
+// finds one entry of each kind taken away.
+func TestCheckSeesEveryKindOfRequest(t *testing.T) {
+	s, clk := openTest(t)
+	var rs []queue.Request
+	for i, name := range []string{"Siti Aminah", "Nguyễn Thị Minh", "", "Budi", "I Gusti Ngurah Rai Gusti", "Zoë"} {
+		in := walkIn([]string{"A", "B"}[i%2], name)
+		if name == "" {
+			in = queue.NewRequest{Service: "A", Anonymous: true}
+		}
+		if i == 3 {
+			in.Priority = queue.PriorityElderly
+		}
+		rs = append(rs, mustRegister(t, s, in))
+		clk.Add(time.Minute)
+	}
+	steps := []struct {
+		ref     string
+		act     queue.Action
+		service string
+	}{{rs[0].ID, queue.ActCall, ""}, {rs[0].ID, queue.ActRequeue, ""}, {rs[1].ID, queue.ActCall, ""}, {rs[1].ID, queue.ActDone, ""},
+		{rs[4].ID, queue.ActTransfer, "B"}, {rs[5].ID, queue.ActCancel, ""}}
+	for _, st := range steps {
+		if _, err := s.Act(ctx, st.ref, st.act, st.service, clerk); err != nil {
+			t.Fatal(st, err)
+		}
+		clk.Add(time.Minute)
+	}
+	if _, _, err := s.Identify(ctx, "", rs[2].ID, queue.Identity{Name: "Ayu Lestari", NIK: "3201014107900077"}, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Identify(ctx, "", rs[3].ID, queue.Identity{Name: "Budi Santoso", NIK: "3201014107900078"}, clerk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Forget(ctx, rs[4].NIK, "permintaan", clerk); err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, s)
+	var keys [][2][]byte
+	_ = s.View(ctx, func(tx *Tx) error {
+		seen := map[byte]bool{}
+		return tx.tx.Bucket(bIdx).ForEach(func(k, v []byte) error {
+			if !seen[k[0]] {
+				seen[k[0]] = true
+				keys = append(keys, [2][]byte{bytes.Clone(k), bytes.Clone(v)})
+			}
+			return nil
+		})
+	})
+	if len(keys) != 7 {
+		t.Fatalf("the index has entries of %d kinds, want 7", len(keys))
+	}
+	for _, kv := range keys {
+		k := kv[0]
+		if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Delete(k) }); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.Check(ctx)
+		if err != nil || rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), "missing") {
+			t.Fatalf("entry %q taken away: check found %q, %v", k, rep.Problems, err)
+		}
+		if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Put(k, kv[1]) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustCheck(t, s)
+}
+
 // BenchmarkCheck is loket check's invariants (Store.Check: structure walk,
 // bbolt's check, the store's invariants) beside bbolt's own check of the
 // same file, on -check.requests requests of history.
@@ -73,9 +166,50 @@ func BenchmarkCheck(b *testing.B) {
 	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
+			resetPeak(s)
 			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
 				b.Fatal(err, rep.Problems)
 			}
 		}
+	})
+}
+
+var checkFile = flag.String("check.file", "", "BenchmarkCheckFile: a loket.db to check (e.g. made by loket demo --days 1825), opened read-only")
+
+// BenchmarkCheckFile is BenchmarkCheck on an existing file (-check.file;
+// skipped without one): by hand, for five years of history, not in CI.
+// It reports the process's peak resident memory (VmHWM) after each part.
+func BenchmarkCheckFile(b *testing.B) {
+	if *checkFile == "" {
+		b.Skip("no -check.file")
+	}
+	s, err := Open(*checkFile, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.Logf("after open: %s", residentMemory())
+	b.Run("bbolt", func(b *testing.B) {
+		for b.Loop() {
+			resetPeak(s)
+			if err := s.db.View(func(tx *bolt.Tx) error {
+				for err := range tx.Check() {
+					return err
+				}
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Logf("after bbolt's check: %s", residentMemory())
+	})
+	b.Run("store", func(b *testing.B) {
+		for b.Loop() {
+			resetPeak(s)
+			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+				b.Fatal(err, rep.Problems)
+			}
+		}
+		b.Logf("after Store.Check: %s", residentMemory())
 	})
 }

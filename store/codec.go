@@ -223,6 +223,7 @@ const (
 	rfQueuedIsArrived
 	rfUpdatedIsArrived
 	rfNotes
+	rfSurveyed // the survey (SKM) was answered (survey.answered; survey.go)
 )
 
 // encodeRequest is the stored form of r (its facts; the ID is the key) and
@@ -248,6 +249,7 @@ func encodeRequest(r queue.Request, rf refs, station string) []byte {
 	set(rfQueuedIsArrived, queuedIsArrived)
 	set(rfUpdatedIsArrived, sameTime(r.UpdatedAt, r.ArrivedAt))
 	set(rfNotes, rf.notes != 0)
+	set(rfSurveyed, r.Surveyed)
 	e := enc{b: make([]byte, 0, 128)}
 	e.raw([]byte{recVersion})
 	e.uv(flags)
@@ -376,6 +378,7 @@ func decodeRequest(id []byte, v []byte, station string) (queue.Request, refs, er
 		}
 	}
 	r.Erased = flags&rfErased != 0
+	r.Surveyed = flags&rfSurveyed != 0
 	var rf refs
 	rf.personal = d.uv()
 	if flags&rfNotes != 0 {

@@ -37,8 +37,9 @@ const DeviceTokenPrefix = "lkd_"
 
 // The roles of the waiting room's devices.
 const (
-	RoleBoard = "board" // a display board: reads the calls
-	RoleKiosk = "kiosk" // a ticket kiosk: registers walk-ins without identity
+	RoleBoard  = "board"  // a display board: reads the calls
+	RoleKiosk  = "kiosk"  // a ticket kiosk: registers walk-ins without identity
+	RoleSurvey = "survey" // a survey tablet: takes the satisfaction survey's answers (SKM)
 )
 
 // ErrUnknownDeviceToken is a token no device holds (or not a token at all).
@@ -67,8 +68,8 @@ func (s *Store) AddDevice(ctx context.Context, id, role string) (d Device, token
 	if err != nil {
 		return d, "", queue.Invalid("name", strings.Replace(err.Error(), "counter code", "device name", 1))
 	}
-	if role != RoleBoard && role != RoleKiosk {
-		return d, "", queue.Invalid("role", fmt.Sprintf("%q is not board or kiosk", role))
+	if role != RoleBoard && role != RoleKiosk && role != RoleSurvey {
+		return d, "", queue.Invalid("role", fmt.Sprintf("%q is not board, kiosk or survey", role))
 	}
 	err = s.Update(ctx, func(tx *Tx) error {
 		old, ok, err := tx.device(id)

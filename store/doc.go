@@ -52,7 +52,9 @@
 // request) erase: one request.erased event per request, in one
 // transaction, which deletes the personal records of all the request's
 // events and its index keys that hold personal data (NIK, last four
-// digits, name words). Erased means gone from the file: bbolt keeps a
+// digits, name words), and drops the payload digest of the idempotency
+// keys of its events (the digest of a registration holds the NIK).
+// Erased means gone from the file: bbolt keeps a
 // freed page's old bytes until it reuses the page, so the file is then
 // compacted ([Store.Compact]: every page in use copied, full, into a new
 // file beside it, fsynced, renamed over the old one, reopened; the store
@@ -104,9 +106,9 @@
 //
 // The walk reads one header and element table per page, about 1 µs per
 // page: 0.1 s on a year of a busy counter (100,000 requests, 68,000 pages),
-// against 9 s for the full [Store.Check] (bbolt's check decodes every key,
-// the invariants decode every request). The full check is therefore not run
-// on open. Instead its verdict is kept: when Check finds a problem it writes
+// against about 0.5 s for the full [Store.Check] (bbolt's check reads
+// every key, the invariants every record; BENCHMARKS.md). The full check is
+// therefore not run on open. Instead its verdict is kept: when Check finds a problem it writes
 // it to loket.db.damaged ([DamageMarkSuffix]) beside the file, and from
 // then on every [Store.Update] fails with ErrDamaged, in this process and in
 // every later one, while reads still work; a Check that finds nothing

@@ -155,6 +155,7 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 		sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID })
 		at := s.clock()
 		erased := map[string]bool{}
+		erasedSeqs := map[uint64]bool{}
 		for _, r := range rs {
 			out.Requests = append(out.Requests, queue.ErasedRequest{ID: r.ID, Ticket: r.Ticket, Day: r.Day, TrackingCode: r.TrackingCode})
 			if dryRun {
@@ -165,11 +166,17 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 				return fmt.Errorf("erase the personal part of %s of %s: %w", r.Ticket, r.Day, err)
 			}
 			erased[r.ID] = true
+			for _, seq := range r.EventSeqs {
+				erasedSeqs[seq] = true
+			}
 		}
 		if len(erased) == 0 {
 			return nil
 		}
 		if err := tx.eraseSetAside(erased); err != nil {
+			return err
+		}
+		if err := tx.unbindKeys(erasedSeqs); err != nil {
 			return err
 		}
 		return tx.tx.Bucket(bMeta).Put(kCompactPending, []byte(at.UTC().Format(time.RFC3339Nano)))
@@ -186,6 +193,36 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 		return out, fmt.Errorf("the personal parts are erased, but the file is not compacted yet (the next open does it): %w", err)
 	}
 	return out, nil
+}
+
+// unbindKeys drops the payload digest of every idempotency key recorded
+// with an event of seqs (the events of the requests erased), keeping the
+// key and its event. The digest is a SHA-256 of the action's payload, which
+// for a registration or an identification holds the NIK, name and phone:
+// with the person erased, a NIK's known structure (region, birth date,
+// serial) makes it small enough to find again by trying every candidate
+// against the digest. Without it, a retry under the key still gets the
+// first answer (the request, erased); only a reuse of the key for another
+// payload is no longer told apart. Keys are not indexed by event, so the
+// bucket is read once (an erasure is rare: nightly, or on request).
+func (tx *Tx) unbindKeys(seqs map[uint64]bool) error {
+	b := tx.tx.Bucket(bKeys)
+	if b == nil || len(seqs) == 0 {
+		return nil
+	}
+	var bound [][2][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) > 8 && seqs[getU64(v[:8])] {
+			bound = append(bound, [2][]byte{bytes.Clone(k), bytes.Clone(v[:8])})
+		}
+	}
+	for _, kv := range bound {
+		if err := b.Put(kv[0], kv[1]); err != nil {
+			return fmt.Errorf("unbind idempotency key %s from an erased payload: %w", kv[0], err)
+		}
+	}
+	return nil
 }
 
 // eraseSetAside drops the personal parts of the erased requests' events that

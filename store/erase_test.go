@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand"
@@ -441,4 +442,77 @@ func TestPurgeCrash(t *testing.T) {
 		}
 	}
 	t.Logf("%d kills: %v", *purgeCrashIterations, outcomes)
+}
+
+// TestErasureUnbindsKeys: an idempotency key records a SHA-256 of its
+// action's payload, which for a registration or an identification holds
+// the NIK. After the person is forgotten, nothing in the keys bucket (nor
+// in the file) may be that digest: with the NIK's known structure it
+// could be found again by trying candidates. A retry under the key still
+// gets its first answer; the key of a request not erased stays bound.
+func TestErasureUnbindsKeys(t *testing.T) {
+	s, clk := openTest(t)
+	p := person(1)
+	const kReg, kWalk, kIdent, kOther = "01KB0000000000000000000011", "01KB0000000000000000000012", "01KB0000000000000000000013", "01KB0000000000000000000014"
+	registered, _, err := s.RegisterOnce(ctx, kReg, p, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Minute)
+	walk, _, _, err := s.RegisterWalkIn(ctx, kWalk, "A", queue.PriorityNone, clerk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := queue.Identity{Name: p.Name, NIK: p.NIK, Phone: p.Phone}
+	if _, _, err := s.Identify(ctx, kIdent, walk.ID, id, clerk); err != nil {
+		t.Fatal(err)
+	}
+	other := person(2)
+	if _, _, err := s.RegisterOnce(ctx, kOther, other, clerk); err != nil {
+		t.Fatal(err)
+	}
+	// What one who knows (or guesses) the NIK can compute.
+	derived := map[string][]byte{
+		"registration":   payloadDigest("register", p, clerk),
+		"identification": payloadDigest("identify", walk.ID, id, clerk),
+	}
+	if got, err := s.Forget(ctx, p.NIK, "permintaan pemohon", clerk); err != nil || len(got.Requests) != 2 {
+		t.Fatalf("forget: %+v %v", got, err)
+	}
+	keys := map[string][]byte{}
+	if err := s.View(ctx, func(tx *Tx) error {
+		return tx.tx.Bucket(bKeys).ForEach(func(k, v []byte) error {
+			keys[string(k)] = bytes.Clone(v)
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for what, d := range derived {
+		for k, v := range keys {
+			if bytes.Contains(append([]byte(k), v...), d) {
+				t.Errorf("key %s still holds the digest of the erased %s", k, what)
+			}
+		}
+		if found := grepDir(t, filepath.Dir(s.Path()), string(d)); len(found) > 0 {
+			t.Errorf("the digest of the erased %s is still in the files: %s", what, found)
+		}
+	}
+	for _, k := range []string{kReg, kIdent} {
+		if len(keys[k]) != 8 {
+			t.Errorf("key %s of an erased request holds %d bytes, want its event's seq alone (8)", k, len(keys[k]))
+		}
+	}
+	if len(keys[kOther]) != 8+digestLen {
+		t.Errorf("the key of a request not erased holds %d bytes, want its seq and digest", len(keys[kOther]))
+	}
+	// A retry gets the first answer (the request as its event left it,
+	// without the person); the other key still refuses another payload.
+	if r, again, err := s.RegisterOnce(ctx, kReg, p, clerk); err != nil || !again || r.ID != registered.ID || r.NIK != "" || r.Name != "" {
+		t.Fatalf("retry after erasure: %+v again=%v %v", r, again, err)
+	}
+	if _, _, err := s.RegisterOnce(ctx, kOther, person(3), clerk); !errors.Is(err, ErrKeyReused) {
+		t.Fatalf("reuse of a bound key: %v, want ErrKeyReused", err)
+	}
+	mustCheck(t, s)
 }

@@ -34,7 +34,8 @@ import (
 // Keys live in their own bucket, created by the first keyed action (a
 // database that never had one has no bucket): keys -> <key> -> <event seq
 // uint64 BE><SHA-256 of the payload, 32 bytes>. A value of 8 bytes (written
-// before payloads were recorded) binds no payload. Keys are ULIDs, so new
+// before payloads were recorded, or left by an erasure: see unbindKeys in
+// erase.go) binds no payload. Keys are ULIDs, so new
 // keys sort after the old ones and share a page; they are kept forever
 // (about 80 bytes each).
 var bKeys = []byte("keys")

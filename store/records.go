@@ -34,7 +34,9 @@ func (r refs) after(e queue.Event) refs {
 	switch {
 	case e.Type == queue.EventErased:
 		return refs{}
-	case e.Personal == nil:
+	case e.Personal == nil, e.Type == queue.EventSurveyed:
+		// A survey's comment is its own personal part (survey.go), never
+		// the request's.
 		return r
 	case e.Type == queue.EventIdentified && legacyDigest(e):
 		src := r.notes

@@ -298,7 +298,7 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 	if err != nil {
 		return e, tx.damaged(fmt.Sprintf("event %d does not decode", seq), err)
 	}
-	if e.Type == queue.EventCreated || e.Type == queue.EventIdentified {
+	if e.Type == queue.EventCreated || e.Type == queue.EventIdentified || e.Type == queue.EventSurveyed {
 		p, ok, err := tx.personalAt(seq)
 		if err != nil {
 			return e, err

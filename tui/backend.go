@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -67,6 +68,10 @@ type SyncStatusMsg SyncStatus
 
 // StatsSource computes figures for a range of days.
 type StatsSource func(ctx context.Context, from, to, service string) (stats.Figures, error)
+
+// SurveySource tallies the satisfaction survey's answers (package skm)
+// given on a range of days, of one service ("" all).
+type SurveySource func(ctx context.Context, from, to, service string) (skm.Tally, error)
 
 // Optional: what a Backend may do besides. The UI checks for each with a
 // type assertion and goes without when the backend cannot (the hub client

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -113,6 +114,7 @@ type (
 	statsLoadedMsg struct {
 		seq int
 		fig stats.Figures
+		skm *skm.Tally // the survey's answers; nil when not shown
 		err error
 	}
 )
@@ -284,10 +286,17 @@ func (c common) printReceipt(r queue.Request) tea.Cmd {
 	}
 }
 
-func (c common) loadStats(src StatsSource, seq int, from, to, service string) tea.Cmd {
+// loadStats loads the figures of src and, when survey is not nil, the
+// survey's tally of the same days.
+func (c common) loadStats(src StatsSource, survey SurveySource, seq int, from, to, service string) tea.Cmd {
 	ctx := c.ctx
 	return func() tea.Msg {
 		f, err := src(ctx, from, to, service)
-		return statsLoadedMsg{seq, f, err}
+		msg := statsLoadedMsg{seq: seq, fig: f, err: err}
+		if survey != nil && err == nil {
+			tally, err := survey(ctx, from, to, service)
+			msg.skm, msg.err = &tally, err
+		}
+		return msg
 	}
 }

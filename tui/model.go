@@ -53,11 +53,12 @@ import (
 // Options configure the UI.
 type Options struct {
 	Backend      Backend
-	Sync         Sync        // nil: no central server configured
-	Stats        StatsSource // this counter's figures
-	CentralStats StatsSource // the office's, from the central server; nil without one
-	Receipts     Receipts    // nil: no receipts
-	Closer       DayCloser   // nil: days are closed by the command line only
+	Sync         Sync         // nil: no central server configured
+	Stats        StatsSource  // this counter's figures
+	CentralStats StatsSource  // the office's, from the central server; nil without one
+	Survey       SurveySource // this database's survey answers (SKM); nil shows none
+	Receipts     Receipts     // nil: no receipts
+	Closer       DayCloser    // nil: days are closed by the command line only
 	Lang         string
 	Office       string
 	Counter      string // counter (station) code, e.g. L1

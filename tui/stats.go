@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/stats"
 )
 
@@ -31,6 +32,7 @@ type statsPage struct {
 	service string    // drilled into; "" for all
 	central bool
 	fig     stats.Figures
+	skm     *skm.Tally // the survey's answers of the range (local only)
 	err     error
 	seq     int // of the newest load; older answers are dropped
 }
@@ -61,7 +63,11 @@ func (s *statsPage) load() tea.Cmd {
 		return nil
 	}
 	from, to := s.period(s.c.now())
-	return s.c.loadStats(src, s.seq, from, to, s.service)
+	var survey SurveySource
+	if !s.central {
+		survey = s.c.opt.Survey
+	}
+	return s.c.loadStats(src, survey, s.seq, from, to, s.service)
 }
 
 func (s *statsPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
@@ -77,7 +83,7 @@ func (s *statsPage) update(msg tea.Msg) (tea.Cmd, []tea.Msg) {
 		}
 	case statsLoadedMsg:
 		if msg.seq == s.seq {
-			s.fig, s.err = msg.fig, msg.err
+			s.fig, s.skm, s.err = msg.fig, msg.skm, msg.err
 		}
 	case tea.KeyMsg:
 		return s.key(msg)
@@ -169,6 +175,11 @@ func (s *statsPage) view() string {
 	b.WriteString(th.Muted.Render(labels) + "\n" + values + "\n")
 	b.WriteString(truncate(t.S("stats.times", s.dur(n.WaitSeconds, stats.Avg), s.dur(n.WaitSeconds, stats.P90), n.Cancelled), w) + "\n")
 	b.WriteString(truncate(t.S("stats.moved", s.dur(n.ServiceSeconds, stats.Avg), s.dur(n.ServiceSeconds, stats.Median), n.Transferred), w) + "\n")
+	skmLines := 0
+	if s.skm != nil {
+		b.WriteString(truncate(s.surveyLine(*s.skm), w) + "\n")
+		skmLines = 1
+	}
 	// The table: by service, or by counter when drilled into one service.
 	rows, _ := f.Table("service")
 	head := t.S("col.service")
@@ -206,7 +217,7 @@ func (s *statsPage) view() string {
 	}
 	b.WriteString(th.Label.Render(line("", top)) + "\n")
 	b.WriteString(th.Header.Render(line(head, bottom)) + "\n")
-	maxRows := max(1, s.c.height-16) // what the figures above and the charts below leave
+	maxRows := max(1, s.c.height-16-skmLines) // what the figures above and the charts below leave
 	for i, r := range rows {
 		if i >= maxRows {
 			b.WriteString(th.Muted.Render(fmt.Sprintf("… +%d", len(rows)-i)) + "\n")
@@ -221,6 +232,21 @@ func (s *statsPage) view() string {
 	}
 	b.WriteString("\n" + s.charts(f, to != from))
 	return b.String()
+}
+
+// surveyLine is the satisfaction survey's index of the range with its
+// number of respondents: "IKM (SKM): 77,78 · B Baik · Responden: 3".
+func (s *statsPage) surveyLine(tally skm.Tally) string {
+	t := s.c.t
+	if tally.Respondents == 0 {
+		return t.S("stats.skm.none")
+	}
+	ikm := tally.IKM().String()
+	if t.Lang() == "id" {
+		ikm = strings.Replace(ikm, ".", ",", 1)
+	}
+	c := tally.Category()
+	return t.S("stats.skm", ikm, string(c)+" "+skm.CategoryName(t, c), tally.Respondents)
 }
 
 // chartRows is the height of the bars of the charts.

@@ -20,6 +20,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/stats"
 	"github.com/loket-id/loket/store"
 )
@@ -591,9 +592,26 @@ func statsModelFor(t *testing.T, lang string) (*Model, *store.Store) {
 	st.Act(bg, "B-001", queue.ActServe, "", by)
 	st.Act(bg, "B-001", queue.ActDone, "", by)
 	st.Act(bg, "A-001", queue.ActNoShow, "", by)
+	// B-001's applicant answers the survey: 4 4 4 3 3 3 3 3 3, whose index
+	// is 25 × 30 / 9 = 83.33 (B).
+	b, err := st.Get(bg, "B-001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.AnswerSurvey(bg, "", b.TrackingCode, skm.Answer{Scores: [skm.NumElements]int{4, 4, 4, 3, 3, 3, 3, 3, 3}}, by); err != nil {
+		t.Fatal(err)
+	}
 	m := newModel(t, st, lang)
 	m.opt.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 		return stats.ForStation(ctx, st, from, to, service)
+	}
+	m.opt.Survey = func(ctx context.Context, from, to, service string) (skm.Tally, error) {
+		g, err := skm.NewAggregator(skm.Filter{From: from, To: to, Service: service})
+		if err != nil {
+			return skm.Tally{}, err
+		}
+		err = st.Surveys(ctx, skm.Filter{From: from, To: to, Service: service}, func(a skm.Answer) error { g.Add(a); return nil })
+		return g.Summary().Total, err
 	}
 	return loaded(t, m, 80, 24), st
 }
@@ -613,6 +631,9 @@ func TestStatsScreenKeys(t *testing.T) {
 	step(t, m, press("2"))
 	if m.stats.fig.Arrivals != 4 || m.stats.fig.Served != 1 || m.stats.fig.NoShow != 1 {
 		t.Fatalf("today's figures: %+v", m.stats.fig.Counts)
+	}
+	if m.stats.skm == nil || m.stats.skm.Respondents != 1 || !strings.Contains(m.View(), "IKM 83.33 · B Good · Respondents: 1") {
+		t.Fatalf("the survey's line: %+v\n%s", m.stats.skm, m.View())
 	}
 	tests := []struct {
 		key        string
@@ -642,6 +663,9 @@ func TestStatsScreenKeys(t *testing.T) {
 	}
 	if m.stats.fig.Arrivals != 2 || len(m.stats.fig.ByService) != 1 {
 		t.Fatalf("drilled into A: %d arrivals, %d services", m.stats.fig.Arrivals, len(m.stats.fig.ByService))
+	}
+	if !strings.Contains(m.View(), "no answers in this period") {
+		t.Fatalf("service A has no survey answers:\n%s", m.View())
 	}
 	// With a central server, c shows its figures, and says so.
 	m.opt.CentralStats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {

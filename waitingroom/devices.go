@@ -12,13 +12,14 @@ import (
 )
 
 // Role is what a device may do: a board only reads, a kiosk registers
-// walk-ins.
+// walk-ins, a survey tablet takes the satisfaction survey's answers.
 type Role string
 
 // The roles of the waiting room's devices.
 const (
-	RoleBoard Role = "board"
-	RoleKiosk Role = "kiosk"
+	RoleBoard  Role = "board"
+	RoleKiosk  Role = "kiosk"
+	RoleSurvey Role = "survey"
 )
 
 // Device is a registered screen of the waiting room.
@@ -75,11 +76,14 @@ func (m *MemoryDevices) Revoke(token string) {
 	m.mu.Unlock()
 }
 
-// cookie names and paths: a board's and a kiosk's token never travel to the
-// other's pages, even in one browser.
+// cookie names and paths: a board's, a kiosk's and a survey tablet's token
+// never travel to the others' pages, even in one browser.
 func cookieFor(role Role) (name, path string) {
-	if role == RoleKiosk {
+	switch role {
+	case RoleKiosk:
 		return "loket_kiosk", "/kiosk"
+	case RoleSurvey:
+		return "loket_survey", "/survey"
 	}
 	return "loket_board", "/board"
 }

@@ -25,6 +25,7 @@ const (
 	boardToken = "brd_7Hq2LrX9dVb3"
 	kioskToken = "ksk_Wm4Tz8Pc1Nf6"
 	kiosk2     = "ksk_Second2Kiosk"
+	tabToken   = "srv_Tab1Survey77"
 )
 
 // env is a real store behind a real HTTP server on loopback.
@@ -61,6 +62,7 @@ func newEnv(t testing.TB, cfg Config) *env {
 		boardToken: {ID: "B1", Role: RoleBoard, Name: "Board lobby"},
 		kioskToken: {ID: "K1", Role: RoleKiosk, Name: "Kiosk lobby"},
 		kiosk2:     {ID: "K2", Role: RoleKiosk, Name: "Kiosk 2"},
+		tabToken:   {ID: "T1", Role: RoleSurvey, Name: "Survey tablet"},
 	})}
 	e.start("127.0.0.1:0")
 	t.Cleanup(e.stop)

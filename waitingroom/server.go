@@ -36,12 +36,15 @@ type KioskConfig struct {
 
 // Config is what the waiting room's pages show and how they behave.
 type Config struct {
-	Office      string         // the office's name, on the board, the kiosk and the slip
-	Lang        string         // the pages' default language: "id" (default) or "en"
-	TrackingURL string         // the slip's QR target with {code}; the bare code when empty
-	Location    *time.Location // the office's zone; nil is the store's
-	Board       BoardConfig
-	Kiosk       KioskConfig
+	Office string // the office's name, on the board, the kiosk and the slip
+	// OfficeCode and StationCode go into the survey tablet's answers
+	// (skm.Answer.Office and Station; the central server sets its own).
+	OfficeCode, StationCode string
+	Lang                    string         // the pages' default language: "id" (default) or "en"
+	TrackingURL             string         // the slip's QR target with {code}; the bare code when empty
+	Location                *time.Location // the office's zone; nil is the store's
+	Board                   BoardConfig
+	Kiosk                   KioskConfig
 }
 
 // Options are what New needs.
@@ -131,6 +134,9 @@ func (s *Server) Run(ctx context.Context) error {
 //	GET  /kiosk/state      the services and their waiting counts
 //	POST /kiosk/ticket     take a number: {"service","priority","key"}
 //	GET  /kiosk/slip/{id}  the ticket slip, PDF
+//	GET  /survey           the survey tablet: the field for the tracking code (?code=, ?lang=en)
+//	GET  /survey/{code}    the survey of that request
+//	POST /survey/{code}    the answer (a form); once per request (survey.go)
 //	GET  /board/assets/…, /kiosk/assets/…   the pages' CSS and JS
 //
 // Every path needs a device token of its role (see Devices).
@@ -145,6 +151,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /kiosk/ticket", s.authed(RoleKiosk, false, s.kioskTicket))
 	mux.HandleFunc("GET /kiosk/slip/{id}", s.authed(RoleKiosk, false, s.kioskSlip))
 	mux.HandleFunc("GET /kiosk/assets/{file}", s.authed(RoleKiosk, false, s.asset))
+	mux.HandleFunc("GET /survey", s.authed(RoleSurvey, true, s.surveyStart))
+	mux.HandleFunc("GET /survey/{code}", s.authed(RoleSurvey, true, s.surveyForm))
+	mux.HandleFunc("POST /survey/{code}", s.authed(RoleSurvey, false, s.surveyAnswer))
 	return mux
 }
 

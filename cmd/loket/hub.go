@@ -108,7 +108,8 @@ func runHub(e *env, s hubSettings) error {
 	}
 
 	wr, err := waitingroom.New(waitingroom.Options{
-		Config: waitingroom.Config{Office: e.cfg.Office.Name, Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
+		Config: waitingroom.Config{Office: e.cfg.Office.Name, OfficeCode: e.cfg.Office.Code, StationCode: e.cfg.Station.Code,
+			Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
 			Location: st.Location(), Board: waitingroom.BoardConfig(e.cfg.Board), Kiosk: waitingroom.KioskConfig(e.cfg.Kiosk)},
 		Store: st, Devices: storeDevices{st}, CounterName: counterName(st), Logger: log,
 	})
@@ -176,6 +177,7 @@ func runHub(e *env, s hubSettings) error {
 				opts.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 					return stats.ForStation(ctx, st, from, to, service)
 				}
+				opts.Survey = surveyTally(st)
 				opts.Closer = st
 				if maker != nil {
 					opts.Receipts = sshd.Receipts(*maker, c) // on the counter's registered printer

@@ -233,7 +233,7 @@ func counterSetFlags(fs *flag.FlagSet) runner {
 }
 
 func deviceAddFlags(fs *flag.FlagSet) runner {
-	role := fs.String("role", "", "board (a display board) or kiosk (a ticket kiosk)")
+	role := fs.String("role", "", "board (a display board), kiosk (a ticket kiosk) or survey (the satisfaction survey's tablet)")
 	format := formatFlag(fs, false)
 	return func(e *env, args []string) error {
 		name, err := oneArg(e, args, "NAME")
@@ -243,8 +243,8 @@ func deviceAddFlags(fs *flag.FlagSet) runner {
 		if err := checkFormat(*format, "text", "json"); err != nil {
 			return err
 		}
-		if *role != store.RoleBoard && *role != store.RoleKiosk {
-			return usagef("hub device add needs --role board or --role kiosk")
+		if *role != store.RoleBoard && *role != store.RoleKiosk && *role != store.RoleSurvey {
+			return usagef("hub device add needs --role board, --role kiosk or --role survey")
 		}
 		st, err := e.store(once)
 		if err != nil {

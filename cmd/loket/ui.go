@@ -71,6 +71,7 @@ func runUI(e *env, args []string) error {
 	opts.Stats = func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 		return stats.ForStation(ctx, st, from, to, service)
 	}
+	opts.Survey = surveyTally(st)
 	if syncer != nil {
 		opts.Sync = uiSync{syncer}
 		opts.CentralStats = syncer.Client.Stats
@@ -204,6 +205,7 @@ func hubUIOptions(ctx context.Context, e *env, c *hubclient.Client) (tui.Options
 		Stats: func(ctx context.Context, from, to, service string) (stats.Figures, error) {
 			return stats.ForStation(ctx, c, from, to, service)
 		},
+		Survey: surveyTally(c),
 	}
 	if maker, err := e.receiptMaker("", loc); err == nil {
 		opts.Receipts = uiReceipts{maker}

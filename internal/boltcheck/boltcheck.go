@@ -189,6 +189,12 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 // guardFault is Guard for Verify's own reads of the map.
 func guardFault(path string, fn func() error) error { return Guard(path, fn) }
 
+// dropEvery is how many pages the walk reads between two drops of the
+// pages it mapped (dropMapped). A read fault maps up to 16 pages around
+// the one read (the kernel's fault-around), so this keeps at most about
+// 256 MB of the file resident, and usually far less.
+const dropEvery = 4096
+
 type verifier struct {
 	f       *os.File
 	path    string
@@ -383,6 +389,9 @@ func (v *verifier) walk() error {
 		}
 		if err := claim(r.id, overflow, r.by); err != nil {
 			return err
+		}
+		if nused%dropEvery == 0 {
+			dropMapped(v.data)
 		}
 		if count == 0 && flags == branchFlag {
 			return v.damaged("branch page %d is empty", r.id)

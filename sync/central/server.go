@@ -297,3 +297,17 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, st Station, v1 b
 	s.Log.Info("batch stored", "station", st.Key, "received", state.Received, "duplicate", state.Duplicate, "high_water", state.HighWater)
 	writeJSON(w, http.StatusOK, state)
 }
+
+// Services is the published catalog's services, or, before the central
+// office has published one, the catalog the counters work on then (their
+// embedded default): the pages name services and count due dates with it.
+func Services(st Storage) ([]queue.Service, error) {
+	c, err := st.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	if c.Version == 0 {
+		return queue.DefaultCatalog(), nil
+	}
+	return c.Services, nil
+}

@@ -135,8 +135,8 @@ func (s *Server) skmTarget(w http.ResponseWriter, r *http.Request, p *surveypage
 
 // serviceName is the catalog's name of a service, else its code.
 func (s *Server) serviceName(code, lang string) string {
-	if c, err := s.Storage.Catalog(); err == nil {
-		for _, sv := range c.Services {
+	if svcs, err := Services(s.Storage); err == nil {
+		for _, sv := range svcs {
 			if sv.Code == code {
 				return sv.Code + " " + sv.Name(lang)
 			}

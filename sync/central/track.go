@@ -94,10 +94,11 @@ func (s *Server) lookup(code, nik4, lang string) (TrackAnswer, bool, error) {
 	if err != nil {
 		return TrackAnswer{}, false, err
 	}
-	cat, err := s.Storage.Catalog()
+	svcs, err := Services(s.Storage)
 	if err != nil {
 		return TrackAnswer{}, false, err
 	}
+	cat := protocol.Catalog{Services: svcs}
 	real := found && !t.Request.Erased
 	if !real {
 		t = decoy(cat.Services) // the answer is built all the same

@@ -449,3 +449,28 @@ func BenchmarkTrackNotFound(b *testing.B) {
 		})
 	}
 }
+
+// TestTrackWithoutPublishedCatalog: before the central office publishes a
+// catalog, the page names the service and gives its due date from the
+// catalog the counters work on (their embedded default).
+func TestTrackWithoutPublishedCatalog(t *testing.T) {
+	r := newRig(t, "3273/L1")
+	st := counter(t)
+	q, err := st.Register(context.Background(), queue.NewRequest{Service: "B", Name: "Siti Aminah", NIK: "3578014405900002"}, queue.Actor{Counter: "L1", Clerk: "Ani"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.sync("3273/L1", st)
+	resp, err := http.Get(r.url + "/v2/track/" + q.TrackingCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a TrackAnswer
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("track: %d %v", resp.StatusCode, err)
+	}
+	if a.ServiceName != "Persetujuan Bangunan Gedung (PBG)" || a.Due == "" {
+		t.Fatalf("without a published catalog: %+v", a)
+	}
+}
