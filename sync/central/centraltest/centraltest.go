@@ -64,6 +64,7 @@ func Run(t *testing.T, open Open, raw Raw) {
 		{"FiguresReadOnlyTheFacts", testFigures},
 		{"Surveys", testSurveys},
 		{"SurveyFromStation", testSurveyFromStation},
+		{"Track", testTrack},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -829,4 +830,37 @@ func testPersonal(t *testing.T, open Open) {
 		t.Fatalf("a resend brought the personal part back: %+v", got)
 	}
 	r.CheckClean()
+}
+
+// testTrack: Track finds a request by its tracking code, joined with its
+// current personal part (the tracking page's second factor needs the NIK),
+// an erased one without it, and an unknown code not at all.
+func testTrack(t *testing.T, open Open) {
+	r := newRig(t, open, "3273/L1")
+	st := Counter(t)
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	kept, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Ratna Sari", NIK: "3273014405900011"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := st.Register(ctx, queue.NewRequest{Service: "B", Name: "Puji Lestari", NIK: "3273014405900012"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Forget(ctx, "3273014405900012", "permintaan pemohon", by); err != nil {
+		t.Fatal(err)
+	}
+	r.Sync("3273/L1", st)
+	got, found, err := r.S.Track(kept.TrackingCode)
+	if err != nil || !found || got.Request.ID != kept.ID || got.Request.NIK != kept.NIK || got.Office != "3273" || got.Station != "3273/L1" {
+		t.Fatalf("track a request: %+v %v %v", got, found, err)
+	}
+	got, found, err = r.S.Track(gone.TrackingCode)
+	if err != nil || !found || !got.Request.Erased || got.Request.NIK != "" || got.Request.Name != "" {
+		t.Fatalf("track an erased request: %+v %v %v", got, found, err)
+	}
+	if _, found, err := r.S.Track("ZZZZ-ZZZZ-ZZZZ"); err != nil || found {
+		t.Fatalf("track an unknown code: %v %v", found, err)
+	}
 }

@@ -94,9 +94,9 @@ func MoveFromBolt(ctx context.Context, src *central.BoltStorage, s *Store) (Move
 				}
 				var f facts
 				f.add(r)
-				return add(`INSERT INTO requests (office, day, id, station, request, `+factsCols+`)
-					SELECT $1, $2, $3, $4, $5, u.* FROM unnest(`+factsUnnest(6)+`) AS u`,
-					append([]any{office, r.Day, r.ID, station, string(body)}, f.args()...)...)
+				return add(`INSERT INTO requests (office, day, id, station, request, tracking_code, `+factsCols+`)
+					SELECT $1, $2, $3, $4, $5, $6, u.* FROM unnest(`+factsUnnest(7)+`) AS u`,
+					append([]any{office, r.Day, r.ID, station, string(body), r.TrackingCode}, f.args()...)...)
 			},
 			Personal: func(key string, gen uint32, seq uint64, id string, p []byte) error {
 				m.Personal++

@@ -285,7 +285,7 @@ func (in *ingest) flush() error {
 		}
 	}
 	if n := len(in.changed); n > 0 {
-		offices, days, ids, stations, bodies := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		offices, days, ids, stations, bodies, codes := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		var f facts
 		for i, id := range in.changed {
 			sr := in.requests[id]
@@ -293,21 +293,29 @@ func (in *ingest) flush() error {
 			if err != nil {
 				return err
 			}
-			offices[i], days[i], ids[i], stations[i], bodies[i] = sr.office, sr.r.Day, id, sr.station, string(body)
+			offices[i], days[i], ids[i], stations[i], bodies[i], codes[i] = sr.office, sr.r.Day, id, sr.station, string(body), sr.r.TrackingCode
 			f.add(sr.r)
 		}
-		if _, err := in.tx.Exec(in.ctx, `INSERT INTO requests (office, day, id, station, request, `+factsCols+`)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], `+factsUnnest(6)+`)
+		if _, err := in.tx.Exec(in.ctx, `INSERT INTO requests (office, day, id, station, request, tracking_code, `+factsCols+`)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], `+factsUnnest(7)+`)
 			ON CONFLICT (id) DO UPDATE SET (request, `+factsCols+`) = (excluded.request, excluded.status, excluded.service,
 				excluded.first_service, excluded.counter, excluded.clerk, excluded.arrived_ns, excluded.arr_offset, excluded.called_ns,
 				excluded.serving_ns, excluded.done_ns, excluded.transfers, excluded.reopens)`,
-			append([]any{offices, days, ids, stations, bodies}, f.args()...)...); err != nil {
+			append([]any{offices, days, ids, stations, bodies, codes}, f.args()...)...); err != nil {
 			return err
 		}
 	}
-	for _, p := range in.newPersonal {
-		if _, err := in.tx.Exec(in.ctx, `INSERT INTO personal (station, generation, seq, request_id, personal) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (station, generation, seq) DO NOTHING`, p.key, int64(p.generation), int64(p.seq), p.requestID, p.data); err != nil {
+	if n := len(in.newPersonal); n > 0 {
+		// One statement for the batch's personal parts, as for its events.
+		keys, reqIDs := make([]string, n), make([]string, n)
+		gens, seqs := make([]int64, n), make([]int64, n)
+		data := make([][]byte, n)
+		for i, p := range in.newPersonal {
+			keys[i], gens[i], seqs[i], reqIDs[i], data[i] = p.key, int64(p.generation), int64(p.seq), p.requestID, p.data
+		}
+		if _, err := in.tx.Exec(in.ctx, `INSERT INTO personal (station, generation, seq, request_id, personal)
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])
+			ON CONFLICT (station, generation, seq) DO NOTHING`, keys, gens, seqs, reqIDs, data); err != nil {
 			return err
 		}
 	}

@@ -20,7 +20,7 @@ import (
 func byCode(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, code string, lock bool) (r queue.Request, office, station string, found bool, err error) {
-	sql := `SELECT office, station, request FROM requests WHERE (request::jsonb) ->> 'tracking_code' = $1 ORDER BY id LIMIT 1`
+	sql := `SELECT office, station, request FROM requests WHERE tracking_code = $1 ORDER BY id LIMIT 1`
 	if lock {
 		sql += ` FOR UPDATE`
 	}

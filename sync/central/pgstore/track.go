@@ -23,7 +23,7 @@ func (s *Store) Track(code string) (central.Tracked, bool, error) {
 	)
 	err := s.pool.QueryRow(ctx, `SELECT r.office, r.station, r.request, p.personal FROM requests r LEFT JOIN LATERAL (
 		SELECT personal FROM personal WHERE request_id = r.id ORDER BY generation DESC, seq DESC LIMIT 1) p ON true
-		WHERE (r.request::jsonb) ->> 'tracking_code' = $1 ORDER BY r.id LIMIT 1`, code).Scan(&t.Office, &t.Station, &raw, &per)
+		WHERE r.tracking_code = $1 ORDER BY r.id LIMIT 1`, code).Scan(&t.Office, &t.Station, &raw, &per)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return central.Tracked{}, false, nil
 	}
