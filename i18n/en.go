@@ -386,6 +386,7 @@ var english = language{
 		"track.served":            "Service began",
 		"track.done":              "Finished",
 		"track.again":             "Track another code",
+		"track.survey":            "How did we do? Answer the satisfaction survey (1 minute)",
 		"track.busy":              "Too many requests from your network. Please try again shortly (seconds: %d).",
 		"track.privacy":           "This page never shows a name, a NIK or a phone number.",
 		"track.other_language":    "Bahasa Indonesia",

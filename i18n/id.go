@@ -386,6 +386,7 @@ var indonesian = language{
 		"track.served":            "Mulai dilayani",
 		"track.done":              "Selesai dilayani",
 		"track.again":             "Lacak kode lain",
+		"track.survey":            "Bagaimana pelayanan kami? Isi survei kepuasan (1 menit)",
 		"track.busy":              "Terlalu banyak permintaan dari jaringan Anda. Silakan coba lagi sebentar lagi (detik: %d).",
 		"track.privacy":           "Halaman ini tidak pernah menampilkan nama, NIK atau nomor telepon.",
 		"track.other_language":    "English",

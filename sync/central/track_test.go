@@ -474,3 +474,41 @@ func TestTrackWithoutPublishedCatalog(t *testing.T) {
 		t.Fatalf("without a published catalog: %+v", a)
 	}
 }
+
+// TestTrackPageLeadsToTheSurvey: the receipt's QR leads to the tracking
+// page; once the request is done that page leads on to its survey.
+func TestTrackPageLeadsToTheSurvey(t *testing.T) {
+	r := newRig(t, "3273/L1")
+	st := counter(t)
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	done, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti Aminah", NIK: "3578014405900002"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: "Budi", NIK: "3578014405900003"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []queue.Action{queue.ActCall, queue.ActServe, queue.ActDone} {
+		if _, err := st.Act(ctx, done.ID, a, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.sync("3273/L1", st)
+	page := func(code string) string {
+		resp, err := http.Get(r.url + "/lacak/" + code + "?lang=id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if p := page(done.TrackingCode); !strings.Contains(p, `href="/skm/`+done.TrackingCode+`?lang=id"`) || !strings.Contains(p, "survei kepuasan") {
+		t.Fatalf("a done request's page does not lead to its survey:\n%s", p)
+	}
+	if p := page(waiting.TrackingCode); strings.Contains(p, "/skm/") {
+		t.Fatal("a waiting request's page offers the survey")
+	}
+}

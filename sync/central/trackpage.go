@@ -31,6 +31,7 @@ type trackPageData struct {
 	Registered, Due                  string
 	Called, Served, Done             string
 	Busy                             string
+	Survey                           string // the satisfaction survey of a request done, /skm/{code}
 }
 
 // trackTexts are the page's texts in lang.
@@ -43,7 +44,7 @@ func trackTexts(lang string) map[string]string {
 		"more": t.S("track.more"), "nik4": t.S("track.nik4"), "unlock": t.S("track.unlock"),
 		"ticket": t.S("track.ticket"), "counter": t.S("track.counter"), "called": t.S("track.called"),
 		"served": t.S("track.served"), "done": t.S("track.done"), "again": t.S("track.again"),
-		"privacy": t.S("track.privacy"), "other": t.S("track.other_language"),
+		"privacy": t.S("track.privacy"), "other": t.S("track.other_language"), "survey": t.S("track.survey"),
 	}
 }
 
@@ -72,6 +73,9 @@ func (s *Server) trackPage(w http.ResponseWriter, r *http.Request, status int, d
 			return t.Date(*p) + ", " + p.Format("15.04")
 		}
 		d.Called, d.Served, d.Done = at(d.A.CalledAt), at(d.A.ServingAt), at(d.A.DoneAt)
+		if d.A.Stage == StageDone {
+			d.Survey = "/skm/" + d.A.Code + "?lang=" + lang
+		}
 	}
 	if d.Mode == "notfound" || d.Mode == "busy" {
 		d.OtherHref = "/lacak?lang=" + d.OtherLang
