@@ -163,9 +163,9 @@ func runMoveFromBolt(e *env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.out(), "moved %d stations, %d events, %d requests, %d personal parts, %d supervisor tokens, catalog version %d;\n"+
+	fmt.Fprintf(e.out(), "moved %d stations, %d events, %d requests, %d personal parts, %d survey answers, %d supervisor tokens, catalog version %d;\n"+
 		"the two databases compare equal. Serve from PostgreSQL now: loket-central serve --db URL\n",
-		m.Stations, m.Events, m.Requests, m.Personal, m.Supervisors, m.Catalog)
+		m.Stations, m.Events, m.Requests, m.Personal, m.Surveys, m.Supervisors, m.Catalog)
 	return nil
 }
 

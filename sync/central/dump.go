@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/sync/protocol"
 )
 
@@ -25,11 +26,13 @@ type Dump struct {
 	Request    func(office, station string, r queue.Request) error
 	// Personal is the personal part an event set (JSON of queue.Personal).
 	Personal func(key string, generation uint32, seq uint64, requestID string, personal []byte) error
+	// Survey is a satisfaction survey's answer (comment included).
+	Survey func(a skm.Answer) error
 }
 
 // Dump reads the whole database into d, in one read transaction: stations
 // first, then supervisors, the catalog, events, requests (their facts) and
-// the personal parts.
+// the personal parts, then the survey answers.
 func (s *BoltStorage) Dump(d Dump) error {
 	return s.view(func(tx *bolt.Tx) error {
 		if err := tx.Bucket(bStations).ForEach(func(k, v []byte) error {
@@ -85,13 +88,22 @@ func (s *BoltStorage) Dump(d Dump) error {
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
+		if err := tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
 			id, rest, ok := bytes.Cut(k, []byte{0})
 			key, gen, seq := parseEventKey(rest)
 			if !ok || seq == 0 || !json.Valid(v) {
 				return s.damaged(fmt.Sprintf("personal part %x does not decode", k), errors.New("bad key or value"))
 			}
 			return d.Personal(key, gen, seq, string(id), v)
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bSurveys).ForEach(func(k, v []byte) error {
+			var a skm.Answer
+			if err := json.Unmarshal(v, &a); err != nil {
+				return s.damaged(fmt.Sprintf("the survey answer of request %s does not decode", k), err)
+			}
+			return d.Survey(a)
 		})
 	})
 }

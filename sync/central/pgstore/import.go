@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/protocol"
 )
@@ -21,8 +22,8 @@ var ErrNotEmpty = errors.New("the PostgreSQL database already holds stations: a 
 
 // Moved counts what MoveFromBolt copied.
 type Moved struct {
-	Stations, Supervisors, Events, Requests, Personal int
-	Catalog                                           int // the catalog's version, 0 for none
+	Stations, Supervisors, Events, Requests, Personal, Surveys int
+	Catalog                                                    int // the catalog's version, 0 for none
 }
 
 // MoveFromBolt copies everything src holds into s, which must hold no
@@ -102,6 +103,15 @@ func MoveFromBolt(ctx context.Context, src *central.BoltStorage, s *Store) (Move
 				m.Personal++
 				return add(`INSERT INTO personal (station, generation, seq, request_id, personal) VALUES ($1, $2, $3, $4, $5)`,
 					key, int64(gen), int64(seq), id, p)
+			},
+			Survey: func(a skm.Answer) error {
+				m.Surveys++
+				body, err := json.Marshal(a)
+				if err != nil {
+					return err
+				}
+				return add(`INSERT INTO surveys (request_id, office, day, service, answer) VALUES ($1, $2, $3, $4, $5)`,
+					a.RequestID, a.Office, a.Day(), a.Service, string(body))
 			},
 		})
 		if err != nil {
@@ -199,5 +209,25 @@ func Compare(a, b central.Storage) error {
 	if err == nil && i != len(ea) {
 		err = fmt.Errorf("exports differ: %d rows and %d", len(ea), i)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// The survey answers, comments included, in request order on both.
+	answers := func(s central.Storage) ([]string, error) {
+		var out []string
+		err := s.Surveys(skm.Filter{}, func(a skm.Answer) error { j, _ := json.Marshal(a); out = append(out, string(j)); return nil })
+		return out, err
+	}
+	aa, err := answers(a)
+	if err != nil {
+		return err
+	}
+	ab, err := answers(b)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(aa, ab) {
+		return fmt.Errorf("survey answers differ: %d and %d", len(aa), len(ab))
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/loket-id/loket/queue"
+	"github.com/loket-id/loket/skm"
 	"github.com/loket-id/loket/sync/central"
 	"github.com/loket-id/loket/sync/central/centraltest"
 	"github.com/loket-id/loket/sync/central/pgstore"
@@ -28,9 +29,24 @@ func TestMoveFromBolt(t *testing.T) {
 	centraltest.Work(t, l1, 12)
 	centraltest.Work(t, l2, 5)
 	centraltest.Work(t, x1, 7)
+	// One request done and surveyed by phone (its comment moves too).
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	q, err := l1.Register(ctx, queue.NewRequest{Service: "A", Name: "Siti Aminah", NIK: "3273014405900021"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []queue.Action{queue.ActCall, queue.ActServe, queue.ActDone} {
+		if _, err := l1.Act(ctx, q.ID, a, "", by); err != nil {
+			t.Fatal(err)
+		}
+	}
 	r.Sync("3273/L1", l1)
 	r.Sync("3273/L2", l2)
 	r.Sync("9999/X1", x1)
+	if _, err := src.AnswerSurvey(q.TrackingCode, skm.Answer{AnsweredAt: time.Now(), Scores: [skm.NumElements]int{4, 3, 3, 4, 3, 3, 4, 4, 3},
+		Comment: "ruang tunggu nyaman"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := src.PublishCatalog(queue.DefaultCatalog()); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +65,7 @@ func TestMoveFromBolt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Stations != 3 || m.Requests != 24 || m.Supervisors != 1 || m.Catalog != 1 || m.Events == 0 {
+	if m.Stations != 3 || m.Requests != 25 || m.Supervisors != 1 || m.Catalog != 1 || m.Events == 0 || m.Surveys != 1 {
 		t.Fatalf("moved: %+v", m)
 	}
 	if err := pgstore.Compare(src, dst); err != nil {
