@@ -61,6 +61,7 @@ func Run(t *testing.T, open Open, raw Raw) {
 		{"PersonalApartAndErased", testPersonal},
 		{"ErasedIsGoneFromTheFiles", func(t *testing.T, open Open) { testErasedGone(t, open, raw) }},
 		{"PurgeByClosingDay", testPurgeDays},
+		{"CounterErasuresSync", func(t *testing.T, open Open) { testCounterErasures(t, open, raw) }},
 		{"FiguresReadOnlyTheFacts", testFigures},
 		{"Surveys", testSurveys},
 		{"SurveyFromStation", testSurveyFromStation},

@@ -302,3 +302,52 @@ func sortedIDs(ids []string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// testCounterErasures: a counter that purged (Store.Purge) and one that
+// forgot a NIK (Store.Forget) sync their request.erased events to a centre
+// that still holds the personal data: no conflict, and once the centre has
+// compacted, its storage holds neither NIK, name nor notes.
+func testCounterErasures(t *testing.T, open Open, raw Raw) {
+	r := newRig(t, open, "3273/L1")
+	st := Counter(t)
+	ctx := context.Background()
+	by := queue.Actor{Counter: "L1", Clerk: "Ani"}
+	oldName, oldNIK := Person(t)
+	askedName, askedNIK := Person(t)
+	notes := "kuasa " + askedName
+	old, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: oldName, NIK: oldNIK}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Act(ctx, old.ID, queue.ActCancel, "", by); err != nil {
+		t.Fatal(err)
+	}
+	asked, err := st.Register(ctx, queue.NewRequest{Service: "A", Name: askedName, NIK: askedNIK, Notes: notes}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Sync("3273/L1", st)
+	if !raw(t, r.S, oldNIK) {
+		t.Fatal("the NIK never reached the storage's files: the check below would prove nothing")
+	}
+	tomorrow := time.Now().In(WIB).AddDate(0, 0, 1).Format(time.DateOnly)
+	if out, err := st.Purge(ctx, tomorrow, false, by); err != nil || len(out.Requests) != 1 || out.Requests[0].ID != old.ID {
+		t.Fatalf("purge: %+v %v", out, err)
+	}
+	if out, err := st.Forget(ctx, askedNIK, "permintaan pemohon", by); err != nil || len(out.Requests) != 1 {
+		t.Fatalf("forget: %+v %v", out, err)
+	}
+	r.Sync("3273/L1", st)
+	if _, _, err := r.S.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{oldNIK, oldName, askedNIK, askedName, notes} {
+		if raw(t, r.S, s) {
+			t.Errorf("the centre still holds %q after the counter's erasure", s)
+		}
+	}
+	if got := r.request(asked.ID); !got.Erased || got.Status != queue.StatusWaiting || got.Ticket != asked.Ticket {
+		t.Fatalf("forgotten request at the centre: %+v", got)
+	}
+	r.CheckClean()
+}

@@ -86,7 +86,10 @@ func Version(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 // records its version, so a second one waits on that row and then finds it
 // applied.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, upTo int) ([]int, error) {
-	if _, err := pool.Exec(ctx, createMigrations); err != nil && !isCode(err, "23505", "42P07") {
+	// Several servers may create it at once: a concurrent CREATE ... IF NOT
+	// EXISTS can still fail on the table (42P07), its row type (42710) or
+	// the catalog's unique index (23505); the table is there either way.
+	if _, err := pool.Exec(ctx, createMigrations); err != nil && !isCode(err, "23505", "42P07", "42710") {
 		return nil, fmt.Errorf("migrate: create schema_migrations: %w", err)
 	}
 	all := Migrations()
