@@ -251,3 +251,24 @@ func ErrorText(lang string, err error) string {
 	}
 	return t.S("survey.invalid", name+": "+reason)
 }
+
+// Refused renders the page that turns a survey away, for a request that is
+// unknown (found false), answered already, or not done yet, and reports
+// whether it did; for a request that may be surveyed it writes nothing.
+// The centre's phone page and the hub's tablet page answer alike.
+func Refused(w http.ResponseWriter, p Page, found, answered bool, status queue.Status) bool {
+	switch {
+	case !found:
+		p.View = Unknown
+		Render(w, http.StatusNotFound, p)
+	case answered:
+		p.View = Answered
+		Render(w, http.StatusConflict, p)
+	case status != queue.StatusDone:
+		p.View = NotDone
+		Render(w, http.StatusConflict, p)
+	default:
+		return false
+	}
+	return true
+}

@@ -98,17 +98,7 @@ func (s *Server) surveyTarget(w http.ResponseWriter, r *http.Request, p *surveyp
 			return "", false
 		}
 	}
-	switch {
-	case !ok:
-		p.View = surveypage.Unknown
-		surveypage.Render(w, http.StatusNotFound, *p)
-	case req.Surveyed:
-		p.View = surveypage.Answered
-		surveypage.Render(w, http.StatusConflict, *p)
-	case req.Status != queue.StatusDone:
-		p.View = surveypage.NotDone
-		surveypage.Render(w, http.StatusConflict, *p)
-	default:
+	if !surveypage.Refused(w, *p, ok, req.Surveyed, req.Status) {
 		p.Code, p.Action, p.Service = code, "/survey/"+code, name
 		return code, true
 	}

@@ -115,17 +115,7 @@ func (s *Server) skmTarget(w http.ResponseWriter, r *http.Request, p *surveypage
 			return "", t, false
 		}
 	}
-	switch {
-	case !ok:
-		p.View = surveypage.Unknown
-		surveypage.Render(w, http.StatusNotFound, *p)
-	case t.Answered:
-		p.View = surveypage.Answered
-		surveypage.Render(w, http.StatusConflict, *p)
-	case t.Status != queue.StatusDone:
-		p.View = surveypage.NotDone
-		surveypage.Render(w, http.StatusConflict, *p)
-	default:
+	if !surveypage.Refused(w, *p, ok, t.Answered, t.Status) {
 		p.Code, p.Action = code, "/skm/"+code
 		p.Service = s.serviceName(t.Service, p.Lang)
 		return code, t, true
