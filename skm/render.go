@@ -1,6 +1,7 @@
 package skm
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -237,4 +238,19 @@ func csvValue(r Ratio) string {
 		return ""
 	}
 	return r.String()
+}
+
+// Write writes the summary as `stats --skm --format F --by B` prints it,
+// for the counter's and the central server's commands alike: format json
+// (indented), csv, or text in t's language.
+func (s Summary) Write(w io.Writer, format, by string, t i18n.Text) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	case "csv":
+		return s.WriteCSV(w, by)
+	}
+	return s.WriteText(w, by, t)
 }

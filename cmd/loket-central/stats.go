@@ -48,13 +48,7 @@ func statsFlags(fs *flag.FlagSet) runner {
 			if err != nil {
 				return err
 			}
-			switch *format {
-			case "json":
-				return writeJSON(e.out(), s)
-			case "csv":
-				return s.WriteCSV(e.out(), *by)
-			}
-			return s.WriteText(e.out(), *by, i18n.For("en"))
+			return s.Write(e.out(), *format, *by, i18n.For("en"))
 		}
 		if *by == "" {
 			*by = "service"

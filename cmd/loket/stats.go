@@ -68,13 +68,7 @@ func statsFlags(fs *flag.FlagSet) runner {
 			if err != nil {
 				return err
 			}
-			switch *format {
-			case "json":
-				return writeJSON(e.out(), s)
-			case "csv":
-				return s.WriteCSV(e.out(), *by)
-			}
-			return s.WriteText(e.out(), *by, e.t())
+			return s.Write(e.out(), *format, *by, e.t())
 		}
 		if *by == "" {
 			*by = "service"
