@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
+	"golang.org/x/time/rate"
 
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/relay"
@@ -543,7 +544,10 @@ func centralServer(t *testing.T) (url string, token func(office, station string)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		(&central.Server{Storage: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Serve(ctx, ln, "", "")
+		// The applicant's pages unlimited here: the tests poll them (their
+		// limits have tests of their own in sync/central).
+		(&central.Server{Storage: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			SurveyRate: rate.Inf, SurveyBurst: 1, TrackRate: rate.Inf, TrackBurst: 1}).Serve(ctx, ln, "", "")
 	}()
 	stopped := false
 	stop = func() {
