@@ -25,6 +25,7 @@ var (
 	benchStations = flag.Int("central.stations", 4, "stations in the benchmarks")
 	benchEvents   = flag.Int("central.events", 1500, "events of each station in the benchmarks (3 per request)")
 	benchDays     = flag.Int("central.days", 30, "days the benchmarks' requests spread over")
+	benchPushers  = flag.Int("central.pushers", 1, "BenchmarkIngest: stations pushing at once (a station's batches stay in order)")
 )
 
 // benchStart is the first day of the benchmarks' requests: days before
@@ -205,7 +206,7 @@ func BenchmarkIngest(b *testing.B) {
 				s := st.open(b)
 				addStations(b, s, keys)
 				b.StartTimer()
-				all, last = ingestAll(b, []central.Storage{s}, keys, ls, 1)
+				all, last = ingestAll(b, []central.Storage{s}, keys, ls, *benchPushers)
 			}
 			var m runtime.MemStats
 			runtime.ReadMemStats(&m)
