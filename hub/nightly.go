@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/loket-id/loket/internal/nightly"
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/store"
 )
@@ -53,7 +54,7 @@ func (p *Purger) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-after(untilNight(p.Store.Now().In(p.Store.Location()))):
+		case <-after(nightly.Until(p.Store.Now().In(p.Store.Location()), PurgeHour)):
 		}
 	}
 }
@@ -74,14 +75,4 @@ func (p *Purger) once(ctx context.Context, log *slog.Logger) {
 	if p.Erased != nil {
 		p.Erased(before, e)
 	}
-}
-
-// untilNight is the wait from now to the next PurgeHour:00 of now's zone.
-func untilNight(now time.Time) time.Duration {
-	y, m, d := now.Date()
-	next := time.Date(y, m, d, PurgeHour, 0, 0, 0, now.Location())
-	if !next.After(now) {
-		next = time.Date(y, m, d+1, PurgeHour, 0, 0, 0, now.Location())
-	}
-	return next.Sub(now)
 }

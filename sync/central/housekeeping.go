@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/loket-id/loket/internal/nightly"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -55,14 +56,7 @@ func (h *Housekeeping) now() time.Time {
 }
 
 // untilNext is the time until the next run, at h.Hour.
-func (h *Housekeeping) untilNext() time.Duration {
-	now := h.now()
-	next := time.Date(now.Year(), now.Month(), now.Day(), h.Hour, 0, 0, 0, now.Location())
-	if !next.After(now) {
-		next = next.AddDate(0, 0, 1)
-	}
-	return next.Sub(now)
-}
+func (h *Housekeeping) untilNext() time.Duration { return nightly.Until(h.now(), h.Hour) }
 
 // Once is one night's housekeeping.
 func (h *Housekeeping) Once() {
