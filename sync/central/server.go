@@ -41,10 +41,10 @@ type Server struct {
 	TrackRate  rate.Limit
 	TrackBurst int
 
-	mu          sync.Mutex
-	limiters    map[string]*rate.Limiter
-	surveys     surveyLimits
-	trackLimits *addrLimits
+	mu           sync.Mutex
+	limiters     map[string]*rate.Limiter
+	surveyLimits *addrLimits
+	trackLimits  *addrLimits
 }
 
 // Handler is the HTTP handler of the protocol.

@@ -2,10 +2,8 @@ package central
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -23,38 +21,22 @@ import (
 // No login: the tracking code proves the request. Requests per address are
 // limited (surveyLimit); beyond it 429 with Retry-After.
 
-// surveyLimits are the survey pages' limiters, by client address.
-type surveyLimits struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
-}
-
-// surveyAllow takes one request of the client's address from its limiter:
+// surveyAllow takes one request of the client's address (its /64 for
+// IPv6, as the tracking page counts) from the survey pages' limiters:
 // SurveyRate a second with a burst of SurveyBurst (zero: one every 3
 // seconds, burst 20: a person answering, not a script trying codes).
 func (s *Server) surveyAllow(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	s.surveys.mu.Lock()
-	defer s.surveys.mu.Unlock()
-	if s.surveys.m == nil {
-		s.surveys.m = map[string]*rate.Limiter{}
-	}
-	l, ok := s.surveys.m[host]
-	if !ok {
+	s.mu.Lock()
+	if s.surveyLimits == nil {
 		lim, burst := s.SurveyRate, s.SurveyBurst
 		if lim == 0 {
 			lim, burst = rate.Every(3*time.Second), 20
 		}
-		if len(s.surveys.m) > 100_000 { // never grows without bound
-			clear(s.surveys.m)
-		}
-		l = rate.NewLimiter(lim, burst)
-		s.surveys.m[host] = l
+		s.surveyLimits = &addrLimits{rate: lim, burst: burst, now: s.Now}
 	}
-	return l.Allow()
+	l := s.surveyLimits
+	s.mu.Unlock()
+	return l.take(clientAddr(r)) == 0
 }
 
 func surveyLang(r *http.Request) string {
