@@ -100,32 +100,22 @@ func surveyFromEvent(st Station, e protocol.Event) (skm.Answer, error) {
 
 // ---- bbolt ----
 
-// findByCode is the stored request whose tracking code is code.
-//
-// TEMPORARY: a walk over every request, until the tracking bucket (the
-// tracking pages' index, tracking code -> request ID) lands; then this is
-// one Get in it.
+// findByCode is the stored request whose tracking code is code: one Get in
+// the tracking index (the tracking page's), one in requests.
 func findByCode(tx *bolt.Tx, code string) (storedRequest, bool, error) {
-	var found storedRequest
-	var ok bool
-	err := tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
-		if !bytes.Contains(v, []byte(code)) {
-			return nil
-		}
-		var sr storedRequest
-		if err := json.Unmarshal(v, &sr); err != nil {
-			return fmt.Errorf("request %s does not decode: %w", k, err)
-		}
-		if sr.Request.TrackingCode == code {
-			found, ok = sr, true
-			return errStop
-		}
-		return nil
-	})
-	if errors.Is(err, errStop) {
-		err = nil
+	id := tx.Bucket(bTracking).Get([]byte(code))
+	if id == nil {
+		return storedRequest{}, false, nil
 	}
-	return found, ok, err
+	v := tx.Bucket(bRequests).Get(id)
+	if v == nil {
+		return storedRequest{}, false, fmt.Errorf("tracking code %s leads to request %s, which is not stored", code, id)
+	}
+	var sr storedRequest
+	if err := json.Unmarshal(v, &sr); err != nil {
+		return storedRequest{}, false, fmt.Errorf("request %s does not decode: %w", id, err)
+	}
+	return sr, true, nil
 }
 
 // SurveyFor implements Surveys.
