@@ -52,8 +52,7 @@ var errRollback = errors.New("rollback")
 // bbolt's check is then not run (it would read past what is sound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
-	s.swap.RLock()
-	defer s.swap.RUnlock()
+	defer s.shared()()
 	err := s.db.Update(func(*bolt.Tx) error {
 		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
 			return err

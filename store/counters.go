@@ -335,11 +335,16 @@ func (s *Store) Counters(ctx context.Context) ([]Counter, error) {
 // Counter is one counter by its code.
 func (s *Store) Counter(ctx context.Context, code string) (c Counter, err error) {
 	err = s.View(ctx, func(tx *Tx) error {
-		c, err = tx.mustCounter(code)
+		c, err = tx.Counter(code)
 		return err
 	})
 	return c, err
 }
+
+// Counter is one counter by its code, as tx sees it (queue.ErrNotFound when
+// there is none): for code already inside a transaction, which must never
+// open another (see [Store.View]).
+func (tx *Tx) Counter(code string) (Counter, error) { return tx.mustCounter(code) }
 
 // RevokeCounter revokes a counter: its token stops working at once (the
 // next request with it is refused). Revoking a revoked counter changes

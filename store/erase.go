@@ -245,8 +245,17 @@ func (tx *Tx) eraseSetAside(erased map[string]bool) error {
 	return putJSON(tx.tx.Bucket(bMeta), kSetAside, kept)
 }
 
-// compactIfPending compacts the file when an erasure asked for it.
+// compactIfPending compacts the file when an erasure asked for it. Whether
+// one did is read first under the shared lock: a purge that erased nothing
+// (most nights, and every hub start) never stops the readers.
 func (s *Store) compactIfPending(ctx context.Context) error {
+	var pending bool
+	if err := s.View(ctx, func(tx *Tx) error {
+		pending = tx.tx.Bucket(bMeta).Get(kCompactPending) != nil
+		return nil
+	}); err != nil || !pending {
+		return err
+	}
 	s.swap.Lock()
 	defer s.swap.Unlock()
 	return s.compactPendingLocked(ctx)

@@ -54,11 +54,12 @@ type Identity struct {
 type Store struct {
 	// swap is held (read) by every use of db, and written while a rewrite
 	// (rewrite.go) puts a new file in its place.
-	swap  sync.RWMutex
-	db    *bolt.DB
-	path  string
-	clock func() time.Time
-	loc   *time.Location
+	swap    sync.RWMutex
+	holders holders // who holds swap (shared.go), in tests
+	db      *bolt.DB
+	path    string
+	clock   func() time.Time
+	loc     *time.Location
 
 	idMu sync.RWMutex // guards id: a recovery may adopt the identity of the history it imports
 	id   Identity
@@ -267,9 +268,10 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 		return fmt.Errorf("write to database %s (nothing was saved): %w: the last check found: %s; %s",
 			s.path, ErrDamaged, why, boltcheck.Advice)
 	}
-	s.swap.RLock()
-	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
-	s.swap.RUnlock()
+	err := func() error {
+		defer s.shared()()
+		return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+	}()
 	switch {
 	case err == nil:
 		s.notify()
@@ -283,13 +285,16 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	return err
 }
 
-// View runs fn in a read-only transaction.
+// View runs fn in a read-only transaction. fn reads through its Tx only and
+// never calls the Store (View, Update or a method made of them): a read
+// opened inside another waits behind a compaction waiting for the first to
+// end, and neither ever does (and bbolt's own remap lock does the same to
+// nested transactions when the file grows).
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.swap.RLock()
-	defer s.swap.RUnlock()
+	defer s.shared()()
 	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
 }
 
@@ -360,8 +365,7 @@ func (s *Store) randomHex(n int) string { return hex.EncodeToString(s.randomByte
 // Backup writes a consistent copy of the database to w while it stays in use.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	s.swap.RLock()
-	defer s.swap.RUnlock()
+	defer s.shared()()
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)

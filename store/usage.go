@@ -29,8 +29,7 @@ type BucketUsage struct {
 // Usage reports how the file's bytes are spent.
 func (s *Store) Usage(ctx context.Context) (Usage, error) {
 	var u Usage
-	s.swap.RLock()
-	defer s.swap.RUnlock()
+	defer s.shared()()
 	fi, err := os.Stat(s.path)
 	if err != nil {
 		return u, fmt.Errorf("usage of %s: %w", s.path, err)

@@ -134,7 +134,7 @@ func TestBrowserBoard(t *testing.T) {
 		called = append(called, r)
 		shown = append(shown, waitJS(t, b, "the call on the board", fmt.Sprintf(
 			`document.getElementById('cur-ticket').textContent === %q && document.getElementById('cur-counter').textContent === %q`,
-			r.Ticket, counterName(c.Counter))))
+			r.Ticket, counterName(nil, c.Counter))))
 	}
 	t.Logf("calls shown on the board after %v", shown)
 	waitJS(t, b, "three calls spoken", `window.__audio.length === 3 && window.__audio.every(function (r) { return r.end > 0; })`)

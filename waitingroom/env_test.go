@@ -41,7 +41,7 @@ type env struct {
 	done    chan struct{}
 }
 
-func counterName(code string) string {
+func counterName(_ *store.Tx, code string) string {
 	if strings.HasPrefix(code, "L") {
 		return "Loket " + code[1:]
 	}

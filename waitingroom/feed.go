@@ -74,7 +74,7 @@ type sub struct {
 // number of boards.
 type feed struct {
 	st          *store.Store
-	counterName func(string) string
+	counterName func(*store.Tx, string) string
 
 	mu      sync.Mutex
 	state   *State
@@ -82,7 +82,7 @@ type feed struct {
 	dropped int // boards dropped for falling behind, for tests and logs
 }
 
-func newFeed(st *store.Store, counterName func(string) string) *feed {
+func newFeed(st *store.Store, counterName func(*store.Tx, string) string) *feed {
 	return &feed{st: st, counterName: counterName, subs: map[*sub]struct{}{}}
 }
 
@@ -179,7 +179,7 @@ func (f *feed) callOf(tx *store.Tx, e queue.Event, day string) (Call, bool, erro
 	}
 	name := e.Counter
 	if f.counterName != nil {
-		if n := f.counterName(e.Counter); n != "" {
+		if n := f.counterName(tx, e.Counter); n != "" {
 			name = n
 		}
 	}

@@ -55,8 +55,11 @@ type Options struct {
 	// Announcer speaks the calls; nil is speech.Default().
 	Announcer *speech.Announcer
 	// CounterName is the name the board shows for a counter's code (the hub
-	// knows its counters); nil or "" shows the code.
-	CounterName func(code string) string
+	// knows its counters); nil or "" shows the code. It runs inside the
+	// board's read transaction and reads through tx: it must never call the
+	// Store (a read opened inside another deadlocks against a compaction
+	// waiting between them; see store.Store.View).
+	CounterName func(tx *store.Tx, code string) string
 	Logger      *slog.Logger
 }
 

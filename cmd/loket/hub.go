@@ -111,7 +111,7 @@ func runHub(e *env, s hubSettings) error {
 		Config: waitingroom.Config{Office: e.cfg.Office.Name, OfficeCode: e.cfg.Office.Code, StationCode: e.cfg.Station.Code,
 			Lang: e.cfg.Language, TrackingURL: e.cfg.TrackingURL(),
 			Location: st.Location(), Board: waitingroom.BoardConfig(e.cfg.Board), Kiosk: waitingroom.KioskConfig(e.cfg.Kiosk)},
-		Store: st, Devices: storeDevices{st}, CounterName: counterName(st), Logger: log,
+		Store: st, Devices: storeDevices{st}, CounterName: counterName, Logger: log,
 	})
 	if err != nil {
 		return fmt.Errorf("hub: the waiting room: %w", err)
@@ -273,13 +273,12 @@ func (d storeDevices) Authenticate(ctx context.Context, token string) (waitingro
 }
 
 // counterName is the name the board shows for a counter's code: its
-// registered name ("" when it has none: the board shows the code).
-func counterName(st *store.Store) func(string) string {
-	return func(code string) string {
-		c, err := st.Counter(context.Background(), code)
-		if err != nil {
-			return ""
-		}
-		return c.Name
+// registered name ("" when it has none: the board shows the code), read
+// through the board's own transaction.
+func counterName(tx *store.Tx, code string) string {
+	c, err := tx.Counter(code)
+	if err != nil {
+		return ""
 	}
+	return c.Name
 }
