@@ -37,29 +37,52 @@ const DamageMarkSuffix = ".damaged"
 // errRollback ends a transaction that must not commit.
 var errRollback = errors.New("rollback")
 
-// Check verifies the database: its structure first (boltcheck.Walk, with
-// this process's writers held off), then bbolt's own consistency check
-// (pages, freelist, key order), then the store's invariants: every request
-// decodes and is reachable from each of its index entries, the index holds
-// nothing else (so no ticket is used twice on a day), the event log is
-// contiguous from 1, and every request's list of events names its own
-// events. It never writes to the database. It records its verdict beside
+// Check verifies the database: its structure first (boltcheck.Deep, with
+// this process's writers held off: both meta pages, the freelist, every
+// page in use reachable once and not free, none lost, each page's header
+// and elements, and the order of every key, which is what bbolt's own
+// Tx.Check verifies), then, in a read transaction of the snapshot it
+// walked, the store's invariants: every request decodes and is reachable
+// from each of its index entries, the index holds nothing else (so no
+// ticket is used twice on a day), the event log is contiguous from 1, and
+// every request's list of events names its own events. The structure walk
+// is skipped for the snapshot Open walked the same way
+// (Options.ForCheck). Both read the file with ordinary reads, not through
+// bbolt's map, so that the file does not become the process's resident
+// memory. It never writes to the database. It records its verdict beside
 // it: problems go to the damage mark (path + DamageMarkSuffix), which stops
 // every write from then on, in this process and in the next to open the
 // file; no problems remove the mark.
 //
 // A broken structure is also returned as an error matching ErrDamaged, and
-// bbolt's check is then not run (it would read past what is sound).
+// the invariants are then not checked (they would read past what is sound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
 	s.swap.RLock()
 	defer s.swap.RUnlock()
+	var btx *bolt.Tx // the snapshot walked, read by the invariants
 	err := s.db.Update(func(*bolt.Tx) error {
-		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
+		var err error
+		if btx, err = s.db.Begin(false); err != nil {
 			return err
+		}
+		snap := walkedSnapshot{s.db, uint64(btx.ID())}
+		if s.walked == snap { // once: a later Check walks again
+			s.walked = walkedSnapshot{}
+			return errRollback
+		}
+		info, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep)
+		if err != nil {
+			return err
+		}
+		if info.Meta.TxID != snap.txid { // writers are held off: cannot be
+			return fmt.Errorf("check %s: the file's meta page is of transaction %d, bbolt's of %d", s.path, info.Meta.TxID, snap.txid)
 		}
 		return errRollback
 	})
+	if btx != nil {
+		defer btx.Rollback()
+	}
 	if !errors.Is(err, errRollback) {
 		if errors.Is(err, ErrDamaged) {
 			var be *boltcheck.Error
@@ -72,18 +95,15 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 		}
 		return rep, err
 	}
+	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	if err != nil {
+		return rep, fmt.Errorf("check %s: %w", s.path, err)
+	}
+	defer pages.Close()
 	err = boltcheck.Guard(s.path, func() error {
-		return s.db.View(func(btx *bolt.Tx) error {
-			for err := range btx.Check() {
-				rep.Problems = append(rep.Problems, "bbolt: "+err.Error())
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-			}
-			tx := &Tx{s: s, tx: btx}
-			tx.checkInvariants(&rep)
-			return ctx.Err()
-		})
+		tx := &Tx{s: s, tx: btx}
+		tx.checkInvariants(&rep, pages)
+		return ctx.Err()
 	})
 	if errors.Is(err, ErrDamaged) {
 		var be *boltcheck.Error
@@ -182,14 +202,33 @@ func (s *Store) needsNoMigration() error {
 //   - every personal record belongs to an event that sets one (merged
 //     with the event log, both by sequence number), and every request's
 //     personal part is there.
-func (tx *Tx) checkInvariants(rep *CheckReport) {
+//
+// The large buckets are read through pages (ordinary reads, see
+// checkCursor) when it is not nil, else through bbolt's map.
+func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
 	bad := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
 		}
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
-	events, personal, idx := b(bEvents), b(bPersonal), b(bIdx)
+	var cursors []*boltcheck.Cursor
+	defer func() { // a read that stopped first: what follows it may come of it
+		for _, c := range cursors {
+			if err := c.Err(); err != nil {
+				rep.Problems = append([]string{fmt.Sprintf("reading the file stopped: %v", err)}, rep.Problems...)
+			}
+		}
+	}()
+	cursor := func(name []byte) kvCursor {
+		bk := b(name)
+		if pages == nil || bk.Root() == 0 { // an inline bucket lives in its parent's page
+			return bk.Cursor()
+		}
+		c := pages.Cursor(uint64(bk.Root()))
+		cursors = append(cursors, c)
+		return c
+	}
 	own := tx.ident()
 	rep.Events = tx.LastSeq()
 	if rep.Events > 1<<40 {
@@ -212,7 +251,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	// Pass 1: the requests; the index entries they make, added up (but
 	// those of their personal parts: pass 3); the events they list, in
 	// owner; the personal records they read, in current and notes.
-	pc := personal.Cursor()
+	pc := cursor(bPersonal)
 	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
 	refer := func(set bitmap, seq uint64, k, ticket []byte) {
 		if seq >= uint64(len(owner)) {
@@ -223,7 +262,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 	var rs reqScan
 	var kb []byte
-	c := b(bRequests).Cursor()
+	c := cursor(bRequests)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
@@ -257,7 +296,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	var next uint64 = 1
 	var idText [26]byte
 	pk, pv := pc.First()
-	ec := events.Cursor()
+	ec := cursor(bEvents)
 	for k, v := ec.First(); k != nil; k, v = ec.Next() {
 		seq := getU64(k)
 		if seq != next {
@@ -317,7 +356,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 
 	// Pass 3: the index, added up the same way.
-	ic := idx.Cursor()
+	ic := cursor(bIdx)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
 		have.add(k, v)
 	}
@@ -330,6 +369,13 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	tx.checkCounters(bad)
 	// The waiting room's devices and their token index (devices.go).
 	tx.checkDevices(bad)
+}
+
+// kvCursor is how checkInvariants reads a bucket: bbolt's cursor, or a
+// boltcheck.Reader's.
+type kvCursor interface {
+	First() (key, value []byte)
+	Next() (key, value []byte)
 }
 
 // listEvent records that the request who lists event seq.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
 
 	bolt "go.etcd.io/bbolt"
@@ -155,10 +156,27 @@ func BenchmarkCheck(b *testing.B) {
 			}
 		}
 	})
-	b.Run("invariants", func(b *testing.B) {
+	b.Run("walk", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := boltcheck.Verify(s.path, boltcheck.Deep, time.Second); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("invariants-mapped", func(b *testing.B) {
 		for b.Loop() {
 			var rep CheckReport
-			_ = s.db.View(func(btx *bolt.Tx) error { (&Tx{s: s, tx: btx}).checkInvariants(&rep); return nil })
+			_ = s.db.View(func(btx *bolt.Tx) error { (&Tx{s: s, tx: btx}).checkInvariants(&rep, nil); return nil })
+			if !rep.OK() {
+				b.Fatal(rep.Problems)
+			}
+		}
+	})
+	b.Run("invariants", func(b *testing.B) {
+		pages := checkPages(b, s)
+		for b.Loop() {
+			var rep CheckReport
+			_ = s.db.View(func(btx *bolt.Tx) error { (&Tx{s: s, tx: btx}).checkInvariants(&rep, pages); return nil })
 			if !rep.OK() {
 				b.Fatal(rep.Problems)
 			}
@@ -203,6 +221,27 @@ func BenchmarkCheckFile(b *testing.B) {
 		}
 		b.Logf("after bbolt's check: %s", residentMemory())
 	})
+	b.Run("walk", func(b *testing.B) {
+		for b.Loop() {
+			resetPeak(s)
+			if _, err := boltcheck.VerifyHeld(*checkFile, boltcheck.Deep); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Logf("after the structure walk: %s", residentMemory())
+	})
+	b.Run("invariants", func(b *testing.B) {
+		pages := checkPages(b, s)
+		for b.Loop() {
+			resetPeak(s)
+			var rep CheckReport
+			_ = s.db.View(func(btx *bolt.Tx) error { (&Tx{s: s, tx: btx}).checkInvariants(&rep, pages); return nil })
+			if !rep.OK() {
+				b.Fatal(rep.Problems)
+			}
+		}
+		b.Logf("after the invariants: %s", residentMemory())
+	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
 			resetPeak(s)
@@ -212,4 +251,14 @@ func BenchmarkCheckFile(b *testing.B) {
 		}
 		b.Logf("after Store.Check: %s", residentMemory())
 	})
+}
+
+// checkPages is the reader Check reads the buckets with, closed at the end.
+func checkPages(tb testing.TB, s *Store) *boltcheck.Reader {
+	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pages.Close() })
+	return pages
 }

@@ -11,6 +11,7 @@
 package boltcheck
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -33,6 +34,7 @@ var ErrLocked = errors.New("database is locked by another process")
 const (
 	checkedQuick = "both meta pages (magic, version, page size, checksum), the file size against the high-water mark, the root page and the freelist"
 	checkedWalk  = checkedQuick + ", and every page in use (header, elements, not on the freelist)"
+	checkedDeep  = checkedWalk + ", and the order of every key"
 )
 
 // Advice is what to do about a damaged file.
@@ -88,9 +90,10 @@ type Meta struct {
 
 // Info is what Verify learnt about a sound file.
 type Info struct {
-	Size int64 // the file's size in bytes
-	Meta Meta  // the meta page bbolt will use (the one with the higher transaction id)
-	Free int   // pages on the freelist
+	File fs.FileInfo // the file read (nil when there is none), to tell it from one put in its place since
+	Size int64       // the file's size in bytes
+	Meta Meta        // the meta page bbolt will use (the one with the higher transaction id)
+	Free int         // pages on the freelist
 }
 
 // Mode is how far Verify looks.
@@ -105,6 +108,12 @@ const (
 	// both in use and on the freelist (a write would overwrite it) or used
 	// twice. It reads the header and element table of every page in use.
 	Walk
+	// Deep is Walk that also reads every key: the keys of each page in
+	// order, and each page's keys inside the range its parent page gives
+	// it (what bbolt's own Tx.Check verifies besides what Walk does). It
+	// reads the file with ordinary reads, not through a map, so that none
+	// of it becomes the process's resident memory.
+	Deep
 )
 
 // ErrBusy is a file another process holds for writing: its structure
@@ -161,9 +170,12 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	v := &verifier{f: f, path: path, info: Info{Size: fi.Size()}, checked: checkedQuick}
-	if mode == Walk {
+	v := &verifier{f: f, path: path, info: Info{File: fi, Size: fi.Size()}, checked: checkedQuick}
+	switch mode {
+	case Walk:
 		v.checked = checkedWalk
+	case Deep:
+		v.checked = checkedDeep
 	}
 	if v.info.Size == 0 {
 		return v.info, nil
@@ -178,8 +190,8 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 	}
 	err = guardFault(path, func() error {
 		err := v.quick()
-		if err == nil && mode == Walk {
-			err = v.walk()
+		if err == nil && mode != Quick {
+			err = v.walk(mode == Deep)
 		}
 		return err
 	})
@@ -201,7 +213,8 @@ type verifier struct {
 	info    Info
 	ps      int64
 	checked string
-	data    []byte // the file mapped read-only, nil where it cannot be
+	data    []byte // the file mapped read-only, nil where it cannot be or is not wanted
+	buf     []byte // what readBuf read last, when data is nil
 	free    bitmap
 	nfree   uint64
 }
@@ -220,6 +233,25 @@ func (v *verifier) read(off int64, n int) ([]byte, error) {
 		return v.data[off : off+int64(n) : off+int64(n)], nil
 	}
 	b := make([]byte, n)
+	if _, err := v.f.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("read %s: %w", v.path, err)
+	}
+	return b, nil
+}
+
+// readBuf is read, but when there is no map it reads into a buffer it
+// reuses: what it returns holds until its next call.
+func (v *verifier) readBuf(off int64, n int) ([]byte, error) {
+	if v.data != nil {
+		return v.read(off, n)
+	}
+	if off < 0 || off+int64(n) > v.info.Size {
+		return nil, v.damaged("a read of %d bytes at %d goes past the end of the file (%d bytes)", n, off, v.info.Size)
+	}
+	if cap(v.buf) < n {
+		v.buf = make([]byte, n)
+	}
+	b := v.buf[:n:n]
 	if _, err := v.f.ReadAt(b, off); err != nil {
 		return nil, fmt.Errorf("read %s: %w", v.path, err)
 	}
@@ -333,8 +365,9 @@ func (v *verifier) quick() error {
 	return nil
 }
 
-// walk follows every page in use from the root bucket.
-func (v *verifier) walk() error {
+// walk follows every page in use from the root bucket; deep, it also
+// checks the order of every key.
+func (v *verifier) walk(deep bool) error {
 	m := v.info.Meta
 	used, nused := newBitmap(m.HighPage), uint64(0)
 	claim := func(id uint64, overflow uint32, by uint64) error {
@@ -363,8 +396,13 @@ func (v *verifier) walk() error {
 			return err
 		}
 	}
-	type ref struct{ id, by uint64 }
-	stack := []ref{{m.Root, 0}}
+	// ref is a page to read: its id, the page that names it, and (deep)
+	// the range its keys must lie in, [lo, hi), hi nil for no bound.
+	type ref struct {
+		id, by uint64
+		lo, hi []byte
+	}
+	stack := []ref{{id: m.Root}}
 	for len(stack) > 0 {
 		r := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -373,7 +411,7 @@ func (v *verifier) walk() error {
 		}
 		// One read for the page's first page-size bytes; more only for an
 		// overflowing page whose element table goes on.
-		buf, err := v.read(int64(r.id)*v.ps, int(v.ps))
+		buf, err := v.readBuf(int64(r.id)*v.ps, int(v.ps))
 		if err != nil {
 			return err
 		}
@@ -390,24 +428,37 @@ func (v *verifier) walk() error {
 		if err := claim(r.id, overflow, r.by); err != nil {
 			return err
 		}
-		if nused%dropEvery == 0 {
+		if nused%dropEvery == 0 && v.data != nil {
 			dropMapped(v.data)
 		}
 		if count == 0 && flags == branchFlag {
 			return v.damaged("branch page %d is empty", r.id)
 		}
 		page := buf
-		if need := int64(pageHeader) + int64(count)*elementSize + inBucketSize; need > v.ps && overflow > 0 {
-			if page, err = v.read(int64(r.id)*v.ps, int(min(need+v.ps, int64(overflow+1)*v.ps))); err != nil {
+		span := int64(overflow+1) * v.ps
+		if deep && overflow > 0 { // every key is read: the whole page
+			if page, err = v.readBuf(int64(r.id)*v.ps, int(span)); err != nil {
+				return err
+			}
+		} else if need := int64(pageHeader) + int64(count)*elementSize + inBucketSize; need > v.ps && overflow > 0 {
+			if page, err = v.readBuf(int64(r.id)*v.ps, int(min(need+v.ps, span))); err != nil {
 				return err
 			}
 		}
-		span := int64(overflow+1) * v.ps
 		children, problem := elements(page, span, flags, count)
 		if problem != "" {
 			return v.damaged("page %d: %s", r.id, problem)
 		}
-		for _, c := range children {
+		var bounds [][]byte // deep, a branch page's children: the bounds of each
+		if deep {
+			if problem := keyOrder(page, flags, count, r.lo, r.hi); problem != "" {
+				return v.damaged("page %d (named by page %d): %s", r.id, r.by, problem)
+			}
+			if flags == branchFlag {
+				bounds = branchBounds(page, count, r.hi)
+			}
+		}
+		for i, c := range children {
 			if c.off < 0 { // a leaf's bucket whose header lies past the first read
 				val, err := v.read(int64(r.id)*v.ps-c.off, inBucketSize)
 				if err != nil {
@@ -415,9 +466,14 @@ func (v *verifier) walk() error {
 				}
 				c.id = ne.Uint64(val)
 			}
-			if c.id != 0 {
-				stack = append(stack, ref{c.id, r.id})
+			if c.id == 0 {
+				continue
 			}
+			next := ref{id: c.id, by: r.id}
+			if bounds != nil { // a branch's children are its elements, in order
+				next.lo, next.hi = bounds[i], bounds[i+1]
+			}
+			stack = append(stack, next)
 		}
 	}
 	if n := nused + v.nfree + 2; n != m.HighPage {
@@ -425,6 +481,68 @@ func (v *verifier) walk() error {
 			nused, v.nfree, m.HighPage)
 	}
 	return nil
+}
+
+// keyOrder says what is wrong with the order of the keys of a branch or
+// leaf page whose element table elements has checked: each key after the
+// one before it, the first at or after lo, the last before hi (nil: no
+// bound). These are bbolt's own rules (Tx.Check). An inline bucket's keys
+// are checked in order too.
+func keyOrder(page []byte, flags, count uint16, lo, hi []byte) string {
+	var prev []byte
+	for i := 0; i < int(count); i++ {
+		at := pageHeader + i*elementSize
+		e := page[at:]
+		var k []byte
+		if flags == branchFlag {
+			pos, ksize := int(ne.Uint32(e)), int(ne.Uint32(e[4:]))
+			k = page[at+pos : at+pos+ksize]
+		} else {
+			eflags, pos, ksize, vsize := ne.Uint32(e), int(ne.Uint32(e[4:])), int(ne.Uint32(e[8:])), int(ne.Uint32(e[12:]))
+			k = page[at+pos : at+pos+ksize]
+			if eflags&bucketLeaf != 0 && vsize >= inBucketSize && ne.Uint64(page[at+pos+ksize:]) == 0 {
+				inline := page[at+pos+ksize+inBucketSize : at+pos+ksize+vsize]
+				_, iflags, icount, _ := decodeHeader(inline)
+				if problem := keyOrder(inline, iflags, icount, nil, nil); problem != "" {
+					return fmt.Sprintf("inline bucket %d: %s", i, problem)
+				}
+			}
+		}
+		switch {
+		case len(k) == 0:
+			return fmt.Sprintf("key %d is empty", i)
+		case i > 0 && bytes.Compare(prev, k) >= 0:
+			return fmt.Sprintf("key %d (%x) does not come after key %d (%x)", i, k, i-1, prev)
+		case i == 0 && lo != nil && bytes.Compare(k, lo) < 0:
+			return fmt.Sprintf("its first key (%x) comes before the key its parent page names it by (%x)", k, lo)
+		case hi != nil && bytes.Compare(k, hi) >= 0:
+			return fmt.Sprintf("key %d (%x) is not before the key of the next page in its parent page (%x)", i, k, hi)
+		}
+		prev = k
+	}
+	return ""
+}
+
+// branchBounds is, for a branch page whose keys keyOrder has checked, the
+// range of each child's keys: child i's keys lie in [b[i], b[i+1]), with
+// b[count] the page's own upper bound hi. The keys are copied (the page is
+// a buffer read into again).
+func branchBounds(page []byte, count uint16, hi []byte) [][]byte {
+	n := 0
+	for i := 0; i < int(count); i++ {
+		n += int(ne.Uint32(page[pageHeader+i*elementSize+4:]))
+	}
+	keys := make([]byte, 0, n)
+	b := make([][]byte, count+1)
+	for i := 0; i < int(count); i++ {
+		at := pageHeader + i*elementSize
+		pos, ksize := int(ne.Uint32(page[at:])), int(ne.Uint32(page[at+4:]))
+		start := len(keys)
+		keys = append(keys, page[at+pos:at+pos+ksize]...)
+		b[i] = keys[start:len(keys):len(keys)]
+	}
+	b[count] = hi
+	return b
 }
 
 type bitmap []uint64
