@@ -12,6 +12,7 @@ package boltcheck
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -180,14 +182,6 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 	if v.info.Size == 0 {
 		return v.info, nil
 	}
-	if mode == Walk {
-		// Reading every page's header through a map costs a tenth of a
-		// read call per page. The file may not shrink under the shared
-		// lock, but should it, the fault is caught.
-		if v.data = mapFile(f, v.info.Size); v.data != nil {
-			defer unmapFile(v.data)
-		}
-	}
 	err = guardFault(path, func() error {
 		err := v.quick()
 		if err == nil && mode != Quick {
@@ -201,20 +195,13 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 // guardFault is Guard for Verify's own reads of the map.
 func guardFault(path string, fn func() error) error { return Guard(path, fn) }
 
-// dropEvery is how many pages the walk reads between two drops of the
-// pages it mapped (dropMapped). A read fault maps up to 16 pages around
-// the one read (the kernel's fault-around), so this keeps at most about
-// 256 MB of the file resident, and usually far less.
-const dropEvery = 4096
-
 type verifier struct {
 	f       *os.File
 	path    string
 	info    Info
 	ps      int64
 	checked string
-	data    []byte // the file mapped read-only, nil where it cannot be or is not wanted
-	buf     []byte // what readBuf read last, when data is nil
+	buf     []byte // what readBuf read last
 	free    bitmap
 	nfree   uint64
 }
@@ -223,14 +210,10 @@ func (v *verifier) damaged(format string, args ...any) error {
 	return &Error{Path: v.path, Problem: fmt.Sprintf(format, args...), Checked: v.checked}
 }
 
-// read returns n bytes at off: a slice of the file's read-only map when
-// there is one, else a copy read from the file.
+// read returns n bytes at off, read from the file.
 func (v *verifier) read(off int64, n int) ([]byte, error) {
 	if off < 0 || off+int64(n) > v.info.Size {
 		return nil, v.damaged("a read of %d bytes at %d goes past the end of the file (%d bytes)", n, off, v.info.Size)
-	}
-	if v.data != nil {
-		return v.data[off : off+int64(n) : off+int64(n)], nil
 	}
 	b := make([]byte, n)
 	if _, err := v.f.ReadAt(b, off); err != nil {
@@ -239,12 +222,9 @@ func (v *verifier) read(off int64, n int) ([]byte, error) {
 	return b, nil
 }
 
-// readBuf is read, but when there is no map it reads into a buffer it
-// reuses: what it returns holds until its next call.
+// readBuf is read into a buffer it reuses: what it returns holds until
+// its next call.
 func (v *verifier) readBuf(off int64, n int) ([]byte, error) {
-	if v.data != nil {
-		return v.read(off, n)
-	}
 	if off < 0 || off+int64(n) > v.info.Size {
 		return nil, v.damaged("a read of %d bytes at %d goes past the end of the file (%d bytes)", n, off, v.info.Size)
 	}
@@ -396,89 +376,126 @@ func (v *verifier) walk(deep bool) error {
 			return err
 		}
 	}
-	// ref is a page to read: its id, the page that names it, and (deep)
-	// the range its keys must lie in, [lo, hi), hi nil for no bound.
-	type ref struct {
-		id, by uint64
-		lo, hi []byte
-	}
-	stack := []ref{{id: m.Root}}
-	for len(stack) > 0 {
-		r := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if r.id < 2 || r.id >= m.HighPage {
-			return v.damaged("page %d (named by page %d) is outside pages 2..%d", r.id, r.by, m.HighPage-1)
-		}
-		// One read for the page's first page-size bytes; more only for an
-		// overflowing page whose element table goes on.
-		buf, err := v.readBuf(int64(r.id)*v.ps, int(v.ps))
+	// The pages are read a level of the trees at a time (the root, the
+	// pages it names, the pages those name...), each level in the order of
+	// the file, neighbouring pages in one read: a few large reads instead
+	// of one per page, and nothing mapped.
+	level := []ref{{id: m.Root}}
+	for len(level) > 0 {
+		var next []ref
+		err := v.readLevel(level, func(r ref, page []byte) error {
+			id, flags, count, overflow := decodeHeader(page)
+			if id != r.id {
+				return v.damaged("page %d (named by page %d) says it is page %d", r.id, r.by, id)
+			}
+			if flags != branchFlag && flags != leafFlag {
+				return v.damaged("page %d (named by page %d) is not a branch or leaf page (type %#x)", r.id, r.by, flags)
+			}
+			if r.id+uint64(overflow) >= m.HighPage {
+				return v.damaged("page %d runs %d pages past the high-water mark", r.id, overflow)
+			}
+			if err := claim(r.id, overflow, r.by); err != nil {
+				return err
+			}
+			if count == 0 && flags == branchFlag {
+				return v.damaged("branch page %d is empty", r.id)
+			}
+			span := int64(overflow+1) * v.ps
+			if int64(len(page)) < span { // the rest of an overflowing page
+				var err error
+				if page, err = v.read(int64(r.id)*v.ps, int(span)); err != nil {
+					return err
+				}
+			}
+			page = page[:span:span]
+			children, problem := elements(page, span, flags, count)
+			if problem != "" {
+				return v.damaged("page %d: %s", r.id, problem)
+			}
+			var bounds [][]byte // deep, a branch page's children: the bounds of each
+			if deep {
+				if problem := keyOrder(page, flags, count, r.lo, r.hi); problem != "" {
+					return v.damaged("page %d (named by page %d): %s", r.id, r.by, problem)
+				}
+				if flags == branchFlag {
+					bounds = branchBounds(page, count, r.hi)
+				}
+			}
+			for i, c := range children {
+				if c.off < 0 { // a leaf's bucket whose header lies past what was read
+					val, err := v.read(int64(r.id)*v.ps-c.off, inBucketSize)
+					if err != nil {
+						return err
+					}
+					c.id = ne.Uint64(val)
+				}
+				if c.id == 0 {
+					continue
+				}
+				ref := ref{id: c.id, by: r.id}
+				if bounds != nil { // a branch's children are its elements, in order
+					ref.lo, ref.hi = bounds[i], bounds[i+1]
+				}
+				next = append(next, ref)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		id, flags, count, overflow := decodeHeader(buf)
-		if id != r.id {
-			return v.damaged("page %d (named by page %d) says it is page %d", r.id, r.by, id)
-		}
-		if flags != branchFlag && flags != leafFlag {
-			return v.damaged("page %d (named by page %d) is not a branch or leaf page (type %#x)", r.id, r.by, flags)
-		}
-		if r.id+uint64(overflow) >= m.HighPage {
-			return v.damaged("page %d runs %d pages past the high-water mark", r.id, overflow)
-		}
-		if err := claim(r.id, overflow, r.by); err != nil {
-			return err
-		}
-		if nused%dropEvery == 0 && v.data != nil {
-			dropMapped(v.data)
-		}
-		if count == 0 && flags == branchFlag {
-			return v.damaged("branch page %d is empty", r.id)
-		}
-		page := buf
-		span := int64(overflow+1) * v.ps
-		if deep && overflow > 0 { // every key is read: the whole page
-			if page, err = v.readBuf(int64(r.id)*v.ps, int(span)); err != nil {
-				return err
-			}
-		} else if need := int64(pageHeader) + int64(count)*elementSize + inBucketSize; need > v.ps && overflow > 0 {
-			if page, err = v.readBuf(int64(r.id)*v.ps, int(min(need+v.ps, span))); err != nil {
-				return err
-			}
-		}
-		children, problem := elements(page, span, flags, count)
-		if problem != "" {
-			return v.damaged("page %d: %s", r.id, problem)
-		}
-		var bounds [][]byte // deep, a branch page's children: the bounds of each
-		if deep {
-			if problem := keyOrder(page, flags, count, r.lo, r.hi); problem != "" {
-				return v.damaged("page %d (named by page %d): %s", r.id, r.by, problem)
-			}
-			if flags == branchFlag {
-				bounds = branchBounds(page, count, r.hi)
-			}
-		}
-		for i, c := range children {
-			if c.off < 0 { // a leaf's bucket whose header lies past the first read
-				val, err := v.read(int64(r.id)*v.ps-c.off, inBucketSize)
-				if err != nil {
-					return err
-				}
-				c.id = ne.Uint64(val)
-			}
-			if c.id == 0 {
-				continue
-			}
-			next := ref{id: c.id, by: r.id}
-			if bounds != nil { // a branch's children are its elements, in order
-				next.lo, next.hi = bounds[i], bounds[i+1]
-			}
-			stack = append(stack, next)
-		}
+		level = next
 	}
 	if n := nused + v.nfree + 2; n != m.HighPage {
 		return v.damaged("%d pages are in use, %d free and 2 meta pages, but the high-water mark is %d: pages are lost",
 			nused, v.nfree, m.HighPage)
+	}
+	return nil
+}
+
+// ref is a page to read: its id, the page that names it, and (Deep) the
+// range its keys must lie in, [lo, hi), hi nil for no bound.
+type ref struct {
+	id, by uint64
+	lo, hi []byte
+}
+
+// Reads of a level: at most readRun bytes in one read, and pages at most
+// readGap pages apart read in one (reading a few pages more costs less
+// than another read).
+const (
+	readRun = 1 << 20
+	readGap = 4
+)
+
+// readLevel reads the pages level names, in the order of the file, and
+// calls fn with each ref and its bytes: at least its first page, the whole
+// of an overflowing page when the same read held it. What fn gets holds
+// until fn returns.
+func (v *verifier) readLevel(level []ref, fn func(ref, []byte) error) error {
+	high := v.info.Meta.HighPage
+	for _, r := range level {
+		if r.id < 2 || r.id >= high {
+			return v.damaged("page %d (named by page %d) is outside pages 2..%d", r.id, r.by, high-1)
+		}
+	}
+	slices.SortFunc(level, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
+	maxPages := uint64(max(1, readRun/v.ps))
+	for i := 0; i < len(level); {
+		first, last := level[i].id, level[i].id
+		j := i + 1
+		for ; j < len(level) && level[j].id <= last+readGap && level[j].id-first < maxPages; j++ {
+			last = level[j].id
+		}
+		run, err := v.readBuf(int64(first)*v.ps, int(int64(last-first+1)*v.ps))
+		if err != nil {
+			return err
+		}
+		for _, r := range level[i:j] {
+			if err := fn(r, run[int64(r.id-first)*v.ps:]); err != nil {
+				return err
+			}
+		}
+		i = j
 	}
 	return nil
 }
