@@ -463,7 +463,7 @@ type ref struct {
 // readGap pages apart read in one (reading a few pages more costs less
 // than another read).
 const (
-	readRun = 1 << 20
+	readRun = 256 << 10
 	readGap = 4
 )
 
