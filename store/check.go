@@ -34,77 +34,88 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 // refuses every write; a Check that finds nothing removes it.
 const DamageMarkSuffix = ".damaged"
 
-// errRollback ends a transaction that must not commit.
-var errRollback = errors.New("rollback")
-
-// Check verifies the database: its structure first (boltcheck.Deep, with
-// this process's writers held off: both meta pages, the freelist, every
-// page in use reachable once and not free, none lost, each page's header
-// and elements, and the order of every key, which is what bbolt's own
-// Tx.Check verifies), then, in a read transaction of the snapshot it
-// walked, the store's invariants: every request decodes and is reachable
-// from each of its index entries, the index holds nothing else (so no
-// ticket is used twice on a day), the event log is contiguous from 1, and
-// every request's list of events names its own events. The structure walk
-// is skipped for the snapshot Open walked the same way
-// (Options.ForCheck). Both read the file with ordinary reads, not through
-// bbolt's map, so that the file does not become the process's resident
-// memory. It never writes to the database. It records its verdict beside
-// it: problems go to the damage mark (path + DamageMarkSuffix), which stops
-// every write from then on, in this process and in the next to open the
-// file; no problems remove the mark.
+// Check verifies the database: its structure (boltcheck.Deep, with this
+// process's writers held off: both meta pages, the freelist, every page in
+// use reachable once and not free, none lost, each page's header and
+// elements, and the order of every key, which is what bbolt's own
+// Tx.Check verifies) and, in a read transaction of the snapshot walked,
+// the store's invariants: every request decodes and is reachable from
+// each of its index entries, the index holds nothing else (so no ticket
+// is used twice on a day), the event log is contiguous from 1, and every
+// request's list of events names its own events. The walk and the
+// invariants run at once, on two goroutines: the invariants read the
+// large buckets with ordinary reads that check every offset (never
+// through bbolt's map), and whatever they read through bbolt waits for the
+// walk. The walk is skipped for the snapshot Open walked the same way
+// (Options.ForCheck). Neither reads the file through a map, so that the
+// file does not become the process's resident memory. It never writes to
+// the database. It records its verdict beside it: problems go to the
+// damage mark (path + DamageMarkSuffix), which stops every write from then
+// on, in this process and in the next to open the file; no problems remove
+// the mark.
 //
 // A broken structure is also returned as an error matching ErrDamaged, and
-// the invariants are then not checked (they would read past what is sound).
+// what the invariants found is then left out (they read what is unsound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
 	s.swap.RLock()
 	defer s.swap.RUnlock()
-	var btx *bolt.Tx // the snapshot walked, read by the invariants
-	err := s.db.Update(func(*bolt.Tx) error {
-		var err error
-		if btx, err = s.db.Begin(false); err != nil {
-			return err
-		}
-		snap := walkedSnapshot{s.db, uint64(btx.ID())}
-		if s.walked == snap { // once: a later Check walks again
-			s.walked = walkedSnapshot{}
-			return errRollback
-		}
-		info, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep)
-		if err != nil {
-			return err
-		}
-		if info.Meta.TxID != snap.txid { // writers are held off: cannot be
-			return fmt.Errorf("check %s: the file's meta page is of transaction %d, bbolt's of %d", s.path, info.Meta.TxID, snap.txid)
-		}
-		return errRollback
-	})
-	if btx != nil {
-		defer btx.Rollback()
-	}
-	if !errors.Is(err, errRollback) {
-		if errors.Is(err, ErrDamaged) {
-			var be *boltcheck.Error
-			if errors.As(err, &be) {
-				rep.Problems = append(rep.Problems, "structure: "+be.Problem)
-			}
-			if merr := s.markDamaged(rep.Problems); merr != nil {
-				return rep, errors.Join(err, merr)
-			}
-		}
-		return rep, err
-	}
-	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	// The write transaction holds writers off while the structure is
+	// walked, so that the file holds still; the read transaction begun
+	// under it is the snapshot walked, which the invariants read.
+	wtx, err := s.db.Begin(true)
 	if err != nil {
 		return rep, fmt.Errorf("check %s: %w", s.path, err)
 	}
-	defer pages.Close()
-	err = boltcheck.Guard(s.path, func() error {
-		tx := &Tx{s: s, tx: btx}
-		tx.checkInvariants(&rep, pages)
-		return ctx.Err()
-	})
+	btx, err := s.db.Begin(false)
+	if err != nil {
+		_ = wtx.Rollback()
+		return rep, fmt.Errorf("check %s: %w", s.path, err)
+	}
+	defer btx.Rollback()
+	var walkErr error
+	walked := make(chan struct{})
+	if snap := (walkedSnapshot{s.db, uint64(btx.ID())}); s.walked == snap {
+		s.walked = walkedSnapshot{} // once: a later Check walks again
+		_ = wtx.Rollback()
+		close(walked)
+	} else {
+		go func() {
+			defer close(walked)
+			defer wtx.Rollback()
+			info, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep)
+			if err == nil && info.Meta.TxID != snap.txid { // writers are held off: cannot be
+				err = fmt.Errorf("check %s: the file's meta page is of transaction %d, bbolt's of %d", s.path, info.Meta.TxID, snap.txid)
+			}
+			walkErr = err
+		}()
+	}
+	sound := func() bool { <-walked; return walkErr == nil }
+
+	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	if err == nil {
+		defer pages.Close()
+		err = boltcheck.Guard(s.path, func() error {
+			tx := &Tx{s: s, tx: btx}
+			tx.checkInvariants(&rep, pages, sound)
+			return ctx.Err()
+		})
+	} else {
+		err = fmt.Errorf("check %s: %w", s.path, err)
+	}
+	if !sound() {
+		rep = CheckReport{}
+		if errors.Is(walkErr, ErrDamaged) {
+			var be *boltcheck.Error
+			if errors.As(walkErr, &be) {
+				rep.Problems = append(rep.Problems, "structure: "+be.Problem)
+			}
+			if merr := s.markDamaged(append(rep.Problems, walkErr.Error())); merr != nil {
+				return rep, errors.Join(walkErr, merr)
+			}
+		}
+		return rep, walkErr
+	}
 	if errors.Is(err, ErrDamaged) {
 		var be *boltcheck.Error
 		if errors.As(err, &be) {
@@ -203,9 +214,13 @@ func (s *Store) needsNoMigration() error {
 //     with the event log, both by sequence number), and every request's
 //     personal part is there.
 //
-// The large buckets are read through pages (ordinary reads, see
-// checkCursor) when it is not nil, else through bbolt's map.
-func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
+// The large buckets are read through pages (ordinary reads that check
+// every offset) when it is not nil, else through bbolt's map. What is
+// read through bbolt's map (the index's diagnosis, a record only the
+// decoder reads, the hub's buckets) first waits for sound, which says
+// whether the structure walk, running at the same time, found the file
+// sound; when it did not, checkInvariants stops.
+func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound func() bool) {
 	bad := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
@@ -229,8 +244,12 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
 		cursors = append(cursors, c)
 		return c
 	}
-	own := tx.ident()
-	rep.Events = tx.LastSeq()
+	if root := b(bEvents).Root(); pages != nil && root != 0 {
+		k, _ := pages.Cursor(uint64(root)).Last()
+		rep.Events = getU64(k)
+	} else {
+		rep.Events = tx.LastSeq() // through the map; an inline bucket lives in the root page
+	}
 	if rep.Events > 1<<40 {
 		bad("event log ends at %d, which cannot be", rep.Events)
 		return
@@ -267,6 +286,9 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
 		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
+			if !sound() {
+				return
+			}
 			tx.checkRequestDecoded(k, v, &want, owner, ownerOfText, bad)
 			continue
 		}
@@ -311,8 +333,11 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
 		ok, typ, rid, err := scanEvent(v)
 		ridText := func() []byte { return ulidText(&idText, rid) }
 		if !ok {
+			if !sound() {
+				return
+			}
 			var e queue.Event
-			if e, err = eventHead(seq, v, own); err == nil {
+			if e, err = eventHead(seq, v, tx.ident()); err == nil {
 				typ = e.Type
 				ridText = func() []byte { return []byte(e.RequestID) }
 				if id, perr := ulid.ParseStrict(e.RequestID); perr == nil {
@@ -359,6 +384,9 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader) {
 	ic := cursor(bIdx)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
 		have.add(k, v)
+	}
+	if !sound() { // what follows reads through bbolt's map
+		return
 	}
 	if want.sum != have.sum || want.n != have.n {
 		if !tx.diagnoseIndex(bad) {

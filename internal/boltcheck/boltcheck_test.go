@@ -138,7 +138,7 @@ func TestDeepFindsKeyOrder(t *testing.T) {
 // TestReaderCursorReadsAsBbolt: a Reader's cursor gives every key and value
 // of a bucket in the order bbolt's own cursor does: a bucket of one leaf,
 // of several levels of branch pages, of values larger than a page
-// (overflow pages), and one holding buckets (nil values).
+// (overflow pages), and one holding buckets (nil values); and its Last.
 func TestReaderCursorReadsAsBbolt(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "t.db")
 	db, err := bolt.Open(path, 0o600, nil)
@@ -198,6 +198,10 @@ func TestReaderCursorReadsAsBbolt(t *testing.T) {
 			}
 			if err := rc.Err(); err != nil || n == 0 {
 				t.Fatalf("bucket %s: %d keys, %v", name, n, err)
+			}
+			bk, bv = bc.Last()
+			if rk, rv := rc.Last(); !bytes.Equal(bk, rk) || !bytes.Equal(bv, rv) {
+				t.Fatalf("bucket %s, last key: bbolt %q, reader %q", name, bk, rk)
 			}
 		}
 		return nil

@@ -54,6 +54,7 @@ type Cursor struct {
 	root  uint64
 	stack []frame
 	err   error
+	reads int64 // the pages read since First or Last: a tree has no more than the file
 }
 
 // frame is a page on the way from the root to the current leaf.
@@ -71,11 +72,32 @@ func (c *Cursor) Err() error { return c.err }
 
 // First moves to the bucket's first key.
 func (c *Cursor) First() (key, value []byte) {
-	c.stack = c.stack[:0]
+	c.stack, c.reads = c.stack[:0], 0
 	if c.err != nil || !c.descend(c.root) {
 		return nil, nil
 	}
 	return c.settle()
+}
+
+// Last moves to the bucket's last key; Next after it ends the iteration.
+func (c *Cursor) Last() (key, value []byte) {
+	c.stack, c.reads = c.stack[:0], 0
+	if c.err != nil || !c.descend(c.root) {
+		return nil, nil
+	}
+	for {
+		top := &c.stack[len(c.stack)-1]
+		if top.count == 0 {
+			return nil, nil
+		}
+		top.i = top.count - 1
+		if top.leaf {
+			return c.element(top)
+		}
+		if !c.descend(ne.Uint64(top.page[pageHeader+top.i*elementSize+8:])) {
+			return nil, nil
+		}
+	}
 }
 
 // Next moves to the next key; nil at the end.
@@ -130,6 +152,10 @@ func (c *Cursor) descend(id uint64) bool {
 	d := len(c.stack)
 	if d >= 64 {
 		c.fail("the bucket's tree is deeper than 64 pages")
+		return false
+	}
+	if c.reads++; c.reads > c.r.size/c.r.ps {
+		c.fail("the bucket's pages are named more than once: its pages are not a tree")
 		return false
 	}
 	if d < cap(c.stack) {
