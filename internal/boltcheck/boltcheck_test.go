@@ -174,6 +174,14 @@ func TestReaderCursorReadsAsBbolt(t *testing.T) {
 	if _, err := boltcheck.VerifyHeld(path, boltcheck.Deep); err != nil {
 		t.Fatalf("Deep: %v", err)
 	}
+	for _, mapMax := range []int64{boltcheck.MapMax, 0} { // through a map, and with reads
+		readerReadsAsBbolt(t, db, path, mapMax)
+	}
+}
+
+func readerReadsAsBbolt(t *testing.T, db *bolt.DB, path string, mapMax int64) {
+	defer func(m int64) { boltcheck.MapMax = m }(boltcheck.MapMax)
+	boltcheck.MapMax = mapMax
 	r, err := boltcheck.OpenReader(path, db.Info().PageSize)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +199,7 @@ func TestReaderCursorReadsAsBbolt(t *testing.T) {
 			rk, rv := rc.First()
 			for ; bk != nil || rk != nil; n++ {
 				if !bytes.Equal(bk, rk) || !bytes.Equal(bv, rv) || (bv == nil) != (rv == nil) {
-					t.Fatalf("bucket %s, key %d: bbolt %q (%d bytes), reader %q (%d bytes)", name, n, bk, len(bv), rk, len(rv))
+					t.Fatalf("map up to %d bytes: bucket %s, key %d: bbolt %q (%d bytes), reader %q (%d bytes)", mapMax, name, n, bk, len(bv), rk, len(rv))
 				}
 				bk, bv = bc.Next()
 				rk, rv = rc.Next()

@@ -8,7 +8,11 @@ import (
 // Reader reads the keys and values of a bbolt file's buckets with ordinary
 // reads (pread), not through a map: a pass over every record of a large
 // file does not make the file the process's resident memory, as reading it
-// through bbolt's map does (every page read stays mapped). It is for a
+// through bbolt's map does (every page read stays mapped). A file of at
+// most MapMax bytes, whose pages can stay resident, it reads through a
+// read-only map of its own (where there is one), which costs no read call
+// per page; a fault reading it (the file cut short under it) is for
+// Guard to catch. It is for a
 // file whose structure Verify (Deep) has found sound, read while the pages
 // it reads hold still: under a bbolt read transaction of the snapshot that
 // was verified, whose pages bbolt does not reuse while it is open. It still
@@ -18,7 +22,12 @@ type Reader struct {
 	path string
 	ps   int64
 	size int64
+	data []byte // the file mapped, nil when it is read
 }
+
+// MapMax is the size up to which a Reader reads a file through a map
+// (tests set it to 0 to read every file).
+var MapMax int64 = 64 << 20
 
 // OpenReader opens the bbolt file at path, of pages of pageSize bytes, for
 // reading its buckets.
@@ -36,11 +45,37 @@ func OpenReader(path string, pageSize int) (*Reader, error) {
 		f.Close()
 		return nil, fmt.Errorf("read %s: page size %d is impossible", path, pageSize)
 	}
-	return &Reader{f: f, path: path, ps: int64(pageSize), size: fi.Size()}, nil
+	r := &Reader{f: f, path: path, ps: int64(pageSize), size: fi.Size()}
+	if r.size <= MapMax {
+		r.data = mapFile(f, r.size)
+	}
+	return r, nil
 }
 
 // Close closes the file.
-func (r *Reader) Close() error { return r.f.Close() }
+func (r *Reader) Close() error {
+	if r.data != nil {
+		unmapFile(r.data)
+		r.data = nil
+	}
+	return r.f.Close()
+}
+
+// read is the n bytes of the file at off (inside it): a slice of the map,
+// or read into buf (grown as needed).
+func (r *Reader) read(buf *[]byte, off, n int64) ([]byte, error) {
+	if r.data != nil {
+		return r.data[off : off+n : off+n], nil
+	}
+	if int64(cap(*buf)) < n {
+		*buf = make([]byte, n)
+	}
+	b := (*buf)[:n]
+	if _, err := r.f.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("read %s: %w", r.path, err)
+	}
+	return b, nil
+}
 
 // Cursor iterates, in key order, the bucket whose root is page root (not
 // an inline bucket: those live in their parent's page). It has bbolt's
@@ -170,12 +205,9 @@ func (c *Cursor) descend(id uint64) bool {
 		c.fail("page %d is outside the file", id)
 		return false
 	}
-	if cap(f.buf) < int(ps) {
-		f.buf = make([]byte, ps)
-	}
-	b := f.buf[:ps]
-	if _, err := c.r.f.ReadAt(b, off); err != nil {
-		c.err = fmt.Errorf("read %s: %w", c.r.path, err)
+	b, err := c.r.read(&f.buf, off, ps)
+	if err != nil {
+		c.err = err
 		return false
 	}
 	pid, flags, count, overflow := decodeHeader(b)
@@ -189,12 +221,8 @@ func (c *Cursor) descend(id uint64) bool {
 			c.fail("page %d runs past the end of the file", id)
 			return false
 		}
-		if int64(cap(f.buf)) < span {
-			f.buf = make([]byte, span)
-		}
-		b = f.buf[:span]
-		if _, err := c.r.f.ReadAt(b, off); err != nil {
-			c.err = fmt.Errorf("read %s: %w", c.r.path, err)
+		if b, err = c.r.read(&f.buf, off, span); err != nil {
+			c.err = err
 			return false
 		}
 	}
