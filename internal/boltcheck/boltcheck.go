@@ -12,7 +12,6 @@ package boltcheck
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -182,6 +181,15 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 	if v.info.Size == 0 {
 		return v.info, nil
 	}
+	if mode != Quick && v.info.Size <= MapMax {
+		// A small file is read through a map, which costs no read call
+		// and no copy; its pages may stay resident (at most MapMax
+		// bytes). The file may not shrink under the shared lock, but
+		// should it, the fault is caught.
+		if v.data = mapFile(f, v.info.Size); v.data != nil {
+			defer unmapFile(v.data)
+		}
+	}
 	err = guardFault(path, func() error {
 		err := v.quick()
 		if err == nil && mode != Quick {
@@ -202,6 +210,7 @@ type verifier struct {
 	ps      int64
 	checked string
 	buf     []byte // what readBuf read last
+	data    []byte // the file mapped read-only (at most MapMax bytes), else nil
 	free    bitmap
 	nfree   uint64
 }
@@ -473,24 +482,42 @@ const (
 // until fn returns.
 func (v *verifier) readLevel(level []ref, fn func(ref, []byte) error) error {
 	high := v.info.Meta.HighPage
-	for _, r := range level {
+	if len(level) >= 1<<24 {
+		return v.damaged("%d pages on one level of the trees, more than a file holds", len(level))
+	}
+	// The order of the file: the ids with their places packed in one
+	// number each, sorted (sorting the refs moves pointers, slower).
+	order := make([]uint64, len(level))
+	for i, r := range level {
 		if r.id < 2 || r.id >= high {
 			return v.damaged("page %d (named by page %d) is outside pages 2..%d", r.id, r.by, high-1)
 		}
+		order[i] = r.id<<24 | uint64(i)
 	}
-	slices.SortFunc(level, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
+	slices.Sort(order)
+	at := func(i int) ref { return level[order[i]&(1<<24-1)] }
+	if v.data != nil { // mapped: each page where it lies
+		for i := range order {
+			r := at(i)
+			if err := fn(r, v.data[int64(r.id)*v.ps:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	maxPages := uint64(max(1, readRun/v.ps))
-	for i := 0; i < len(level); {
-		first, last := level[i].id, level[i].id
+	for i := 0; i < len(order); {
+		first, last := at(i).id, at(i).id
 		j := i + 1
-		for ; j < len(level) && level[j].id <= last+readGap && level[j].id-first < maxPages; j++ {
-			last = level[j].id
+		for ; j < len(order) && at(j).id <= last+readGap && at(j).id-first < maxPages; j++ {
+			last = at(j).id
 		}
 		run, err := v.readBuf(int64(first)*v.ps, int(int64(last-first+1)*v.ps))
 		if err != nil {
 			return err
 		}
-		for _, r := range level[i:j] {
+		for k := i; k < j; k++ {
+			r := at(k)
 			if err := fn(r, run[int64(r.id-first)*v.ps:]); err != nil {
 				return err
 			}

@@ -57,6 +57,14 @@ func TestVerifySoundFile(t *testing.T) {
 	}
 }
 
+// verifyReading is Verify with files of up to mapMax bytes read through a
+// map (boltcheck.MapMax), the others with reads.
+func verifyReading(path string, mode boltcheck.Mode, mapMax int64) (boltcheck.Info, error) {
+	defer func(m int64) { boltcheck.MapMax = m }(boltcheck.MapMax)
+	boltcheck.MapMax = mapMax
+	return boltcheck.Verify(path, mode, time.Second)
+}
+
 func emptyFile(t *testing.T) string {
 	p := filepath.Join(t.TempDir(), "empty.db")
 	if err := os.WriteFile(p, nil, 0o600); err != nil {
@@ -86,12 +94,14 @@ func TestVerifyDamaged(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, mode := range []boltcheck.Mode{boltcheck.Walk, boltcheck.Deep} {
-				_, err := boltcheck.Verify(p, mode, time.Second)
-				if d.Structural && !errors.Is(err, boltcheck.ErrDamaged) {
-					t.Fatalf("mode %d: not found damaged: %v", mode, err)
-				}
-				if err != nil && (!errors.Is(err, boltcheck.ErrDamaged) || !strings.Contains(err.Error(), p)) {
-					t.Fatalf("mode %d: error does not say the file %s is damaged: %v", mode, p, err)
+				for _, mapMax := range []int64{boltcheck.MapMax, 0} { // through a map, and with reads
+					_, err := verifyReading(p, mode, mapMax)
+					if d.Structural && !errors.Is(err, boltcheck.ErrDamaged) {
+						t.Fatalf("mode %d, map up to %d bytes: not found damaged: %v", mode, mapMax, err)
+					}
+					if err != nil && (!errors.Is(err, boltcheck.ErrDamaged) || !strings.Contains(err.Error(), p)) {
+						t.Fatalf("mode %d, map up to %d bytes: error does not say the file %s is damaged: %v", mode, mapMax, p, err)
+					}
 				}
 			}
 			if got, _ := os.ReadFile(p); !bytes.Equal(got, bad) {
@@ -121,12 +131,14 @@ func TestDeepFindsKeyOrder(t *testing.T) {
 			if err := os.WriteFile(p, bad, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := boltcheck.Verify(p, boltcheck.Walk, time.Second); err != nil {
-				t.Fatalf("Walk: %v (it does not read the keys)", err)
-			}
-			_, err := boltcheck.Verify(p, boltcheck.Deep, time.Second)
-			if !errors.Is(err, boltcheck.ErrDamaged) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "key") {
-				t.Fatalf("Deep: %v", err)
+			for _, mapMax := range []int64{boltcheck.MapMax, 0} { // through a map, and with reads
+				if _, err := verifyReading(p, boltcheck.Walk, mapMax); err != nil {
+					t.Fatalf("Walk, map up to %d bytes: %v (it does not read the keys)", mapMax, err)
+				}
+				_, err := verifyReading(p, boltcheck.Deep, mapMax)
+				if !errors.Is(err, boltcheck.ErrDamaged) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "key") {
+					t.Fatalf("Deep, map up to %d bytes: %v", mapMax, err)
+				}
 			}
 			if got, _ := os.ReadFile(p); !bytes.Equal(got, bad) {
 				t.Fatal("Verify modified the file")

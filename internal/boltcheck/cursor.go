@@ -25,7 +25,7 @@ type Reader struct {
 	data []byte // the file mapped, nil when it is read
 }
 
-// MapMax is the size up to which a Reader reads a file through a map
+// MapMax is the size up to which Verify and a Reader read a file through a map
 // (tests set it to 0 to read every file).
 var MapMax int64 = 64 << 20
 
