@@ -44,12 +44,12 @@ const DamageMarkSuffix = ".damaged"
 // is used twice on a day), the event log is contiguous from 1, and every
 // request's list of events names its own events. The walk and the
 // invariants run at once, on two goroutines: the invariants read the
-// large buckets with ordinary reads that check every offset (never
-// through bbolt's map), and whatever they read through bbolt waits for the
-// walk. The walk is skipped for the snapshot Open walked the same way
-// (Options.ForCheck). Neither reads the file through a map, so that the
-// file does not become the process's resident memory. It never writes to
-// the database. It records its verdict beside it: problems go to the
+// large buckets with boltcheck's Reader, which checks every offset it
+// follows (never bbolt's map), and whatever they read through bbolt waits
+// for the walk. The walk is skipped for the snapshot Open walked the same
+// way (Options.ForCheck). Neither reads a file larger than
+// boltcheck.MapMax (64 MB) through a map, so that such a file does not
+// become the process's resident memory. It never writes to the database. It records its verdict beside it: problems go to the
 // damage mark (path + DamageMarkSuffix), which stops every write from then
 // on, in this process and in the next to open the file; no problems remove
 // the mark.
@@ -110,7 +110,10 @@ func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 			if errors.As(walkErr, &be) {
 				rep.Problems = append(rep.Problems, "structure: "+be.Problem)
 			}
-			if merr := s.markDamaged(append(rep.Problems, walkErr.Error())); merr != nil {
+			if len(rep.Problems) == 0 {
+				rep.Problems = append(rep.Problems, "structure: "+walkErr.Error())
+			}
+			if merr := s.markDamaged(rep.Problems); merr != nil {
 				return rep, errors.Join(walkErr, merr)
 			}
 		}
@@ -214,8 +217,9 @@ func (s *Store) needsNoMigration() error {
 //     with the event log, both by sequence number), and every request's
 //     personal part is there.
 //
-// The large buckets are read through pages (ordinary reads that check
-// every offset) when it is not nil, else through bbolt's map. What is
+// The large buckets are read through pages (boltcheck's Reader, which
+// checks every offset it follows) when it is not nil, else through
+// bbolt's map. What is
 // read through bbolt's map (the index's diagnosis, a record only the
 // decoder reads, the hub's buckets) first waits for sound, which says
 // whether the structure walk, running at the same time, found the file

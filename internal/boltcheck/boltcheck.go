@@ -2,9 +2,11 @@
 // near it. bbolt trusts its file: a truncated file or a damaged meta or
 // freelist page makes it read past the end of its memory map (a fatal
 // SIGSEGV that no recover catches) or panic while opening. Verify reads the
-// file with ordinary reads, checks every number bbolt would follow blindly,
-// and says in words what is wrong. It never writes and never imports bbolt:
-// it knows bbolt's on-disk layout (file format version 2), which is fixed.
+// file with ordinary bounds-checked reads (through a read-only map of its
+// own for a file of at most MapMax bytes), checks every number bbolt would
+// follow blindly, and says in words what is wrong. It never writes and
+// never imports bbolt: it knows bbolt's on-disk layout (file format
+// version 2), which is fixed.
 //
 // Used by the counter's store and by the central server's storage, each for
 // its own file.
@@ -111,9 +113,10 @@ const (
 	Walk
 	// Deep is Walk that also reads every key: the keys of each page in
 	// order, and each page's keys inside the range its parent page gives
-	// it (what bbolt's own Tx.Check verifies besides what Walk does). It
-	// reads the file with ordinary reads, not through a map, so that none
-	// of it becomes the process's resident memory.
+	// it (what bbolt's own Tx.Check verifies besides what Walk does). Walk
+	// and Deep read a file larger than MapMax with ordinary reads, not
+	// through a map, so that it does not become the process's resident
+	// memory.
 	Deep
 )
 
