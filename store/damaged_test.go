@@ -197,3 +197,33 @@ func TestCheckAfterOpenForCheck(t *testing.T) {
 		t.Fatalf("check after an index entry was deleted: %+v, %v", rep, err)
 	}
 }
+
+// TestCheckRootBranch: with so many buckets that the root page is a branch
+// page, Check does not look a bucket up through bbolt before the walk has
+// found the file sound, and finds what it finds otherwise.
+func TestCheckRootBranch(t *testing.T) {
+	s, clk := openTest(t)
+	fillHistory(t, s, clk, 300)
+	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		for i := range 300 {
+			if _, err := tx.CreateBucket(fmt.Appendf(nil, "zz-%03d-%s", i, strings.Repeat("x", 100))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := boltcheck.VerifyHeld(s.Path(), boltcheck.Quick)
+	if err != nil || info.RootLeaf {
+		t.Fatalf("the root page is still a leaf: %+v, %v", info, err)
+	}
+	mustCheck(t, s)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Delete(append([]byte{pTracking}, r.TrackingCode...)) }); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Check(ctx); err != nil || rep.OK() {
+		t.Fatalf("check after an index entry was deleted: %+v, %v", rep, err)
+	}
+}

@@ -97,6 +97,9 @@ type Info struct {
 	Size int64       // the file's size in bytes
 	Meta Meta        // the meta page bbolt will use (the one with the higher transaction id)
 	Free int         // pages on the freelist
+	// RootLeaf: the root page is a leaf page (the root bucket's buckets
+	// fit in one page), so that finding a bucket reads that page alone.
+	RootLeaf bool
 }
 
 // Mode is how far Verify looks.
@@ -310,6 +313,7 @@ func (v *verifier) quick() error {
 	if id != m.Root || m.Root+uint64(rootOverflow) >= m.HighPage {
 		return v.damaged("the root page %d has a broken header (id %d, %d overflow pages)", m.Root, id, rootOverflow)
 	}
+	v.info.RootLeaf = flags == leafFlag
 
 	// The freelist: a freelist page inside the file listing page ids
 	// inside the file, each once.
