@@ -96,7 +96,7 @@ func reportPages(b *testing.B, s *Store, start bolt.TxStats) {
 
 // fillHistory writes n requests spread over the days before the clock's day,
 // in transactions of one day each.
-func fillHistory(b *testing.B, s *Store, clk *fakeClock, n int) {
+func fillHistory(b testing.TB, s *Store, clk *fakeClock, n int) {
 	b.Helper()
 	const perDay = 300
 	today := clk.Now()

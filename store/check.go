@@ -34,56 +34,102 @@ func (r CheckReport) OK() bool { return len(r.Problems) == 0 }
 // refuses every write; a Check that finds nothing removes it.
 const DamageMarkSuffix = ".damaged"
 
-// errRollback ends a transaction that must not commit.
-var errRollback = errors.New("rollback")
-
-// Check verifies the database: its structure first (boltcheck.Walk, with
-// this process's writers held off), then bbolt's own consistency check
-// (pages, freelist, key order), then the store's invariants: every request
-// decodes and is reachable from each of its index entries, the index holds
-// nothing else (so no ticket is used twice on a day), the event log is
-// contiguous from 1, and every request's list of events names its own
-// events. It never writes to the database. It records its verdict beside
-// it: problems go to the damage mark (path + DamageMarkSuffix), which stops
-// every write from then on, in this process and in the next to open the
-// file; no problems remove the mark.
+// Check verifies the database: its structure (boltcheck.Deep, with this
+// process's writers held off: both meta pages, the freelist, every page in
+// use reachable once and not free, none lost, each page's header and
+// elements, and the order of every key, which is what bbolt's own
+// Tx.Check verifies) and, in a read transaction of the snapshot walked,
+// the store's invariants: every request decodes and is reachable from
+// each of its index entries, the index holds nothing else (so no ticket
+// is used twice on a day), the event log is contiguous from 1, and every
+// request's list of events names its own events. The walk and the
+// invariants run at once, on two goroutines (when the root page, whose
+// header is checked first, is a leaf: the invariants find their buckets
+// in it through bbolt): the invariants read the
+// large buckets with boltcheck's Reader, which checks every offset it
+// follows (never bbolt's map), and whatever they read through bbolt waits
+// for the walk. The walk is skipped for the snapshot Open walked the same
+// way (Options.ForCheck). Neither reads a file larger than
+// boltcheck.MapMax (64 MB) through a map, so that such a file does not
+// become the process's resident memory. It never writes to the database. It records its verdict beside it: problems go to the
+// damage mark (path + DamageMarkSuffix), which stops every write from then
+// on, in this process and in the next to open the file; no problems remove
+// the mark.
 //
 // A broken structure is also returned as an error matching ErrDamaged, and
-// bbolt's check is then not run (it would read past what is sound).
+// what the invariants found is then left out (they read what is unsound).
 func (s *Store) Check(ctx context.Context) (CheckReport, error) {
 	var rep CheckReport
 	defer s.shared()()
-	err := s.db.Update(func(*bolt.Tx) error {
-		if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Walk); err != nil {
-			return err
+	// The write transaction holds writers off while the structure is
+	// walked, so that the file holds still; the read transaction begun
+	// under it is the snapshot walked, which the invariants read.
+	wtx, err := s.db.Begin(true)
+	if err != nil {
+		return rep, fmt.Errorf("check %s: %w", s.path, err)
+	}
+	btx, err := s.db.Begin(false)
+	if err != nil {
+		_ = wtx.Rollback()
+		return rep, fmt.Errorf("check %s: %w", s.path, err)
+	}
+	defer btx.Rollback()
+	var walkErr error
+	walked := make(chan struct{})
+	overlap := true // the invariants may start before the walk ends
+	if snap := (walkedSnapshot{s.db, uint64(btx.ID())}); s.walked == snap {
+		s.walked = walkedSnapshot{} // once: a later Check walks again
+		_ = wtx.Rollback()
+		close(walked)
+	} else if quick, err := boltcheck.VerifyHeld(s.path, boltcheck.Quick); err != nil {
+		walkErr = err // the meta pages, the root page's header or the freelist
+		_ = wtx.Rollback()
+		close(walked)
+	} else {
+		// The invariants find the buckets through bbolt before the walk
+		// ends: that reads the root page alone only when it is a leaf.
+		overlap = quick.RootLeaf
+		go func() {
+			defer close(walked)
+			defer wtx.Rollback()
+			info, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep)
+			if err == nil && info.Meta.TxID != snap.txid { // writers are held off: cannot be
+				err = fmt.Errorf("check %s: the file's meta page is of transaction %d, bbolt's of %d", s.path, info.Meta.TxID, snap.txid)
+			}
+			walkErr = err
+		}()
+	}
+	sound := func() bool { <-walked; return walkErr == nil }
+
+	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	if err != nil {
+		err = fmt.Errorf("check %s: %w", s.path, err)
+	} else {
+		defer pages.Close()
+		if overlap || sound() {
+			err = boltcheck.Guard(s.path, func() error {
+				tx := &Tx{s: s, tx: btx}
+				tx.checkInvariants(&rep, pages, sound)
+				return ctx.Err()
+			})
 		}
-		return errRollback
-	})
-	if !errors.Is(err, errRollback) {
-		if errors.Is(err, ErrDamaged) {
+	}
+	if !sound() {
+		rep = CheckReport{}
+		if errors.Is(walkErr, ErrDamaged) {
 			var be *boltcheck.Error
-			if errors.As(err, &be) {
+			if errors.As(walkErr, &be) {
 				rep.Problems = append(rep.Problems, "structure: "+be.Problem)
 			}
+			if len(rep.Problems) == 0 {
+				rep.Problems = append(rep.Problems, "structure: "+walkErr.Error())
+			}
 			if merr := s.markDamaged(rep.Problems); merr != nil {
-				return rep, errors.Join(err, merr)
+				return rep, errors.Join(walkErr, merr)
 			}
 		}
-		return rep, err
+		return rep, walkErr
 	}
-	err = boltcheck.Guard(s.path, func() error {
-		return s.db.View(func(btx *bolt.Tx) error {
-			for err := range btx.Check() {
-				rep.Problems = append(rep.Problems, "bbolt: "+err.Error())
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-			}
-			tx := &Tx{s: s, tx: btx}
-			tx.checkInvariants(&rep)
-			return ctx.Err()
-		})
-	})
 	if errors.Is(err, ErrDamaged) {
 		var be *boltcheck.Error
 		if errors.As(err, &be) {
@@ -181,16 +227,44 @@ func (s *Store) needsNoMigration() error {
 //   - every personal record belongs to an event that sets one (merged
 //     with the event log, both by sequence number), and every request's
 //     personal part is there.
-func (tx *Tx) checkInvariants(rep *CheckReport) {
+//
+// The large buckets are read through pages (boltcheck's Reader, which
+// checks every offset it follows) when it is not nil, else through
+// bbolt's map. What is
+// read through bbolt's map (the index's diagnosis, a record only the
+// decoder reads, the hub's buckets) first waits for sound, which says
+// whether the structure walk, running at the same time, found the file
+// sound; when it did not, checkInvariants stops.
+func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound func() bool) {
 	bad := func(format string, args ...any) {
 		if len(rep.Problems) < 100 {
 			rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
 		}
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
-	events, personal, idx := b(bEvents), b(bPersonal), b(bIdx)
-	own := tx.ident()
-	rep.Events = tx.LastSeq()
+	var cursors []*boltcheck.Cursor
+	defer func() { // a read that stopped first: what follows it may come of it
+		for _, c := range cursors {
+			if err := c.Err(); err != nil {
+				rep.Problems = append([]string{fmt.Sprintf("reading the file stopped: %v", err)}, rep.Problems...)
+			}
+		}
+	}()
+	cursor := func(name []byte) kvCursor {
+		bk := b(name)
+		if pages == nil || bk.Root() == 0 { // an inline bucket lives in its parent's page
+			return bk.Cursor()
+		}
+		c := pages.Cursor(uint64(bk.Root()))
+		cursors = append(cursors, c)
+		return c
+	}
+	if root := b(bEvents).Root(); pages != nil && root != 0 {
+		k, _ := pages.Cursor(uint64(root)).Last()
+		rep.Events = getU64(k)
+	} else {
+		rep.Events = tx.LastSeq() // through the map; an inline bucket lives in the root page
+	}
 	if rep.Events > 1<<40 {
 		bad("event log ends at %d, which cannot be", rep.Events)
 		return
@@ -211,7 +285,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	// Pass 1: the requests; the index entries they make, added up (but
 	// those of their personal parts: pass 3); the events they list, in
 	// owner; the personal records they read, in current and notes.
-	pc := personal.Cursor()
+	pc := cursor(bPersonal)
 	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
 	refer := func(set bitmap, seq uint64, k, ticket []byte) {
 		if seq >= uint64(len(owner)) {
@@ -222,11 +296,14 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 	var rs reqScan
 	var kb []byte
-	c := b(bRequests).Cursor()
+	c := cursor(bRequests)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
 		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
+			if !sound() {
+				return
+			}
 			tx.checkRequestDecoded(k, v, &want, owner, ownerOfText, bad)
 			continue
 		}
@@ -256,7 +333,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	var next uint64 = 1
 	var idText [26]byte
 	pk, pv := pc.First()
-	ec := events.Cursor()
+	ec := cursor(bEvents)
 	for k, v := ec.First(); k != nil; k, v = ec.Next() {
 		seq := getU64(k)
 		if seq != next {
@@ -271,8 +348,11 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		ok, typ, rid, err := scanEvent(v)
 		ridText := func() []byte { return ulidText(&idText, rid) }
 		if !ok {
+			if !sound() {
+				return
+			}
 			var e queue.Event
-			if e, err = eventHead(seq, v, own); err == nil {
+			if e, err = eventHead(seq, v, tx.ident()); err == nil {
 				typ = e.Type
 				ridText = func() []byte { return []byte(e.RequestID) }
 				if id, perr := ulid.ParseStrict(e.RequestID); perr == nil {
@@ -316,9 +396,12 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 
 	// Pass 3: the index, added up the same way.
-	ic := idx.Cursor()
+	ic := cursor(bIdx)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
 		have.add(k, v)
+	}
+	if !sound() { // what follows reads through bbolt's map
+		return
 	}
 	if want.sum != have.sum || want.n != have.n {
 		if !tx.diagnoseIndex(bad) {
@@ -329,6 +412,13 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	tx.checkCounters(bad)
 	// The waiting room's devices and their token index (devices.go).
 	tx.checkDevices(bad)
+}
+
+// kvCursor is how checkInvariants reads a bucket: bbolt's cursor, or a
+// boltcheck.Reader's.
+type kvCursor interface {
+	First() (key, value []byte)
+	Next() (key, value []byte)
 }
 
 // listEvent records that the request who lists event seq.

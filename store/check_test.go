@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/queue"
 
 	bolt "go.etcd.io/bbolt"
@@ -15,7 +17,9 @@ import (
 
 // TestCheckFindsPersonalAndIndexDamage: the streaming check names an index
 // entry gone, one too many, a personal part gone and a personal record of
-// an event that sets none.
+// an event that sets none, and two index entries whose values were
+// swapped (the same keys and values, paired otherwise), reading the file
+// through a map and with reads (boltcheck.MapMax).
 func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 	tests := []struct {
 		name, want string
@@ -29,23 +33,48 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 		{"personal record of a call", "a request.called", func(tx *bolt.Tx, seq uint64, _ []byte) error {
 			return tx.Bucket(bPersonal).Put(u64(seq+1), tx.Bucket(bPersonal).Get(u64(seq)))
 		}},
+		{"two tickets' requests swapped", `stray index entry "t`, func(tx *bolt.Tx, _ uint64, _ []byte) error {
+			// the same keys and the same values as before, paired otherwise
+			c := tx.Bucket(bIdx).Cursor()
+			k1, v1 := c.Seek([]byte{pTicket})
+			k2, v2 := c.Next()
+			k1, v1, k2, v2 = bytes.Clone(k1), bytes.Clone(v1), bytes.Clone(k2), bytes.Clone(v2)
+			if k2 == nil || k2[0] != pTicket || bytes.Equal(v1, v2) {
+				return fmt.Errorf("no two ticket entries: %q %q", k1, k2)
+			}
+			if err := tx.Bucket(bIdx).Put(k1, v2); err != nil {
+				return err
+			}
+			return tx.Bucket(bIdx).Put(k2, v1)
+		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s, _ := openTest(t)
-			r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
-			if _, err := s.Act(ctx, r.ID, "call", "", clerk); err != nil {
-				t.Fatal(err)
-			}
-			mustCheck(t, s)
-			if err := s.db.Update(func(tx *bolt.Tx) error { return tt.damage(tx, r.EventSeqs[0], nikKey(r.NIK, r.ID)) }); err != nil {
-				t.Fatal(err)
-			}
-			rep, _ := s.Check(context.Background())
-			if rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), tt.want) {
-				t.Fatalf("check found %q, want %q", rep.Problems, tt.want)
-			}
-		})
+		for _, mapMax := range []int64{boltcheck.MapMax, 0} { // the file read through a map, and with reads
+			t.Run(fmt.Sprintf("%s/map up to %d bytes", tt.name, mapMax), func(t *testing.T) {
+				defer func(m int64) { boltcheck.MapMax = m }(boltcheck.MapMax)
+				boltcheck.MapMax = mapMax
+				checkFindsDamage(t, tt.want, tt.damage)
+			})
+		}
+	}
+}
+
+// checkFindsDamage damages a store of a few hundred requests (buckets of
+// pages of their own, not inline) and checks that Check names it.
+func checkFindsDamage(t *testing.T, want string, damage func(tx *bolt.Tx, seq uint64, nikKey []byte) error) {
+	s, clk := openTest(t)
+	fillHistory(t, s, clk, 300)
+	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	if _, err := s.Act(ctx, r.ID, "call", "", clerk); err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, s)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return damage(tx, r.EventSeqs[0], nikKey(r.NIK, r.ID)) }); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := s.Check(context.Background())
+	if rep.OK() || !strings.Contains(strings.Join(rep.Problems, "\n"), want) {
+		t.Fatalf("check found %q, want %q", rep.Problems, want)
 	}
 }
 
@@ -155,10 +184,33 @@ func BenchmarkCheck(b *testing.B) {
 			}
 		}
 	})
-	b.Run("invariants", func(b *testing.B) {
+	b.Run("walk", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("invariants-mapped", func(b *testing.B) {
 		for b.Loop() {
 			var rep CheckReport
-			_ = s.db.View(func(btx *bolt.Tx) error { (&Tx{s: s, tx: btx}).checkInvariants(&rep); return nil })
+			_ = s.db.View(func(btx *bolt.Tx) error {
+				(&Tx{s: s, tx: btx}).checkInvariants(&rep, nil, func() bool { return true })
+				return nil
+			})
+			if !rep.OK() {
+				b.Fatal(rep.Problems)
+			}
+		}
+	})
+	b.Run("invariants", func(b *testing.B) {
+		pages := checkPages(b, s)
+		for b.Loop() {
+			var rep CheckReport
+			_ = s.db.View(func(btx *bolt.Tx) error {
+				(&Tx{s: s, tx: btx}).checkInvariants(&rep, pages, func() bool { return true })
+				return nil
+			})
 			if !rep.OK() {
 				b.Fatal(rep.Problems)
 			}
@@ -166,7 +218,6 @@ func BenchmarkCheck(b *testing.B) {
 	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
-			resetPeak(s)
 			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
 				b.Fatal(err, rep.Problems)
 			}
@@ -191,7 +242,9 @@ func BenchmarkCheckFile(b *testing.B) {
 	b.Logf("after open: %s", residentMemory())
 	b.Run("bbolt", func(b *testing.B) {
 		for b.Loop() {
+			b.StopTimer() // a collection and a drop of the map: not the part's own time
 			resetPeak(s)
+			b.StartTimer()
 			if err := s.db.View(func(tx *bolt.Tx) error {
 				for err := range tx.Check() {
 					return err
@@ -203,13 +256,53 @@ func BenchmarkCheckFile(b *testing.B) {
 		}
 		b.Logf("after bbolt's check: %s", residentMemory())
 	})
+	b.Run("walk", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer() // a collection and a drop of the map: not the part's own time
+			resetPeak(s)
+			b.StartTimer()
+			if _, err := boltcheck.VerifyHeld(*checkFile, boltcheck.Deep); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Logf("after the structure walk: %s", residentMemory())
+	})
+	b.Run("invariants", func(b *testing.B) {
+		pages := checkPages(b, s)
+		for b.Loop() {
+			b.StopTimer() // a collection and a drop of the map: not the part's own time
+			resetPeak(s)
+			b.StartTimer()
+			var rep CheckReport
+			_ = s.db.View(func(btx *bolt.Tx) error {
+				(&Tx{s: s, tx: btx}).checkInvariants(&rep, pages, func() bool { return true })
+				return nil
+			})
+			if !rep.OK() {
+				b.Fatal(rep.Problems)
+			}
+		}
+		b.Logf("after the invariants: %s", residentMemory())
+	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
+			b.StopTimer() // a collection and a drop of the map: not the part's own time
 			resetPeak(s)
+			b.StartTimer()
 			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
 				b.Fatal(err, rep.Problems)
 			}
 		}
 		b.Logf("after Store.Check: %s", residentMemory())
 	})
+}
+
+// checkPages is the reader Check reads the buckets with, closed at the end.
+func checkPages(tb testing.TB, s *Store) *boltcheck.Reader {
+	pages, err := boltcheck.OpenReader(s.path, s.db.Info().PageSize)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { pages.Close() })
+	return pages
 }

@@ -20,7 +20,8 @@ import (
 // reqScan is what Check needs of a stored request.
 type reqScan struct {
 	tracking, ticket, service, priority []byte
-	day                                 []byte // YYYY-MM-DD, in dayBuf or the record
+	day                                 []byte // YYYY-MM-DD in the record, unless dayInBuf (dayText)
+	dayInBuf                            bool
 	waiting                             bool
 	queuedNS                            int64 // the queue position (queued, or arrived)
 	seqs                                []byte
@@ -40,6 +41,7 @@ func scanRequest(v []byte, r *reqScan) (bool, error) {
 	flags := d.uv()
 	r.tracking = d.take(d.uv())
 	r.ticket = d.take(d.uv())
+	r.dayInBuf = false
 	if n := d.uv(); n == 0 {
 		r.day = d.take(d.uv())
 	} else if d.err == nil {
@@ -47,7 +49,7 @@ func scanRequest(v []byte, r *reqScan) (bool, error) {
 			time.Unix(int64(n-1)*86400, 0).UTC().AppendFormat(r.dayBuf[:0], time.DateOnly)
 			r.dayN = n
 		}
-		r.day = r.dayBuf[:]
+		r.dayInBuf = true // not r.day = r.dayBuf[:]: a slice of r kept in r would put r on the heap
 	}
 	r.service = d.take(d.uv())
 	if flags&rfFirstSame == 0 {
@@ -108,6 +110,14 @@ func scanRequest(v []byte, r *reqScan) (bool, error) {
 		d.err = fmt.Errorf("%d bytes left over", len(d.b))
 	}
 	return true, d.err
+}
+
+// dayText is the request's day, YYYY-MM-DD.
+func (r *reqScan) dayText() []byte {
+	if r.dayInBuf {
+		return r.dayBuf[:]
+	}
+	return r.day
 }
 
 // scanPersonal reads a personal record's NIK and name.
@@ -222,14 +232,21 @@ type indexSum struct {
 	seed maphash.Seed
 	sum  uint64
 	n    uint64
-	buf  []byte
 }
 
 func (s *indexSum) hash(k, v []byte) uint64 {
-	s.buf = binary.BigEndian.AppendUint32(s.buf[:0], uint32(len(k)))
-	s.buf = append(s.buf, k...)
-	s.buf = append(s.buf, v...)
-	return maphash.Bytes(s.seed, s.buf)
+	h := maphash.Bytes(s.seed, k)
+	if len(v) > 0 { // key and value hashed apart (no copy), mixed so that the pair counts, not each alone
+		h = mix64(h ^ mix64(maphash.Bytes(s.seed, v)+0x9E3779B97F4A7C15))
+	}
+	return h
+}
+
+// mix64 is SplitMix64's finaliser: every bit of x moves every bit out.
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xBF58476D1CE4E5B9
+	x = (x ^ x>>27) * 0x94D049BB133111EB
+	return x ^ x>>31
 }
 
 func (s *indexSum) add(k, v []byte) {
@@ -245,7 +262,7 @@ func requestIndex(sum *indexSum, kb *[]byte, id []byte, r *reqScan, nik, name []
 	put := func(v []byte) { sum.add(k, v) }
 	// ticket
 	code, n, _ := parseTicket(string(r.ticket))
-	k = append(append(append(append(append(k, pTicket), r.day...), '/'), code...), 0)
+	k = append(append(append(append(append(k, pTicket), r.dayText()...), '/'), code...), 0)
 	k = binary.BigEndian.AppendUint32(k, n)
 	put(id)
 	k = append(append(k[:0], pTracking), r.tracking...)
@@ -258,7 +275,7 @@ func requestIndex(sum *indexSum, kb *[]byte, id []byte, r *reqScan, nik, name []
 	identityIndex(sum, kb, id, nik, name)
 	k = *kb
 	if r.waiting {
-		k = append(append(k[:0], pWaiting), r.day...)
+		k = append(append(k[:0], pWaiting), r.dayText()...)
 		if len(r.priority) > 0 {
 			k = append(k, 0)
 		} else {

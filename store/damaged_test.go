@@ -2,13 +2,17 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/loket-id/loket/internal/boltcheck"
+	"github.com/loket-id/loket/internal/boltcheck/boltchecktest"
 	"github.com/loket-id/loket/queue"
 )
 
@@ -117,5 +121,109 @@ func TestUndecodableRequestNamesTheFile(t *testing.T) {
 		if err := read(); err == nil || !strings.Contains(err.Error(), s.Path()) {
 			t.Errorf("%s of a damaged request: %v; want an error naming %s", name, err, s.Path())
 		}
+	}
+}
+
+// TestCheckFindsKeyOrder: keys out of order in a page (damage the walk
+// every open does not look for, which bbolt's own check found before the
+// check's walk took its place) are found by Check, on a store opened for
+// it (Options.ForCheck: its open walks as Check does, and Check does not
+// walk again) and on one opened as every open does; the damage is
+// recorded, so that the next open refuses writes.
+func TestCheckFindsKeyOrder(t *testing.T) {
+	s, clk := openTest(t)
+	fillHistory(t, s, clk, 300)
+	path := s.Path()
+	s.Close()
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range boltchecktest.KeyOrder(t, good, info, "events") {
+		for _, forCheck := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/ForCheck=%v", d.Name, forCheck), func(t *testing.T) {
+				p := filepath.Join(t.TempDir(), FileName)
+				if err := os.WriteFile(p, d.Apply(good), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				s, err := Open(p, Options{Clock: clk.Now, Location: jakarta, ForCheck: forCheck})
+				if err != nil {
+					t.Fatalf("open: %v", err)
+				}
+				rep, err := s.Check(ctx)
+				s.Close()
+				if !errors.Is(err, ErrDamaged) || rep.OK() || !strings.Contains(rep.Problems[0], "structure: page") || !strings.Contains(rep.Problems[0], "key") {
+					t.Fatalf("check: %q, %v", rep.Problems, err)
+				}
+				if b, err := os.ReadFile(p + DamageMarkSuffix); err != nil || !strings.Contains(string(b), "key") {
+					t.Fatalf("damage mark: %q, %v", b, err)
+				}
+				s, err = Open(p, Options{Clock: clk.Now, Location: jakarta})
+				if err != nil {
+					t.Fatalf("reopen: %v", err)
+				}
+				defer s.Close()
+				if _, err := s.Register(ctx, walkIn("A", "Budi Santoso"), clerk); !errors.Is(err, ErrDamaged) {
+					t.Fatalf("register after check found keys out of order: %v", err)
+				}
+			})
+		}
+	}
+}
+
+// TestCheckAfterOpenForCheck: Check on a store opened for it finds what it
+// finds on one opened as every open does: nothing on a sound file, and a
+// problem written after the open (a new snapshot, walked again).
+func TestCheckAfterOpenForCheck(t *testing.T) {
+	s, clk := openTest(t)
+	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	path := s.Path()
+	s.Close()
+	s, err := Open(path, Options{Clock: clk.Now, Location: jakarta, ForCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	mustCheck(t, s)
+	mustCheck(t, s) // a second check walks again
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Delete(append([]byte{pTracking}, r.TrackingCode...)) }); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Check(ctx); err != nil || rep.OK() {
+		t.Fatalf("check after an index entry was deleted: %+v, %v", rep, err)
+	}
+}
+
+// TestCheckRootBranch: with so many buckets that the root page is a branch
+// page, Check does not look a bucket up through bbolt before the walk has
+// found the file sound, and finds what it finds otherwise.
+func TestCheckRootBranch(t *testing.T) {
+	s, clk := openTest(t)
+	fillHistory(t, s, clk, 300)
+	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		for i := range 300 {
+			if _, err := tx.CreateBucket(fmt.Appendf(nil, "zz-%03d-%s", i, strings.Repeat("x", 100))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := boltcheck.VerifyHeld(s.Path(), boltcheck.Quick)
+	if err != nil || info.RootLeaf {
+		t.Fatalf("the root page is still a leaf: %+v, %v", info, err)
+	}
+	mustCheck(t, s)
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Delete(append([]byte{pTracking}, r.TrackingCode...)) }); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := s.Check(ctx); err != nil || rep.OK() {
+		t.Fatalf("check after an index entry was deleted: %+v, %v", rep, err)
 	}
 }

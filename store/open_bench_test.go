@@ -14,8 +14,8 @@ import (
 // to opening it, on a database with 100,000 requests of history (about a
 // year of a busy counter): a bare bbolt open and close (the anchor), the
 // store's Open and Close (structure walk, bbolt open, identity read),
-// boltcheck's quick and walking checks alone, and the full Check that
-// `loket check` runs, for scale.
+// boltcheck's quick, walking and deep (Check's) walks alone, and the full
+// Check that `loket check` runs, for scale.
 func BenchmarkOpenVerified(b *testing.B) {
 	for _, history := range []int{10_000, 100_000} {
 		s, clk := openTest(b)
@@ -48,7 +48,7 @@ func BenchmarkOpenVerified(b *testing.B) {
 		for _, m := range []struct {
 			name string
 			mode boltcheck.Mode
-		}{{"verify-quick", boltcheck.Quick}, {"verify-walk", boltcheck.Walk}} {
+		}{{"verify-quick", boltcheck.Quick}, {"verify-walk", boltcheck.Walk}, {"verify-deep", boltcheck.Deep}} {
 			b.Run(fmt.Sprintf("history=%d/%s", history, m.name), func(b *testing.B) {
 				for b.Loop() {
 					if _, err := boltcheck.Verify(path, m.mode, time.Second); err != nil {

@@ -41,6 +41,12 @@ type Options struct {
 	// Random is the source of station identities, tracking codes and ID
 	// entropy; nil means crypto/rand. Tests set a seeded one for golden files.
 	Random io.Reader
+	// ForCheck makes Open verify the structure as [Store.Check] does
+	// (boltcheck.Deep: every page in use and the order of every key, read
+	// with ordinary reads) instead of the header walk every open does, so
+	// that a Check right after the open, of the same snapshot, does not walk
+	// the file a second time (`loket check`).
+	ForCheck bool
 }
 
 // Identity is the station's identity, created once with the database.
@@ -73,6 +79,18 @@ type Store struct {
 
 	damagedMu sync.Mutex
 	damaged   string // what the last Check found wrong, "" when it found nothing
+
+	// walked is the snapshot whose structure Open verified as Check does
+	// (Options.ForCheck); Check's own walk is skipped for it. Read and
+	// written inside a write transaction (Check), or before Open returns.
+	walked walkedSnapshot
+}
+
+// walkedSnapshot names a snapshot of the file: bbolt's handle of it and
+// the transaction ID of its meta page.
+type walkedSnapshot struct {
+	db   *bolt.DB
+	txid uint64
 }
 
 var (
@@ -112,7 +130,20 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	start := time.Now()
-	if _, err := boltcheck.Verify(path, boltcheck.Walk, opts.LockTimeout); err != nil {
+	mode := boltcheck.Walk
+	if opts.ForCheck {
+		mode = boltcheck.Deep
+	}
+	info, err := boltcheck.Verify(path, mode, opts.LockTimeout)
+	deepFailed := false
+	if opts.ForCheck && errors.Is(err, boltcheck.ErrDamaged) {
+		// Damage only the deep walk sees (keys out of order) is Check's to
+		// report and to record (the damage mark, which stops writes): the
+		// file opens as every open would have it, and Check walks again.
+		deepFailed = true
+		info, err = boltcheck.Verify(path, boltcheck.Walk, max(opts.LockTimeout-time.Since(start), time.Millisecond))
+	}
+	if err != nil {
 		if errors.Is(err, boltcheck.ErrBusy) {
 			return nil, fmt.Errorf("open database %s: %w", path, ErrLocked)
 		}
@@ -142,7 +173,25 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if opts.ForCheck && !deepFailed && info.Size > 0 {
+		s.walked = s.walkedAtOpen(info)
+	}
 	return s, nil
+}
+
+// walkedAtOpen is the snapshot bbolt opened when it is the one Open's walk
+// verified: the same file (not one put in its place since), of the same
+// transaction (nothing written since, a migration included).
+func (s *Store) walkedAtOpen(info boltcheck.Info) walkedSnapshot {
+	fi, err := os.Stat(s.path)
+	if err != nil || info.File == nil || !os.SameFile(fi, info.File) {
+		return walkedSnapshot{}
+	}
+	var txid uint64
+	if err := s.db.View(func(tx *bolt.Tx) error { txid = uint64(tx.ID()); return nil }); err != nil || txid != info.Meta.TxID {
+		return walkedSnapshot{}
+	}
+	return walkedSnapshot{s.db, txid}
 }
 
 func (s *Store) open(opts Options, timeout time.Duration) error {

@@ -164,7 +164,9 @@ func (e *env) storeOptions() (store.Options, error) {
 	if err != nil {
 		return store.Options{}, err
 	}
-	return store.Options{Clock: e.app.Clock, Location: loc}, nil
+	// check walks the structure at the open as Check does, and Check then
+	// needs not walk it again.
+	return store.Options{Clock: e.app.Clock, Location: loc, ForCheck: e.name == "check"}, nil
 }
 
 // makeKey gives a keyed command its idempotency key, once: the one it was

@@ -2,15 +2,18 @@
 // near it. bbolt trusts its file: a truncated file or a damaged meta or
 // freelist page makes it read past the end of its memory map (a fatal
 // SIGSEGV that no recover catches) or panic while opening. Verify reads the
-// file with ordinary reads, checks every number bbolt would follow blindly,
-// and says in words what is wrong. It never writes and never imports bbolt:
-// it knows bbolt's on-disk layout (file format version 2), which is fixed.
+// file with ordinary bounds-checked reads (through a read-only map of its
+// own for a file of at most MapMax bytes), checks every number bbolt would
+// follow blindly, and says in words what is wrong. It never writes and
+// never imports bbolt: it knows bbolt's on-disk layout (file format
+// version 2), which is fixed.
 //
 // Used by the counter's store and by the central server's storage, each for
 // its own file.
 package boltcheck
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -18,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -33,6 +37,7 @@ var ErrLocked = errors.New("database is locked by another process")
 const (
 	checkedQuick = "both meta pages (magic, version, page size, checksum), the file size against the high-water mark, the root page and the freelist"
 	checkedWalk  = checkedQuick + ", and every page in use (header, elements, not on the freelist)"
+	checkedDeep  = checkedWalk + ", and the order of every key"
 )
 
 // Advice is what to do about a damaged file.
@@ -88,9 +93,13 @@ type Meta struct {
 
 // Info is what Verify learnt about a sound file.
 type Info struct {
-	Size int64 // the file's size in bytes
-	Meta Meta  // the meta page bbolt will use (the one with the higher transaction id)
-	Free int   // pages on the freelist
+	File fs.FileInfo // the file read (nil when there is none), to tell it from one put in its place since
+	Size int64       // the file's size in bytes
+	Meta Meta        // the meta page bbolt will use (the one with the higher transaction id)
+	Free int         // pages on the freelist
+	// RootLeaf: the root page is a leaf page (the root bucket's buckets
+	// fit in one page), so that finding a bucket reads that page alone.
+	RootLeaf bool
 }
 
 // Mode is how far Verify looks.
@@ -105,6 +114,13 @@ const (
 	// both in use and on the freelist (a write would overwrite it) or used
 	// twice. It reads the header and element table of every page in use.
 	Walk
+	// Deep is Walk that also reads every key: the keys of each page in
+	// order, and each page's keys inside the range its parent page gives
+	// it (what bbolt's own Tx.Check verifies besides what Walk does). Walk
+	// and Deep read a file larger than MapMax with ordinary reads, not
+	// through a map, so that it does not become the process's resident
+	// memory.
+	Deep
 )
 
 // ErrBusy is a file another process holds for writing: its structure
@@ -161,25 +177,29 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 	if err != nil {
 		return Info{}, fmt.Errorf("read %s: %w", path, err)
 	}
-	v := &verifier{f: f, path: path, info: Info{Size: fi.Size()}, checked: checkedQuick}
-	if mode == Walk {
+	v := &verifier{f: f, path: path, info: Info{File: fi, Size: fi.Size()}, checked: checkedQuick}
+	switch mode {
+	case Walk:
 		v.checked = checkedWalk
+	case Deep:
+		v.checked = checkedDeep
 	}
 	if v.info.Size == 0 {
 		return v.info, nil
 	}
-	if mode == Walk {
-		// Reading every page's header through a map costs a tenth of a
-		// read call per page. The file may not shrink under the shared
-		// lock, but should it, the fault is caught.
+	if mode != Quick && v.info.Size <= MapMax {
+		// A small file is read through a map, which costs no read call
+		// and no copy; its pages may stay resident (at most MapMax
+		// bytes). The file may not shrink under the shared lock, but
+		// should it, the fault is caught.
 		if v.data = mapFile(f, v.info.Size); v.data != nil {
 			defer unmapFile(v.data)
 		}
 	}
 	err = guardFault(path, func() error {
 		err := v.quick()
-		if err == nil && mode == Walk {
-			err = v.walk()
+		if err == nil && mode != Quick {
+			err = v.walk(mode == Deep)
 		}
 		return err
 	})
@@ -189,19 +209,14 @@ func verify(path string, mode Mode, lock func(*os.File) error) (Info, error) {
 // guardFault is Guard for Verify's own reads of the map.
 func guardFault(path string, fn func() error) error { return Guard(path, fn) }
 
-// dropEvery is how many pages the walk reads between two drops of the
-// pages it mapped (dropMapped). A read fault maps up to 16 pages around
-// the one read (the kernel's fault-around), so this keeps at most about
-// 256 MB of the file resident, and usually far less.
-const dropEvery = 4096
-
 type verifier struct {
 	f       *os.File
 	path    string
 	info    Info
 	ps      int64
 	checked string
-	data    []byte // the file mapped read-only, nil where it cannot be
+	buf     []byte // what readBuf read last
+	data    []byte // the file mapped read-only (at most MapMax bytes), else nil
 	free    bitmap
 	nfree   uint64
 }
@@ -210,16 +225,28 @@ func (v *verifier) damaged(format string, args ...any) error {
 	return &Error{Path: v.path, Problem: fmt.Sprintf(format, args...), Checked: v.checked}
 }
 
-// read returns n bytes at off: a slice of the file's read-only map when
-// there is one, else a copy read from the file.
+// read returns n bytes at off, read from the file.
 func (v *verifier) read(off int64, n int) ([]byte, error) {
 	if off < 0 || off+int64(n) > v.info.Size {
 		return nil, v.damaged("a read of %d bytes at %d goes past the end of the file (%d bytes)", n, off, v.info.Size)
 	}
-	if v.data != nil {
-		return v.data[off : off+int64(n) : off+int64(n)], nil
-	}
 	b := make([]byte, n)
+	if _, err := v.f.ReadAt(b, off); err != nil {
+		return nil, fmt.Errorf("read %s: %w", v.path, err)
+	}
+	return b, nil
+}
+
+// readBuf is read into a buffer it reuses: what it returns holds until
+// its next call.
+func (v *verifier) readBuf(off int64, n int) ([]byte, error) {
+	if off < 0 || off+int64(n) > v.info.Size {
+		return nil, v.damaged("a read of %d bytes at %d goes past the end of the file (%d bytes)", n, off, v.info.Size)
+	}
+	if cap(v.buf) < n {
+		v.buf = make([]byte, n)
+	}
+	b := v.buf[:n:n]
 	if _, err := v.f.ReadAt(b, off); err != nil {
 		return nil, fmt.Errorf("read %s: %w", v.path, err)
 	}
@@ -286,6 +313,7 @@ func (v *verifier) quick() error {
 	if id != m.Root || m.Root+uint64(rootOverflow) >= m.HighPage {
 		return v.damaged("the root page %d has a broken header (id %d, %d overflow pages)", m.Root, id, rootOverflow)
 	}
+	v.info.RootLeaf = flags == leafFlag
 
 	// The freelist: a freelist page inside the file listing page ids
 	// inside the file, each once.
@@ -333,8 +361,9 @@ func (v *verifier) quick() error {
 	return nil
 }
 
-// walk follows every page in use from the root bucket.
-func (v *verifier) walk() error {
+// walk follows every page in use from the root bucket; deep, it also
+// checks the order of every key.
+func (v *verifier) walk(deep bool) error {
 	m := v.info.Meta
 	used, nused := newBitmap(m.HighPage), uint64(0)
 	claim := func(id uint64, overflow uint32, by uint64) error {
@@ -363,68 +392,208 @@ func (v *verifier) walk() error {
 			return err
 		}
 	}
-	type ref struct{ id, by uint64 }
-	stack := []ref{{m.Root, 0}}
-	for len(stack) > 0 {
-		r := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if r.id < 2 || r.id >= m.HighPage {
-			return v.damaged("page %d (named by page %d) is outside pages 2..%d", r.id, r.by, m.HighPage-1)
-		}
-		// One read for the page's first page-size bytes; more only for an
-		// overflowing page whose element table goes on.
-		buf, err := v.read(int64(r.id)*v.ps, int(v.ps))
+	// The pages are read a level of the trees at a time (the root, the
+	// pages it names, the pages those name...), each level in the order of
+	// the file, neighbouring pages in one read: a few large reads instead
+	// of one per page, and nothing mapped.
+	level := []ref{{id: m.Root}}
+	for len(level) > 0 {
+		var next []ref
+		err := v.readLevel(level, func(r ref, page []byte) error {
+			id, flags, count, overflow := decodeHeader(page)
+			if id != r.id {
+				return v.damaged("page %d (named by page %d) says it is page %d", r.id, r.by, id)
+			}
+			if flags != branchFlag && flags != leafFlag {
+				return v.damaged("page %d (named by page %d) is not a branch or leaf page (type %#x)", r.id, r.by, flags)
+			}
+			if r.id+uint64(overflow) >= m.HighPage {
+				return v.damaged("page %d runs %d pages past the high-water mark", r.id, overflow)
+			}
+			if err := claim(r.id, overflow, r.by); err != nil {
+				return err
+			}
+			if count == 0 && flags == branchFlag {
+				return v.damaged("branch page %d is empty", r.id)
+			}
+			span := int64(overflow+1) * v.ps
+			if int64(len(page)) < span { // the rest of an overflowing page
+				var err error
+				if page, err = v.read(int64(r.id)*v.ps, int(span)); err != nil {
+					return err
+				}
+			}
+			page = page[:span:span]
+			children, problem := elements(page, span, flags, count)
+			if problem != "" {
+				return v.damaged("page %d: %s", r.id, problem)
+			}
+			var bounds [][]byte // deep, a branch page's children: the bounds of each
+			if deep {
+				if problem := keyOrder(page, flags, count, r.lo, r.hi); problem != "" {
+					return v.damaged("page %d (named by page %d): %s", r.id, r.by, problem)
+				}
+				if flags == branchFlag {
+					bounds = branchBounds(page, count, r.hi)
+				}
+			}
+			for i, c := range children {
+				if c.off < 0 { // a leaf's bucket whose header lies past what was read
+					val, err := v.read(int64(r.id)*v.ps-c.off, inBucketSize)
+					if err != nil {
+						return err
+					}
+					c.id = ne.Uint64(val)
+				}
+				if c.id == 0 {
+					continue
+				}
+				ref := ref{id: c.id, by: r.id}
+				if bounds != nil { // a branch's children are its elements, in order
+					ref.lo, ref.hi = bounds[i], bounds[i+1]
+				}
+				next = append(next, ref)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		id, flags, count, overflow := decodeHeader(buf)
-		if id != r.id {
-			return v.damaged("page %d (named by page %d) says it is page %d", r.id, r.by, id)
-		}
-		if flags != branchFlag && flags != leafFlag {
-			return v.damaged("page %d (named by page %d) is not a branch or leaf page (type %#x)", r.id, r.by, flags)
-		}
-		if r.id+uint64(overflow) >= m.HighPage {
-			return v.damaged("page %d runs %d pages past the high-water mark", r.id, overflow)
-		}
-		if err := claim(r.id, overflow, r.by); err != nil {
-			return err
-		}
-		if nused%dropEvery == 0 {
-			dropMapped(v.data)
-		}
-		if count == 0 && flags == branchFlag {
-			return v.damaged("branch page %d is empty", r.id)
-		}
-		page := buf
-		if need := int64(pageHeader) + int64(count)*elementSize + inBucketSize; need > v.ps && overflow > 0 {
-			if page, err = v.read(int64(r.id)*v.ps, int(min(need+v.ps, int64(overflow+1)*v.ps))); err != nil {
-				return err
-			}
-		}
-		span := int64(overflow+1) * v.ps
-		children, problem := elements(page, span, flags, count)
-		if problem != "" {
-			return v.damaged("page %d: %s", r.id, problem)
-		}
-		for _, c := range children {
-			if c.off < 0 { // a leaf's bucket whose header lies past the first read
-				val, err := v.read(int64(r.id)*v.ps-c.off, inBucketSize)
-				if err != nil {
-					return err
-				}
-				c.id = ne.Uint64(val)
-			}
-			if c.id != 0 {
-				stack = append(stack, ref{c.id, r.id})
-			}
-		}
+		level = next
 	}
 	if n := nused + v.nfree + 2; n != m.HighPage {
 		return v.damaged("%d pages are in use, %d free and 2 meta pages, but the high-water mark is %d: pages are lost",
 			nused, v.nfree, m.HighPage)
 	}
 	return nil
+}
+
+// ref is a page to read: its id, the page that names it, and (Deep) the
+// range its keys must lie in, [lo, hi), hi nil for no bound.
+type ref struct {
+	id, by uint64
+	lo, hi []byte
+}
+
+// Reads of a level: at most readRun bytes in one read, and pages at most
+// readGap pages apart read in one (reading a few pages more costs less
+// than another read).
+const (
+	readRun = 256 << 10
+	readGap = 4
+)
+
+// readLevel reads the pages level names, in the order of the file, and
+// calls fn with each ref and its bytes: at least its first page, the whole
+// of an overflowing page when the same read held it. What fn gets holds
+// until fn returns.
+func (v *verifier) readLevel(level []ref, fn func(ref, []byte) error) error {
+	high := v.info.Meta.HighPage
+	if len(level) >= 1<<24 {
+		return v.damaged("%d pages on one level of the trees, more than a file holds", len(level))
+	}
+	// The order of the file: the ids with their places packed in one
+	// number each, sorted (sorting the refs moves pointers, slower).
+	order := make([]uint64, len(level))
+	for i, r := range level {
+		if r.id < 2 || r.id >= high {
+			return v.damaged("page %d (named by page %d) is outside pages 2..%d", r.id, r.by, high-1)
+		}
+		order[i] = r.id<<24 | uint64(i)
+	}
+	slices.Sort(order)
+	at := func(i int) ref { return level[order[i]&(1<<24-1)] }
+	if v.data != nil { // mapped: each page where it lies
+		for i := range order {
+			r := at(i)
+			if err := fn(r, v.data[int64(r.id)*v.ps:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	maxPages := uint64(max(1, readRun/v.ps))
+	for i := 0; i < len(order); {
+		first, last := at(i).id, at(i).id
+		j := i + 1
+		for ; j < len(order) && at(j).id <= last+readGap && at(j).id-first < maxPages; j++ {
+			last = at(j).id
+		}
+		run, err := v.readBuf(int64(first)*v.ps, int(int64(last-first+1)*v.ps))
+		if err != nil {
+			return err
+		}
+		for k := i; k < j; k++ {
+			r := at(k)
+			if err := fn(r, run[int64(r.id-first)*v.ps:]); err != nil {
+				return err
+			}
+		}
+		i = j
+	}
+	return nil
+}
+
+// keyOrder says what is wrong with the order of the keys of a branch or
+// leaf page whose element table elements has checked: each key after the
+// one before it, the first at or after lo, the last before hi (nil: no
+// bound). These are bbolt's own rules (Tx.Check). An inline bucket's keys
+// are checked in order too.
+func keyOrder(page []byte, flags, count uint16, lo, hi []byte) string {
+	var prev []byte
+	for i := 0; i < int(count); i++ {
+		at := pageHeader + i*elementSize
+		e := page[at:]
+		var k []byte
+		if flags == branchFlag {
+			pos, ksize := int(ne.Uint32(e)), int(ne.Uint32(e[4:]))
+			k = page[at+pos : at+pos+ksize]
+		} else {
+			eflags, pos, ksize, vsize := ne.Uint32(e), int(ne.Uint32(e[4:])), int(ne.Uint32(e[8:])), int(ne.Uint32(e[12:]))
+			k = page[at+pos : at+pos+ksize]
+			if eflags&bucketLeaf != 0 && vsize >= inBucketSize && ne.Uint64(page[at+pos+ksize:]) == 0 {
+				inline := page[at+pos+ksize+inBucketSize : at+pos+ksize+vsize]
+				_, iflags, icount, _ := decodeHeader(inline)
+				if problem := keyOrder(inline, iflags, icount, nil, nil); problem != "" {
+					return fmt.Sprintf("inline bucket %d: %s", i, problem)
+				}
+			}
+		}
+		switch {
+		case len(k) == 0:
+			return fmt.Sprintf("key %d is empty", i)
+		case i > 0 && bytes.Compare(prev, k) >= 0:
+			return fmt.Sprintf("key %d (%x) does not come after key %d (%x)", i, k, i-1, prev)
+		case i == 0 && lo != nil && bytes.Compare(k, lo) < 0:
+			return fmt.Sprintf("its first key (%x) comes before the key its parent page names it by (%x)", k, lo)
+		case hi != nil && bytes.Compare(k, hi) >= 0:
+			return fmt.Sprintf("key %d (%x) is not before the key of the next page in its parent page (%x)", i, k, hi)
+		}
+		prev = k
+	}
+	return ""
+}
+
+// branchBounds is, for a branch page whose keys keyOrder has checked, the
+// range of each child's keys: child i's keys lie in [b[i], b[i+1]), with
+// b[count] the page's own upper bound hi. The keys are copied (the page is
+// a buffer read into again).
+func branchBounds(page []byte, count uint16, hi []byte) [][]byte {
+	n := 0
+	for i := 0; i < int(count); i++ {
+		n += int(ne.Uint32(page[pageHeader+i*elementSize+4:]))
+	}
+	keys := make([]byte, 0, n)
+	b := make([][]byte, count+1)
+	for i := 0; i < int(count); i++ {
+		at := pageHeader + i*elementSize
+		pos, ksize := int(ne.Uint32(page[at:])), int(ne.Uint32(page[at+4:]))
+		start := len(keys)
+		keys = append(keys, page[at+pos:at+pos+ksize]...)
+		b[i] = keys[start:len(keys):len(keys)]
+	}
+	b[count] = hi
+	return b
 }
 
 type bitmap []uint64

@@ -92,6 +92,69 @@ func Cases(t testing.TB, good []byte, info boltcheck.Info, bucket string, seed u
 	return cases
 }
 
+// KeyOrder are damages to the order of the keys of a top-level bucket's
+// first leaf page, which the walk every open does (boltcheck.Walk) does
+// not see and the check's (boltcheck.Deep, as bbolt's own check) does: two
+// keys of the page swapped, and its last key made larger than every key
+// of the page after it. The bucket's keys must be of one length and its
+// root a branch page.
+func KeyOrder(t testing.TB, good []byte, info boltcheck.Info, bucket string) []Damage {
+	t.Helper()
+	ps := int64(info.Meta.PageSize)
+	root := findBucket(t, good, ps, int64(info.Meta.Root), bucket)
+	if ne.Uint16(good[root+8:]) != 0x01 {
+		t.Fatalf("bucket %s has one leaf page: no page after its first", bucket)
+	}
+	leaf := findLeaf(t, good, ps, int64(info.Meta.Root), bucket)
+	key := func(b []byte, i int64) []byte { // the key of element i of the leaf
+		e := leaf + 16 + i*16
+		pos, ksize := int64(ne.Uint32(b[e+4:])), int64(ne.Uint32(b[e+8:]))
+		return b[e+pos : e+pos+ksize]
+	}
+	count := int64(ne.Uint16(good[leaf+10:]))
+	if count < 2 || len(key(good, 0)) != len(key(good, 1)) {
+		t.Fatalf("the first leaf of bucket %s has %d keys, not two of one length", bucket, count)
+	}
+	return []Damage{
+		{"two keys of a leaf swapped", false, func(b []byte) []byte {
+			c := bytes.Clone(b)
+			k0, k1 := bytes.Clone(key(c, 0)), bytes.Clone(key(c, 1))
+			copy(key(c, 0), k1)
+			copy(key(c, 1), k0)
+			return c
+		}},
+		{"a leaf's last key after the next page's keys", false, func(b []byte) []byte {
+			c := bytes.Clone(b)
+			k := key(c, count-1)
+			for i := range k {
+				k[i] = 0xFF
+			}
+			return c
+		}},
+	}
+}
+
+// findBucket is the offset of the root page of a top-level bucket (not an
+// inline one), found from the root bucket's page.
+func findBucket(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
+	t.Helper()
+	page := root * ps
+	count := int64(ne.Uint16(b[page+10:]))
+	for i := int64(0); i < count; i++ {
+		e := page + 16 + i*16
+		pos, ksize := int64(ne.Uint32(b[e+4:])), int64(ne.Uint32(b[e+8:]))
+		if string(b[e+pos:e+pos+ksize]) == bucket {
+			r := int64(ne.Uint64(b[e+pos+ksize:]))
+			if r == 0 {
+				t.Fatalf("bucket %s is inline: it has no page", bucket)
+			}
+			return r * ps
+		}
+	}
+	t.Fatalf("bucket %s not found in the root page", bucket)
+	return 0
+}
+
 // findLeaf is the offset of the first leaf page of a top-level bucket,
 // found from the root bucket's page.
 func findLeaf(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
