@@ -51,10 +51,10 @@ const DamageMarkSuffix = ".damaged"
 // for the walk. The walk is skipped for the snapshot Open walked the same
 // way (Options.ForCheck). Neither reads a file larger than
 // boltcheck.MapMax (64 MB) through a map, so that such a file does not
-// become the process's resident memory. It never writes to the database. It records its verdict beside it: problems go to the
-// damage mark (path + DamageMarkSuffix), which stops every write from then
-// on, in this process and in the next to open the file; no problems remove
-// the mark.
+// become the process's resident memory. It never writes to the database.
+// It records its verdict beside it: problems go to the damage mark (path +
+// DamageMarkSuffix), which stops every write from then on, in this process
+// and in the next to open the file; no problems remove the mark.
 //
 // A broken structure is also returned as an error matching ErrDamaged, and
 // what the invariants found is then left out (they read what is unsound).
