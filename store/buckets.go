@@ -26,13 +26,14 @@ package store
 //	personal                  the personal parts, apart from the events that set them (records.go)
 //	└── <seq uint64 BE>    -> queue.Personal of event seq (key, name, NIK, phone, notes); deleted on erasure
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
-//	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code
 //	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
-//	├── n<nik>/<id>                                           -> ""    NIK
 //	├── l<last four NIK digits>/<id>                          -> ""    NIK's last four digits
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
-//	└── q<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
+//	├── n<nik>/<id>                                           -> ""    NIK
+//	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
+//	├── u<id>                                                 -> keys  journal: the c, g, l, m, n keys of a request of today (journal.go)
+//	└── w<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
 //	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (the seq alone once its request is erased)
 //	hub_counters              the office hub's counters (counters.go); not events, never synced
@@ -49,7 +50,13 @@ package store
 // back (requeue), so a request put back goes behind those waiting then.
 // The l and g keys came with schema 2 (migrations.go builds them for the
 // requests stored before); the personal bucket and the compact records
-// with schema 3 (migrate_v3.go). There is no day index: request IDs
+// with schema 3 (migrate_v3.go); the journal (u) and the waiting line's w
+// (q before) with schema 4 (migrate_v4.go). A request's c, g, l, m and n
+// keys are all in its journal entry or all in their places, which sort
+// before t so that t, u and w, where a registration writes, are the
+// index's last three regions. The journal's value: the number of keys,
+// then each key's kind letter, the length of its text (uvarint) and the
+// text (the key without the request's ID). There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
 // last key of events plus one; a day's next ticket is the last ticket key

@@ -316,9 +316,15 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 	}
 
-	// Pass 3: the index, added up the same way.
+	// Pass 3: the index, added up the same way; a journal entry's keys as
+	// they would be in their places (journal.go).
 	ic := idx.Cursor()
+	requests := b(bRequests)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
+		if len(k) > 0 && k[0] == pJournal {
+			checkJournalEntry(k, v, requests, idx, &have, &kb, bad)
+			continue
+		}
 		have.add(k, v)
 	}
 	if want.sum != have.sum || want.n != have.n {
@@ -400,10 +406,7 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	var want, have []uint64
 	expected(func(_ []byte, _ queue.Request, kv [2][]byte) { want = append(want, sum.hash(kv[0], kv[1])) })
-	_ = idx.ForEach(func(k, v []byte) error {
-		have = append(have, sum.hash(k, v))
-		return nil
-	})
+	eachIndexEntry(idx, func(k, v []byte, _ bool) { have = append(have, sum.hash(k, v)) })
 	slices.Sort(want)
 	slices.Sort(have)
 	missing, stray := map[uint64]bool{}, map[uint64]bool{}
@@ -426,12 +429,15 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	named := false
 	if len(stray) > 0 {
-		_ = idx.ForEach(func(k, v []byte) error {
+		eachIndexEntry(idx, func(k, v []byte, inJournal bool) {
 			if stray[sum.hash(k, v)] {
-				bad("stray index entry %q", k)
+				if inJournal {
+					bad("stray index entry %q (in the journal)", k)
+				} else {
+					bad("stray index entry %q", k)
+				}
 				named = true
 			}
-			return nil
 		})
 	}
 	if len(missing) > 0 {

@@ -84,13 +84,13 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 	pick := func(tx *Tx) ([]queue.Request, error) {
 		ids := map[string]bool{}
 		prefix := nikKey(nik, "")
-		c := tx.tx.Bucket(bIdx).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			ids[string(k[len(prefix):])] = true
+		err := tx.eachSearchKey(prefix, func(k, _ []byte) { ids[string(k[len(prefix):])] = true }) // in their places and in the journal
+		if err != nil {
+			return nil, err
 		}
 		// Earlier personal parts (an identification corrected since).
 		events := tx.tx.Bucket(bEvents)
-		err := tx.tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
+		err = tx.tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -148,6 +148,11 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 		return out, err
 	}
 	run := func(tx *Tx) error {
+		if !dryRun { // the nightly purge merges yesterday's journal of search keys (journal.go)
+			if err := tx.mergeStaleJournal(); err != nil {
+				return err
+			}
+		}
 		rs, err := pick(tx)
 		if err != nil {
 			return err

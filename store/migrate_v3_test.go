@@ -42,7 +42,7 @@ func TestMigrateV3FromV1(t *testing.T) {
 	var gotReqs []queue.Request
 	var gotEvents []queue.Event
 	if err := s.View(ctx, func(tx *Tx) error {
-		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != 3 {
+		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() {
 			t.Errorf("schema version %d", v)
 		}
 		if tx.tx.Bucket(bMeta).Get(kReplaced) != nil {

@@ -208,6 +208,9 @@ func (tx *Tx) rebuild(seqs []uint64) (queue.Request, refs, error) {
 }
 
 func (tx *Tx) deleteRequest(r queue.Request) error {
+	if err := tx.dropJournalEntry(r.ID); err != nil {
+		return err
+	}
 	idx := tx.bucket(bIdx)
 	for _, kv := range indexKeys(r) {
 		if err := idx.Delete(kv[0]); err != nil {
@@ -277,7 +280,7 @@ func (tx *Tx) write(e queue.Event) error {
 		if v := idx.Get(ticketKey(next.Day, code, n)); v != nil {
 			return fmt.Errorf("ticket %s of %s is already request %s's: %w", next.Ticket, next.Day, v, queue.ErrConflict)
 		}
-		if v := idx.Get(trackingKey(next.TrackingCode)); v != nil {
+		if v := tx.trackingID(next.TrackingCode); v != nil {
 			return fmt.Errorf("tracking code %s is already request %s's: %w", next.TrackingCode, v, queue.ErrConflict)
 		}
 	}

@@ -111,11 +111,17 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a
 	// ticket can never be handed out twice, crash or not.
-	idx := tx.bucket(bIdx)
 	n := tx.lastTicket(day, in.Service) + 1
 	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
-	for idx.Get(trackingKey(code)) != nil {
+	for {
+		taken, err := tx.trackingTaken(code) // in its place or in the journal
+		if err != nil {
+			return queue.Request{}, err
+		}
+		if !taken {
+			break
+		}
 		code = queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	}
 	r := queue.Request{
@@ -321,11 +327,13 @@ func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
 	}
-	if cur.ID == "" { // new request: the index entries that never change
-		for _, kv := range indexKeys(next) {
-			if err := w.Put(kv[0], kv[1]); err != nil {
-				return err
-			}
+	if cur.ID == "" { // new request: its ticket, and its search keys (journal.go)
+		code, n, _ := parseTicket(next.Ticket)
+		if err := w.Put(ticketKey(next.Day, code, n), []byte(next.ID)); err != nil {
+			return err
+		}
+		if err := tx.indexSearchTerms(next); err != nil {
+			return err
 		}
 	}
 	if cur.Status == queue.StatusWaiting {
@@ -417,7 +425,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 		return tx.byID(string(id))
 	}
 	if code, ok := queue.NormalizeTrackingCode(ref); ok {
-		if id := tx.bucket(bIdx).Get(trackingKey(code)); id != nil {
+		if id := tx.trackingID(code); id != nil {
 			return tx.byID(string(id))
 		}
 		if !queue.LooksLikeID(ref) {

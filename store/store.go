@@ -299,6 +299,9 @@ type Tx struct {
 	s  *Store
 	tx *bolt.Tx
 	id *Identity // read from meta on first use, so it is this transaction's view
+	// jst is the journal of search keys as this transaction last read or
+	// wrote it (journal.go); nil until read.
+	jst *journalState
 }
 
 // ident is the station's identity as this transaction sees it.

@@ -90,22 +90,18 @@ func (tx *Tx) checkIdentity(cur queue.Request, act queue.Action) error {
 
 // identityKeys are the index entries of a request's identity: its NIK and
 // name words (none for a walk-in without identity).
-func identityKeys(r queue.Request) [][2][]byte {
-	var keys [][2][]byte
-	if r.NIK != "" {
-		keys = append(keys, [2][]byte{nikKey(r.NIK, r.ID), nil}, [2][]byte{nikLastKey(r.NIK, r.ID), nil})
-	}
-	for _, w := range nameTokens(r.Name) {
-		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})
-	}
-	return keys
-}
+func identityKeys(r queue.Request) [][2][]byte { return termKeys(r.ID, identityTerms(r)) }
 
 // moveIdentityIndex moves the NIK and name entries of a stored request whose
-// identity changed (identified, corrected, or undone by a recovery).
+// identity changed (identified, corrected, erased, or undone by a
+// recovery): in its journal entry when it has one, in their places
+// otherwise (journal.go).
 func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 	if cur.ID == "" || cur.NIK == next.NIK && cur.Name == next.Name {
 		return nil
+	}
+	if inJournal, err := tx.moveJournalIdentity(next); inJournal || err != nil {
+		return err
 	}
 	w := tx.bucket(bIdx)
 	for _, kv := range identityKeys(cur) {

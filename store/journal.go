@@ -1,0 +1,444 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
+)
+
+// The journal of recent search keys (schema 4).
+//
+// A request's random search keys (its tracking code and the code's last
+// group, its NIK and the NIK's last four digits, its name words) would
+// each land on a leaf page of its own in idx, with that leaf's branch
+// pages: most of what a registration writes. So a request of today keeps
+// them in one journal entry instead, u<request id> -> its keys, which
+// sorts by arrival (request IDs are ULIDs) and so appends on one leaf.
+// Every lookup reads the journal as well as the keys in their places
+// (eachSearchKey, trackingID): the journal holds at most journalBound
+// keys, so a search scans at most that many more.
+//
+// The journal is merged into the keys' places (mergeJournal, in one
+// transaction: a crash leaves it whole or merged):
+//
+//   - by the first write of a request of a new day that finds the journal
+//     holding another day's keys (so about once a day, in that write's
+//     transaction);
+//   - by the nightly purge (erase.go), so that the morning's first
+//     registration rarely pays for it;
+//   - when adding a request's keys would take it past journalBound.
+//
+// A request's random keys are all in its journal entry or all in their
+// places, never some in each and never one in both (Check verifies it). A
+// request of another day (history written after the fact, a demo, an
+// import of an older day) has its keys written in their places at once. An
+// identification or correction of a request whose keys are in the journal
+// rewrites its entry; of one whose keys are in their places, moves them
+// there, as before.
+
+const (
+	pJournal     = 'u'    // u<request id> -> the request's random search keys (journal.go)
+	journalBound = 10_000 // keys the journal may hold before it is merged
+)
+
+func journalKey(id string) []byte { return append([]byte{pJournal}, id...) }
+
+// term is one random search key of a request without the request's ID:
+// its kind (pTracking, pTrackEnd, pNIK, pNIKLast, pName) and its text.
+type term struct {
+	kind byte
+	text string
+}
+
+// trackingTerms are the search keys of r's tracking code (which never changes).
+func trackingTerms(r queue.Request) []term {
+	ts := []term{{pTracking, r.TrackingCode}}
+	if len(r.TrackingCode) == 14 {
+		ts = append(ts, term{pTrackEnd, r.TrackingCode[10:]})
+	}
+	return ts
+}
+
+// identityTerms are the search keys of r's identity: its NIK, the NIK's
+// last four digits and its name words (none for a walk-in without identity).
+func identityTerms(r queue.Request) []term {
+	var ts []term
+	if r.NIK != "" {
+		ts = append(ts, term{pNIK, r.NIK}, term{pNIKLast, nikLast(r.NIK)})
+	}
+	for _, w := range nameTokens(r.Name) {
+		ts = append(ts, term{pName, w})
+	}
+	return ts
+}
+
+// appendTermKey appends the index key of the term (kind, text) of request
+// id to dst and returns it with the key's value: the ID for a tracking
+// code, nothing for the others (the ID ends their key).
+func appendTermKey(dst []byte, kind byte, text, id []byte) (k, v []byte) {
+	dst = append(append(dst, kind), text...)
+	switch kind {
+	case pTracking:
+		return dst, id
+	case pName:
+		dst = append(dst, 0)
+	default:
+		dst = append(dst, '/')
+	}
+	return append(dst, id...), nil
+}
+
+// termKeys are the index entries of terms ts of request id.
+func termKeys(id string, ts []term) [][2][]byte {
+	out := make([][2][]byte, 0, len(ts))
+	for _, t := range ts {
+		k, v := appendTermKey(nil, t.kind, []byte(t.text), []byte(id))
+		out = append(out, [2][]byte{k, v})
+	}
+	return out
+}
+
+// encodeTerms is a journal entry's value: the number of terms, then each
+// term's kind, the length of its text and the text.
+func encodeTerms(ts []term) []byte {
+	n := 1
+	for _, t := range ts {
+		n += 2 + len(t.text)
+	}
+	b := binary.AppendUvarint(make([]byte, 0, n), uint64(len(ts)))
+	for _, t := range ts {
+		b = append(b, t.kind)
+		b = binary.AppendUvarint(b, uint64(len(t.text)))
+		b = append(b, t.text...)
+	}
+	return b
+}
+
+var errJournalEntry = errors.New("journal entry does not decode")
+
+// decodeTerms calls fn with every term of a journal entry's value, until
+// fn returns false. The text is a slice of v.
+func decodeTerms(v []byte, fn func(kind byte, text []byte) bool) error {
+	n, w := binary.Uvarint(v)
+	if w <= 0 || n > uint64(len(v)) {
+		return errJournalEntry
+	}
+	v = v[w:]
+	for range n {
+		if len(v) < 2 {
+			return errJournalEntry
+		}
+		kind := v[0]
+		switch kind {
+		case pTracking, pTrackEnd, pNIK, pNIKLast, pName:
+		default:
+			return fmt.Errorf("%w: a key of kind %q", errJournalEntry, kind)
+		}
+		l, w := binary.Uvarint(v[1:])
+		if w <= 0 || l > uint64(len(v)-1-w) || l == 0 {
+			return errJournalEntry
+		}
+		text := v[1+w : 1+w+int(l)]
+		v = v[1+w+int(l):]
+		if !fn(kind, text) {
+			return nil
+		}
+	}
+	if len(v) != 0 {
+		return fmt.Errorf("%w: %d bytes after its keys", errJournalEntry, len(v))
+	}
+	return nil
+}
+
+// journalState is what this transaction knows of the journal: how many
+// keys it holds, and whether any is of another day than today.
+type journalState struct {
+	keys  int
+	stale bool
+}
+
+// todayIDs is the range of request IDs (ULIDs) of today's local day: [lo, hi).
+func (tx *Tx) todayIDs() (lo, hi []byte) {
+	t, err := time.ParseInLocation(time.DateOnly, tx.s.Today(), tx.s.loc)
+	if err != nil { // cannot be: Today formats a date
+		return nil, nil
+	}
+	return ulidPrefix(t), ulidPrefix(t.AddDate(0, 0, 1))
+}
+
+// scanJournal reads the whole journal once: it records the journal's state
+// in the transaction and reports whether a request in it has tracking
+// code code ("" for none).
+func (tx *Tx) scanJournal(code string) (bool, error) {
+	lo, hi := tx.todayIDs()
+	st := journalState{}
+	found := false
+	c := tx.tx.Bucket(bIdx).Cursor()
+	for k, v := c.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = c.Next() {
+		id := k[1:]
+		if bytes.Compare(id, lo) < 0 || bytes.Compare(id, hi) >= 0 {
+			st.stale = true
+		}
+		err := decodeTerms(v, func(kind byte, text []byte) bool {
+			st.keys++
+			if kind == pTracking && string(text) == code {
+				found = true
+			}
+			return true
+		})
+		if err != nil {
+			return false, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+	}
+	tx.jst = &st
+	return found, nil
+}
+
+// journal is the journal's state, read once per transaction.
+func (tx *Tx) journal() (*journalState, error) {
+	if tx.jst == nil {
+		if _, err := tx.scanJournal(""); err != nil {
+			return nil, err
+		}
+	}
+	return tx.jst, nil
+}
+
+// trackingTaken reports whether a request has tracking code code, in its
+// place or in the journal.
+func (tx *Tx) trackingTaken(code string) (bool, error) {
+	if tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil {
+		return true, nil
+	}
+	return tx.scanJournal(code)
+}
+
+// trackingID is the ID of the request with tracking code code (nil if none).
+func (tx *Tx) trackingID(code string) []byte {
+	if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
+		return id
+	}
+	var out []byte
+	_ = tx.eachJournalKey(pTracking, func(k, v []byte) bool {
+		if string(k[1:]) == code {
+			out = bytes.Clone(v)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// eachJournalKey calls fn with every key of kind held in the journal, as
+// its index key and value would be in its place, until fn returns false.
+// k and v are valid only during the call.
+func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
+	var buf []byte
+	more := true
+	c := tx.tx.Bucket(bIdx).Cursor()
+	for k, v := c.Seek([]byte{pJournal}); more && k != nil && k[0] == pJournal; k, v = c.Next() {
+		id := k[1:]
+		err := decodeTerms(v, func(kd byte, text []byte) bool {
+			if kd != kind {
+				return true
+			}
+			var key, val []byte
+			key, val = appendTermKey(buf[:0], kd, text, id)
+			buf = key
+			more = fn(key, val)
+			return more
+		})
+		if err != nil {
+			return tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+	}
+	return nil
+}
+
+// eachSearchKey calls fn with every search key that starts with prefix (a
+// one-letter kind and more), in its place or in the journal: those in
+// their places first, in key order, then the journal's, by arrival.
+func (tx *Tx) eachSearchKey(prefix []byte, fn func(k, v []byte)) error {
+	c := tx.tx.Bucket(bIdx).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		fn(k, v)
+	}
+	return tx.eachJournalKey(prefix[0], func(k, v []byte) bool {
+		if bytes.HasPrefix(k, prefix) {
+			fn(k, v)
+		}
+		return true
+	})
+}
+
+// indexSearchTerms writes the random search keys of a new request r: into
+// the journal when r is of today (merging the journal first when it holds
+// another day's keys or would grow past its bound), in their places
+// otherwise.
+func (tx *Tx) indexSearchTerms(r queue.Request) error {
+	ts := append(trackingTerms(r), identityTerms(r)...)
+	idx := tx.tx.Bucket(bIdx)
+	if r.Day != tx.s.Today() {
+		for _, kv := range termKeys(r.ID, ts) {
+			if err := idx.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	st, err := tx.journal()
+	if err != nil {
+		return err
+	}
+	if st.stale || st.keys+len(ts) > journalBound {
+		if _, err := tx.mergeJournal(); err != nil {
+			return err
+		}
+		st = tx.jst
+	}
+	if err := idx.Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
+		return err
+	}
+	st.keys += len(ts)
+	return nil
+}
+
+// moveJournalIdentity rewrites the journal entry of next's request with
+// next's identity, and reports whether it had one (false: its keys are in
+// their places).
+func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
+	idx := tx.tx.Bucket(bIdx)
+	key := journalKey(next.ID)
+	old := idx.Get(key)
+	if old == nil {
+		return false, nil
+	}
+	had := 0
+	if err := decodeTerms(old, func(byte, []byte) bool { had++; return true }); err != nil {
+		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
+	}
+	ts := append(trackingTerms(next), identityTerms(next)...)
+	if err := idx.Put(key, encodeTerms(ts)); err != nil {
+		return true, err
+	}
+	if tx.jst != nil {
+		tx.jst.keys += len(ts) - had
+	}
+	return true, nil
+}
+
+// dropJournalEntry deletes the journal entry of request id (if any).
+func (tx *Tx) dropJournalEntry(id string) error {
+	tx.jst = nil
+	return tx.tx.Bucket(bIdx).Delete(journalKey(id))
+}
+
+// mergeJournal moves every key of the journal into its place, in this
+// transaction, and returns how many it moved.
+func (tx *Tx) mergeJournal() (int, error) {
+	idx := tx.tx.Bucket(bIdx)
+	var entries [][]byte
+	var puts [][2][]byte
+	c := idx.Cursor()
+	for k, v := c.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = c.Next() {
+		id := bytes.Clone(k[1:])
+		entries = append(entries, bytes.Clone(k))
+		err := decodeTerms(v, func(kind byte, text []byte) bool {
+			key, val := appendTermKey(nil, kind, text, id)
+			puts = append(puts, [2][]byte{key, val})
+			return true
+		})
+		if err != nil {
+			return 0, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+	}
+	slices.SortFunc(puts, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	for _, kv := range puts {
+		if err := idx.Put(kv[0], kv[1]); err != nil {
+			return 0, fmt.Errorf("merge the journal: %w", err)
+		}
+	}
+	for _, k := range entries {
+		if err := idx.Delete(k); err != nil {
+			return 0, fmt.Errorf("merge the journal: %w", err)
+		}
+	}
+	tx.jst = &journalState{}
+	return len(puts), nil
+}
+
+// mergeStaleJournal merges the journal when it holds keys of another day
+// than today (the nightly purge calls it).
+func (tx *Tx) mergeStaleJournal() error {
+	st, err := tx.journal()
+	if err != nil || !st.stale {
+		return err
+	}
+	_, err = tx.mergeJournal()
+	return err
+}
+
+// MergeJournal moves every key of the journal into its place, in one
+// transaction, and returns how many it moved.
+func (s *Store) MergeJournal(ctx context.Context) (int, error) {
+	var n int
+	err := s.Update(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.mergeJournal()
+		return err
+	})
+	return n, err
+}
+
+// checkJournalEntry is Check's pass over one journal entry (k, v): it
+// decodes, names a request that exists, and none of its keys is also in
+// its place; each key is added to have as it would be in its place.
+func checkJournalEntry(k, v []byte, requests, idx *bolt.Bucket, have *indexSum, kb *[]byte, bad func(string, ...any)) {
+	id := k[1:]
+	if _, err := ulid.ParseStrict(string(id)); err != nil {
+		bad("journal entry %q does not name a request ID", k)
+	} else if requests.Get(id) == nil {
+		bad("journal entry of request %s, which does not exist", id)
+	}
+	err := decodeTerms(v, func(kind byte, text []byte) bool {
+		key, val := appendTermKey((*kb)[:0], kind, text, id)
+		*kb = key
+		have.add(key, val)
+		if idx.Get(key) != nil {
+			bad("search key %q is both in the journal and in its place", key)
+		}
+		return true
+	})
+	if err != nil {
+		bad("journal entry of request %s: %v", id, err)
+	}
+}
+
+// eachIndexEntry calls fn with every entry of idx, a journal entry's keys
+// as they would be in their places (inJournal set).
+func eachIndexEntry(idx *bolt.Bucket, fn func(k, v []byte, inJournal bool)) {
+	var buf []byte
+	_ = idx.ForEach(func(k, v []byte) error {
+		if len(k) == 0 || k[0] != pJournal {
+			fn(k, v, false)
+			return nil
+		}
+		id := k[1:]
+		_ = decodeTerms(v, func(kind byte, text []byte) bool {
+			key, val := appendTermKey(buf[:0], kind, text, id)
+			buf = key
+			fn(key, val, true)
+			return true
+		})
+		return nil
+	})
+}
