@@ -159,11 +159,60 @@ func decodeTerms(v []byte, fn func(kind byte, text []byte) bool) error {
 	return nil
 }
 
-// journalState is what this transaction knows of the journal: how many
-// keys it holds, and whether any is of another day than today.
+// journalCache is what the store knows of the journal as a committed
+// transaction left it: the tracking codes in it (so that a registration
+// finds whether its new code is taken without scanning the journal), how
+// many keys it holds and its oldest and newest request. It describes the
+// file only when db and txid are the file's and its last committed
+// transaction's; otherwise the journal is scanned again. Every write
+// transaction of Store.Update hands its own view on as it commits
+// (Tx.handOnJournal); one that rolls back leaves it as it was, and one
+// written otherwise (a migration, a test's) leaves it describing an older
+// transaction, so it is read again.
+type journalCache struct {
+	db           *bolt.DB
+	txid         int
+	codes        map[string]struct{}
+	keys         int
+	minID, maxID string
+}
+
+// journalState is what this write transaction knows of the journal: the
+// cache it started from (or a scan of its own view), and what it changed.
 type journalState struct {
-	keys  int
-	stale bool
+	base         *journalCache
+	cleared      bool                // merged: base's codes are in their places now
+	added        map[string]struct{} // tracking codes this transaction added
+	keys         int
+	minID, maxID string
+}
+
+func (st *journalState) hasCode(code string) bool {
+	if _, ok := st.added[code]; ok {
+		return true
+	}
+	_, ok := st.base.codes[code]
+	return ok && !st.cleared
+}
+
+func (st *journalState) add(id, code string, keys int) {
+	if st.added == nil {
+		st.added = map[string]struct{}{}
+	}
+	st.added[code] = struct{}{}
+	st.keys += keys
+	if st.minID == "" || id < st.minID {
+		st.minID = id
+	}
+	if id > st.maxID {
+		st.maxID = id
+	}
+}
+
+// stale reports whether the journal holds a key of another day than the
+// one whose request IDs are [lo, hi).
+func (st *journalState) stale(lo, hi []byte) bool {
+	return st.keys > 0 && (st.minID < string(lo) || st.maxID >= string(hi))
 }
 
 // todayIDs is the range of request IDs (ULIDs) of today's local day: [lo, hi).
@@ -175,42 +224,75 @@ func (tx *Tx) todayIDs() (lo, hi []byte) {
 	return ulidPrefix(t), ulidPrefix(t.AddDate(0, 0, 1))
 }
 
-// scanJournal reads the whole journal once: it records the journal's state
-// in the transaction and reports whether a request in it has tracking
-// code code ("" for none).
-func (tx *Tx) scanJournal(code string) (bool, error) {
-	lo, hi := tx.todayIDs()
-	st := journalState{}
-	found := false
-	c := tx.tx.Bucket(bIdx).Cursor()
-	for k, v := c.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = c.Next() {
-		id := k[1:]
-		if bytes.Compare(id, lo) < 0 || bytes.Compare(id, hi) >= 0 {
-			st.stale = true
+// journal is the journal's state in this write transaction: from the
+// store's cache when it describes the last commit, else read once.
+func (tx *Tx) journal() (*journalState, error) {
+	if tx.jst != nil {
+		return tx.jst, nil
+	}
+	tx.s.jmu.Lock()
+	c := tx.s.jcache
+	tx.s.jmu.Unlock()
+	if tx.jdirty || c == nil || c.db != tx.tx.DB() || c.txid != tx.tx.ID()-1 {
+		var err error
+		if c, err = tx.scanJournal(); err != nil {
+			return nil, err
 		}
+	}
+	tx.jst = &journalState{base: c, keys: c.keys, minID: c.minID, maxID: c.maxID}
+	return tx.jst, nil
+}
+
+// scanJournal reads the whole journal as this transaction sees it.
+func (tx *Tx) scanJournal() (*journalCache, error) {
+	c := &journalCache{codes: map[string]struct{}{}}
+	cur := tx.tx.Bucket(bIdx).Cursor()
+	for k, v := cur.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = cur.Next() {
+		id := string(k[1:])
+		if c.minID == "" {
+			c.minID = id
+		}
+		c.maxID = id
 		err := decodeTerms(v, func(kind byte, text []byte) bool {
-			st.keys++
-			if kind == pTracking && string(text) == code {
-				found = true
+			c.keys++
+			if kind == pTracking {
+				c.codes[string(text)] = struct{}{}
 			}
 			return true
 		})
 		if err != nil {
-			return false, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+			return nil, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
 		}
 	}
-	tx.jst = &st
-	return found, nil
+	return c, nil
 }
 
-// journal is the journal's state, read once per transaction.
-func (tx *Tx) journal() (*journalState, error) {
-	if tx.jst == nil {
-		if _, err := tx.scanJournal(""); err != nil {
-			return nil, err
+// handOnJournal hands this transaction's view of the journal on to the
+// store, as the transaction is about to commit (Store.Update). Should the
+// commit fail, the next write transaction has the same ID as this one, not
+// the next, and so reads the journal again.
+func (tx *Tx) handOnJournal() {
+	s := tx.s
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	id := tx.tx.ID()
+	switch {
+	case tx.jst != nil:
+		st := tx.jst
+		c := st.base
+		if st.cleared {
+			c = &journalCache{codes: map[string]struct{}{}}
 		}
+		for code := range st.added {
+			c.codes[code] = struct{}{}
+		}
+		c.db, c.txid, c.keys, c.minID, c.maxID = tx.tx.DB(), id, st.keys, st.minID, st.maxID
+		s.jcache = c
+	case tx.jdirty:
+		s.jcache = nil
+	case s.jcache != nil && s.jcache.db == tx.tx.DB() && s.jcache.txid == id-1:
+		s.jcache.txid = id // the journal untouched: every change to it goes through tx.journal
 	}
-	return tx.jst, nil
 }
 
 // trackingTaken reports whether a request has tracking code code, in its
@@ -219,7 +301,11 @@ func (tx *Tx) trackingTaken(code string) (bool, error) {
 	if tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil {
 		return true, nil
 	}
-	return tx.scanJournal(code)
+	st, err := tx.journal()
+	if err != nil {
+		return false, err
+	}
+	return st.hasCode(code), nil
 }
 
 // trackingID is the ID of the request with tracking code code (nil if none).
@@ -299,7 +385,7 @@ func (tx *Tx) indexSearchTerms(r queue.Request) error {
 	if err != nil {
 		return err
 	}
-	if st.stale || st.keys+len(ts) > journalBound {
+	if lo, hi := tx.todayIDs(); st.stale(lo, hi) || st.keys+len(ts) > journalBound {
 		if _, err := tx.mergeJournal(); err != nil {
 			return err
 		}
@@ -308,7 +394,7 @@ func (tx *Tx) indexSearchTerms(r queue.Request) error {
 	if err := idx.Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
 		return err
 	}
-	st.keys += len(ts)
+	st.add(r.ID, r.TrackingCode, len(ts))
 	return nil
 }
 
@@ -322,6 +408,10 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 	if old == nil {
 		return false, nil
 	}
+	st, err := tx.journal()
+	if err != nil {
+		return true, err
+	}
 	had := 0
 	if err := decodeTerms(old, func(byte, []byte) bool { had++; return true }); err != nil {
 		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
@@ -330,21 +420,23 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 	if err := idx.Put(key, encodeTerms(ts)); err != nil {
 		return true, err
 	}
-	if tx.jst != nil {
-		tx.jst.keys += len(ts) - had
-	}
+	st.keys += len(ts) - had
 	return true, nil
 }
 
 // dropJournalEntry deletes the journal entry of request id (if any).
 func (tx *Tx) dropJournalEntry(id string) error {
-	tx.jst = nil
+	tx.jst, tx.jdirty = nil, true // read again if needed
 	return tx.tx.Bucket(bIdx).Delete(journalKey(id))
 }
 
 // mergeJournal moves every key of the journal into its place, in this
 // transaction, and returns how many it moved.
 func (tx *Tx) mergeJournal() (int, error) {
+	st, err := tx.journal()
+	if err != nil {
+		return 0, err
+	}
 	idx := tx.tx.Bucket(bIdx)
 	var entries [][]byte
 	var puts [][2][]byte
@@ -372,7 +464,7 @@ func (tx *Tx) mergeJournal() (int, error) {
 			return 0, fmt.Errorf("merge the journal: %w", err)
 		}
 	}
-	tx.jst = &journalState{}
+	st.cleared, st.added, st.keys, st.minID, st.maxID = true, nil, 0, "", ""
 	return len(puts), nil
 }
 
@@ -380,7 +472,7 @@ func (tx *Tx) mergeJournal() (int, error) {
 // than today (the nightly purge calls it).
 func (tx *Tx) mergeStaleJournal() error {
 	st, err := tx.journal()
-	if err != nil || !st.stale {
+	if lo, hi := tx.todayIDs(); err != nil || !st.stale(lo, hi) {
 		return err
 	}
 	_, err = tx.mergeJournal()

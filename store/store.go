@@ -63,7 +63,9 @@ type Store struct {
 	idMu sync.RWMutex // guards id: a recovery may adopt the identity of the history it imports
 	id   Identity
 
-	entropyMu sync.Mutex // guards entropy and random
+	entropyMu sync.Mutex    // guards entropy and random
+	jmu       sync.Mutex    // guards jcache
+	jcache    *journalCache // the journal of search keys as the last commit left it (journal.go)
 	entropy   io.Reader
 	random    io.Reader
 
@@ -268,7 +270,14 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 			s.path, ErrDamaged, why, boltcheck.Advice)
 	}
 	s.swap.RLock()
-	err := s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		tx := &Tx{s: s, tx: btx}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		tx.handOnJournal()
+		return nil
+	})
 	s.swap.RUnlock()
 	switch {
 	case err == nil:
@@ -301,7 +310,8 @@ type Tx struct {
 	id *Identity // read from meta on first use, so it is this transaction's view
 	// jst is the journal of search keys as this transaction last read or
 	// wrote it (journal.go); nil until read.
-	jst *journalState
+	jst    *journalState
+	jdirty bool // a journal entry was deleted without jst (the store's cache is dropped at commit)
 }
 
 // ident is the station's identity as this transaction sees it.
