@@ -45,10 +45,11 @@ import (
 // rewrites its entry; of one whose keys are in their places, moves them
 // there, as before.
 
-const (
-	pJournal     = 'u'    // u<request id> -> the request's random search keys (journal.go)
-	journalBound = 10_000 // keys the journal may hold before it is merged
-)
+const pJournal = 'u' // u<request id> -> the request's random search keys (journal.go)
+
+// journalBound is how many keys the journal may hold before it is merged
+// (a variable for tests).
+var journalBound = 10_000
 
 func journalKey(id string) []byte { return append([]byte{pJournal}, id...) }
 
