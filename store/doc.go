@@ -36,6 +36,38 @@
 // same NIK already has for a service on a day, for a warning before a
 // registration (it does not block).
 //
+// # The journal of recent search keys (schema 4)
+//
+// A request's random search keys (tracking code and its last group, NIK
+// and its last four digits, name words) would each land on a leaf of
+// their own, with its branch pages, and each page a commit writes costs
+// about 12 to 16 µs on a counter's disk: they were most of what a
+// registration wrote (24 pages against a bare commit's 6). So a request
+// of today keeps them in one journal entry, u<request id> -> its keys,
+// which sorts by arrival and so appends on one leaf; the ticket (t), the
+// journal (u) and the waiting line (w) are the index's last three
+// regions, so a registration's index writes share their branch pages
+// (journal.go). Every lookup reads the keys in their places and then the
+// journal: search, a tracking code's lookup and uniqueness, the NIK
+// lookups of the same-day warning and of an erasure, and Check. The
+// journal is merged into the places in one transaction (a crash leaves
+// it whole or merged): by the first registration of a new day that finds
+// another day's keys in it, by the nightly purge, and when it would pass
+// 10,000 keys, so a search never reads more than that many besides the
+// places. A request's keys are all in the journal or all in their places;
+// a request of another day (history written after the fact, a demo, an
+// import) has them written in their places at once; an identification or
+// correction rewrites the journal entry of a request that has one. Check
+// reads each journal entry's keys as if they were in their places (the
+// union must be exactly the keys the requests make), and names an entry
+// that does not decode, one of no request, and a key both in the journal
+// and in its place. To find whether a new tracking code is taken without
+// reading the journal, the store keeps the journal's codes of the last
+// committed transaction in memory, handed on by each write transaction of
+// [Store.Update] as it commits; any other write (a migration, a rollback
+// then a different commit) leaves it describing an older transaction, and
+// the journal is then read again.
+//
 // # Personal data (schema 3)
 //
 // A request's personal part (the applicant's name, NIK, phone and the
