@@ -22,9 +22,8 @@ package store
 //	requests
 //	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
 //	events
-//	└── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
-//	personal                  the personal parts, apart from the events that set them (records.go)
-//	└── <seq uint64 BE>    -> queue.Personal of event seq (key, name, NIK, phone, notes); deleted on erasure
+//	├── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
+//	└── <seq uint64 BE>p   -> queue.Personal of event seq, apart from it (key, name, NIK, phone, notes; records.go, eventlog.go); deleted on erasure
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── c<tracking code>                                      -> id    tracking code
 //	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
@@ -50,8 +49,9 @@ package store
 // back (requeue), so a request put back goes behind those waiting then.
 // The l and g keys came with schema 2 (migrations.go builds them for the
 // requests stored before); the personal bucket and the compact records
-// with schema 3 (migrate_v3.go); the journal (u) and the waiting line's w
-// (q before) with schema 4 (migrate_v4.go). A request's c, g, l, m and n
+// with schema 3 (migrate_v3.go); the journal (u), the waiting line's w
+// (q before) and the personal records beside their events (in a personal
+// bucket of their own before) with schema 4 (migrate_v4.go). A request's c, g, l, m and n
 // keys are all in its journal entry or all in their places, which sort
 // before t so that t, u and w, where a registration writes, are the
 // index's last three regions. The journal's value: the number of keys,

@@ -189,7 +189,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 	}
 	b := func(name []byte) *bolt.Bucket { return tx.tx.Bucket(name) }
-	events, personal, idx := b(bEvents), b(bPersonal), b(bIdx)
+	events, idx := b(bEvents), b(bIdx)
 	own := tx.ident()
 	rep.Events = tx.LastSeq()
 	if rep.Events > 1<<40 {
@@ -212,7 +212,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	// Pass 1: the requests; the index entries they make, added up (but
 	// those of their personal parts: pass 3); the events they list, in
 	// owner; the personal records they read, in current and notes.
-	pc := personal.Cursor()
+	pc := personalOf(events) // the personal records, beside the events (eventlog.go)
 	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
 	refer := func(set bitmap, seq uint64, k, ticket []byte) {
 		if seq >= uint64(len(owner)) {
@@ -257,7 +257,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	var next uint64 = 1
 	var idText [26]byte
 	pk, pv := pc.First()
-	ec := events.Cursor()
+	ec := eventsOf(events)
 	for k, v := ec.First(); k != nil; k, v = ec.Next() {
 		seq := getU64(k)
 		if seq != next {

@@ -90,26 +90,23 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 		}
 		// Earlier personal parts (an identification corrected since).
 		events := tx.tx.Bucket(bEvents)
-		err = tx.tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
+		pc := personalOf(events)
+		for k, v := pc.First(); k != nil; k, v = pc.Next() {
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 			p, err := decodePersonal(v)
 			if err != nil {
-				return tx.damaged(fmt.Sprintf("personal record of event %d does not decode", getU64(k)), err)
+				return nil, tx.damaged(fmt.Sprintf("personal record of event %d does not decode", getU64(k)), err)
 			}
 			if p.NIK != nik {
-				return nil
+				continue
 			}
 			e, err := tx.decodeEvent(getU64(k), events.Get(k))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ids[e.RequestID] = true
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
 		var out []queue.Request
 		for id := range ids {

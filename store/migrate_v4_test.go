@@ -11,9 +11,11 @@ import (
 )
 
 // TestMigrateV3ToV4: a file as schema 3 wrote it (every search key in its
-// place, the waiting line under q) opens as schema 4 with its waiting line
-// under w, in the same order, every lookup finding what it found, Check
-// clean, and the next registration's keys in the journal.
+// place, the waiting line under q, the personal records in a bucket of
+// their own) opens as schema 4 with its waiting line under w, in the same
+// order, its personal records beside their events, every lookup finding
+// what it found, Check clean, and the next registration's keys in the
+// journal.
 func TestMigrateV3ToV4(t *testing.T) {
 	s, clk := openTest(t)
 	path := s.Path()
@@ -54,6 +56,27 @@ func TestMigrateV3ToV4(t *testing.T) {
 			}
 		}
 		waiting = len(keys)
+		events := tx.Bucket(bEvents)
+		personal, err := tx.CreateBucket(bPersonal)
+		if err != nil {
+			return err
+		}
+		keys = keys[:0]
+		_ = events.ForEach(func(k, v []byte) error {
+			if len(k) == 9 {
+				keys = append(keys, bytes.Clone(k))
+				return personal.Put(bytes.Clone(k[:8]), bytes.Clone(v))
+			}
+			return nil
+		})
+		for _, k := range keys {
+			if err := events.Delete(k); err != nil {
+				return err
+			}
+		}
+		if len(keys) != 4 {
+			t.Errorf("%d personal records, want 4", len(keys))
+		}
 		return tx.Bucket(bMeta).Put(kSchemaVersion, u64(3))
 	}); err != nil {
 		t.Fatal(err)
@@ -83,6 +106,9 @@ func TestMigrateV3ToV4(t *testing.T) {
 		if n != 3 {
 			t.Errorf("%d waiting keys under w, want 3", n)
 		}
+		if tx.tx.Bucket(bPersonal) != nil {
+			t.Error("the personal bucket is still there")
+		}
 		return nil
 	})
 	mustCheck(t, s)
@@ -91,7 +117,7 @@ func TestMigrateV3ToV4(t *testing.T) {
 		want  string
 	}{{"0002", today[1].ID}, {"santoso", today[1].ID}, {today[2].TrackingCode[10:], today[2].ID}, {"dewi", old.ID}} {
 		got, err := s.Find(ctx, c.query, 10)
-		if err != nil || len(got) != 1 || got[0].ID != c.want {
+		if err != nil || len(got) != 1 || got[0].ID != c.want || got[0].NIK == "" || got[0].Phone == "" {
 			t.Errorf("Find(%q) after the migration = %v, %v; want %s", c.query, ids(got), err, c.want)
 		}
 	}

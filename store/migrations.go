@@ -89,7 +89,7 @@ func (s *Store) applyMigrations(current, upTo uint64, catalog []queue.Service) e
 
 // requiredBuckets are the buckets of the current schema; Open refuses a
 // file that lacks one.
-var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx, bPersonal}
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {

@@ -176,12 +176,12 @@ func (tx *Tx) undoFrom(fork uint64, own []queue.Event) error {
 			return err
 		}
 	}
-	b, p := tx.bucket(bEvents), tx.tx.Bucket(bPersonal)
+	b := tx.bucket(bEvents)
 	for _, e := range own {
 		if err := b.Delete(u64(e.Seq)); err != nil {
 			return err
 		}
-		if err := p.Delete(u64(e.Seq)); err != nil {
+		if err := b.Delete(personalKey(e.Seq)); err != nil {
 			return err
 		}
 	}

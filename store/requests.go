@@ -259,9 +259,9 @@ func (tx *Tx) putAfter(cur, next queue.Request, e queue.Event) error {
 
 // deletePersonal deletes the personal records of events seqs.
 func (tx *Tx) deletePersonal(seqs []uint64) error {
-	b := tx.tx.Bucket(bPersonal)
+	b := tx.tx.Bucket(bEvents)
 	for _, seq := range seqs {
-		if err := b.Delete(u64(seq)); err != nil {
+		if err := b.Delete(personalKey(seq)); err != nil {
 			return fmt.Errorf("erase the personal part of event %d: %w", seq, err)
 		}
 	}
@@ -285,7 +285,7 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 	// are left out on disk and filled in by decodeEvent (codec.go). The
 	// personal part is kept apart, under the event's sequence number.
 	if e.Personal != nil {
-		if err := tx.bucket(bPersonal).Put(u64(e.Seq), encodePersonal(*e.Personal)); err != nil {
+		if err := tx.bucket(bEvents).Put(personalKey(e.Seq), encodePersonal(*e.Personal)); err != nil {
 			return e, err
 		}
 	}
@@ -502,7 +502,7 @@ func ulidPrefix(t time.Time) []byte {
 // Events returns up to limit events with sequence numbers above after.
 func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 	var out []queue.Event
-	c := tx.tx.Bucket(bEvents).Cursor()
+	c := eventsOf(tx.tx.Bucket(bEvents))
 	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		e, err := tx.decodeEvent(getU64(k), v)
 		if err != nil {
@@ -515,7 +515,7 @@ func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 
 // LastSeq is the sequence number of the newest event (0 when there is none).
 func (tx *Tx) LastSeq() uint64 {
-	k, _ := tx.tx.Bucket(bEvents).Cursor().Last()
+	k, _ := eventsOf(tx.tx.Bucket(bEvents)).Last()
 	return getU64(k)
 }
 

@@ -327,7 +327,7 @@ func (tx *Tx) ident() Identity {
 // numbers, ULIDs, days). bbolt splits pages at half full by default, which
 // for such keys leaves every page half empty; filling them to 90% halves the
 // file.
-var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true, string(bPersonal): true}
+var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true}
 
 // bucket returns a top-level bucket for writing, with its fill percent set.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {
