@@ -57,7 +57,9 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 		{"journal: entry does not decode", "journal entry does not decode", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
 			return tx.Bucket(bIdx).Put(journalKey(id), []byte{3, 'n', 40, '1'})
 		}},
-		{"personal part gone", "has none", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error { return tx.Bucket(bEvents).Delete(personalKey(seq)) }},
+		{"personal part gone", "has none", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
+			return tx.Bucket(bEvents).Delete(personalKey(seq))
+		}},
 		{"personal record of a call", "a request.called", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
 			return tx.Bucket(bEvents).Put(personalKey(seq+1), tx.Bucket(bEvents).Get(personalKey(seq)))
 		}},
