@@ -31,7 +31,7 @@ package store
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
 //	├── n<nik>/<id>                                           -> ""    NIK
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
-//	├── u<id>                                                 -> keys  journal: the c, g, l, m, n keys of a request of today (journal.go)
+//	├── u<id>                                                 -> keys  journal: the t, c, g, l, m, n keys of a request of today (journal.go)
 //	└── w<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
 //	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (the seq alone once its request is erased)
@@ -51,12 +51,12 @@ package store
 // requests stored before); the personal bucket and the compact records
 // with schema 3 (migrate_v3.go); the journal (u), the waiting line's w
 // (q before) and the personal records beside their events (in a personal
-// bucket of their own before) with schema 4 (migrate_v4.go). A request's c, g, l, m and n
-// keys are all in its journal entry or all in their places, which sort
-// before t so that t, u and w, where a registration writes, are the
-// index's last three regions. The journal's value: the number of keys,
-// then each key's kind letter, the length of its text (uvarint) and the
-// text (the key without the request's ID). There is no day index: request IDs
+// bucket of their own before) with schema 4 (migrate_v4.go). A request's
+// t, c, g, l, m and n keys are all in its journal entry or all in their
+// places, which sort before u so that u and w, where a registration
+// writes, are the index's last two regions. The journal's value: the
+// number of keys, then each key's kind letter, the length of its text
+// (uvarint) and the text (the key without the request's ID). There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
 // last key of events plus one; a day's next ticket is the last ticket key

@@ -319,10 +319,10 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	// Pass 3: the index, added up the same way; a journal entry's keys as
 	// they would be in their places (journal.go).
 	ic := idx.Cursor()
-	requests := b(bRequests)
+	jc := newJournalCheck(b(bRequests), idx)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
 		if len(k) > 0 && k[0] == pJournal {
-			checkJournalEntry(k, v, requests, idx, &have, &kb, bad)
+			jc.entry(k, v, &have, &kb, bad)
 			continue
 		}
 		have.add(k, v)

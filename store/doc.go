@@ -43,13 +43,15 @@
 // their own, with its branch pages, and each page a commit writes costs
 // about 12 to 16 µs on a counter's disk: they were most of what a
 // registration wrote (24 pages against a bare commit's 6). So a request
-// of today keeps them in one journal entry, u<request id> -> its keys,
-// which sorts by arrival and so appends on one leaf; the ticket (t), the
-// journal (u) and the waiting line (w) are the index's last three
+// of today keeps them, and its ticket's key, in one journal entry,
+// u<request id> -> its keys, which sorts by arrival and so appends on one
+// leaf; the journal (u) and the waiting line (w) are the index's last two
 // regions, so a registration's index writes share their branch pages
 // (journal.go). Every lookup reads the keys in their places and then the
-// journal: search, a tracking code's lookup and uniqueness, the NIK
-// lookups of the same-day warning and of an erasure, and Check. The
+// journal: search, a ticket's and a tracking code's lookup, the day's
+// next ticket, a new tracking code's uniqueness, the NIK lookups of the
+// same-day warning and of an erasure, and Check. A recovery's import
+// merges the journal first and writes in the places. The
 // journal is merged into the places in one transaction (a crash leaves
 // it whole or merged): by the first registration of a new day that finds
 // another day's keys in it, by the nightly purge, and when it would pass
@@ -61,9 +63,10 @@
 // reads each journal entry's keys as if they were in their places (the
 // union must be exactly the keys the requests make), and names an entry
 // that does not decode, one of no request, and a key both in the journal
-// and in its place. To find whether a new tracking code is taken without
-// reading the journal, the store keeps the journal's codes of the last
-// committed transaction in memory, handed on by each write transaction of
+// and in its place, and a ticket in two entries. To find whether a new
+// tracking code is taken and the day's last ticket without reading the
+// journal, the store keeps the journal's codes and last tickets of the
+// last committed transaction in memory, handed on by each write transaction of
 // [Store.Update] as it commits; any other write (a migration, a rollback
 // then a different commit) leaves it describing an older transaction, and
 // the journal is then read again.

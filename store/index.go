@@ -96,8 +96,8 @@ func waitingKey(r queue.Request) []byte {
 // waiting line): its ticket and tracking code (and its last group), which
 // never change, and its NIK (and its last four digits) and name words,
 // which only identify adds (a walk-in without identity has none) or
-// corrects. All but the ticket are its random search keys, which are in
-// the journal while it is recent (journal.go).
+// corrects. While the request is recent they are all in its journal
+// entry instead (journal.go).
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
 	keys := [][2][]byte{{ticketKey(r.Day, code, n), []byte(r.ID)}}

@@ -21,8 +21,9 @@ import (
 // group, its NIK and the NIK's last four digits, its name words) would
 // each land on a leaf page of its own in idx, with that leaf's branch
 // pages: most of what a registration writes. So a request of today keeps
-// them in one journal entry instead, u<request id> -> its keys, which
-// sorts by arrival (request IDs are ULIDs) and so appends on one leaf.
+// them, and its ticket's key, in one journal entry instead, u<request id>
+// -> its keys, which sorts by arrival (request IDs are ULIDs) and so
+// appends on one leaf.
 // Every lookup reads the journal as well as the keys in their places
 // (eachSearchKey, trackingID): the journal holds at most journalBound
 // keys, so a search scans at most that many more.
@@ -53,11 +54,20 @@ var journalBound = 10_000
 
 func journalKey(id string) []byte { return append([]byte{pJournal}, id...) }
 
-// term is one random search key of a request without the request's ID:
-// its kind (pTracking, pTrackEnd, pNIK, pNIKLast, pName) and its text.
+// term is one key of a request in the journal without the request's ID:
+// its kind (pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName) and its
+// text (for a ticket, <day>/<code>\x00<n uint32 BE>).
 type term struct {
 	kind byte
 	text string
+}
+
+// journalTerms are the keys a request keeps in its journal entry: its
+// ticket's, its tracking code's and its identity's.
+func journalTerms(r queue.Request) []term {
+	code, n, _ := parseTicket(r.Ticket)
+	ts := []term{{pTicket, string(ticketKey(r.Day, code, n)[1:])}}
+	return append(append(ts, trackingTerms(r)...), identityTerms(r)...)
 }
 
 // trackingTerms are the search keys of r's tracking code (which never changes).
@@ -88,7 +98,7 @@ func identityTerms(r queue.Request) []term {
 func appendTermKey(dst []byte, kind byte, text, id []byte) (k, v []byte) {
 	dst = append(append(dst, kind), text...)
 	switch kind {
-	case pTracking:
+	case pTracking, pTicket:
 		return dst, id
 	case pName:
 		dst = append(dst, 0)
@@ -140,7 +150,7 @@ func decodeTerms(v []byte, fn func(kind byte, text []byte) bool) error {
 		}
 		kind := v[0]
 		switch kind {
-		case pTracking, pTrackEnd, pNIK, pNIKLast, pName:
+		case pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName:
 		default:
 			return fmt.Errorf("%w: a key of kind %q", errJournalEntry, kind)
 		}
@@ -174,6 +184,7 @@ type journalCache struct {
 	db           *bolt.DB
 	txid         int
 	codes        map[string]struct{}
+	tickets      map[string]uint32 // <day>/<code> -> the last ticket number of that day and service in the journal
 	keys         int
 	minID, maxID string
 }
@@ -184,6 +195,7 @@ type journalState struct {
 	base         *journalCache
 	cleared      bool                // merged: base's codes are in their places now
 	added        map[string]struct{} // tracking codes this transaction added
+	addedTickets map[string]uint32   // the last tickets this transaction added, as journalCache.tickets
 	keys         int
 	minID, maxID string
 }
@@ -196,11 +208,24 @@ func (st *journalState) hasCode(code string) bool {
 	return ok && !st.cleared
 }
 
-func (st *journalState) add(id, code string, keys int) {
-	if st.added == nil {
-		st.added = map[string]struct{}{}
+// lastTicket is the last ticket number of dayCode (<day>/<code>) in the journal.
+func (st *journalState) lastTicket(dayCode string) uint32 {
+	n := st.addedTickets[dayCode]
+	if !st.cleared {
+		n = max(n, st.base.tickets[dayCode])
 	}
-	st.added[code] = struct{}{}
+	return n
+}
+
+func (st *journalState) add(r queue.Request, keys int) {
+	id := r.ID
+	if st.added == nil {
+		st.added, st.addedTickets = map[string]struct{}{}, map[string]uint32{}
+	}
+	st.added[r.TrackingCode] = struct{}{}
+	code, n, _ := parseTicket(r.Ticket)
+	dc := r.Day + "/" + code
+	st.addedTickets[dc] = max(st.addedTickets[dc], n)
 	st.keys += keys
 	if st.minID == "" || id < st.minID {
 		st.minID = id
@@ -234,7 +259,7 @@ func (tx *Tx) journal() (*journalState, error) {
 	tx.s.jmu.Lock()
 	c := tx.s.jcache
 	tx.s.jmu.Unlock()
-	if tx.jdirty || c == nil || c.db != tx.tx.DB() || c.txid != tx.tx.ID()-1 {
+	if !tx.tx.Writable() || tx.jdirty || c == nil || c.db != tx.tx.DB() || c.txid != tx.tx.ID()-1 {
 		var err error
 		if c, err = tx.scanJournal(); err != nil {
 			return nil, err
@@ -246,7 +271,7 @@ func (tx *Tx) journal() (*journalState, error) {
 
 // scanJournal reads the whole journal as this transaction sees it.
 func (tx *Tx) scanJournal() (*journalCache, error) {
-	c := &journalCache{codes: map[string]struct{}{}}
+	c := &journalCache{codes: map[string]struct{}{}, tickets: map[string]uint32{}}
 	cur := tx.tx.Bucket(bIdx).Cursor()
 	for k, v := cur.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = cur.Next() {
 		id := string(k[1:])
@@ -256,8 +281,12 @@ func (tx *Tx) scanJournal() (*journalCache, error) {
 		c.maxID = id
 		err := decodeTerms(v, func(kind byte, text []byte) bool {
 			c.keys++
-			if kind == pTracking {
+			switch {
+			case kind == pTracking:
 				c.codes[string(text)] = struct{}{}
+			case kind == pTicket && len(text) > 5:
+				dc := string(text[:len(text)-5])
+				c.tickets[dc] = max(c.tickets[dc], binary.BigEndian.Uint32(text[len(text)-4:]))
 			}
 			return true
 		})
@@ -282,10 +311,13 @@ func (tx *Tx) handOnJournal() {
 		st := tx.jst
 		c := st.base
 		if st.cleared {
-			c = &journalCache{codes: map[string]struct{}{}}
+			c = &journalCache{codes: map[string]struct{}{}, tickets: map[string]uint32{}}
 		}
 		for code := range st.added {
 			c.codes[code] = struct{}{}
+		}
+		for dc, n := range st.addedTickets {
+			c.tickets[dc] = max(c.tickets[dc], n)
 		}
 		c.db, c.txid, c.keys, c.minID, c.maxID = tx.tx.DB(), id, st.keys, st.minID, st.maxID
 		s.jcache = c
@@ -310,13 +342,22 @@ func (tx *Tx) trackingTaken(code string) (bool, error) {
 }
 
 // trackingID is the ID of the request with tracking code code (nil if none).
-func (tx *Tx) trackingID(code string) []byte {
-	if id := tx.tx.Bucket(bIdx).Get(trackingKey(code)); id != nil {
+func (tx *Tx) trackingID(code string) []byte { return tx.keyValue(trackingKey(code)) }
+
+// ticketID is the ID of the request with ticket n of service code on day (nil if none).
+func (tx *Tx) ticketID(day, code string, n uint32) []byte {
+	return tx.keyValue(ticketKey(day, code, n))
+}
+
+// keyValue is the value of index key k (a ticket's or a tracking code's,
+// whose value is the request's ID), in its place or in the journal.
+func (tx *Tx) keyValue(key []byte) []byte {
+	if id := tx.tx.Bucket(bIdx).Get(key); id != nil {
 		return id
 	}
 	var out []byte
-	_ = tx.eachJournalKey(pTracking, func(k, v []byte) bool {
-		if string(k[1:]) == code {
+	_ = tx.eachJournalKey(key[0], func(k, v []byte) bool {
+		if bytes.Equal(k, key) {
 			out = bytes.Clone(v)
 			return false
 		}
@@ -372,9 +413,9 @@ func (tx *Tx) eachSearchKey(prefix []byte, fn func(k, v []byte)) error {
 // another day's keys or would grow past its bound), in their places
 // otherwise.
 func (tx *Tx) indexSearchTerms(r queue.Request) error {
-	ts := append(trackingTerms(r), identityTerms(r)...)
+	ts := journalTerms(r)
 	idx := tx.tx.Bucket(bIdx)
-	if r.Day != tx.s.Today() {
+	if r.Day != tx.s.Today() || tx.noJournal {
 		for _, kv := range termKeys(r.ID, ts) {
 			if err := idx.Put(kv[0], kv[1]); err != nil {
 				return err
@@ -395,7 +436,7 @@ func (tx *Tx) indexSearchTerms(r queue.Request) error {
 	if err := idx.Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
 		return err
 	}
-	st.add(r.ID, r.TrackingCode, len(ts))
+	st.add(r, len(ts))
 	return nil
 }
 
@@ -417,7 +458,7 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 	if err := decodeTerms(old, func(byte, []byte) bool { had++; return true }); err != nil {
 		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
 	}
-	ts := append(trackingTerms(next), identityTerms(next)...)
+	ts := journalTerms(next)
 	if err := idx.Put(key, encodeTerms(ts)); err != nil {
 		return true, err
 	}
@@ -492,10 +533,21 @@ func (s *Store) MergeJournal(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// checkJournalEntry is Check's pass over one journal entry (k, v): it
-// decodes, names a request that exists, and none of its keys is also in
-// its place; each key is added to have as it would be in its place.
-func checkJournalEntry(k, v []byte, requests, idx *bolt.Bucket, have *indexSum, kb *[]byte, bad func(string, ...any)) {
+// journalCheck is Check's pass over the journal's entries.
+type journalCheck struct {
+	requests, idx *bolt.Bucket
+	tickets       map[string]bool // the ticket keys of the journal's entries
+}
+
+func newJournalCheck(requests, idx *bolt.Bucket) *journalCheck {
+	return &journalCheck{requests: requests, idx: idx, tickets: map[string]bool{}}
+}
+
+// entry checks one journal entry (k, v): it decodes, names a request that
+// exists, none of its keys is also in its place, and its ticket is no
+// other entry's; each key is added to have as it would be in its place.
+func (jc *journalCheck) entry(k, v []byte, have *indexSum, kb *[]byte, bad func(string, ...any)) {
+	requests, idx := jc.requests, jc.idx
 	id := k[1:]
 	if _, err := ulid.ParseStrict(string(id)); err != nil {
 		bad("journal entry %q does not name a request ID", k)
@@ -508,6 +560,12 @@ func checkJournalEntry(k, v []byte, requests, idx *bolt.Bucket, have *indexSum, 
 		have.add(key, val)
 		if idx.Get(key) != nil {
 			bad("search key %q is both in the journal and in its place", key)
+		}
+		if kind == pTicket {
+			if jc.tickets[string(key)] {
+				bad("ticket key %q is in two journal entries (a ticket handed out twice)", key)
+			}
+			jc.tickets[string(key)] = true
 		}
 		return true
 	})

@@ -81,6 +81,9 @@ func TestJournalLookups(t *testing.T) {
 			if state.mergeAfter == 3 {
 				merge()
 			}
+			if a.Ticket != "A-001" || b.Ticket != "B-001" || w.Ticket != "A-002" {
+				t.Fatalf("tickets %s %s %s, want A-001 B-001 A-002", a.Ticket, b.Ticket, w.Ticket)
+			}
 			if got := where(t, s, a.ID, a.TrackingCode); got != state.wantA {
 				t.Fatalf("a's keys are in %s, want %s", got, state.wantA)
 			}
@@ -118,10 +121,15 @@ func TestJournalLookups(t *testing.T) {
 				find(c.query, c.want...)
 			}
 			for _, r := range []queue.Request{a, b, w} {
-				got, err := s.Get(ctx, r.TrackingCode)
-				if err != nil || got.ID != r.ID {
-					t.Errorf("Get(%s) = %s, %v; want %s", r.TrackingCode, got.ID, err, r.ID)
+				for _, ref := range []string{r.TrackingCode, r.Ticket, r.Day + "/" + r.Ticket} {
+					got, err := s.Get(ctx, ref)
+					if err != nil || got.ID != r.ID {
+						t.Errorf("Get(%s) = %s, %v; want %s", ref, got.ID, err, r.ID)
+					}
 				}
+			}
+			if r := mustRegister(t, s, queue.NewRequest{Service: "B", Name: "Rina Wati", NIK: "3201014107900009"}); r.Ticket != "B-002" {
+				t.Errorf("the next ticket of B is %s, want B-002", r.Ticket)
 			}
 			same, err := s.SameDaySameService(ctx, b.NIK, "B", "")
 			if err != nil || !slices.Equal(ids(same), []string{b.ID}) {
@@ -206,7 +214,7 @@ func TestJournalMerges(t *testing.T) {
 	})
 	t.Run("the bound", func(t *testing.T) {
 		defer func(n int) { journalBound = n }(journalBound)
-		journalBound = 20 // walkIn makes 6 keys: three requests fit, the fourth merges
+		journalBound = 21 // walkIn makes 7 keys (its ticket too): three requests fit, the fourth merges
 		s, _ := openTest(t)
 		var rs []queue.Request
 		for i := range 4 {

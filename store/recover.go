@@ -64,6 +64,13 @@ func (tx *Tx) ImportHistory(history []queue.Event) (Recovery, error) {
 	if len(history) == 0 {
 		return rec, nil
 	}
+	// The journal of search keys merged into the places first, and the
+	// requests written here indexed in their places: the checks of
+	// tickets and tracking codes below read the places (journal.go).
+	if _, err := tx.mergeJournal(); err != nil {
+		return rec, err
+	}
+	tx.noJournal = true
 	fork := history[0].Seq
 	rec.Fork = fork
 	for i, e := range history {

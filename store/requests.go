@@ -111,7 +111,11 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a
 	// ticket can never be handed out twice, crash or not.
-	n := tx.lastTicket(day, in.Service) + 1
+	n, err := tx.lastTicket(day, in.Service)
+	if err != nil {
+		return queue.Request{}, err
+	}
+	n++
 	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	for {
@@ -327,11 +331,7 @@ func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
 	}
-	if cur.ID == "" { // new request: its ticket, and its search keys (journal.go)
-		code, n, _ := parseTicket(next.Ticket)
-		if err := w.Put(ticketKey(next.Day, code, n), []byte(next.ID)); err != nil {
-			return err
-		}
+	if cur.ID == "" { // new request: its ticket and search keys (journal.go)
 		if err := tx.indexSearchTerms(next); err != nil {
 			return err
 		}
@@ -409,7 +409,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	if t, ok := queue.NormalizeTicket(ref); ok {
 		today := tx.s.Today()
 		code, n, _ := parseTicket(t)
-		id := tx.bucket(bIdx).Get(ticketKey(today, code, n))
+		id := tx.ticketID(today, code, n)
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s; a ticket of another day is written %s/%s): %w",
 				t, today, tx.s.DayOf(tx.s.clock().AddDate(0, 0, -1)), t, queue.ErrNotFound)
@@ -418,7 +418,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	}
 	if day, t, ok := queue.NormalizeDatedTicket(ref); ok {
 		code, n, _ := parseTicket(t)
-		id := tx.bucket(bIdx).Get(ticketKey(day, code, n))
+		id := tx.ticketID(day, code, n)
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s on %s: %w", t, day, queue.ErrNotFound)
 		}
@@ -537,8 +537,19 @@ func (tx *Tx) History(id string) ([]queue.Event, error) {
 	return out, nil
 }
 
-// lastTicket is the number of the day's last ticket of a service (0 if none).
-func (tx *Tx) lastTicket(day, code string) uint32 {
+// lastTicket is the number of the day's last ticket of a service (0 if
+// none), in the index's places or in the journal.
+func (tx *Tx) lastTicket(day, code string) (uint32, error) {
+	st, err := tx.journal()
+	if err != nil {
+		return 0, err
+	}
+	return max(tx.placedTicket(day, code), st.lastTicket(day+"/"+code)), nil
+}
+
+// placedTicket is the number of the day's last ticket of a service in the
+// index's places (0 if none).
+func (tx *Tx) placedTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
 	c := tx.bucket(bIdx).Cursor()
 	max := ticketKey(day, code, ^uint32(0))

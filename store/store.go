@@ -310,8 +310,9 @@ type Tx struct {
 	id *Identity // read from meta on first use, so it is this transaction's view
 	// jst is the journal of search keys as this transaction last read or
 	// wrote it (journal.go); nil until read.
-	jst    *journalState
-	jdirty bool // a journal entry was deleted without jst (the store's cache is dropped at commit)
+	jst       *journalState
+	jdirty    bool // a journal entry was deleted without jst (the store's cache is dropped at commit)
+	noJournal bool // new requests' keys go to their places (a recovery's import)
 }
 
 // ident is the station's identity as this transaction sees it.
