@@ -16,11 +16,13 @@ package store
 //	├── catalog_version    -> uint64 BE: the central catalog adopted
 //	├── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
 //	├── compact_pending    -> RFC 3339: an erasure's compaction is due (when a crash interrupted one; erase.go)
+//	├── journal_from       -> the first request ID the journal may hold an entry of (when it holds any; journal.go)
 //	└── replaced           -> the new file's name: this file was replaced (when a rewrite replaced it: only in the old file; rewrite.go)
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests
-//	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
+//	├── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
+//	└── <id>j              -> its journal entry: its t, c, g, l, m, n keys, while it is of today (journal.go)
 //	events
 //	├── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
 //	└── <seq uint64 BE>p   -> queue.Personal of event seq, apart from it (key, name, NIK, phone, notes; records.go, eventlog.go); deleted on erasure
@@ -31,7 +33,6 @@ package store
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
 //	├── n<nik>/<id>                                           -> ""    NIK
 //	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
-//	├── u<id>                                                 -> keys  journal: the t, c, g, l, m, n keys of a request of today (journal.go)
 //	└── w<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
 //	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (the seq alone once its request is erased)
@@ -52,10 +53,10 @@ package store
 // with schema 3 (migrate_v3.go); the journal (u), the waiting line's w
 // (q before) and the personal records beside their events (in a personal
 // bucket of their own before) with schema 4 (migrate_v4.go). A request's
-// t, c, g, l, m and n keys are all in its journal entry or all in their
-// places, which sort before u so that u and w, where a registration
-// writes, are the index's last two regions. The journal's value: the
-// number of keys, then each key's kind letter, the length of its text
+// t, c, g, l, m and n keys are all in its journal entry (beside it in
+// requests) or all in their places; the waiting line (w) is the index's
+// last region, where a registration writes. The journal entry's value:
+// the number of keys, then each key's kind letter, the length of its text
 // (uvarint) and the text (the key without the request's ID). There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the

@@ -223,8 +223,13 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 	}
 	var rs reqScan
 	var kb []byte
+	jc := newJournalCheck(tx)
 	c := b(bRequests).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if isJournalKey(k) { // a journal entry: its keys are the index's (journal.go)
+			jc.entry(k, v, &have, &kb, bad)
+			continue
+		}
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
 		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
@@ -316,15 +321,9 @@ func (tx *Tx) checkInvariants(rep *CheckReport) {
 		}
 	}
 
-	// Pass 3: the index, added up the same way; a journal entry's keys as
-	// they would be in their places (journal.go).
+	// Pass 3: the index, added up the same way.
 	ic := idx.Cursor()
-	jc := newJournalCheck(b(bRequests), idx)
 	for k, v := ic.First(); k != nil; k, v = ic.Next() {
-		if len(k) > 0 && k[0] == pJournal {
-			jc.entry(k, v, &have, &kb, bad)
-			continue
-		}
 		have.add(k, v)
 	}
 	if want.sum != have.sum || want.n != have.n {
@@ -394,6 +393,9 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	sum := indexSum{seed: maphash.MakeSeed()}
 	expected := func(fn func(k []byte, r queue.Request, kv [2][]byte)) {
 		_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			if isJournalKey(k) {
+				return nil
+			}
 			r, err := tx.decodeJoined(k, v)
 			if err != nil {
 				return nil // named by pass 1
@@ -406,7 +408,7 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	var want, have []uint64
 	expected(func(_ []byte, _ queue.Request, kv [2][]byte) { want = append(want, sum.hash(kv[0], kv[1])) })
-	eachIndexEntry(idx, func(k, v []byte, _ bool) { have = append(have, sum.hash(k, v)) })
+	tx.eachIndexEntry(func(k, v []byte, _ bool) { have = append(have, sum.hash(k, v)) })
 	slices.Sort(want)
 	slices.Sort(have)
 	missing, stray := map[uint64]bool{}, map[uint64]bool{}
@@ -429,7 +431,7 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	named := false
 	if len(stray) > 0 {
-		eachIndexEntry(idx, func(k, v []byte, inJournal bool) {
+		tx.eachIndexEntry(func(k, v []byte, inJournal bool) {
 			if stray[sum.hash(k, v)] {
 				if inJournal {
 					bad("stray index entry %q (in the journal)", k)

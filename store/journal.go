@@ -21,9 +21,12 @@ import (
 // group, its NIK and the NIK's last four digits, its name words) would
 // each land on a leaf page of its own in idx, with that leaf's branch
 // pages: most of what a registration writes. So a request of today keeps
-// them, and its ticket's key, in one journal entry instead, u<request id>
-// -> its keys, which sorts by arrival (request IDs are ULIDs) and so
-// appends on one leaf.
+// them, and its ticket's key, in one journal entry instead: in the
+// requests bucket, right after the request itself (<request id>j -> its
+// keys), so that a registration writes the request and its keys on one
+// leaf. The meta key journal_from is the first request ID the journal may
+// hold an entry of (absent: the journal is empty), so that the journal is
+// read from there on, not from the first request.
 // Every lookup reads the journal as well as the keys in their places
 // (eachSearchKey, trackingID): the journal holds at most journalBound
 // keys, so a search scans at most that many more.
@@ -46,13 +49,36 @@ import (
 // rewrites its entry; of one whose keys are in their places, moves them
 // there, as before.
 
-const pJournal = 'u' // u<request id> -> the request's random search keys (journal.go)
+// kJournalFrom (meta) is the first request ID the journal may hold an entry of.
+var kJournalFrom = []byte("journal_from")
 
 // journalBound is how many keys the journal may hold before it is merged
 // (a variable for tests).
 var journalBound = 10_000
 
-func journalKey(id string) []byte { return append([]byte{pJournal}, id...) }
+// journalKey is the key of request id's journal entry in the requests
+// bucket: the ID and a j, which sorts right after the request's own key
+// and before the next request's (IDs are ULIDs, all 26 characters).
+func journalKey(id string) []byte { return append([]byte(id), 'j') }
+
+// isJournalKey reports whether k, a key of the requests bucket, is a journal entry's.
+func isJournalKey(k []byte) bool { return len(k) == 27 && k[26] == 'j' }
+
+// eachJournalEntry calls fn with the request ID and value of every journal
+// entry, by ID, until fn returns false. id and v are valid only during
+// the call.
+func (tx *Tx) eachJournalEntry(fn func(id, v []byte) bool) {
+	from := tx.tx.Bucket(bMeta).Get(kJournalFrom)
+	if from == nil {
+		return
+	}
+	c := tx.tx.Bucket(bRequests).Cursor()
+	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+		if isJournalKey(k) && !fn(k[:26], v) {
+			return
+		}
+	}
+}
 
 // term is one key of a request in the journal without the request's ID:
 // its kind (pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName) and its
@@ -272,14 +298,14 @@ func (tx *Tx) journal() (*journalState, error) {
 // scanJournal reads the whole journal as this transaction sees it.
 func (tx *Tx) scanJournal() (*journalCache, error) {
 	c := &journalCache{codes: map[string]struct{}{}, tickets: map[string]uint32{}}
-	cur := tx.tx.Bucket(bIdx).Cursor()
-	for k, v := cur.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = cur.Next() {
-		id := string(k[1:])
+	var err error
+	tx.eachJournalEntry(func(idb, v []byte) bool {
+		id := string(idb)
 		if c.minID == "" {
 			c.minID = id
 		}
 		c.maxID = id
-		err := decodeTerms(v, func(kind byte, text []byte) bool {
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
 			c.keys++
 			switch {
 			case kind == pTracking:
@@ -291,10 +317,11 @@ func (tx *Tx) scanJournal() (*journalCache, error) {
 			return true
 		})
 		if err != nil {
-			return nil, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
 		}
-	}
-	return c, nil
+		return err == nil
+	})
+	return c, err
 }
 
 // handOnJournal hands this transaction's view of the journal on to the
@@ -372,10 +399,9 @@ func (tx *Tx) keyValue(key []byte) []byte {
 func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
 	var buf []byte
 	more := true
-	c := tx.tx.Bucket(bIdx).Cursor()
-	for k, v := c.Seek([]byte{pJournal}); more && k != nil && k[0] == pJournal; k, v = c.Next() {
-		id := k[1:]
-		err := decodeTerms(v, func(kd byte, text []byte) bool {
+	var err error
+	tx.eachJournalEntry(func(id, v []byte) bool {
+		err = decodeTerms(v, func(kd byte, text []byte) bool {
 			if kd != kind {
 				return true
 			}
@@ -386,10 +412,11 @@ func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
 			return more
 		})
 		if err != nil {
-			return tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
 		}
-	}
-	return nil
+		return more && err == nil
+	})
+	return err
 }
 
 // eachSearchKey calls fn with every search key that starts with prefix (a
@@ -433,8 +460,14 @@ func (tx *Tx) indexSearchTerms(r queue.Request) error {
 		}
 		st = tx.jst
 	}
-	if err := idx.Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
+	if err := tx.bucket(bRequests).Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
 		return err
+	}
+	meta := tx.tx.Bucket(bMeta)
+	if from := meta.Get(kJournalFrom); from == nil || string(from) > r.ID {
+		if err := meta.Put(kJournalFrom, []byte(r.ID)); err != nil {
+			return err
+		}
 	}
 	st.add(r, len(ts))
 	return nil
@@ -444,9 +477,9 @@ func (tx *Tx) indexSearchTerms(r queue.Request) error {
 // next's identity, and reports whether it had one (false: its keys are in
 // their places).
 func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
-	idx := tx.tx.Bucket(bIdx)
+	requests := tx.bucket(bRequests)
 	key := journalKey(next.ID)
-	old := idx.Get(key)
+	old := requests.Get(key)
 	if old == nil {
 		return false, nil
 	}
@@ -459,7 +492,7 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
 	}
 	ts := journalTerms(next)
-	if err := idx.Put(key, encodeTerms(ts)); err != nil {
+	if err := requests.Put(key, encodeTerms(ts)); err != nil {
 		return true, err
 	}
 	st.keys += len(ts) - had
@@ -469,7 +502,7 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 // dropJournalEntry deletes the journal entry of request id (if any).
 func (tx *Tx) dropJournalEntry(id string) error {
 	tx.jst, tx.jdirty = nil, true // read again if needed
-	return tx.tx.Bucket(bIdx).Delete(journalKey(id))
+	return tx.tx.Bucket(bRequests).Delete(journalKey(id))
 }
 
 // mergeJournal moves every key of the journal into its place, in this
@@ -482,18 +515,21 @@ func (tx *Tx) mergeJournal() (int, error) {
 	idx := tx.tx.Bucket(bIdx)
 	var entries [][]byte
 	var puts [][2][]byte
-	c := idx.Cursor()
-	for k, v := c.Seek([]byte{pJournal}); k != nil && k[0] == pJournal; k, v = c.Next() {
-		id := bytes.Clone(k[1:])
-		entries = append(entries, bytes.Clone(k))
-		err := decodeTerms(v, func(kind byte, text []byte) bool {
+	tx.eachJournalEntry(func(idb, v []byte) bool {
+		id := bytes.Clone(idb)
+		entries = append(entries, journalKey(string(id)))
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
 			key, val := appendTermKey(nil, kind, text, id)
 			puts = append(puts, [2][]byte{key, val})
 			return true
 		})
 		if err != nil {
-			return 0, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
 		}
+		return err == nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	slices.SortFunc(puts, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
 	for _, kv := range puts {
@@ -501,10 +537,14 @@ func (tx *Tx) mergeJournal() (int, error) {
 			return 0, fmt.Errorf("merge the journal: %w", err)
 		}
 	}
+	requests := tx.tx.Bucket(bRequests)
 	for _, k := range entries {
-		if err := idx.Delete(k); err != nil {
+		if err := requests.Delete(k); err != nil {
 			return 0, fmt.Errorf("merge the journal: %w", err)
 		}
+	}
+	if err := tx.tx.Bucket(bMeta).Delete(kJournalFrom); err != nil {
+		return 0, fmt.Errorf("merge the journal: %w", err)
 	}
 	st.cleared, st.added, st.keys, st.minID, st.maxID = true, nil, 0, "", ""
 	return len(puts), nil
@@ -536,23 +576,30 @@ func (s *Store) MergeJournal(ctx context.Context) (int, error) {
 // journalCheck is Check's pass over the journal's entries.
 type journalCheck struct {
 	requests, idx *bolt.Bucket
+	from          []byte          // meta's journal_from
 	tickets       map[string]bool // the ticket keys of the journal's entries
 }
 
-func newJournalCheck(requests, idx *bolt.Bucket) *journalCheck {
-	return &journalCheck{requests: requests, idx: idx, tickets: map[string]bool{}}
+func newJournalCheck(tx *Tx) *journalCheck {
+	return &journalCheck{requests: tx.tx.Bucket(bRequests), idx: tx.tx.Bucket(bIdx),
+		from: tx.tx.Bucket(bMeta).Get(kJournalFrom), tickets: map[string]bool{}}
 }
 
-// entry checks one journal entry (k, v): it decodes, names a request that
-// exists, none of its keys is also in its place, and its ticket is no
-// other entry's; each key is added to have as it would be in its place.
+// entry checks one journal entry (k, v, a key of the requests bucket): it
+// decodes, names a request that exists, is not before the journal's start
+// (meta's journal_from, where lookups begin), none of its keys is also in
+// its place, and its ticket is no other entry's; each key is added to
+// have as it would be in its place.
 func (jc *journalCheck) entry(k, v []byte, have *indexSum, kb *[]byte, bad func(string, ...any)) {
 	requests, idx := jc.requests, jc.idx
-	id := k[1:]
+	id := k[:26]
 	if _, err := ulid.ParseStrict(string(id)); err != nil {
 		bad("journal entry %q does not name a request ID", k)
 	} else if requests.Get(id) == nil {
 		bad("journal entry of request %s, which does not exist", id)
+	}
+	if jc.from == nil || bytes.Compare(id, jc.from) < 0 {
+		bad("journal entry of request %s is before the journal's start (%q): lookups miss it", id, jc.from)
 	}
 	err := decodeTerms(v, func(kind byte, text []byte) bool {
 		key, val := appendTermKey((*kb)[:0], kind, text, id)
@@ -574,16 +621,20 @@ func (jc *journalCheck) entry(k, v []byte, have *indexSum, kb *[]byte, bad func(
 	}
 }
 
-// eachIndexEntry calls fn with every entry of idx, a journal entry's keys
-// as they would be in their places (inJournal set).
-func eachIndexEntry(idx *bolt.Bucket, fn func(k, v []byte, inJournal bool)) {
+// eachIndexEntry calls fn with every entry of idx, then every key of the
+// journal's entries (all of them, wherever they are) as it would be in its
+// place (inJournal set).
+func (tx *Tx) eachIndexEntry(fn func(k, v []byte, inJournal bool)) {
 	var buf []byte
-	_ = idx.ForEach(func(k, v []byte) error {
-		if len(k) == 0 || k[0] != pJournal {
-			fn(k, v, false)
+	_ = tx.tx.Bucket(bIdx).ForEach(func(k, v []byte) error {
+		fn(k, v, false)
+		return nil
+	})
+	_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		if !isJournalKey(k) {
 			return nil
 		}
-		id := k[1:]
+		id := k[:26]
 		_ = decodeTerms(v, func(kind byte, text []byte) bool {
 			key, val := appendTermKey(buf[:0], kind, text, id)
 			buf = key

@@ -19,8 +19,7 @@ func where(t *testing.T, s *Store, id, code string) string {
 	t.Helper()
 	var out string
 	_ = s.View(ctx, func(tx *Tx) error {
-		idx := tx.tx.Bucket(bIdx)
-		j, p := idx.Get(journalKey(id)) != nil, idx.Get(trackingKey(code)) != nil
+		j, p := tx.tx.Bucket(bRequests).Get(journalKey(id)) != nil, tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil
 		switch {
 		case j && p:
 			out = "both"
@@ -311,7 +310,8 @@ func TestJournalEncoding(t *testing.T) {
 	if string(k) != "cQSHX-NZDT-Q7WE" || string(v) != "01ID" {
 		t.Errorf("tracking key %q %q", k, v)
 	}
-	if !strings.HasPrefix(string(journalKey("01ID")), "u") {
-		t.Error("journal key")
+	id := "01KB0000000000000000000000"
+	if k := journalKey(id); !isJournalKey(k) || !strings.HasPrefix(string(k), id) || string(k) >= "01KB0000000000000000000001" {
+		t.Errorf("journal key %q", k)
 	}
 }

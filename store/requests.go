@@ -481,6 +481,9 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 		k, v = c.Seek(start)
 	}
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
+		if isJournalKey(k) { // journal.go
+			continue
+		}
 		r, err := tx.decodeJoined(k, v)
 		if err != nil {
 			return err
