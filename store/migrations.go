@@ -48,9 +48,13 @@ func (s *Store) migrate(catalog []queue.Service) error {
 	// then converted into a new file (migrate_v3.go), then brought to the
 	// current schema in place; a new file is made at the current schema
 	// in place.
+	// A file of schema 3 is converted into a new file (migrate_v4.go).
 	upTo := SchemaVersion()
-	if current > 0 && current < 3 {
+	switch {
+	case current > 0 && current < 3:
 		upTo = 2
+	case current == 3:
+		upTo = 3
 	}
 	if err := s.applyMigrations(current, upTo, catalog); err != nil {
 		return err
@@ -59,7 +63,11 @@ func (s *Store) migrate(catalog []queue.Service) error {
 		if err := s.convertV3(context.Background()); err != nil {
 			return fmt.Errorf("migrate to schema 3 (%s): %w", migrations[2].description, err)
 		}
-		return s.applyMigrations(3, SchemaVersion(), catalog)
+	}
+	if upTo < 4 {
+		if err := s.convertV4(context.Background()); err != nil {
+			return fmt.Errorf("migrate to schema 4 (%s): %w", migrations[3].description, err)
+		}
 	}
 	return nil
 }
