@@ -127,11 +127,11 @@ func (tx *Tx) SameDaySameService(nik, service, day string) ([]queue.Request, err
 	from := append(append([]byte(nil), prefix...), ulidPrefix(start)...)
 	to := append(append([]byte(nil), prefix...), ulidPrefix(start.AddDate(0, 0, 1))...)
 	var ids []string
-	err = tx.eachSearchKey(prefix, func(k, _ []byte) { // in their places and in the journal
+	err = tx.eachSearchKey(func(k, _ []byte) { // in their places and in the journal
 		if bytes.Compare(k, from) >= 0 && bytes.Compare(k, to) < 0 {
 			ids = append(ids, string(k[len(prefix):]))
 		}
-	})
+	}, prefix)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 	pick := func(tx *Tx) ([]queue.Request, error) {
 		ids := map[string]bool{}
 		prefix := nikKey(nik, "")
-		err := tx.eachSearchKey(prefix, func(k, _ []byte) { ids[string(k[len(prefix):])] = true }) // in their places and in the journal
+		err := tx.eachSearchKey(func(k, _ []byte) { ids[string(k[len(prefix):])] = true }, prefix) // in their places and in the journal
 		if err != nil {
 			return nil, err
 		}

@@ -116,21 +116,19 @@ func (f *finder) section(keep func(queue.Request) bool, prefixes ...[]byte) erro
 		return nil
 	}
 	var ids []string
-	for _, prefix := range prefixes {
-		// In their places and in the journal (journal.go).
-		err := f.tx.eachSearchKey(prefix, func(k, v []byte) {
-			id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
-			if k[0] == pTracking { // the tracking code's key holds the ID as its value
-				id = string(v)
-			}
-			if !f.seen[id] {
-				f.seen[id] = true
-				ids = append(ids, id)
-			}
-		})
-		if err != nil {
-			return err
+	// In their places and in the journal (journal.go).
+	err := f.tx.eachSearchKey(func(k, v []byte) {
+		id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
+		if k[0] == pTracking { // the tracking code's key holds the ID as its value
+			id = string(v)
 		}
+		if !f.seen[id] {
+			f.seen[id] = true
+			ids = append(ids, id)
+		}
+	}, prefixes...)
+	if err != nil {
+		return err
 	}
 	// IDs are ULIDs: sorting them sorts by arrival.
 	sort.Sort(sort.Reverse(sort.StringSlice(ids)))

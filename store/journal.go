@@ -419,20 +419,43 @@ func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
 	return err
 }
 
-// eachSearchKey calls fn with every search key that starts with prefix (a
-// one-letter kind and more), in its place or in the journal: those in
-// their places first, in key order, then the journal's, by arrival.
-func (tx *Tx) eachSearchKey(prefix []byte, fn func(k, v []byte)) error {
+// eachSearchKey calls fn with every search key that starts with one of
+// prefixes (each a one-letter kind and more), in its place or in the
+// journal: those in their places first, in key order, then the journal's,
+// by arrival, in one pass over the journal; a key that starts with two of
+// them once. k and v are valid only during the call.
+func (tx *Tx) eachSearchKey(fn func(k, v []byte), prefixes ...[]byte) error {
 	c := tx.tx.Bucket(bIdx).Cursor()
-	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		fn(k, v)
-	}
-	return tx.eachJournalKey(prefix[0], func(k, v []byte) bool {
-		if bytes.HasPrefix(k, prefix) {
+	for _, prefix := range prefixes {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			fn(k, v)
 		}
-		return true
+	}
+	var buf []byte
+	var err error
+	tx.eachJournalEntry(func(id, v []byte) bool {
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
+			for _, p := range prefixes {
+				// The term's text and the prefix's agree as far as both go
+				// (cheap), then the whole key is built and compared.
+				if p[0] != kind || !bytes.HasPrefix(text, p[1:min(len(p), 1+len(text))]) {
+					continue
+				}
+				key, val := appendTermKey(buf[:0], kind, text, id)
+				buf = key
+				if bytes.HasPrefix(key, p) {
+					fn(key, val)
+					break
+				}
+			}
+			return true
+		})
+		if err != nil {
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+		return err == nil
 	})
+	return err
 }
 
 // indexSearchTerms writes the random search keys of a new request r: into
