@@ -89,12 +89,22 @@ type term struct {
 }
 
 // journalTerms are the keys a request keeps in its journal entry: its
-// ticket's, its tracking code's and its identity's.
+// ticket's, its tracking code's, its identity's and, while it waits, its
+// place in the waiting line.
 func journalTerms(r queue.Request) []term {
 	code, n, _ := parseTicket(r.Ticket)
 	ts := []term{{pTicket, string(ticketKey(r.Day, code, n)[1:])}}
-	return append(append(ts, trackingTerms(r)...), identityTerms(r)...)
+	ts = append(append(ts, trackingTerms(r)...), identityTerms(r)...)
+	if r.Status == queue.StatusWaiting {
+		// The waiting key without its w and the ID (<day><0|1><queued ns>),
+		// then its value, the service.
+		ts = append(ts, term{pWaiting, string(waitingKey(r)[1:1+waitingHead]) + r.Service})
+	}
+	return ts
 }
+
+// waitingHead is the length of a waiting key between its w and the ID.
+const waitingHead = 10 + 1 + 8
 
 // trackingTerms are the search keys of r's tracking code (which never changes).
 func trackingTerms(r queue.Request) []term {
@@ -122,6 +132,9 @@ func identityTerms(r queue.Request) []term {
 // id to dst and returns it with the key's value: the ID for a tracking
 // code, nothing for the others (the ID ends their key).
 func appendTermKey(dst []byte, kind byte, text, id []byte) (k, v []byte) {
+	if kind == pWaiting { // its text holds the key's head and the value (journalTerms)
+		return append(append(append(dst, kind), text[:waitingHead]...), id...), text[waitingHead:]
+	}
 	dst = append(append(dst, kind), text...)
 	switch kind {
 	case pTracking, pTicket:
@@ -176,12 +189,12 @@ func decodeTerms(v []byte, fn func(kind byte, text []byte) bool) error {
 		}
 		kind := v[0]
 		switch kind {
-		case pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName:
+		case pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName, pWaiting:
 		default:
 			return fmt.Errorf("%w: a key of kind %q", errJournalEntry, kind)
 		}
 		l, w := binary.Uvarint(v[1:])
-		if w <= 0 || l > uint64(len(v)-1-w) || l == 0 {
+		if w <= 0 || l > uint64(len(v)-1-w) || l == 0 || kind == pWaiting && l <= waitingHead {
 			return errJournalEntry
 		}
 		text := v[1+w : 1+w+int(l)]
@@ -458,48 +471,52 @@ func (tx *Tx) eachSearchKey(fn func(k, v []byte), prefixes ...[]byte) error {
 	return err
 }
 
-// indexSearchTerms writes the random search keys of a new request r: into
-// the journal when r is of today (merging the journal first when it holds
-// another day's keys or would grow past its bound), in their places
-// otherwise.
-func (tx *Tx) indexSearchTerms(r queue.Request) error {
+// indexNew writes the index keys of a new request r but its place in the
+// waiting line: into the journal when r is of today (merging the journal
+// first when it holds another day's keys or would grow past its bound),
+// and then its place in the waiting line too, and reports true; in their
+// places otherwise.
+func (tx *Tx) indexNew(r queue.Request) (bool, error) {
 	ts := journalTerms(r)
 	idx := tx.tx.Bucket(bIdx)
 	if r.Day != tx.s.Today() || tx.noJournal {
 		for _, kv := range termKeys(r.ID, ts) {
+			if kv[0][0] == pWaiting {
+				continue // the caller's
+			}
 			if err := idx.Put(kv[0], kv[1]); err != nil {
-				return err
+				return false, err
 			}
 		}
-		return nil
+		return false, nil
 	}
 	st, err := tx.journal()
 	if err != nil {
-		return err
+		return false, err
 	}
 	if lo, hi := tx.todayIDs(); st.stale(lo, hi) || st.keys+len(ts) > journalBound {
 		if _, err := tx.mergeJournal(); err != nil {
-			return err
+			return false, err
 		}
 		st = tx.jst
 	}
 	if err := tx.bucket(bRequests).Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
-		return err
+		return false, err
 	}
 	meta := tx.tx.Bucket(bMeta)
 	if from := meta.Get(kJournalFrom); from == nil || string(from) > r.ID {
 		if err := meta.Put(kJournalFrom, []byte(r.ID)); err != nil {
-			return err
+			return false, err
 		}
 	}
 	st.add(r, len(ts))
-	return nil
+	return true, nil
 }
 
-// moveJournalIdentity rewrites the journal entry of next's request with
-// next's identity, and reports whether it had one (false: its keys are in
-// their places).
-func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
+// rewriteJournal rewrites the journal entry of next's request as next
+// makes it (its identity, its place in the waiting line), and reports
+// whether it had one (false: its keys are in their places).
+func (tx *Tx) rewriteJournal(next queue.Request) (bool, error) {
 	requests := tx.bucket(bRequests)
 	key := journalKey(next.ID)
 	old := requests.Get(key)
@@ -515,7 +532,11 @@ func (tx *Tx) moveJournalIdentity(next queue.Request) (bool, error) {
 		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
 	}
 	ts := journalTerms(next)
-	if err := requests.Put(key, encodeTerms(ts)); err != nil {
+	v := encodeTerms(ts)
+	if bytes.Equal(v, old) {
+		return true, nil
+	}
+	if err := requests.Put(key, v); err != nil {
 		return true, err
 	}
 	st.keys += len(ts) - had

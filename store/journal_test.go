@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,7 +214,7 @@ func TestJournalMerges(t *testing.T) {
 	})
 	t.Run("the bound", func(t *testing.T) {
 		defer func(n int) { journalBound = n }(journalBound)
-		journalBound = 21 // walkIn makes 7 keys (its ticket too): three requests fit, the fourth merges
+		journalBound = 24 // walkIn makes 8 keys (its ticket and its place in the waiting line too): three fit, the fourth merges
 		s, _ := openTest(t)
 		var rs []queue.Request
 		for i := range 4 {
@@ -314,4 +315,67 @@ func TestJournalEncoding(t *testing.T) {
 	if k := journalKey(id); !isJournalKey(k) || !strings.HasPrefix(string(k), id) || string(k) >= "01KB0000000000000000000001" {
 		t.Errorf("journal key %q", k)
 	}
+}
+
+// TestJournalWaitingLine: the waiting line is one line whether a request's
+// place in it is in the journal or in its place: call-next takes priority
+// first then by queue position across both, the counts and the number
+// ahead count both, and a request put back goes behind.
+func TestJournalWaitingLine(t *testing.T) {
+	s, clk := openTest(t)
+	reg := func(service string, prio queue.Priority, nik string) queue.Request {
+		t.Helper()
+		clk.Add(time.Minute)
+		return mustRegister(t, s, queue.NewRequest{Service: service, Name: "Antre " + nik, NIK: "32010141079" + nik, Priority: prio})
+	}
+	r1 := reg("A", queue.PriorityNone, "00001")
+	if _, err := s.MergeJournal(ctx); err != nil { // r1's place in the line in its place
+		t.Fatal(err)
+	}
+	r2 := reg("A", queue.PriorityElderly, "00002")
+	r3 := reg("B", queue.PriorityNone, "00003")
+	for _, c := range []struct {
+		r    queue.Request
+		want string
+	}{{r1, "places"}, {r2, "journal"}, {r3, "journal"}} {
+		if got := where(t, s, c.r.ID, c.r.TrackingCode); got != c.want {
+			t.Fatalf("%s's keys are in %s, want %s", c.r.Ticket, got, c.want)
+		}
+	}
+	var r4 queue.Request
+	var ahead int
+	var err error
+	clk.Add(time.Minute)
+	r4, ahead, _, err = s.RegisterWalkIn(ctx, "", "A", queue.PriorityNone, clerk)
+	if err != nil || ahead != 2 {
+		t.Fatalf("a walk-in of A has %d ahead (%v), want 2 (the elderly in the journal, the first in its place)", ahead, err)
+	}
+	_ = s.View(ctx, func(tx *Tx) error {
+		if got := tx.WaitingCounts(s.Today()); got["A"] != 3 || got["B"] != 1 || len(got) != 2 {
+			t.Errorf("waiting counts %v, want A:3 B:1", got)
+		}
+		return nil
+	})
+	mustCheck(t, s)
+	call := func(want queue.Request, services ...string) {
+		t.Helper()
+		clk.Add(time.Minute)
+		got, err := s.CallNext(ctx, services, clerk)
+		if err != nil || got.ID != want.ID {
+			t.Fatalf("call next %v = %s, %v; want %s", services, got.Ticket, err, want.Ticket)
+		}
+	}
+	call(r2)      // priority, in the journal
+	call(r1)      // in its place, before the journal's regular ones
+	call(r3, "B") // the only B
+	clk.Add(time.Minute)
+	if _, err := s.Act(ctx, r1.ID, queue.ActRequeue, "", clerk); err != nil { // put back: behind r4
+		t.Fatal(err)
+	}
+	call(r4)
+	call(r1)
+	if _, err := s.CallNext(ctx, nil, clerk); !errors.Is(err, queue.ErrQueueEmpty) {
+		t.Fatalf("call next on an empty line: %v", err)
+	}
+	mustCheck(t, s)
 }

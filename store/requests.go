@@ -321,20 +321,26 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 }
 
 // putRequest writes next (its facts, and rf for its personal part) and
-// moves its index entries from what cur had.
+// moves its index entries from what cur had: in its journal entry, beside
+// it, when it has one (journal.go), in their places otherwise.
 func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
 	v := encodeRequest(next, rf, tx.ident().StationID)
 	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
 		return err
 	}
+	var journaled bool
+	var err error
+	if cur.ID == "" { // new request
+		journaled, err = tx.indexNew(next)
+	} else {
+		journaled, err = tx.rewriteJournal(next)
+	}
+	if err != nil || journaled {
+		return err
+	}
 	w := tx.bucket(bIdx)
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
-	}
-	if cur.ID == "" { // new request: its ticket and search keys (journal.go)
-		if err := tx.indexSearchTerms(next); err != nil {
-			return err
-		}
 	}
 	if cur.Status == queue.StatusWaiting {
 		if err := w.Delete(waitingKey(cur)); err != nil {
@@ -373,13 +379,28 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
 	}
+	// The first in the places, then any earlier in the journal (journal.go).
+	var first []byte
 	c := tx.bucket(bIdx).Cursor()
 	prefix := waitingPrefix(day)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(allowed) > 0 && !allowed[string(v)] {
 			continue
 		}
-		return tx.byID(string(k[len(prefix)+1+8:]))
+		first = bytes.Clone(k)
+		break
+	}
+	err := tx.eachJournalKey(pWaiting, func(k, v []byte) bool {
+		if bytes.HasPrefix(k, prefix) && (len(allowed) == 0 || allowed[string(v)]) && (first == nil || bytes.Compare(k, first) < 0) {
+			first = bytes.Clone(k)
+		}
+		return true
+	})
+	if err != nil {
+		return queue.Request{}, err
+	}
+	if first != nil {
+		return tx.byID(string(first[len(prefix)+1+8:]))
 	}
 	if len(services) > 0 {
 		return queue.Request{}, fmt.Errorf("no request of service %s is waiting today: %w", strings.Join(services, ","), queue.ErrQueueEmpty)

@@ -92,16 +92,12 @@ func (tx *Tx) checkIdentity(cur queue.Request, act queue.Action) error {
 // name words (none for a walk-in without identity).
 func identityKeys(r queue.Request) [][2][]byte { return termKeys(r.ID, identityTerms(r)) }
 
-// moveIdentityIndex moves the NIK and name entries of a stored request whose
-// identity changed (identified, corrected, erased, or undone by a
-// recovery): in its journal entry when it has one, in their places
-// otherwise (journal.go).
+// moveIdentityIndex moves the NIK and name entries in their places of a
+// stored request whose identity changed (identified, corrected, erased,
+// or undone by a recovery) and that has no journal entry (journal.go).
 func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 	if cur.ID == "" || cur.NIK == next.NIK && cur.Name == next.Name {
 		return nil
-	}
-	if inJournal, err := tx.moveJournalIdentity(next); inJournal || err != nil {
-		return err
 	}
 	w := tx.bucket(bIdx)
 	for _, kv := range identityKeys(cur) {
@@ -118,7 +114,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 }
 
 // WaitingCounts is the number of requests of day waiting, by service code
-// (read from the waiting line's index, no request decoded).
+// (read from the waiting line's index and the journal, no request decoded).
 func (tx *Tx) WaitingCounts(day string) map[string]int {
 	out := map[string]int{}
 	prefix := waitingPrefix(day)
@@ -126,6 +122,12 @@ func (tx *Tx) WaitingCounts(day string) map[string]int {
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		out[string(v)]++
 	}
+	_ = tx.eachJournalKey(pWaiting, func(k, v []byte) bool { // a damaged entry: Check names it
+		if bytes.HasPrefix(k, prefix) {
+			out[string(v)]++
+		}
+		return true
+	})
 	return out
 }
 
@@ -143,6 +145,12 @@ func (tx *Tx) WaitingAhead(r queue.Request) int {
 			n++
 		}
 	}
+	_ = tx.eachJournalKey(pWaiting, func(k, v []byte) bool { // a damaged entry: Check names it
+		if bytes.HasPrefix(k, prefix) && bytes.Compare(k, mine) < 0 && string(v) == r.Service {
+			n++
+		}
+		return true
+	})
 	return n
 }
 
