@@ -22,7 +22,7 @@ package store
 //	└── <code>             -> queue.Service JSON
 //	requests
 //	├── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
-//	└── <id>j              -> its journal entry: its t, c, g, l, m, n keys, while it is of today (journal.go)
+//	└── <id>j              -> its journal entry: its t, c, g, l, m, n and w keys, while it is of today (journal.go)
 //	events
 //	├── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
 //	└── <seq uint64 BE>p   -> queue.Personal of event seq, apart from it (key, name, NIK, phone, notes; records.go, eventlog.go); deleted on erasure
@@ -50,18 +50,21 @@ package store
 // back (requeue), so a request put back goes behind those waiting then.
 // The l and g keys came with schema 2 (migrations.go builds them for the
 // requests stored before); the personal bucket and the compact records
-// with schema 3 (migrate_v3.go); the journal (u), the waiting line's w
+// with schema 3 (migrate_v3.go); the journal (<id>j), the waiting line's w
 // (q before) and the personal records beside their events (in a personal
 // bucket of their own before) with schema 4 (migrate_v4.go). A request's
-// t, c, g, l, m and n keys are all in its journal entry (beside it in
-// requests) or all in their places; the waiting line (w) is the index's
-// last region, where a registration writes. The journal entry's value:
-// the number of keys, then each key's kind letter, the length of its text
-// (uvarint) and the text (the key without the request's ID). There is no day index: request IDs
+// t, c, g, l, m, n and w keys are all in its journal entry (beside it in
+// requests) or all in their places. The journal entry's value: the number
+// of keys, then each key's kind letter, the length of its text (uvarint)
+// and the text (the key without the request's ID; a w key's text is the
+// key between its w and the ID, then its value, the service).
+//
+// There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
-// last key of events plus one; a day's next ticket is the last ticket key
-// of that day and service plus one. Keys that sort numerically are
+// last event key of events plus one; a day's next ticket is the last
+// ticket key of that day and service, in its place or in the journal,
+// plus one. Keys that sort numerically are
 // big-endian integers; requests, events and personal parts are compact
 // records (codec.go), other values JSON with explicit field names. Fewer
 // buckets means fewer pages written per action (BENCHMARKS.md).

@@ -15,39 +15,46 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// The journal of recent search keys (schema 4).
+// The journal of recent index keys (schema 4).
 //
 // A request's random search keys (its tracking code and the code's last
 // group, its NIK and the NIK's last four digits, its name words) would
 // each land on a leaf page of its own in idx, with that leaf's branch
-// pages: most of what a registration writes. So a request of today keeps
-// them, and its ticket's key, in one journal entry instead: in the
-// requests bucket, right after the request itself (<request id>j -> its
-// keys), so that a registration writes the request and its keys on one
-// leaf. The meta key journal_from is the first request ID the journal may
-// hold an entry of (absent: the journal is empty), so that the journal is
-// read from there on, not from the first request.
+// pages: most of what a registration wrote. So a request of today keeps
+// them, its ticket's key and, while it waits, its place in the waiting
+// line in one journal entry instead: in the requests bucket, right after
+// the request itself (<request id>j -> its keys), so that a registration
+// writes the request and its keys on one leaf and nothing in idx, and a
+// call or a requeue rewrites the entry on the leaf it rewrites anyway. The
+// meta key journal_from is the first request ID the journal may hold an
+// entry of (absent: the journal is empty), so that the journal is read
+// from there on, not from the first request.
+//
 // Every lookup reads the journal as well as the keys in their places
-// (eachSearchKey, trackingID): the journal holds at most journalBound
-// keys, so a search scans at most that many more.
+// (eachSearchKey, eachJournalKey, keyValue; the waiting line's in
+// NextWaiting, WaitingCounts and WaitingAhead): the journal holds at most
+// journalBound keys, so a lookup reads at most that many more. A new
+// tracking code's uniqueness and the day's last ticket come from a copy
+// of the journal's codes and last tickets kept in memory (journalCache).
 //
 // The journal is merged into the keys' places (mergeJournal, in one
 // transaction: a crash leaves it whole or merged):
 //
-//   - by the first write of a request of a new day that finds the journal
-//     holding another day's keys (so about once a day, in that write's
-//     transaction);
+//   - by the first registration of a request of today that finds the
+//     journal holding another day's keys (so about once a day, in that
+//     registration's transaction);
 //   - by the nightly purge (erase.go), so that the morning's first
 //     registration rarely pays for it;
-//   - when adding a request's keys would take it past journalBound.
+//   - when adding a request's keys would take it past journalBound;
+//   - by a recovery's import, before it writes (recover.go).
 //
-// A request's random keys are all in its journal entry or all in their
-// places, never some in each and never one in both (Check verifies it). A
-// request of another day (history written after the fact, a demo, an
-// import of an older day) has its keys written in their places at once. An
-// identification or correction of a request whose keys are in the journal
-// rewrites its entry; of one whose keys are in their places, moves them
-// there, as before.
+// A request's keys are all in its journal entry or all in their places,
+// never some in each and never one in both (Check verifies it). A request
+// of another day (history written after the fact, a demo) has its keys
+// written in their places at once. Any change to a request with a journal
+// entry (identified, corrected, erased, called, put back) rewrites the
+// entry as the request now makes it; one without moves its keys in their
+// places, as before.
 
 // kJournalFrom (meta) is the first request ID the journal may hold an entry of.
 var kJournalFrom = []byte("journal_from")
