@@ -173,7 +173,9 @@ func (s *Store) needsNoMigration() error {
 //   - every request decodes, under its own ID, and lists its events, each
 //     of which is an event of that request (the owner of each event, by
 //     sequence number, in an array the event log is then checked against);
-//   - the index holds exactly the entries the requests make: the hashes of
+//   - the index (with the journal's entries beside the requests, each
+//     counted as the keys it holds; journal.go) holds exactly the entries
+//     the requests make: the hashes of
 //     the entries the requests make and of those the index holds are added
 //     up (with a random seed) and compared; only when they differ are the
 //     entries hashed, sorted and merged to name the ones missing or stray

@@ -10,12 +10,13 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// Schema 4: the journal of recent search keys (journal.go); the waiting
-// line's keys led by w instead of q, so that a registration's ticket,
-// journal and waiting-line keys are the last three regions of idx (t, u,
-// w) and share their branch pages; the personal records beside their
-// events in the events bucket (eventlog.go) instead of a bucket of their
-// own, so that a registration's event and personal record share a leaf.
+// Schema 4: the journal of recent index keys beside the requests
+// (journal.go); the waiting line's keys led by w instead of q (the
+// index's last region: where, before the journal took them, a
+// registration's ticket and waiting keys shared their branch pages); the
+// personal records beside their events in the events bucket (eventlog.go)
+// instead of a bucket of their own, so that a registration's event and
+// personal record share a leaf.
 //
 // A file of schema 3 has no journal (every search key in its place, which
 // schema 4 reads as it is); its waiting-line keys are renamed and its
