@@ -75,7 +75,6 @@ func trackingPrefix(fragment string) []byte { return []byte(string(pTracking) + 
 
 func namePrefix(word string) []byte { return []byte(string(pName) + word) }
 
-func nameKey(word, id string) []byte { return []byte(string(pName) + word + "\x00" + id) }
 
 func waitingPrefix(day string) []byte { return []byte(string(pWaiting) + day) }
 
