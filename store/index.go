@@ -75,7 +75,6 @@ func trackingPrefix(fragment string) []byte { return []byte(string(pTracking) + 
 
 func namePrefix(word string) []byte { return []byte(string(pName) + word) }
 
-
 func waitingPrefix(day string) []byte { return []byte(string(pWaiting) + day) }
 
 func waitingKey(r queue.Request) []byte {
