@@ -16,23 +16,24 @@ package store
 //	├── catalog_version    -> uint64 BE: the central catalog adopted
 //	├── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
 //	├── compact_pending    -> RFC 3339: an erasure's compaction is due (when a crash interrupted one; erase.go)
+//	├── journal_from       -> the first request ID the journal may hold an entry of (when it holds any; journal.go)
 //	└── replaced           -> the new file's name: this file was replaced (when a rewrite replaced it: only in the old file; rewrite.go)
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests
-//	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
+//	├── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
+//	└── <id>j              -> its journal entry: its t, c, g, l, m, n and w keys, while it is of today (journal.go)
 //	events
-//	└── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
-//	personal                  the personal parts, apart from the events that set them (records.go)
-//	└── <seq uint64 BE>    -> queue.Personal of event seq (key, name, NIK, phone, notes); deleted on erasure
+//	├── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
+//	└── <seq uint64 BE>p   -> queue.Personal of event seq, apart from it (key, name, NIK, phone, notes; records.go, eventlog.go); deleted on erasure
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
-//	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
 //	├── c<tracking code>                                      -> id    tracking code
 //	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
-//	├── n<nik>/<id>                                           -> ""    NIK
 //	├── l<last four NIK digits>/<id>                          -> ""    NIK's last four digits
 //	├── m<lower-case name word>\x00<id>                       -> ""    name words
-//	└── q<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
+//	├── n<nik>/<id>                                           -> ""    NIK
+//	├── t<day>/<code>\x00<n uint32 BE>                        -> id    ticket
+//	└── w<day><0 priority|1 regular><queued ns uint64 BE><id>  -> code  waiting line
 //	keys                      made by the first keyed action (keys.go)
 //	└── <idempotency key, a ULID> -> <event seq uint64 BE><SHA-256 of the action's payload> (the seq alone once its request is erased)
 //	hub_counters              the office hub's counters (counters.go); not events, never synced
@@ -49,11 +50,21 @@ package store
 // back (requeue), so a request put back goes behind those waiting then.
 // The l and g keys came with schema 2 (migrations.go builds them for the
 // requests stored before); the personal bucket and the compact records
-// with schema 3 (migrate_v3.go). There is no day index: request IDs
+// with schema 3 (migrate_v3.go); the journal (<id>j), the waiting line's w
+// (q before) and the personal records beside their events (in a personal
+// bucket of their own before) with schema 4 (migrate_v4.go). A request's
+// t, c, g, l, m, n and w keys are all in its journal entry (beside it in
+// requests) or all in their places. The journal entry's value: the number
+// of keys, then each key's kind letter, the length of its text (uvarint)
+// and the text (the key without the request's ID; a w key's text is the
+// key between its w and the ID, then its value, the service).
+//
+// There is no day index: request IDs
 // are ULIDs, whose first ten characters are the arrival time, so a day's
 // requests are one key range of requests. The next event sequence is the
-// last key of events plus one; a day's next ticket is the last ticket key
-// of that day and service plus one. Keys that sort numerically are
+// last event key of events plus one; a day's next ticket is the last
+// ticket key of that day and service, in its place or in the journal,
+// plus one. Keys that sort numerically are
 // big-endian integers; requests, events and personal parts are compact
 // records (codec.go), other values JSON with explicit field names. Fewer
 // buckets means fewer pages written per action (BENCHMARKS.md).

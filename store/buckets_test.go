@@ -59,6 +59,11 @@ func documentedLayout(t *testing.T) (buckets, meta, idx, optional []string) {
 func TestLayoutIsDocumented(t *testing.T) {
 	s, _ := openTest(t)
 	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	// One of yesterday, written after the fact: its search keys go to their
+	// places at once (today's are in the journal).
+	late := walkIn("C", "Dewi Lestari")
+	late.At = time.Date(2026, 11, 26, 9, 0, 0, 0, jakarta)
+	mustRegister(t, s, late)
 	mustRegister(t, s, queue.NewRequest{Service: "B", Name: "Budi", NIK: "3201014107900001", Priority: queue.PriorityElderly})
 	if _, _, err := s.ActOnce(ctx, "01KB0000000000000000000000", r.ID, queue.ActCall, "", clerk); err != nil {
 		t.Fatal(err)

@@ -218,7 +218,9 @@ func (s *Store) needsNoMigration() error {
 //   - every request decodes, under its own ID, and lists its events, each
 //     of which is an event of that request (the owner of each event, by
 //     sequence number, in an array the event log is then checked against);
-//   - the index holds exactly the entries the requests make: the hashes of
+//   - the index (with the journal's entries beside the requests, each
+//     counted as the keys it holds; journal.go) holds exactly the entries
+//     the requests make: the hashes of
 //     the entries the requests make and of those the index holds are added
 //     up (with a random seed) and compared; only when they differ are the
 //     entries hashed, sorted and merged to name the ones missing or stray
@@ -260,8 +262,8 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 		return c
 	}
 	if root := b(bEvents).Root(); pages != nil && root != 0 {
-		k, _ := pages.Cursor(uint64(root)).Last()
-		rep.Events = getU64(k)
+		k, _ := pages.Cursor(uint64(root)).Last() // an event, or the personal record after it (<seq>p)
+		rep.Events = getU64(k[:min(len(k), 8)])
 	} else {
 		rep.Events = tx.LastSeq() // through the map; an inline bucket lives in the root page
 	}
@@ -285,7 +287,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	// Pass 1: the requests; the index entries they make, added up (but
 	// those of their personal parts: pass 3); the events they list, in
 	// owner; the personal records they read, in current and notes.
-	pc := cursor(bPersonal)
+	pc := eventScan{c: cursor(bEvents), personal: true} // the personal records, beside the events (eventlog.go)
 	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
 	refer := func(set bitmap, seq uint64, k, ticket []byte) {
 		if seq >= uint64(len(owner)) {
@@ -296,8 +298,13 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	}
 	var rs reqScan
 	var kb []byte
+	jc := newJournalCheck(tx)
 	c := cursor(bRequests)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if isJournalKey(k) { // a journal entry: its keys are the index's (journal.go)
+			jc.entry(k, v, &have, &kb, bad)
+			continue
+		}
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
 		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
@@ -333,7 +340,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	var next uint64 = 1
 	var idText [26]byte
 	pk, pv := pc.First()
-	ec := cursor(bEvents)
+	ec := eventScan{c: cursor(bEvents)}
 	for k, v := ec.First(); k != nil; k, v = ec.Next() {
 		seq := getU64(k)
 		if seq != next {
@@ -477,6 +484,9 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	sum := indexSum{seed: maphash.MakeSeed()}
 	expected := func(fn func(k []byte, r queue.Request, kv [2][]byte)) {
 		_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+			if isJournalKey(k) {
+				return nil
+			}
 			r, err := tx.decodeJoined(k, v)
 			if err != nil {
 				return nil // named by pass 1
@@ -489,10 +499,7 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	var want, have []uint64
 	expected(func(_ []byte, _ queue.Request, kv [2][]byte) { want = append(want, sum.hash(kv[0], kv[1])) })
-	_ = idx.ForEach(func(k, v []byte) error {
-		have = append(have, sum.hash(k, v))
-		return nil
-	})
+	tx.eachIndexEntry(func(k, v []byte, _ bool) { have = append(have, sum.hash(k, v)) })
 	slices.Sort(want)
 	slices.Sort(have)
 	missing, stray := map[uint64]bool{}, map[uint64]bool{}
@@ -515,12 +522,15 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	}
 	named := false
 	if len(stray) > 0 {
-		_ = idx.ForEach(func(k, v []byte) error {
+		tx.eachIndexEntry(func(k, v []byte, inJournal bool) {
 			if stray[sum.hash(k, v)] {
-				bad("stray index entry %q", k)
+				if inJournal {
+					bad("stray index entry %q (in the journal)", k)
+				} else {
+					bad("stray index entry %q", k)
+				}
 				named = true
 			}
-			return nil
 		})
 	}
 	if len(missing) > 0 {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +18,66 @@ import (
 
 // TestCheckFindsPersonalAndIndexDamage: the streaming check names an index
 // entry gone, one too many, a personal part gone and a personal record of
-// an event that sets none, and two index entries whose values were
-// swapped (the same keys and values, paired otherwise), reading the file
-// through a map and with reads (boltcheck.MapMax).
+// an event that sets none, two index entries whose values were swapped
+// (the same keys and values, paired otherwise); and in the journal of
+// search keys (journal.go) a key gone, a stray key, a key both in the
+// journal and in its place, an entry of no request and an entry that does
+// not decode; reading the file through a map and with reads
+// (boltcheck.MapMax).
 func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
+	// rewrite changes the terms of request id's journal entry.
+	rewrite := func(tx *bolt.Tx, id string, fn func([]term) []term) error {
+		var ts []term
+		if err := decodeTerms(tx.Bucket(bRequests).Get(journalKey(id)), func(kind byte, text []byte) bool {
+			ts = append(ts, term{kind, string(text)})
+			return true
+		}); err != nil {
+			return err
+		}
+		return tx.Bucket(bRequests).Put(journalKey(id), encodeTerms(fn(ts)))
+	}
 	tests := []struct {
 		name, want string
-		damage     func(tx *bolt.Tx, seq uint64, nikKey []byte) error
+		merged     bool // the search keys merged into their places before the damage
+		damage     func(tx *bolt.Tx, seq uint64, nikKey []byte, id string) error
 	}{
-		{"NIK entry gone", "index entry n for request", func(tx *bolt.Tx, _ uint64, k []byte) error { return tx.Bucket(bIdx).Delete(k) }},
-		{"stray entry", `stray index entry "n3201014107900001/01`, func(tx *bolt.Tx, _ uint64, k []byte) error {
+		{"NIK entry gone", "index entry n for request", true, func(tx *bolt.Tx, _ uint64, k []byte, _ string) error { return tx.Bucket(bIdx).Delete(k) }},
+		{"stray entry", `stray index entry "n3201014107900001/01`, true, func(tx *bolt.Tx, _ uint64, k []byte, _ string) error {
 			return tx.Bucket(bIdx).Put(append(k[:len(k)-3:len(k)-3], "ZZZ"...), nil)
 		}},
-		{"personal part gone", "has none", func(tx *bolt.Tx, seq uint64, _ []byte) error { return tx.Bucket(bPersonal).Delete(u64(seq)) }},
-		{"personal record of a call", "a request.called", func(tx *bolt.Tx, seq uint64, _ []byte) error {
-			return tx.Bucket(bPersonal).Put(u64(seq+1), tx.Bucket(bPersonal).Get(u64(seq)))
+		{"journal: NIK key gone", "index entry n for request", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return rewrite(tx, id, func(ts []term) []term {
+				return slices.DeleteFunc(ts, func(t term) bool { return t.kind == pNIK })
+			})
 		}},
-		{"two tickets' requests swapped", `stray index entry "t`, func(tx *bolt.Tx, _ uint64, _ []byte) error {
+		{"journal: stray key", `stray index entry "n3201014107900099/01`, false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return rewrite(tx, id, func(ts []term) []term { return append(ts, term{pNIK, "3201014107900099"}) })
+		}},
+		{"journal: key also in its place", `search key "n3201014107900001/01`, false, func(tx *bolt.Tx, _ uint64, k []byte, _ string) error {
+			return tx.Bucket(bIdx).Put(k, nil)
+		}},
+		{"journal: entry of no request", "journal entry of request 01KB0000000000000000000000, which does not exist", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bRequests).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bRequests).Get(journalKey(id)))
+		}},
+		{"journal: a ticket twice", "a ticket handed out twice", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bRequests).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bRequests).Get(journalKey(id)))
+		}},
+		{"journal: ticket also in its place", `search key "t2026-11-27/A\x00\x00\x00\x00\x01" is both`, false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bIdx).Put(ticketKey("2026-11-27", "A", 1), []byte(id))
+		}},
+		{"journal: its start lost", "before the journal's start", false, func(tx *bolt.Tx, _ uint64, _ []byte, _ string) error {
+			return tx.Bucket(bMeta).Delete(kJournalFrom)
+		}},
+		{"journal: entry does not decode", "journal entry does not decode", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bRequests).Put(journalKey(id), []byte{3, 'n', 40, '1'})
+		}},
+		{"personal part gone", "has none", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
+			return tx.Bucket(bEvents).Delete(personalKey(seq))
+		}},
+		{"personal record of a call", "a request.called", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
+			return tx.Bucket(bEvents).Put(personalKey(seq+1), tx.Bucket(bEvents).Get(personalKey(seq)))
+		}},
+		{"two tickets' requests swapped", `stray index entry "t`, true, func(tx *bolt.Tx, _ uint64, _ []byte, _ string) error {
 			// the same keys and the same values as before, paired otherwise
 			c := tx.Bucket(bIdx).Cursor()
 			k1, v1 := c.Seek([]byte{pTicket})
@@ -53,23 +97,29 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/map up to %d bytes", tt.name, mapMax), func(t *testing.T) {
 				defer func(m int64) { boltcheck.MapMax = m }(boltcheck.MapMax)
 				boltcheck.MapMax = mapMax
-				checkFindsDamage(t, tt.want, tt.damage)
+				checkFindsDamage(t, tt.want, tt.merged, tt.damage)
 			})
 		}
 	}
 }
 
 // checkFindsDamage damages a store of a few hundred requests (buckets of
-// pages of their own, not inline) and checks that Check names it.
-func checkFindsDamage(t *testing.T, want string, damage func(tx *bolt.Tx, seq uint64, nikKey []byte) error) {
+// pages of their own, not inline) and one of today (its keys in the
+// journal, or merged into their places) and checks that Check names it.
+func checkFindsDamage(t *testing.T, want string, merged bool, damage func(tx *bolt.Tx, seq uint64, nikKey []byte, id string) error) {
 	s, clk := openTest(t)
 	fillHistory(t, s, clk, 300)
 	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
 	if _, err := s.Act(ctx, r.ID, "call", "", clerk); err != nil {
 		t.Fatal(err)
 	}
+	if merged {
+		if _, err := s.MergeJournal(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	mustCheck(t, s)
-	if err := s.db.Update(func(tx *bolt.Tx) error { return damage(tx, r.EventSeqs[0], nikKey(r.NIK, r.ID)) }); err != nil {
+	if err := s.db.Update(func(tx *bolt.Tx) error { return damage(tx, r.EventSeqs[0], nikKey(r.NIK, r.ID), r.ID) }); err != nil {
 		t.Fatal(err)
 	}
 	rep, _ := s.Check(context.Background())
@@ -136,6 +186,20 @@ func TestCheckSeesEveryKindOfRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCheck(t, s)
+	// Today's index keys are all in the journal (beside the requests: the
+	// index is empty), then in their places.
+	takeEachKind(t, s, 0)
+	if _, err := s.MergeJournal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mustCheck(t, s)
+	takeEachKind(t, s, 7)
+}
+
+// takeEachKind takes one index entry of each kind away in turn (and puts
+// it back): Check finds it missing every time.
+func takeEachKind(t *testing.T, s *Store, kinds int) {
+	t.Helper()
 	var keys [][2][]byte
 	_ = s.View(ctx, func(tx *Tx) error {
 		seen := map[byte]bool{}
@@ -147,8 +211,8 @@ func TestCheckSeesEveryKindOfRequest(t *testing.T) {
 			return nil
 		})
 	})
-	if len(keys) != 7 {
-		t.Fatalf("the index has entries of %d kinds, want 7", len(keys))
+	if len(keys) != kinds {
+		t.Fatalf("the index has entries of %d kinds, want %d", len(keys), kinds)
 	}
 	for _, kv := range keys {
 		k := kv[0]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -125,10 +126,19 @@ func (tx *Tx) SameDaySameService(nik, service, day string) ([]queue.Request, err
 	prefix := nikKey(nik, "")
 	from := append(append([]byte(nil), prefix...), ulidPrefix(start)...)
 	to := append(append([]byte(nil), prefix...), ulidPrefix(start.AddDate(0, 0, 1))...)
+	var ids []string
+	err = tx.eachSearchKey(func(k, _ []byte) { // in their places and in the journal
+		if bytes.Compare(k, from) >= 0 && bytes.Compare(k, to) < 0 {
+			ids = append(ids, string(k[len(prefix):]))
+		}
+	}, prefix)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
 	var out []queue.Request
-	c := tx.bucket(bIdx).Cursor()
-	for k, _ := c.Seek(from); k != nil && bytes.Compare(k, to) < 0; k, _ = c.Next() {
-		r, err := tx.byID(string(k[len(prefix):]))
+	for _, id := range ids {
+		r, err := tx.byID(id)
 		if err != nil {
 			return nil, err
 		}

@@ -24,7 +24,9 @@ var (
 
 // TestCrashHelper is the writer process of TestCrashKill: run alone it does
 // nothing. With LOKET_CRASH_DB set it registers walk-ins (and calls every
-// third one) until it is killed, printing a line after each committed action.
+// third one, and merges the journal of search keys into their places after
+// every 10th, journal.go) until it is killed, printing a line after each
+// committed action.
 func TestCrashHelper(t *testing.T) {
 	path := os.Getenv("LOKET_CRASH_DB")
 	if path == "" {
@@ -43,7 +45,7 @@ func TestCrashHelper(t *testing.T) {
 			fmt.Fprintln(out, "error", err)
 			os.Exit(3)
 		}
-		fmt.Fprintf(out, "registered %s %s\n", r.ID, r.Ticket)
+		fmt.Fprintf(out, "registered %s %s %s\n", r.ID, r.Ticket, r.TrackingCode)
 		if i%3 == 2 {
 			c, err := s.CallNext(ctx, nil, clerk)
 			if err != nil {
@@ -52,13 +54,24 @@ func TestCrashHelper(t *testing.T) {
 			}
 			fmt.Fprintf(out, "called %s\n", c.ID)
 		}
+		if i%10 == 9 {
+			n, err := s.MergeJournal(ctx)
+			if err != nil {
+				fmt.Fprintln(out, "error", err)
+				os.Exit(3)
+			}
+			fmt.Fprintf(out, "merged %d\n", n)
+		}
 	}
 }
 
 // TestCrashKill starts a real writer process, kills it with SIGKILL at a
 // random moment, and checks that everything it reported is on disk, no
-// ticket is handed out twice, the event log is contiguous and Check is
-// clean; many times over the same database.
+// ticket is handed out twice, the event log is contiguous, Check is clean
+// (the journal of search keys and the keys in their places, whether the
+// kill landed in a registration or in a merge, are together exactly the
+// keys the requests make) and every tracking code reported finds its
+// request; many times over the same database.
 func TestCrashKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test in -short mode")
@@ -71,6 +84,8 @@ func TestCrashKill(t *testing.T) {
 	t.Logf("seed %d (replay: go test ./store -run '^TestCrashKill$' -crash.seed=%d)", seed, seed)
 	rng := rand.New(rand.NewSource(seed))
 	registered := map[string]string{} // id -> ticket
+	codes := map[string]string{}      // id -> tracking code
+	merges := 0
 	called := map[string]bool{}
 	for iter := range *crashIterations {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelper$", "-test.count=1")
@@ -110,8 +125,10 @@ func TestCrashKill(t *testing.T) {
 			f := strings.Fields(l)
 			switch f[0] {
 			case "registered":
-				registered[f[1]] = f[2]
+				registered[f[1]], codes[f[1]] = f[2], f[3]
 				n++
+			case "merged":
+				merges++
 			case "called":
 				called[f[1]] = true
 			default:
@@ -143,6 +160,9 @@ func TestCrashKill(t *testing.T) {
 				if called[id] && r.Status != queue.StatusCalled {
 					return fmt.Errorf("request %s was reported called but is %s", id, r.Status)
 				}
+				if byCode, err := tx.Resolve(codes[id]); err != nil || byCode.ID != id {
+					return fmt.Errorf("tracking code %s of request %s finds %s, %v", codes[id], id, byCode.ID, err)
+				}
 			}
 			return tx.Between("", "", func(r queue.Request) error {
 				key := r.Day + "/" + r.Ticket
@@ -158,5 +178,5 @@ func TestCrashKill(t *testing.T) {
 			t.Fatalf("iteration %d (%d written this time): %v", iter, n, err)
 		}
 	}
-	t.Logf("%d kills, %d registrations reported and found, %d calls", *crashIterations, len(registered), len(called))
+	t.Logf("%d kills, %d registrations reported and found, %d calls, %d merges", *crashIterations, len(registered), len(called), merges)
 }

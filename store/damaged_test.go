@@ -22,6 +22,9 @@ import (
 func TestNoWriteAfterCheckFindsProblems(t *testing.T) {
 	s, clk := openTest(t)
 	r := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	if _, err := s.MergeJournal(ctx); err != nil { // the tracking code's key in its place
+		t.Fatal(err)
+	}
 	key := []byte{pTracking}
 	key = append(key, r.TrackingCode...)
 	var saved []byte

@@ -36,12 +36,54 @@
 // same NIK already has for a service on a day, for a warning before a
 // registration (it does not block).
 //
-// # Personal data (schema 3)
+// # The journal of recent index keys (schema 4)
+//
+// A request's random search keys (tracking code and its last group, NIK
+// and its last four digits, name words) would each land on a leaf of
+// their own, with its branch pages, and each page a commit writes costs
+// about 12 to 16 µs on a counter's disk: they were most of what a
+// registration wrote (24 pages against a bare commit's 6). So a request
+// of today keeps them, its ticket's key and, while it waits, its place in
+// the waiting line in one journal entry beside it in the requests bucket
+// (<request id>j -> its keys), on the request's own leaf: a registration
+// writes nothing in the index, and a call rewrites the entry on the leaf
+// it rewrites anyway. Its personal record goes beside its event
+// (eventlog.go). The meta key journal_from says where in the requests the
+// journal begins (journal.go).
+//
+// Every lookup reads the keys in their places and then the journal:
+// search, a ticket's and a tracking code's lookup, the day's next ticket,
+// a new tracking code's uniqueness, call-next, the waiting counts and the
+// number ahead, the NIK lookups of the same-day warning and of an
+// erasure, and Check. The journal is merged into the places in one
+// transaction (a crash leaves it whole or merged): by the first
+// registration of a new day that finds another day's keys in it, by the
+// nightly purge, and when it would pass 10,000 keys, so a lookup never
+// reads more than that many besides the places. A request's keys are all
+// in the journal or all in their places; a request of another day
+// (history written after the fact, a demo) has them written in their
+// places at once, and a recovery's import merges the journal first and
+// writes in the places; any change to a request with a journal entry
+// rewrites the entry. Check reads each journal entry's keys as if they
+// were in their places (the union must be exactly the keys the requests
+// make), and names an entry that does not decode, one of no request, one
+// before journal_from (lookups would miss it), a key both in the journal
+// and in its place, and a ticket in two entries.
+//
+// To know whether a new tracking code is taken, and the day's last
+// ticket, without reading the journal, the store keeps the journal's codes
+// and last tickets as the last committed transaction left them, handed on
+// by each write transaction of [Store.Update] as it commits; any other
+// write (a migration, a test's) leaves them describing an older
+// transaction, and the journal is then read again.
+//
+// # Personal data (schema 3, beside the events since schema 4)
 //
 // A request's personal part (the applicant's name, NIK, phone and the
-// clerk's notes; queue.Personal) is stored apart from its facts: in the
-// personal bucket, under the sequence number of the event that set it
-// (request.created, request.identified), with the random key of the
+// clerk's notes; queue.Personal) is stored apart from its facts: beside
+// the event that set it (request.created, request.identified), under the
+// event's sequence number and a p in the events bucket (a bucket of its
+// own in schema 3; eventlog.go), with the random key of the
 // digest that the event's data carries instead (queue/personal.go). The
 // stored request holds the sequence number of its current personal part,
 // and reading it joins the two ([Tx.Request], [Tx.Between], ...), so a

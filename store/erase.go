@@ -84,32 +84,29 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 	pick := func(tx *Tx) ([]queue.Request, error) {
 		ids := map[string]bool{}
 		prefix := nikKey(nik, "")
-		c := tx.tx.Bucket(bIdx).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			ids[string(k[len(prefix):])] = true
+		err := tx.eachSearchKey(func(k, _ []byte) { ids[string(k[len(prefix):])] = true }, prefix) // in their places and in the journal
+		if err != nil {
+			return nil, err
 		}
 		// Earlier personal parts (an identification corrected since).
 		events := tx.tx.Bucket(bEvents)
-		err := tx.tx.Bucket(bPersonal).ForEach(func(k, v []byte) error {
+		pc := personalOf(events)
+		for k, v := pc.First(); k != nil; k, v = pc.Next() {
 			if err := ctx.Err(); err != nil {
-				return err
+				return nil, err
 			}
 			p, err := decodePersonal(v)
 			if err != nil {
-				return tx.damaged(fmt.Sprintf("personal record of event %d does not decode", getU64(k)), err)
+				return nil, tx.damaged(fmt.Sprintf("personal record of event %d does not decode", getU64(k)), err)
 			}
 			if p.NIK != nik {
-				return nil
+				continue
 			}
 			e, err := tx.decodeEvent(getU64(k), events.Get(k))
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ids[e.RequestID] = true
-			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
 		var out []queue.Request
 		for id := range ids {
@@ -148,6 +145,11 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 		return out, err
 	}
 	run := func(tx *Tx) error {
+		if !dryRun { // the nightly purge merges yesterday's journal of search keys (journal.go)
+			if err := tx.mergeStaleJournal(); err != nil {
+				return err
+			}
+		}
 		rs, err := pick(tx)
 		if err != nil {
 			return err

@@ -115,19 +115,20 @@ func (f *finder) section(keep func(queue.Request) bool, prefixes ...[]byte) erro
 	if len(f.out) >= f.limit {
 		return nil
 	}
-	c := f.tx.bucket(bIdx).Cursor()
 	var ids []string
-	for _, prefix := range prefixes {
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
-			if k[0] == pTracking { // the tracking code's key holds the ID as its value
-				id = string(v)
-			}
-			if !f.seen[id] {
-				f.seen[id] = true
-				ids = append(ids, id)
-			}
+	// In their places and in the journal (journal.go).
+	err := f.tx.eachSearchKey(func(k, v []byte) {
+		id := string(k[bytes.LastIndexAny(k, "/\x00")+1:])
+		if k[0] == pTracking { // the tracking code's key holds the ID as its value
+			id = string(v)
 		}
+		if !f.seen[id] {
+			f.seen[id] = true
+			ids = append(ids, id)
+		}
+	}, prefixes...)
+	if err != nil {
+		return err
 	}
 	// IDs are ULIDs: sorting them sorts by arrival.
 	sort.Sort(sort.Reverse(sort.StringSlice(ids)))

@@ -15,7 +15,7 @@ const (
 	pTracking = 'c' // c<tracking code> -> id
 	pNIK      = 'n' // n<nik>/<id> -> ""
 	pName     = 'm' // m<word>\x00<id> -> ""
-	pWaiting  = 'q' // q<YYYY-MM-DD><0 priority|1 regular><queue position ns uint64 BE><id> -> service
+	pWaiting  = 'w' // w<YYYY-MM-DD><0 priority|1 regular><queue position ns uint64 BE><id> -> service (q before schema 4)
 	pNIKLast  = 'l' // l<last four NIK digits>/<id> -> ""
 	pTrackEnd = 'g' // g<last group of the tracking code>/<id> -> ""
 )
@@ -75,8 +75,6 @@ func trackingPrefix(fragment string) []byte { return []byte(string(pTracking) + 
 
 func namePrefix(word string) []byte { return []byte(string(pName) + word) }
 
-func nameKey(word, id string) []byte { return []byte(string(pName) + word + "\x00" + id) }
-
 func waitingPrefix(day string) []byte { return []byte(string(pWaiting) + day) }
 
 func waitingKey(r queue.Request) []byte {
@@ -92,18 +90,14 @@ func waitingKey(r queue.Request) []byte {
 	return append(k, r.ID...)
 }
 
-// indexKeys are the keys a request has in idx: its ticket and tracking code
-// (and its last group), which never change, and its NIK (and its last four
-// digits) and name words, which only identify adds (a walk-in without
-// identity has none) or corrects.
+// indexKeys are the keys a request has in idx (but its place in the
+// waiting line): its ticket and tracking code (and its last group), which
+// never change, and its NIK (and its last four digits) and name words,
+// which only identify adds (a walk-in without identity has none) or
+// corrects. While the request is recent they are all in its journal
+// entry instead (journal.go).
 func indexKeys(r queue.Request) [][2][]byte {
 	code, n, _ := parseTicket(r.Ticket)
-	keys := [][2][]byte{
-		{ticketKey(r.Day, code, n), []byte(r.ID)},
-		{trackingKey(r.TrackingCode), []byte(r.ID)},
-	}
-	if k := trackingEndKey(r.TrackingCode, r.ID); k != nil {
-		keys = append(keys, [2][]byte{k, nil})
-	}
-	return append(keys, identityKeys(r)...) // walkin.go
+	keys := [][2][]byte{{ticketKey(r.Day, code, n), []byte(r.ID)}}
+	return append(keys, termKeys(r.ID, append(trackingTerms(r), identityTerms(r)...))...) // journal.go
 }

@@ -42,7 +42,7 @@ func TestMigrateV3FromV1(t *testing.T) {
 	var gotReqs []queue.Request
 	var gotEvents []queue.Event
 	if err := s.View(ctx, func(tx *Tx) error {
-		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != 3 {
+		if v := getU64(tx.tx.Bucket(bMeta).Get(kSchemaVersion)); v != SchemaVersion() {
 			t.Errorf("schema version %d", v)
 		}
 		if tx.tx.Bucket(bMeta).Get(kReplaced) != nil {
@@ -119,12 +119,15 @@ func TestMigrateV3FromV1(t *testing.T) {
 	}
 
 	mustCheck(t, s)
-	// No NIK or phone outside the personal bucket (names are also the
-	// clerks' names, which events carry).
+	// No NIK or phone outside the personal records (<seq>p in events,
+	// eventlog.go; names are also the clerks' names, which events carry).
 	_ = s.View(ctx, func(tx *Tx) error {
 		for _, r := range wantReqs[:20] {
 			for _, b := range [][]byte{bRequests, bEvents} {
 				_ = tx.tx.Bucket(b).ForEach(func(k, v []byte) error {
+					if string(b) == string(bEvents) && len(k) == 9 {
+						return nil // a personal record
+					}
 					if bytes.Contains(v, []byte(r.NIK)) && r.NIK != "" || bytes.Contains(v, []byte(r.Phone)) && r.Phone != "" {
 						t.Fatalf("bucket %s key %x holds the personal data of %s", b, k, r.Ticket)
 					}

@@ -22,6 +22,7 @@ var migrations = []migration{
 	{1, "initial layout: buckets, station identity, default catalog", migrateV1},
 	{2, "search keys: last four NIK digits, later groups of tracking codes", migrateV2},
 	{3, "personal parts apart from the facts (v2), compact records", migrateV3},
+	{4, "a journal of recent search keys, the waiting line after the tickets", migrateV4},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -44,13 +45,37 @@ func (s *Store) migrate(catalog []queue.Service) error {
 		return s.finishErasure()
 	}
 	// A file with data of schema 1 or 2 is brought to schema 2 in place,
-	// then converted into a new file (migrate_v3.go); a new file is made
-	// at the current schema in place.
+	// then converted into a new file (migrate_v3.go), then brought to the
+	// current schema in place; a new file is made at the current schema
+	// in place.
+	// A file of schema 3 is converted into a new file (migrate_v4.go).
 	upTo := SchemaVersion()
-	if current > 0 && current < 3 {
+	switch {
+	case current > 0 && current < 3:
 		upTo = 2
+	case current == 3:
+		upTo = 3
 	}
-	if err := s.db.Update(func(tx *bolt.Tx) error {
+	if err := s.applyMigrations(current, upTo, catalog); err != nil {
+		return err
+	}
+	if upTo < 3 {
+		if err := s.convertV3(context.Background()); err != nil {
+			return fmt.Errorf("migrate to schema 3 (%s): %w", migrations[2].description, err)
+		}
+	}
+	if upTo < 4 {
+		if err := s.convertV4(context.Background()); err != nil {
+			return fmt.Errorf("migrate to schema 4 (%s): %w", migrations[3].description, err)
+		}
+	}
+	return nil
+}
+
+// applyMigrations runs the migrations after current up to upTo, in one
+// transaction.
+func (s *Store) applyMigrations(current, upTo uint64, catalog []queue.Service) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, m := range migrations {
 			if m.version <= current || m.version > upTo {
 				continue
@@ -67,20 +92,12 @@ func (s *Store) migrate(catalog []queue.Service) error {
 			}
 		}
 		return nil
-	}); err != nil {
-		return err
-	}
-	if upTo < 3 {
-		if err := s.convertV3(context.Background()); err != nil {
-			return fmt.Errorf("migrate to schema 3 (%s): %w", migrations[2].description, err)
-		}
-	}
-	return nil
+	})
 }
 
 // requiredBuckets are the buckets of the current schema; Open refuses a
 // file that lacks one.
-var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx, bPersonal}
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {

@@ -12,12 +12,14 @@ import (
 //
 // A request is stored without its personal part: the record holds the
 // facts and the sequence number of the event whose personal part is the
-// request's now (refs.personal). The personal part itself is in the
-// personal bucket under that event's sequence number, beside the event and
-// not in it, so an erasure deletes it without touching the event log.
+// request's now (refs.personal). The personal part itself is beside the
+// event and not in it, under <seq>p in the events bucket (eventlog.go; in
+// a personal bucket of its own before schema 4), so an erasure deletes it
+// without touching the event.
 // Reading a request joins the two again: queue.Request keeps its Name, NIK,
 // Phone and Notes in memory, and nothing above the store sees the split.
 
+// bPersonal is the personal bucket of schema 3 (migrate_v4.go moves its records into events).
 var bPersonal = []byte("personal")
 
 // refs are the personal records a request reads its personal part from.
@@ -74,7 +76,7 @@ func (tx *Tx) personalAt(seq uint64) (queue.Personal, bool, error) {
 	if seq == 0 {
 		return queue.Personal{}, false, nil
 	}
-	v := tx.tx.Bucket(bPersonal).Get(u64(seq))
+	v := tx.tx.Bucket(bEvents).Get(personalKey(seq))
 	if v == nil {
 		return queue.Personal{}, false, nil
 	}

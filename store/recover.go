@@ -64,6 +64,13 @@ func (tx *Tx) ImportHistory(history []queue.Event) (Recovery, error) {
 	if len(history) == 0 {
 		return rec, nil
 	}
+	// The journal of search keys merged into the places first, and the
+	// requests written here indexed in their places: the checks of
+	// tickets and tracking codes below read the places (journal.go).
+	if _, err := tx.mergeJournal(); err != nil {
+		return rec, err
+	}
+	tx.noJournal = true
 	fork := history[0].Seq
 	rec.Fork = fork
 	for i, e := range history {
@@ -176,12 +183,12 @@ func (tx *Tx) undoFrom(fork uint64, own []queue.Event) error {
 			return err
 		}
 	}
-	b, p := tx.bucket(bEvents), tx.tx.Bucket(bPersonal)
+	b := tx.bucket(bEvents)
 	for _, e := range own {
 		if err := b.Delete(u64(e.Seq)); err != nil {
 			return err
 		}
-		if err := p.Delete(u64(e.Seq)); err != nil {
+		if err := b.Delete(personalKey(e.Seq)); err != nil {
 			return err
 		}
 	}
@@ -208,6 +215,9 @@ func (tx *Tx) rebuild(seqs []uint64) (queue.Request, refs, error) {
 }
 
 func (tx *Tx) deleteRequest(r queue.Request) error {
+	if err := tx.dropJournalEntry(r.ID); err != nil {
+		return err
+	}
 	idx := tx.bucket(bIdx)
 	for _, kv := range indexKeys(r) {
 		if err := idx.Delete(kv[0]); err != nil {
@@ -277,7 +287,7 @@ func (tx *Tx) write(e queue.Event) error {
 		if v := idx.Get(ticketKey(next.Day, code, n)); v != nil {
 			return fmt.Errorf("ticket %s of %s is already request %s's: %w", next.Ticket, next.Day, v, queue.ErrConflict)
 		}
-		if v := idx.Get(trackingKey(next.TrackingCode)); v != nil {
+		if v := tx.trackingID(next.TrackingCode); v != nil {
 			return fmt.Errorf("tracking code %s is already request %s's: %w", next.TrackingCode, v, queue.ErrConflict)
 		}
 	}

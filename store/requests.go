@@ -111,11 +111,21 @@ func (tx *Tx) Register(in queue.NewRequest, by queue.Actor) (queue.Request, erro
 	// The ticket number is one more than the day's last ticket of the
 	// service in the index, which is written in this same transaction: a
 	// ticket can never be handed out twice, crash or not.
-	idx := tx.bucket(bIdx)
-	n := tx.lastTicket(day, in.Service) + 1
+	n, err := tx.lastTicket(day, in.Service)
+	if err != nil {
+		return queue.Request{}, err
+	}
+	n++
 	tag := queue.StationTag(tx.ident().StationID)
 	code := queue.NewTrackingCode(tag, tx.s.randomBytes(8))
-	for idx.Get(trackingKey(code)) != nil {
+	for {
+		taken, err := tx.trackingTaken(code) // in its place or in the journal
+		if err != nil {
+			return queue.Request{}, err
+		}
+		if !taken {
+			break
+		}
 		code = queue.NewTrackingCode(tag, tx.s.randomBytes(8))
 	}
 	r := queue.Request{
@@ -253,9 +263,9 @@ func (tx *Tx) putAfter(cur, next queue.Request, e queue.Event) error {
 
 // deletePersonal deletes the personal records of events seqs.
 func (tx *Tx) deletePersonal(seqs []uint64) error {
-	b := tx.tx.Bucket(bPersonal)
+	b := tx.tx.Bucket(bEvents)
 	for _, seq := range seqs {
-		if err := b.Delete(u64(seq)); err != nil {
+		if err := b.Delete(personalKey(seq)); err != nil {
 			return fmt.Errorf("erase the personal part of event %d: %w", seq, err)
 		}
 	}
@@ -279,7 +289,7 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 	// are left out on disk and filled in by decodeEvent (codec.go). The
 	// personal part is kept apart, under the event's sequence number.
 	if e.Personal != nil {
-		if err := tx.bucket(bPersonal).Put(u64(e.Seq), encodePersonal(*e.Personal)); err != nil {
+		if err := tx.bucket(bEvents).Put(personalKey(e.Seq), encodePersonal(*e.Personal)); err != nil {
 			return e, err
 		}
 	}
@@ -311,22 +321,26 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 }
 
 // putRequest writes next (its facts, and rf for its personal part) and
-// moves its index entries from what cur had.
+// moves its index entries from what cur had: in its journal entry, beside
+// it, when it has one (journal.go), in their places otherwise.
 func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
 	v := encodeRequest(next, rf, tx.ident().StationID)
 	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
 		return err
 	}
+	var journaled bool
+	var err error
+	if cur.ID == "" { // new request
+		journaled, err = tx.indexNew(next)
+	} else {
+		journaled, err = tx.rewriteJournal(next)
+	}
+	if err != nil || journaled {
+		return err
+	}
 	w := tx.bucket(bIdx)
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
 		return err
-	}
-	if cur.ID == "" { // new request: the index entries that never change
-		for _, kv := range indexKeys(next) {
-			if err := w.Put(kv[0], kv[1]); err != nil {
-				return err
-			}
-		}
 	}
 	if cur.Status == queue.StatusWaiting {
 		if err := w.Delete(waitingKey(cur)); err != nil {
@@ -365,13 +379,28 @@ func (tx *Tx) NextWaiting(day string, services []string) (queue.Request, error) 
 	for _, s := range services {
 		allowed[strings.ToUpper(strings.TrimSpace(s))] = true
 	}
+	// The first in the places, then any earlier in the journal (journal.go).
+	var first []byte
 	c := tx.bucket(bIdx).Cursor()
 	prefix := waitingPrefix(day)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(allowed) > 0 && !allowed[string(v)] {
 			continue
 		}
-		return tx.byID(string(k[len(prefix)+1+8:]))
+		first = bytes.Clone(k)
+		break
+	}
+	err := tx.eachJournalKey(pWaiting, func(k, v []byte) bool {
+		if bytes.HasPrefix(k, prefix) && (len(allowed) == 0 || allowed[string(v)]) && (first == nil || bytes.Compare(k, first) < 0) {
+			first = bytes.Clone(k)
+		}
+		return true
+	})
+	if err != nil {
+		return queue.Request{}, err
+	}
+	if first != nil {
+		return tx.byID(string(first[len(prefix)+1+8:]))
 	}
 	if len(services) > 0 {
 		return queue.Request{}, fmt.Errorf("no request of service %s is waiting today: %w", strings.Join(services, ","), queue.ErrQueueEmpty)
@@ -401,7 +430,7 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	if t, ok := queue.NormalizeTicket(ref); ok {
 		today := tx.s.Today()
 		code, n, _ := parseTicket(t)
-		id := tx.bucket(bIdx).Get(ticketKey(today, code, n))
+		id := tx.ticketID(today, code, n)
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s today (%s; a ticket of another day is written %s/%s): %w",
 				t, today, tx.s.DayOf(tx.s.clock().AddDate(0, 0, -1)), t, queue.ErrNotFound)
@@ -410,14 +439,14 @@ func (tx *Tx) Resolve(ref string) (queue.Request, error) {
 	}
 	if day, t, ok := queue.NormalizeDatedTicket(ref); ok {
 		code, n, _ := parseTicket(t)
-		id := tx.bucket(bIdx).Get(ticketKey(day, code, n))
+		id := tx.ticketID(day, code, n)
 		if id == nil {
 			return queue.Request{}, fmt.Errorf("no request with ticket %s on %s: %w", t, day, queue.ErrNotFound)
 		}
 		return tx.byID(string(id))
 	}
 	if code, ok := queue.NormalizeTrackingCode(ref); ok {
-		if id := tx.bucket(bIdx).Get(trackingKey(code)); id != nil {
+		if id := tx.trackingID(code); id != nil {
 			return tx.byID(string(id))
 		}
 		if !queue.LooksLikeID(ref) {
@@ -473,6 +502,9 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 		k, v = c.Seek(start)
 	}
 	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
+		if isJournalKey(k) { // journal.go
+			continue
+		}
 		r, err := tx.decodeJoined(k, v)
 		if err != nil {
 			return err
@@ -494,7 +526,7 @@ func ulidPrefix(t time.Time) []byte {
 // Events returns up to limit events with sequence numbers above after.
 func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 	var out []queue.Event
-	c := tx.tx.Bucket(bEvents).Cursor()
+	c := eventsOf(tx.tx.Bucket(bEvents))
 	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		e, err := tx.decodeEvent(getU64(k), v)
 		if err != nil {
@@ -507,7 +539,7 @@ func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 
 // LastSeq is the sequence number of the newest event (0 when there is none).
 func (tx *Tx) LastSeq() uint64 {
-	k, _ := tx.tx.Bucket(bEvents).Cursor().Last()
+	k, _ := eventsOf(tx.tx.Bucket(bEvents)).Last()
 	return getU64(k)
 }
 
@@ -529,8 +561,19 @@ func (tx *Tx) History(id string) ([]queue.Event, error) {
 	return out, nil
 }
 
-// lastTicket is the number of the day's last ticket of a service (0 if none).
-func (tx *Tx) lastTicket(day, code string) uint32 {
+// lastTicket is the number of the day's last ticket of a service (0 if
+// none), in the index's places or in the journal.
+func (tx *Tx) lastTicket(day, code string) (uint32, error) {
+	st, err := tx.journal()
+	if err != nil {
+		return 0, err
+	}
+	return max(tx.placedTicket(day, code), st.lastTicket(day+"/"+code)), nil
+}
+
+// placedTicket is the number of the day's last ticket of a service in the
+// index's places (0 if none).
+func (tx *Tx) placedTicket(day, code string) uint32 {
 	prefix := ticketPrefix(day, code)
 	c := tx.bucket(bIdx).Cursor()
 	max := ticketKey(day, code, ^uint32(0))

@@ -70,7 +70,9 @@ type Store struct {
 	idMu sync.RWMutex // guards id: a recovery may adopt the identity of the history it imports
 	id   Identity
 
-	entropyMu sync.Mutex // guards entropy and random
+	entropyMu sync.Mutex    // guards entropy and random
+	jmu       sync.Mutex    // guards jcache
+	jcache    *journalCache // the journal of search keys as the last commit left it (journal.go)
 	entropy   io.Reader
 	random    io.Reader
 
@@ -319,7 +321,14 @@ func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	err := func() error {
 		defer s.shared()()
-		return s.db.Update(func(btx *bolt.Tx) error { return fn(&Tx{s: s, tx: btx}) })
+		return s.db.Update(func(btx *bolt.Tx) error {
+			tx := &Tx{s: s, tx: btx}
+			if err := fn(tx); err != nil {
+				return err
+			}
+			tx.handOnJournal()
+			return nil
+		})
 	}()
 	switch {
 	case err == nil:
@@ -353,6 +362,11 @@ type Tx struct {
 	s  *Store
 	tx *bolt.Tx
 	id *Identity // read from meta on first use, so it is this transaction's view
+	// jst is the journal of search keys as this transaction last read or
+	// wrote it (journal.go); nil until read.
+	jst       *journalState
+	jdirty    bool // a journal entry was deleted without jst (the store's cache is dropped at commit)
+	noJournal bool // new requests' keys go to their places (a recovery's import)
 }
 
 // ident is the station's identity as this transaction sees it.
@@ -368,7 +382,7 @@ func (tx *Tx) ident() Identity {
 // numbers, ULIDs, days). bbolt splits pages at half full by default, which
 // for such keys leaves every page half empty; filling them to 90% halves the
 // file.
-var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true, string(bPersonal): true}
+var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true}
 
 // bucket returns a top-level bucket for writing, with its fill percent set.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {

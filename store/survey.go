@@ -148,6 +148,9 @@ func (tx *Tx) Surveys(ctx context.Context, f skm.Filter, fn func(skm.Answer) err
 				return err
 			}
 		}
+		if isJournalKey(k) { // journal.go
+			continue
+		}
 		r, _, err := decodeRequest(k, v, tx.ident().StationID)
 		if err != nil {
 			return tx.damaged(fmt.Sprintf("request %s does not decode", k), err)

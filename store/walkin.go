@@ -90,19 +90,11 @@ func (tx *Tx) checkIdentity(cur queue.Request, act queue.Action) error {
 
 // identityKeys are the index entries of a request's identity: its NIK and
 // name words (none for a walk-in without identity).
-func identityKeys(r queue.Request) [][2][]byte {
-	var keys [][2][]byte
-	if r.NIK != "" {
-		keys = append(keys, [2][]byte{nikKey(r.NIK, r.ID), nil}, [2][]byte{nikLastKey(r.NIK, r.ID), nil})
-	}
-	for _, w := range nameTokens(r.Name) {
-		keys = append(keys, [2][]byte{nameKey(w, r.ID), nil})
-	}
-	return keys
-}
+func identityKeys(r queue.Request) [][2][]byte { return termKeys(r.ID, identityTerms(r)) }
 
-// moveIdentityIndex moves the NIK and name entries of a stored request whose
-// identity changed (identified, corrected, or undone by a recovery).
+// moveIdentityIndex moves the NIK and name entries in their places of a
+// stored request whose identity changed (identified, corrected, erased,
+// or undone by a recovery) and that has no journal entry (journal.go).
 func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 	if cur.ID == "" || cur.NIK == next.NIK && cur.Name == next.Name {
 		return nil
@@ -122,7 +114,7 @@ func (tx *Tx) moveIdentityIndex(cur, next queue.Request) error {
 }
 
 // WaitingCounts is the number of requests of day waiting, by service code
-// (read from the waiting line's index, no request decoded).
+// (read from the waiting line's index and the journal, no request decoded).
 func (tx *Tx) WaitingCounts(day string) map[string]int {
 	out := map[string]int{}
 	prefix := waitingPrefix(day)
@@ -130,6 +122,12 @@ func (tx *Tx) WaitingCounts(day string) map[string]int {
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		out[string(v)]++
 	}
+	_ = tx.eachJournalKey(pWaiting, func(k, v []byte) bool { // a damaged entry: Check names it
+		if bytes.HasPrefix(k, prefix) {
+			out[string(v)]++
+		}
+		return true
+	})
 	return out
 }
 
@@ -147,13 +145,19 @@ func (tx *Tx) WaitingAhead(r queue.Request) int {
 			n++
 		}
 	}
+	_ = tx.eachJournalKey(pWaiting, func(k, v []byte) bool { // a damaged entry: Check names it
+		if bytes.HasPrefix(k, prefix) && bytes.Compare(k, mine) < 0 && string(v) == r.Service {
+			n++
+		}
+		return true
+	})
 	return n
 }
 
 // EventsBackward calls fn with the events before sequence number before
 // (every event when before is 0), newest first, until fn returns false.
 func (tx *Tx) EventsBackward(before uint64, fn func(queue.Event) (bool, error)) error {
-	c := tx.tx.Bucket(bEvents).Cursor()
+	c := eventsOf(tx.tx.Bucket(bEvents))
 	var k, v []byte
 	if before == 0 {
 		k, v = c.Last()

@@ -51,17 +51,17 @@ func legacyName(t *testing.T, dbPath, placeholder, name string) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	// The name is in the store's personal bucket (store/codec.go): a
+	// The name is in the store's personal records (store/codec.go): a
 	// one-byte length (names are shorter than 128 bytes), then the bytes.
 	from := append([]byte{byte(len(placeholder))}, placeholder...)
 	to := append([]byte{byte(len(name))}, name...)
 	n := 0
 	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("personal"))
+		b := tx.Bucket([]byte("events")) // personal records: <seq>p (store/eventlog.go)
 		type kv struct{ k, v []byte }
 		var changed []kv
 		if err := b.ForEach(func(k, v []byte) error {
-			if s := string(v); strings.Contains(s, string(from)) {
+			if s := string(v); len(k) == 9 && strings.Contains(s, string(from)) {
 				changed = append(changed, kv{append([]byte(nil), k...), []byte(strings.ReplaceAll(s, string(from), string(to)))})
 			}
 			return nil

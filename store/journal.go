@@ -1,0 +1,697 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
+)
+
+// The journal of recent index keys (schema 4).
+//
+// A request's random search keys (its tracking code and the code's last
+// group, its NIK and the NIK's last four digits, its name words) would
+// each land on a leaf page of its own in idx, with that leaf's branch
+// pages: most of what a registration wrote. So a request of today keeps
+// them, its ticket's key and, while it waits, its place in the waiting
+// line in one journal entry instead: in the requests bucket, right after
+// the request itself (<request id>j -> its keys), so that a registration
+// writes the request and its keys on one leaf and nothing in idx, and a
+// call or a requeue rewrites the entry on the leaf it rewrites anyway. The
+// meta key journal_from is the first request ID the journal may hold an
+// entry of (absent: the journal is empty), so that the journal is read
+// from there on, not from the first request.
+//
+// Every lookup reads the journal as well as the keys in their places
+// (eachSearchKey, eachJournalKey, keyValue; the waiting line's in
+// NextWaiting, WaitingCounts and WaitingAhead): the journal holds at most
+// journalBound keys, so a lookup reads at most that many more. A new
+// tracking code's uniqueness and the day's last ticket come from a copy
+// of the journal's codes and last tickets kept in memory (journalCache).
+//
+// The journal is merged into the keys' places (mergeJournal, in one
+// transaction: a crash leaves it whole or merged):
+//
+//   - by the first registration of a request of today that finds the
+//     journal holding another day's keys (so about once a day, in that
+//     registration's transaction);
+//   - by the nightly purge (erase.go), so that the morning's first
+//     registration rarely pays for it;
+//   - when adding a request's keys would take it past journalBound;
+//   - by a recovery's import, before it writes (recover.go).
+//
+// A request's keys are all in its journal entry or all in their places,
+// never some in each and never one in both (Check verifies it). A request
+// of another day (history written after the fact, a demo) has its keys
+// written in their places at once. Any change to a request with a journal
+// entry (identified, corrected, erased, called, put back) rewrites the
+// entry as the request now makes it; one without moves its keys in their
+// places, as before.
+
+// kJournalFrom (meta) is the first request ID the journal may hold an entry of.
+var kJournalFrom = []byte("journal_from")
+
+// journalBound is how many keys the journal may hold before it is merged
+// (a variable for tests).
+var journalBound = 10_000
+
+// journalKey is the key of request id's journal entry in the requests
+// bucket: the ID and a j, which sorts right after the request's own key
+// and before the next request's (IDs are ULIDs, all 26 characters).
+func journalKey(id string) []byte { return append([]byte(id), 'j') }
+
+// isJournalKey reports whether k, a key of the requests bucket, is a journal entry's.
+func isJournalKey(k []byte) bool { return len(k) == 27 && k[26] == 'j' }
+
+// eachJournalEntry calls fn with the request ID and value of every journal
+// entry, by ID, until fn returns false. id and v are valid only during
+// the call.
+func (tx *Tx) eachJournalEntry(fn func(id, v []byte) bool) {
+	from := tx.tx.Bucket(bMeta).Get(kJournalFrom)
+	if from == nil {
+		return
+	}
+	c := tx.tx.Bucket(bRequests).Cursor()
+	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+		if isJournalKey(k) && !fn(k[:26], v) {
+			return
+		}
+	}
+}
+
+// term is one key of a request in the journal without the request's ID:
+// its kind (pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName) and its
+// text (for a ticket, <day>/<code>\x00<n uint32 BE>).
+type term struct {
+	kind byte
+	text string
+}
+
+// journalTerms are the keys a request keeps in its journal entry: its
+// ticket's, its tracking code's, its identity's and, while it waits, its
+// place in the waiting line.
+func journalTerms(r queue.Request) []term {
+	code, n, _ := parseTicket(r.Ticket)
+	ts := []term{{pTicket, string(ticketKey(r.Day, code, n)[1:])}}
+	ts = append(append(ts, trackingTerms(r)...), identityTerms(r)...)
+	if r.Status == queue.StatusWaiting {
+		// The waiting key without its w and the ID (<day><0|1><queued ns>),
+		// then its value, the service.
+		ts = append(ts, term{pWaiting, string(waitingKey(r)[1:1+waitingHead]) + r.Service})
+	}
+	return ts
+}
+
+// waitingHead is the length of a waiting key between its w and the ID.
+const waitingHead = 10 + 1 + 8
+
+// trackingTerms are the search keys of r's tracking code (which never changes).
+func trackingTerms(r queue.Request) []term {
+	ts := []term{{pTracking, r.TrackingCode}}
+	if len(r.TrackingCode) == 14 {
+		ts = append(ts, term{pTrackEnd, r.TrackingCode[10:]})
+	}
+	return ts
+}
+
+// identityTerms are the search keys of r's identity: its NIK, the NIK's
+// last four digits and its name words (none for a walk-in without identity).
+func identityTerms(r queue.Request) []term {
+	var ts []term
+	if r.NIK != "" {
+		ts = append(ts, term{pNIK, r.NIK}, term{pNIKLast, nikLast(r.NIK)})
+	}
+	for _, w := range nameTokens(r.Name) {
+		ts = append(ts, term{pName, w})
+	}
+	return ts
+}
+
+// appendTermKey appends the index key of the term (kind, text) of request
+// id to dst and returns it with the key's value: the ID for a tracking
+// code, nothing for the others (the ID ends their key).
+func appendTermKey(dst []byte, kind byte, text, id []byte) (k, v []byte) {
+	if kind == pWaiting { // its text holds the key's head and the value (journalTerms)
+		return append(append(append(dst, kind), text[:waitingHead]...), id...), text[waitingHead:]
+	}
+	dst = append(append(dst, kind), text...)
+	switch kind {
+	case pTracking, pTicket:
+		return dst, id
+	case pName:
+		dst = append(dst, 0)
+	default:
+		dst = append(dst, '/')
+	}
+	return append(dst, id...), nil
+}
+
+// termKeys are the index entries of terms ts of request id.
+func termKeys(id string, ts []term) [][2][]byte {
+	out := make([][2][]byte, 0, len(ts))
+	for _, t := range ts {
+		k, v := appendTermKey(nil, t.kind, []byte(t.text), []byte(id))
+		out = append(out, [2][]byte{k, v})
+	}
+	return out
+}
+
+// encodeTerms is a journal entry's value: the number of terms, then each
+// term's kind, the length of its text and the text.
+func encodeTerms(ts []term) []byte {
+	n := 1
+	for _, t := range ts {
+		n += 2 + len(t.text)
+	}
+	b := binary.AppendUvarint(make([]byte, 0, n), uint64(len(ts)))
+	for _, t := range ts {
+		b = append(b, t.kind)
+		b = binary.AppendUvarint(b, uint64(len(t.text)))
+		b = append(b, t.text...)
+	}
+	return b
+}
+
+var errJournalEntry = errors.New("journal entry does not decode")
+
+// decodeTerms calls fn with every term of a journal entry's value, until
+// fn returns false. The text is a slice of v.
+func decodeTerms(v []byte, fn func(kind byte, text []byte) bool) error {
+	n, w := binary.Uvarint(v)
+	if w <= 0 || n > uint64(len(v)) {
+		return errJournalEntry
+	}
+	v = v[w:]
+	for range n {
+		if len(v) < 2 {
+			return errJournalEntry
+		}
+		kind := v[0]
+		switch kind {
+		case pTicket, pTracking, pTrackEnd, pNIK, pNIKLast, pName, pWaiting:
+		default:
+			return fmt.Errorf("%w: a key of kind %q", errJournalEntry, kind)
+		}
+		l, w := binary.Uvarint(v[1:])
+		if w <= 0 || l > uint64(len(v)-1-w) || l == 0 || kind == pWaiting && l <= waitingHead {
+			return errJournalEntry
+		}
+		text := v[1+w : 1+w+int(l)]
+		v = v[1+w+int(l):]
+		if !fn(kind, text) {
+			return nil
+		}
+	}
+	if len(v) != 0 {
+		return fmt.Errorf("%w: %d bytes after its keys", errJournalEntry, len(v))
+	}
+	return nil
+}
+
+// journalCache is what the store knows of the journal as a committed
+// transaction left it: the tracking codes in it (so that a registration
+// finds whether its new code is taken without scanning the journal), how
+// many keys it holds and its oldest and newest request. It describes the
+// file only when db and txid are the file's and its last committed
+// transaction's; otherwise the journal is scanned again. Every write
+// transaction of Store.Update hands its own view on as it commits
+// (Tx.handOnJournal); one that rolls back leaves it as it was, and one
+// written otherwise (a migration, a test's) leaves it describing an older
+// transaction, so it is read again.
+type journalCache struct {
+	db           *bolt.DB
+	txid         int
+	codes        map[string]struct{}
+	tickets      map[string]uint32 // <day>/<code> -> the last ticket number of that day and service in the journal
+	keys         int
+	minID, maxID string
+}
+
+// journalState is what this write transaction knows of the journal: the
+// cache it started from (or a scan of its own view), and what it changed.
+type journalState struct {
+	base         *journalCache
+	cleared      bool                // merged: base's codes are in their places now
+	added        map[string]struct{} // tracking codes this transaction added
+	addedTickets map[string]uint32   // the last tickets this transaction added, as journalCache.tickets
+	keys         int
+	minID, maxID string
+}
+
+func (st *journalState) hasCode(code string) bool {
+	if _, ok := st.added[code]; ok {
+		return true
+	}
+	_, ok := st.base.codes[code]
+	return ok && !st.cleared
+}
+
+// lastTicket is the last ticket number of dayCode (<day>/<code>) in the journal.
+func (st *journalState) lastTicket(dayCode string) uint32 {
+	n := st.addedTickets[dayCode]
+	if !st.cleared {
+		n = max(n, st.base.tickets[dayCode])
+	}
+	return n
+}
+
+func (st *journalState) add(r queue.Request, keys int) {
+	id := r.ID
+	if st.added == nil {
+		st.added, st.addedTickets = map[string]struct{}{}, map[string]uint32{}
+	}
+	st.added[r.TrackingCode] = struct{}{}
+	code, n, _ := parseTicket(r.Ticket)
+	dc := r.Day + "/" + code
+	st.addedTickets[dc] = max(st.addedTickets[dc], n)
+	st.keys += keys
+	if st.minID == "" || id < st.minID {
+		st.minID = id
+	}
+	if id > st.maxID {
+		st.maxID = id
+	}
+}
+
+// stale reports whether the journal holds a key of another day than the
+// one whose request IDs are [lo, hi).
+func (st *journalState) stale(lo, hi []byte) bool {
+	return st.keys > 0 && (st.minID < string(lo) || st.maxID >= string(hi))
+}
+
+// todayIDs is the range of request IDs (ULIDs) of today's local day: [lo, hi).
+func (tx *Tx) todayIDs() (lo, hi []byte) {
+	t, err := time.ParseInLocation(time.DateOnly, tx.s.Today(), tx.s.loc)
+	if err != nil { // cannot be: Today formats a date
+		return nil, nil
+	}
+	return ulidPrefix(t), ulidPrefix(t.AddDate(0, 0, 1))
+}
+
+// journal is the journal's state in this write transaction: from the
+// store's cache when it describes the last commit, else read once.
+func (tx *Tx) journal() (*journalState, error) {
+	if tx.jst != nil {
+		return tx.jst, nil
+	}
+	tx.s.jmu.Lock()
+	c := tx.s.jcache
+	tx.s.jmu.Unlock()
+	if !tx.tx.Writable() || tx.jdirty || c == nil || c.db != tx.tx.DB() || c.txid != tx.tx.ID()-1 {
+		var err error
+		if c, err = tx.scanJournal(); err != nil {
+			return nil, err
+		}
+	}
+	tx.jst = &journalState{base: c, keys: c.keys, minID: c.minID, maxID: c.maxID}
+	return tx.jst, nil
+}
+
+// scanJournal reads the whole journal as this transaction sees it.
+func (tx *Tx) scanJournal() (*journalCache, error) {
+	c := &journalCache{codes: map[string]struct{}{}, tickets: map[string]uint32{}}
+	var err error
+	tx.eachJournalEntry(func(idb, v []byte) bool {
+		id := string(idb)
+		if c.minID == "" {
+			c.minID = id
+		}
+		c.maxID = id
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
+			c.keys++
+			switch {
+			case kind == pTracking:
+				c.codes[string(text)] = struct{}{}
+			case kind == pTicket && len(text) > 5:
+				dc := string(text[:len(text)-5])
+				c.tickets[dc] = max(c.tickets[dc], binary.BigEndian.Uint32(text[len(text)-4:]))
+			}
+			return true
+		})
+		if err != nil {
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+		return err == nil
+	})
+	return c, err
+}
+
+// handOnJournal hands this transaction's view of the journal on to the
+// store, as the transaction is about to commit (Store.Update). Should the
+// commit fail, the next write transaction has the same ID as this one, not
+// the next, and so reads the journal again.
+func (tx *Tx) handOnJournal() {
+	s := tx.s
+	s.jmu.Lock()
+	defer s.jmu.Unlock()
+	id := tx.tx.ID()
+	switch {
+	case tx.jst != nil:
+		st := tx.jst
+		c := st.base
+		if st.cleared {
+			c = &journalCache{codes: map[string]struct{}{}, tickets: map[string]uint32{}}
+		}
+		for code := range st.added {
+			c.codes[code] = struct{}{}
+		}
+		for dc, n := range st.addedTickets {
+			c.tickets[dc] = max(c.tickets[dc], n)
+		}
+		c.db, c.txid, c.keys, c.minID, c.maxID = tx.tx.DB(), id, st.keys, st.minID, st.maxID
+		s.jcache = c
+	case tx.jdirty:
+		s.jcache = nil
+	case s.jcache != nil && s.jcache.db == tx.tx.DB() && s.jcache.txid == id-1:
+		s.jcache.txid = id // the journal untouched: every change to it goes through tx.journal
+	}
+}
+
+// trackingTaken reports whether a request has tracking code code, in its
+// place or in the journal.
+func (tx *Tx) trackingTaken(code string) (bool, error) {
+	if tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil {
+		return true, nil
+	}
+	st, err := tx.journal()
+	if err != nil {
+		return false, err
+	}
+	return st.hasCode(code), nil
+}
+
+// trackingID is the ID of the request with tracking code code (nil if none).
+func (tx *Tx) trackingID(code string) []byte { return tx.keyValue(trackingKey(code)) }
+
+// ticketID is the ID of the request with ticket n of service code on day (nil if none).
+func (tx *Tx) ticketID(day, code string, n uint32) []byte {
+	return tx.keyValue(ticketKey(day, code, n))
+}
+
+// keyValue is the value of index key k (a ticket's or a tracking code's,
+// whose value is the request's ID), in its place or in the journal.
+func (tx *Tx) keyValue(key []byte) []byte {
+	if id := tx.tx.Bucket(bIdx).Get(key); id != nil {
+		return id
+	}
+	var out []byte
+	_ = tx.eachJournalKey(key[0], func(k, v []byte) bool {
+		if bytes.Equal(k, key) {
+			out = bytes.Clone(v)
+			return false
+		}
+		return true
+	})
+	return out
+}
+
+// eachJournalKey calls fn with every key of kind held in the journal, as
+// its index key and value would be in its place, until fn returns false.
+// k and v are valid only during the call.
+func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
+	var buf []byte
+	more := true
+	var err error
+	tx.eachJournalEntry(func(id, v []byte) bool {
+		err = decodeTerms(v, func(kd byte, text []byte) bool {
+			if kd != kind {
+				return true
+			}
+			var key, val []byte
+			key, val = appendTermKey(buf[:0], kd, text, id)
+			buf = key
+			more = fn(key, val)
+			return more
+		})
+		if err != nil {
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+		return more && err == nil
+	})
+	return err
+}
+
+// eachSearchKey calls fn with every search key that starts with one of
+// prefixes (each a one-letter kind and more), in its place or in the
+// journal: those in their places first, in key order, then the journal's,
+// by arrival, in one pass over the journal; a key that starts with two of
+// them once. k and v are valid only during the call.
+func (tx *Tx) eachSearchKey(fn func(k, v []byte), prefixes ...[]byte) error {
+	c := tx.tx.Bucket(bIdx).Cursor()
+	for _, prefix := range prefixes {
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			fn(k, v)
+		}
+	}
+	var buf []byte
+	var err error
+	tx.eachJournalEntry(func(id, v []byte) bool {
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
+			for _, p := range prefixes {
+				// The term's text and the prefix's agree as far as both go
+				// (cheap), then the whole key is built and compared.
+				if p[0] != kind || !bytes.HasPrefix(text, p[1:min(len(p), 1+len(text))]) {
+					continue
+				}
+				key, val := appendTermKey(buf[:0], kind, text, id)
+				buf = key
+				if bytes.HasPrefix(key, p) {
+					fn(key, val)
+					break
+				}
+			}
+			return true
+		})
+		if err != nil {
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+		return err == nil
+	})
+	return err
+}
+
+// indexNew writes the index keys of a new request r but its place in the
+// waiting line: into the journal when r is of today (merging the journal
+// first when it holds another day's keys or would grow past its bound),
+// and then its place in the waiting line too, and reports true; in their
+// places otherwise.
+func (tx *Tx) indexNew(r queue.Request) (bool, error) {
+	ts := journalTerms(r)
+	idx := tx.tx.Bucket(bIdx)
+	if r.Day != tx.s.Today() || tx.noJournal {
+		for _, kv := range termKeys(r.ID, ts) {
+			if kv[0][0] == pWaiting {
+				continue // the caller's
+			}
+			if err := idx.Put(kv[0], kv[1]); err != nil {
+				return false, err
+			}
+		}
+		return false, nil
+	}
+	st, err := tx.journal()
+	if err != nil {
+		return false, err
+	}
+	if lo, hi := tx.todayIDs(); st.stale(lo, hi) || st.keys+len(ts) > journalBound {
+		if _, err := tx.mergeJournal(); err != nil {
+			return false, err
+		}
+		st = tx.jst
+	}
+	if err := tx.bucket(bRequests).Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
+		return false, err
+	}
+	meta := tx.tx.Bucket(bMeta)
+	if from := meta.Get(kJournalFrom); from == nil || string(from) > r.ID {
+		if err := meta.Put(kJournalFrom, []byte(r.ID)); err != nil {
+			return false, err
+		}
+	}
+	st.add(r, len(ts))
+	return true, nil
+}
+
+// rewriteJournal rewrites the journal entry of next's request as next
+// makes it (its identity, its place in the waiting line), and reports
+// whether it had one (false: its keys are in their places).
+func (tx *Tx) rewriteJournal(next queue.Request) (bool, error) {
+	requests := tx.bucket(bRequests)
+	key := journalKey(next.ID)
+	old := requests.Get(key)
+	if old == nil {
+		return false, nil
+	}
+	st, err := tx.journal()
+	if err != nil {
+		return true, err
+	}
+	had := 0
+	if err := decodeTerms(old, func(byte, []byte) bool { had++; return true }); err != nil {
+		return true, tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", next.ID), err)
+	}
+	ts := journalTerms(next)
+	v := encodeTerms(ts)
+	if bytes.Equal(v, old) {
+		return true, nil
+	}
+	if err := requests.Put(key, v); err != nil {
+		return true, err
+	}
+	st.keys += len(ts) - had
+	return true, nil
+}
+
+// dropJournalEntry deletes the journal entry of request id (if any).
+func (tx *Tx) dropJournalEntry(id string) error {
+	tx.jst, tx.jdirty = nil, true // read again if needed
+	return tx.tx.Bucket(bRequests).Delete(journalKey(id))
+}
+
+// mergeJournal moves every key of the journal into its place, in this
+// transaction, and returns how many it moved.
+func (tx *Tx) mergeJournal() (int, error) {
+	st, err := tx.journal()
+	if err != nil {
+		return 0, err
+	}
+	idx := tx.tx.Bucket(bIdx)
+	var entries [][]byte
+	var puts [][2][]byte
+	tx.eachJournalEntry(func(idb, v []byte) bool {
+		id := bytes.Clone(idb)
+		entries = append(entries, journalKey(string(id)))
+		err = decodeTerms(v, func(kind byte, text []byte) bool {
+			key, val := appendTermKey(nil, kind, text, id)
+			puts = append(puts, [2][]byte{key, val})
+			return true
+		})
+		if err != nil {
+			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+		}
+		return err == nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	slices.SortFunc(puts, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	for _, kv := range puts {
+		if err := idx.Put(kv[0], kv[1]); err != nil {
+			return 0, fmt.Errorf("merge the journal: %w", err)
+		}
+	}
+	requests := tx.tx.Bucket(bRequests)
+	for _, k := range entries {
+		if err := requests.Delete(k); err != nil {
+			return 0, fmt.Errorf("merge the journal: %w", err)
+		}
+	}
+	if err := tx.tx.Bucket(bMeta).Delete(kJournalFrom); err != nil {
+		return 0, fmt.Errorf("merge the journal: %w", err)
+	}
+	st.cleared, st.added, st.keys, st.minID, st.maxID = true, nil, 0, "", ""
+	return len(puts), nil
+}
+
+// mergeStaleJournal merges the journal when it holds keys of another day
+// than today (the nightly purge calls it).
+func (tx *Tx) mergeStaleJournal() error {
+	st, err := tx.journal()
+	if lo, hi := tx.todayIDs(); err != nil || !st.stale(lo, hi) {
+		return err
+	}
+	_, err = tx.mergeJournal()
+	return err
+}
+
+// MergeJournal moves every key of the journal into its place, in one
+// transaction, and returns how many it moved.
+func (s *Store) MergeJournal(ctx context.Context) (int, error) {
+	var n int
+	err := s.Update(ctx, func(tx *Tx) error {
+		var err error
+		n, err = tx.mergeJournal()
+		return err
+	})
+	return n, err
+}
+
+// journalCheck is Check's pass over the journal's entries.
+type journalCheck struct {
+	requests, idx *bolt.Bucket
+	from          []byte          // meta's journal_from
+	tickets       map[string]bool // the ticket keys of the journal's entries
+}
+
+func newJournalCheck(tx *Tx) *journalCheck {
+	return &journalCheck{requests: tx.tx.Bucket(bRequests), idx: tx.tx.Bucket(bIdx),
+		from: tx.tx.Bucket(bMeta).Get(kJournalFrom), tickets: map[string]bool{}}
+}
+
+// entry checks one journal entry (k, v, a key of the requests bucket): it
+// decodes, names a request that exists, is not before the journal's start
+// (meta's journal_from, where lookups begin), none of its keys is also in
+// its place, and its ticket is no other entry's; each key is added to
+// have as it would be in its place.
+func (jc *journalCheck) entry(k, v []byte, have *indexSum, kb *[]byte, bad func(string, ...any)) {
+	requests, idx := jc.requests, jc.idx
+	id := k[:26]
+	if _, err := ulid.ParseStrict(string(id)); err != nil {
+		bad("journal entry %q does not name a request ID", k)
+	} else if requests.Get(id) == nil {
+		bad("journal entry of request %s, which does not exist", id)
+	}
+	if jc.from == nil || bytes.Compare(id, jc.from) < 0 {
+		bad("journal entry of request %s is before the journal's start (%q): lookups miss it", id, jc.from)
+	}
+	err := decodeTerms(v, func(kind byte, text []byte) bool {
+		key, val := appendTermKey((*kb)[:0], kind, text, id)
+		*kb = key
+		have.add(key, val)
+		if idx.Get(key) != nil {
+			bad("search key %q is both in the journal and in its place", key)
+		}
+		if kind == pTicket {
+			if jc.tickets[string(key)] {
+				bad("ticket key %q is in two journal entries (a ticket handed out twice)", key)
+			}
+			jc.tickets[string(key)] = true
+		}
+		return true
+	})
+	if err != nil {
+		bad("journal entry of request %s: %v", id, err)
+	}
+}
+
+// eachIndexEntry calls fn with every entry of idx, then every key of the
+// journal's entries (all of them, wherever they are) as it would be in its
+// place (inJournal set).
+func (tx *Tx) eachIndexEntry(fn func(k, v []byte, inJournal bool)) {
+	var buf []byte
+	_ = tx.tx.Bucket(bIdx).ForEach(func(k, v []byte) error {
+		fn(k, v, false)
+		return nil
+	})
+	_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
+		if !isJournalKey(k) {
+			return nil
+		}
+		id := k[:26]
+		_ = decodeTerms(v, func(kind byte, text []byte) bool {
+			key, val := appendTermKey(buf[:0], kind, text, id)
+			buf = key
+			fn(key, val, true)
+			return true
+		})
+		return nil
+	})
+}
