@@ -298,10 +298,16 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	}
 	var rs reqScan
 	var kb []byte
-	jc := newJournalCheck(tx)
+	var jc *journalCheck // made at the first entry, once the walk found the file sound
 	c := cursor(bRequests)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if isJournalKey(k) { // a journal entry: its keys are the index's (journal.go)
+			if !sound() { // the entry's request and keys are looked up through bbolt's map
+				return
+			}
+			if jc == nil {
+				jc = newJournalCheck(tx)
+			}
 			jc.entry(k, v, &have, &kb, bad)
 			continue
 		}

@@ -124,7 +124,7 @@ func TestDeepFindsKeyOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range boltchecktest.KeyOrder(t, good, info, "events") {
+	for _, d := range boltchecktest.KeyOrder(t, good, info, "requests") {
 		t.Run(d.Name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), store.FileName)
 			bad := d.Apply(good)
