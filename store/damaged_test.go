@@ -193,7 +193,8 @@ func TestCheckAfterOpenForCheck(t *testing.T) {
 	defer s.Close()
 	mustCheck(t, s)
 	mustCheck(t, s) // a second check walks again
-	if _, err := s.MergeJournal(ctx); err != nil { // today's keys to their places (journal.go)
+	// Today's keys to their places (journal.go), where the damage goes.
+	if _, err := s.MergeJournal(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bIdx).Delete(append([]byte{pTracking}, r.TrackingCode...)) }); err != nil {
