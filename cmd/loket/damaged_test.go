@@ -108,7 +108,7 @@ func TestCheckFindsKeyOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range boltchecktest.KeyOrder(t, good, info, "events") {
+	for _, d := range boltchecktest.KeyOrder(t, good, info, "requests") {
 		t.Run(d.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			p := filepath.Join(dir, store.FileName)
