@@ -40,17 +40,7 @@ func BenchmarkRegisterPaired(b *testing.B) {
 			_ = db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("b")); return err })
 			// sqlite
 			sq := openSQLite(b)
-			var hist []queue.Event
-			if err := s.View(ctx, func(tx *Tx) error {
-				var err error
-				hist, err = tx.History(tmpl.ID)
-				return err
-			}); err != nil {
-				b.Fatal(err)
-			}
-			ev, own := hist[0], s.Identity()
-			p := *ev.Personal
-			tag := queue.StationTag(own.StationID)
+			ev, p, tag := sqliteTemplate(b, s, tmpl)
 
 			rng := rand.New(rand.NewSource(1))
 			var tStore, tBare, tSQL []time.Duration
@@ -74,7 +64,7 @@ func BenchmarkRegisterPaired(b *testing.B) {
 				r.ID = ulid.Make().String()
 				r.TrackingCode = queue.NewTrackingCode(tag, s.randomBytes(8))
 				ev.RequestID, ev.ID, ev.At = r.ID, ulid.Make().String(), t2.In(s.loc)
-				if err := sq.register(r, p, ev, own); err != nil {
+				if err := sq.register(r, p, ev, s.Identity()); err != nil {
 					b.Fatal(err)
 				}
 				t3 := time.Now()

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -138,14 +137,7 @@ func TestCheckFindsKeyOrder(t *testing.T) {
 	fillHistory(t, s, clk, 300)
 	path := s.Path()
 	s.Close()
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	for _, d := range boltchecktest.KeyOrder(t, good, info, "requests") {
 		for _, forCheck := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/ForCheck=%v", d.Name, forCheck), func(t *testing.T) {

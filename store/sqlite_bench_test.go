@@ -100,11 +100,11 @@ func (s *sqliteRegister) register(r queue.Request, p queue.Personal, ev queue.Ev
 	return tx.Commit()
 }
 
-// benchSQLite registers the request tmpl (a registration the store made:
-// its record, personal part and event) again and again under new IDs and
-// tracking codes, in SQLite.
-func benchSQLite(b *testing.B, s *Store, tmpl queue.Request) {
-	sq := openSQLite(b)
+// sqliteTemplate is what SQLite is given to write again and again: the
+// event that registered tmpl, its personal part, and the station's tag
+// (for new tracking codes).
+func sqliteTemplate(b *testing.B, s *Store, tmpl queue.Request) (queue.Event, queue.Personal, string) {
+	b.Helper()
 	var hist []queue.Event
 	if err := s.View(ctx, func(tx *Tx) error {
 		var err error
@@ -113,9 +113,15 @@ func benchSQLite(b *testing.B, s *Store, tmpl queue.Request) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	ev, own := hist[0], s.Identity()
-	p := *ev.Personal
-	tag := queue.StationTag(own.StationID)
+	return hist[0], *hist[0].Personal, queue.StationTag(s.Identity().StationID)
+}
+
+// benchSQLite registers the request tmpl (a registration the store made:
+// its record, personal part and event) again and again under new IDs and
+// tracking codes, in SQLite.
+func benchSQLite(b *testing.B, s *Store, tmpl queue.Request) {
+	sq := openSQLite(b)
+	ev, p, tag := sqliteTemplate(b, s, tmpl)
 	b.ResetTimer()
 	for b.Loop() {
 		r := tmpl
@@ -123,7 +129,7 @@ func benchSQLite(b *testing.B, s *Store, tmpl queue.Request) {
 		r.ID = ulid.Make().String()
 		r.TrackingCode = queue.NewTrackingCode(tag, s.randomBytes(8))
 		ev.RequestID, ev.ID, ev.At = r.ID, ulid.Make().String(), at.In(s.loc)
-		if err := sq.register(r, p, ev, own); err != nil {
+		if err := sq.register(r, p, ev, s.Identity()); err != nil {
 			b.Fatal(fmt.Errorf("sqlite: %w", err))
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/internal/boltcheck/boltchecktest"
 )
 
@@ -32,14 +31,7 @@ func TestDamagedDatabase(t *testing.T) {
 		}
 	}
 	path := filepath.Join(dir, "data", "central.db")
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	commands := [][]string{{"check"}, {"export", "--format", "csv"}, {"station", "list"}}
 	for _, d := range boltchecktest.Cases(t, good, info, "stations", *damageSeed, 6) {
 		bad := d.Apply(good)

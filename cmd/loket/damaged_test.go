@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/loket-id/loket/internal/boltcheck"
 	"github.com/loket-id/loket/internal/boltcheck/boltchecktest"
 	"github.com/loket-id/loket/store"
 )
@@ -31,14 +30,7 @@ func TestDamagedDatabase(t *testing.T) {
 	te.now = func() time.Time { return fixedNow } // the same file, the same random cases, every run
 	te.mustRun("demo", "--days", "3")
 	path := filepath.Join(te.env["LOKET_DATA"], store.FileName)
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	commands := [][]string{
 		{"check"},
 		{"list"},
@@ -100,14 +92,7 @@ func TestCheckFindsKeyOrder(t *testing.T) {
 	te.now = func() time.Time { return fixedNow }
 	te.mustRun("demo", "--days", "3")
 	path := filepath.Join(te.env["LOKET_DATA"], store.FileName)
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	for _, d := range boltchecktest.KeyOrder(t, good, info, "requests") {
 		t.Run(d.Name, func(t *testing.T) {
 			dir := t.TempDir()

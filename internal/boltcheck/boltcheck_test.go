@@ -78,14 +78,7 @@ func emptyFile(t *testing.T) string {
 func TestVerifyDamaged(t *testing.T) {
 	t.Logf("damage seed %d (change with -damage.seed)", *seed)
 	path := demoDB(t, 3)
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	for _, d := range boltchecktest.Cases(t, good, info, "requests", *seed, 20) {
 		t.Run(d.Name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), store.FileName)
@@ -116,14 +109,7 @@ func TestVerifyDamaged(t *testing.T) {
 // names the page, and the file is left as it was.
 func TestDeepFindsKeyOrder(t *testing.T) {
 	path := demoDB(t, 3)
-	good, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	good, info := boltchecktest.Read(t, path)
 	for _, d := range boltchecktest.KeyOrder(t, good, info, "requests") {
 		t.Run(d.Name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), store.FileName)

@@ -8,8 +8,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/loket-id/loket/internal/boltcheck"
 )
@@ -208,4 +210,19 @@ func (c Damage) Check(t testing.TB, prog, path, out string, code int) {
 	case c.Structural && !strings.Contains(out, "damaged"):
 		t.Fatalf("%s: the message does not say the file is damaged:\n%.2000s", prog, out)
 	}
+}
+
+// Read is the sound file at path, which the damages start from, and what
+// the quick check found in it (its page size and roots).
+func Read(t testing.TB, path string) ([]byte, boltcheck.Info) {
+	t.Helper()
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := boltcheck.Verify(path, boltcheck.Quick, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return good, info
 }
