@@ -10,9 +10,29 @@ import (
 // (9,000 keys: 1,000 tickets, 1,000 places in the waiting line and 7,000 search keys) into the places of an index of 20,000 requests, in
 // one transaction (what the first registration of a day, or the nightly
 // purge, pays once a day).
+//
+// With -register.file it also merges into a copy of that database (e.g. a
+// year or five of `loket demo`), its own journal merged first.
 func BenchmarkMergeJournal(b *testing.B) {
-	s, clk := openTest(b)
-	fillHistory(b, s, clk, 20_000)
+	b.Run("history=20000", func(b *testing.B) {
+		s, clk := openTest(b)
+		fillHistory(b, s, clk, 20_000)
+		mergeJournal(b, s, clk.Now)
+	})
+	if *registerFile != "" {
+		b.Run("file", func(b *testing.B) {
+			s := openCopy(b, *registerFile)
+			if _, err := s.MergeJournal(ctx); err != nil {
+				b.Fatal(err)
+			}
+			mergeJournal(b, s, time.Now)
+		})
+	}
+}
+
+// mergeJournal is BenchmarkMergeJournal's rounds on s, registering on the
+// day of now.
+func mergeJournal(b *testing.B, s *Store, now func() time.Time) {
 	var pages int64
 	n := 0
 	for b.Loop() {
@@ -21,7 +41,7 @@ func BenchmarkMergeJournal(b *testing.B) {
 			for i := range 1_000 {
 				in := walkIn("A", fmt.Sprintf("Hari Ini%d Siti", n))
 				in.NIK = fmt.Sprintf("32010141078%01d%04d", (n/9999)%10, n%9999+1)
-				in.At = clk.Now().Add(time.Duration(i) * time.Second)
+				in.At = now().Add(time.Duration(i) * time.Second)
 				n++
 				if _, err := tx.Register(in, clerk); err != nil {
 					return err
