@@ -238,53 +238,28 @@ func BenchmarkCheck(b *testing.B) {
 	fillHistory(b, s, clk, *checkRequests)
 	b.Run("bbolt", func(b *testing.B) {
 		for b.Loop() {
-			if err := s.db.View(func(tx *bolt.Tx) error {
-				for err := range tx.Check() {
-					return err
-				}
-				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
+			bboltCheckRound(b, s)
 		}
 	})
 	b.Run("walk", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := boltcheck.VerifyHeld(s.path, boltcheck.Deep); err != nil {
-				b.Fatal(err)
-			}
+			walkRound(b, s.path)
 		}
 	})
 	b.Run("invariants-mapped", func(b *testing.B) {
 		for b.Loop() {
-			var rep CheckReport
-			_ = s.db.View(func(btx *bolt.Tx) error {
-				(&Tx{s: s, tx: btx}).checkInvariants(&rep, nil, func() bool { return true })
-				return nil
-			})
-			if !rep.OK() {
-				b.Fatal(rep.Problems)
-			}
+			invariantsRound(b, s, nil)
 		}
 	})
 	b.Run("invariants", func(b *testing.B) {
 		pages := checkPages(b, s)
 		for b.Loop() {
-			var rep CheckReport
-			_ = s.db.View(func(btx *bolt.Tx) error {
-				(&Tx{s: s, tx: btx}).checkInvariants(&rep, pages, func() bool { return true })
-				return nil
-			})
-			if !rep.OK() {
-				b.Fatal(rep.Problems)
-			}
+			invariantsRound(b, s, pages)
 		}
 	})
 	b.Run("store", func(b *testing.B) {
 		for b.Loop() {
-			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
-				b.Fatal(err, rep.Problems)
-			}
+			storeCheckRound(b, s)
 		}
 	})
 }
@@ -304,61 +279,60 @@ func BenchmarkCheckFile(b *testing.B) {
 	}
 	defer s.Close()
 	b.Logf("after open: %s", residentMemory())
-	b.Run("bbolt", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer() // a collection and a drop of the map: not the part's own time
-			resetPeak(s)
-			b.StartTimer()
-			if err := s.db.View(func(tx *bolt.Tx) error {
-				for err := range tx.Check() {
-					return err
-				}
-				return nil
-			}); err != nil {
-				b.Fatal(err)
+	part := func(name, after string, round func(b *testing.B)) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer() // a collection and a drop of the map: not the part's own time
+				resetPeak(s)
+				b.StartTimer()
+				round(b)
 			}
+			b.Logf("after %s: %s", after, residentMemory())
+		})
+	}
+	part("bbolt", "bbolt's check", func(b *testing.B) { bboltCheckRound(b, s) })
+	part("walk", "the structure walk", func(b *testing.B) { walkRound(b, *checkFile) })
+	pages := checkPages(b, s)
+	part("invariants", "the invariants", func(b *testing.B) { invariantsRound(b, s, pages) })
+	part("store", "Store.Check", func(b *testing.B) { storeCheckRound(b, s) })
+}
+
+// The parts of a check, one round each (BenchmarkCheck, BenchmarkCheckFile):
+// bbolt's own check (the anchor), the structure walk, the invariants (read
+// through pages, or bbolt's map when pages is nil), and the whole Store.Check.
+
+func bboltCheckRound(b *testing.B, s *Store) {
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return err
 		}
-		b.Logf("after bbolt's check: %s", residentMemory())
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func walkRound(b *testing.B, path string) {
+	if _, err := boltcheck.VerifyHeld(path, boltcheck.Deep); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func invariantsRound(b *testing.B, s *Store, pages *boltcheck.Reader) {
+	var rep CheckReport
+	_ = s.db.View(func(btx *bolt.Tx) error {
+		(&Tx{s: s, tx: btx}).checkInvariants(&rep, pages, func() bool { return true })
+		return nil
 	})
-	b.Run("walk", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer() // a collection and a drop of the map: not the part's own time
-			resetPeak(s)
-			b.StartTimer()
-			if _, err := boltcheck.VerifyHeld(*checkFile, boltcheck.Deep); err != nil {
-				b.Fatal(err)
-			}
-		}
-		b.Logf("after the structure walk: %s", residentMemory())
-	})
-	b.Run("invariants", func(b *testing.B) {
-		pages := checkPages(b, s)
-		for b.Loop() {
-			b.StopTimer() // a collection and a drop of the map: not the part's own time
-			resetPeak(s)
-			b.StartTimer()
-			var rep CheckReport
-			_ = s.db.View(func(btx *bolt.Tx) error {
-				(&Tx{s: s, tx: btx}).checkInvariants(&rep, pages, func() bool { return true })
-				return nil
-			})
-			if !rep.OK() {
-				b.Fatal(rep.Problems)
-			}
-		}
-		b.Logf("after the invariants: %s", residentMemory())
-	})
-	b.Run("store", func(b *testing.B) {
-		for b.Loop() {
-			b.StopTimer() // a collection and a drop of the map: not the part's own time
-			resetPeak(s)
-			b.StartTimer()
-			if rep, err := s.Check(ctx); err != nil || !rep.OK() {
-				b.Fatal(err, rep.Problems)
-			}
-		}
-		b.Logf("after Store.Check: %s", residentMemory())
-	})
+	if !rep.OK() {
+		b.Fatal(rep.Problems)
+	}
+}
+
+func storeCheckRound(b *testing.B, s *Store) {
+	if rep, err := s.Check(ctx); err != nil || !rep.OK() {
+		b.Fatal(err, rep.Problems)
+	}
 }
 
 // checkPages is the reader Check reads the buckets with, closed at the end.

@@ -337,24 +337,22 @@ func nameWords(name []byte, fn func([]byte)) {
 		}
 	}
 	text := lower[:len(name)]
-	for i := 0; i < len(text); {
-		if text[i] == ' ' {
-			i++
-			continue
-		}
-		j := i
-		for j < len(text) && text[j] != ' ' {
-			j++
-		}
-		if w := text[i:j]; !wordBefore(text[:i], w) {
+	spaceWords(text, func(i int, w []byte) bool {
+		seen := false
+		spaceWords(text[:i], func(_ int, before []byte) bool {
+			seen = string(before) == string(w)
+			return !seen
+		})
+		if !seen {
 			fn(w)
 		}
-		i = j
-	}
+		return true
+	})
 }
 
-// wordBefore reports whether the space-separated text holds word.
-func wordBefore(text, word []byte) bool {
+// spaceWords calls fn with each word of the space-separated text and the
+// offset it starts at, until fn returns false.
+func spaceWords(text []byte, fn func(at int, word []byte) bool) {
 	for i := 0; i < len(text); {
 		if text[i] == ' ' {
 			i++
@@ -364,12 +362,11 @@ func wordBefore(text, word []byte) bool {
 		for j < len(text) && text[j] != ' ' {
 			j++
 		}
-		if string(text[i:j]) == string(word) {
-			return true
+		if !fn(i, text[i:j]) {
+			return
 		}
 		i = j
 	}
-	return false
 }
 
 // ulidText writes the 26-character form of a 16-byte ULID into buf.
