@@ -71,6 +71,15 @@ func journalKey(id string) []byte { return append([]byte(id), 'j') }
 // isJournalKey reports whether k, a key of the requests bucket, is a journal entry's.
 func isJournalKey(k []byte) bool { return len(k) == 27 && k[26] == 'j' }
 
+// decodeEntry decodes the journal entry v of request id (decodeTerms); an
+// entry that does not decode is damage (ErrDamaged, recorded).
+func (tx *Tx) decodeEntry(id, v []byte, fn func(kind byte, text []byte) bool) error {
+	if err := decodeTerms(v, fn); err != nil {
+		return tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
+	}
+	return nil
+}
+
 // eachJournalEntry calls fn with the request ID and value of every journal
 // entry, by ID, until fn returns false. id and v are valid only during
 // the call.
@@ -325,7 +334,7 @@ func (tx *Tx) scanJournal() (*journalCache, error) {
 			c.minID = id
 		}
 		c.maxID = id
-		err = decodeTerms(v, func(kind byte, text []byte) bool {
+		err = tx.decodeEntry(idb, v, func(kind byte, text []byte) bool {
 			c.keys++
 			switch {
 			case kind == pTracking:
@@ -336,9 +345,6 @@ func (tx *Tx) scanJournal() (*journalCache, error) {
 			}
 			return true
 		})
-		if err != nil {
-			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
-		}
 		return err == nil
 	})
 	return c, err
@@ -421,19 +427,15 @@ func (tx *Tx) eachJournalKey(kind byte, fn func(k, v []byte) bool) error {
 	more := true
 	var err error
 	tx.eachJournalEntry(func(id, v []byte) bool {
-		err = decodeTerms(v, func(kd byte, text []byte) bool {
+		err = tx.decodeEntry(id, v, func(kd byte, text []byte) bool {
 			if kd != kind {
 				return true
 			}
-			var key, val []byte
-			key, val = appendTermKey(buf[:0], kd, text, id)
+			key, val := appendTermKey(buf[:0], kd, text, id)
 			buf = key
 			more = fn(key, val)
 			return more
 		})
-		if err != nil {
-			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
-		}
 		return more && err == nil
 	})
 	return err
@@ -454,7 +456,7 @@ func (tx *Tx) eachSearchKey(fn func(k, v []byte), prefixes ...[]byte) error {
 	var buf []byte
 	var err error
 	tx.eachJournalEntry(func(id, v []byte) bool {
-		err = decodeTerms(v, func(kind byte, text []byte) bool {
+		err = tx.decodeEntry(id, v, func(kind byte, text []byte) bool {
 			for _, p := range prefixes {
 				// The term's text and the prefix's agree as far as both go
 				// (cheap), then the whole key is built and compared.
@@ -470,9 +472,6 @@ func (tx *Tx) eachSearchKey(fn func(k, v []byte), prefixes ...[]byte) error {
 			}
 			return true
 		})
-		if err != nil {
-			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
-		}
 		return err == nil
 	})
 	return err
@@ -569,14 +568,11 @@ func (tx *Tx) mergeJournal() (int, error) {
 	tx.eachJournalEntry(func(idb, v []byte) bool {
 		id := bytes.Clone(idb)
 		entries = append(entries, journalKey(string(id)))
-		err = decodeTerms(v, func(kind byte, text []byte) bool {
+		err = tx.decodeEntry(idb, v, func(kind byte, text []byte) bool {
 			key, val := appendTermKey(nil, kind, text, id)
 			puts = append(puts, [2][]byte{key, val})
 			return true
 		})
-		if err != nil {
-			err = tx.damaged(fmt.Sprintf("journal entry of request %s does not decode", id), err)
-		}
 		return err == nil
 	})
 	if err != nil {
