@@ -73,6 +73,7 @@ type Store struct {
 	entropyMu sync.Mutex    // guards entropy and random
 	jmu       sync.Mutex    // guards jcache
 	jcache    *journalCache // the journal of search keys as the last commit left it (journal.go)
+	services  serviceCache  // the catalog's services as last decoded (catalog.go)
 	entropy   io.Reader
 	random    io.Reader
 

@@ -452,3 +452,46 @@ func TestOpenErrors(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestServiceCache: a service is decoded once and kept (catalog.go), but a
+// catalog replaced is seen at once, and what a caller changes in what it
+// was given is not kept.
+func TestServiceCache(t *testing.T) {
+	s, _ := openTest(t)
+	mustRegister(t, s, walkIn("A", "Siti Aminah")) // A read, and cached
+	read := func() queue.Service {
+		t.Helper()
+		var svc queue.Service
+		if err := s.View(ctx, func(tx *Tx) error {
+			var err error
+			svc, err = tx.Service("A")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return svc
+	}
+	got := read()
+	if len(got.Documents) == 0 {
+		t.Fatal("service A has no documents: the test needs some")
+	}
+	got.Documents[0] = "changed by the caller"
+	if again := read(); again.Documents[0] == "changed by the caller" {
+		t.Fatal("a caller's change to a service it was given was kept")
+	}
+	cat := queue.DefaultCatalog()
+	for i := range cat {
+		if cat[i].Code == "A" {
+			cat[i].NameEN, cat[i].Active = "Renamed", false
+		}
+	}
+	if err := s.Update(ctx, func(tx *Tx) error { _, err := tx.ReplaceCatalog(cat, clerk, s.Now()); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(); got.NameEN != "Renamed" || got.Active {
+		t.Fatalf("after the catalog's replacement: %q active %v, want Renamed, inactive", got.NameEN, got.Active)
+	}
+	if _, err := s.Register(ctx, walkIn("A", "Budi"), clerk); err == nil || !strings.Contains(err.Error(), "not active") {
+		t.Fatalf("a service made inactive still takes registrations: err = %v", err)
+	}
+}
