@@ -245,13 +245,24 @@ func applyCreated(r Request, e Event) (Request, error) {
 	if r.ID != "" {
 		return r, fmt.Errorf("request %s already exists: %w", r.ID, ErrConflict)
 	}
-	e, err := UpgradeEvent(e)
-	if err != nil {
-		return r, err
+	// The v2 form (every event written since v2) in one decoding: the
+	// digest's key is what tells it from v1's (IsV1Event).
+	var v2 struct {
+		CreatedData
+		Digest *string `json:"personal_digest"` // shallower: CreatedData's is left ""
 	}
 	var d CreatedData
-	if err := json.Unmarshal(e.Data, &d); err != nil {
-		return r, fmt.Errorf("decode request.created payload: %v: %w", err, ErrInvalid)
+	if json.Unmarshal(e.Data, &v2) == nil && v2.Digest != nil {
+		d = v2.CreatedData
+		d.PersonalDigest = *v2.Digest
+	} else {
+		var err error
+		if e, err = UpgradeEvent(e); err != nil {
+			return r, err
+		}
+		if err := json.Unmarshal(e.Data, &d); err != nil {
+			return r, fmt.Errorf("decode request.created payload: %v: %w", err, ErrInvalid)
+		}
 	}
 	if err := checkPersonal(e, d.PersonalDigest); err != nil {
 		return r, err
