@@ -190,8 +190,9 @@ func (s *Store) erase(ctx context.Context, pick func(*Tx) ([]queue.Request, erro
 		return queue.Erasure{Requests: []queue.ErasedRequest{}}, err
 	}
 	// Compact even when nothing was erased now, if an earlier erasure's
-	// compaction was interrupted.
-	if err := s.compactIfPending(ctx); err != nil {
+	// compaction was interrupted, or the night's merge of the journal left
+	// the file loose.
+	if err := s.Tidy(ctx); err != nil {
 		return out, fmt.Errorf("the personal parts are erased, but the file is not compacted yet (the next open does it): %w", err)
 	}
 	return out, nil
@@ -247,20 +248,38 @@ func (tx *Tx) eraseSetAside(erased map[string]bool) error {
 	return putJSON(tx.tx.Bucket(bMeta), kSetAside, kept)
 }
 
-// compactIfPending compacts the file when an erasure asked for it. Whether
-// one did is read first under the shared lock: a purge that erased nothing
-// (most nights, and every hub start) never stops the readers.
-func (s *Store) compactIfPending(ctx context.Context) error {
-	var pending bool
+// Tidy compacts the file when an erasure asked for it, or when it is
+// loose, as the nightly purge does after its erasures and its merge of the
+// journal (`loket demo` too, after the history it writes: the file is then
+// as an office's is in the morning). Whether either is so is read first
+// under the shared lock: a purge that erased nothing and merged nothing
+// (every hub start, the nights after a day without registrations) never
+// stops the readers.
+func (s *Store) Tidy(ctx context.Context) error {
+	var due bool
 	if err := s.View(ctx, func(tx *Tx) error {
-		pending = tx.tx.Bucket(bMeta).Get(kCompactPending) != nil
+		due = tx.tx.Bucket(bMeta).Get(kCompactPending) != nil || s.loose()
 		return nil
-	}); err != nil || !pending {
+	}); err != nil || !due {
 		return err
 	}
 	s.swap.Lock()
 	defer s.swap.Unlock()
+	if s.loose() {
+		return s.compactLocked(ctx)
+	}
 	return s.compactPendingLocked(ctx)
+}
+
+// loose reports whether the file's free pages are worth a compaction.
+// bbolt writes its whole list of free pages at every commit: once the list
+// takes more than one page, every registration writes the pages more, and
+// its new pages come from all over the file. A day's merge of the journal
+// (journal.go) frees one or two thousand (the list holds 511 in a 4 KB
+// page), and nothing else gives them back but a compaction: the nightly
+// purge, which merges the journal, compacts right after.
+func (s *Store) loose() bool {
+	return s.db.Stats().FreelistInuse > s.db.Info().PageSize
 }
 
 func (s *Store) compactPendingLocked(ctx context.Context) error {

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/loket-id/loket/queue"
 	"github.com/loket-id/loket/stats"
 )
@@ -513,6 +515,66 @@ func TestErasureUnbindsKeys(t *testing.T) {
 	}
 	if _, _, err := s.RegisterOnce(ctx, kOther, person(3), clerk); !errors.Is(err, ErrKeyReused) {
 		t.Fatalf("reuse of a bound key: %v, want ErrKeyReused", err)
+	}
+	mustCheck(t, s)
+}
+
+// TestPurgeCompactsLooseFile: the nightly purge compacts a file whose free
+// pages take more than one page of bbolt's freelist (a day's merge of the
+// journal leaves one so: every commit would write that list), even when it
+// erases nothing, and leaves a tight file as it is.
+func TestPurgeCompactsLooseFile(t *testing.T) {
+	s, clk := openTest(t)
+	a := mustRegister(t, s, walkIn("A", "Siti Aminah"))
+	clk.Add(20 * time.Hour) // 04:00 the next morning
+	rewritten := func(purge string) bool {
+		t.Helper()
+		before, err := os.Stat(s.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, err := s.Purge(ctx, purge, false, clerk); err != nil || len(e.Requests) != 0 {
+			t.Fatalf("purge before %s: %d erased, %v; want none", purge, len(e.Requests), err)
+		}
+		after, err := os.Stat(s.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !os.SameFile(before, after)
+	}
+	if rewritten("2026-01-01") {
+		t.Error("a purge that merged one request's keys compacted a tight file")
+	}
+	if got := where(t, s, a.ID, a.TrackingCode); got != "places" {
+		t.Fatalf("the purge did not merge yesterday's journal: its keys are in %s", got)
+	}
+	// About a thousand pages freed at once, as a day's merge frees them.
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("scratch"))
+		if err != nil {
+			return err
+		}
+		for i := range 1000 {
+			if err := b.Put(u64(uint64(i)), make([]byte, 3000)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket([]byte("scratch")) }); err != nil {
+		t.Fatal(err)
+	}
+	st := s.db.Stats()
+	if !s.loose() {
+		t.Fatalf("%d free and %d pending pages (a %d-byte freelist) are not loose", st.FreePageN, st.PendingPageN, st.FreelistInuse)
+	}
+	if !rewritten("2026-01-01") {
+		t.Fatalf("a purge left a file of %d free pages uncompacted", st.FreePageN+st.PendingPageN)
+	}
+	if st := s.db.Stats(); s.loose() || st.FreePageN+st.PendingPageN > 50 {
+		t.Errorf("after the purge's compaction: %d free pages", st.FreePageN+st.PendingPageN)
 	}
 	mustCheck(t, s)
 }

@@ -101,6 +101,11 @@ func demoFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
+		// The night after the history: the file as an office's is in
+		// the morning, after the nightly purge's compaction.
+		if err := st.Tidy(e.ctx); err != nil {
+			return err
+		}
 		fmt.Fprintln(e.out(), e.t().S("cmd.demo.done", sum.Requests, sum.Days, sum.Done, sum.NoShow, sum.Cancelled, sum.Transferred, sum.Open))
 		return nil
 	}
