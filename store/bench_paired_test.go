@@ -26,7 +26,14 @@ import (
 // (mean-x-bare, mean-x-sqlite: the store's mean includes the registrations
 // that merged the journal, journal.go) and the store's pages per
 // registration.
+//
+// The anchors start empty. When the store holds a history, each round
+// also times the two anchors in files that hold the same history
+// (x-bare-history, x-sqlite-history): a bare file of as many same-size
+// values as the store has requests, and SQLite with as many requests
+// (their personal parts, name words and indexes) and events.
 func BenchmarkRegisterPaired(b *testing.B) {
+	asInProduction(b)
 	for _, history := range []int{0, 20_000} {
 		b.Run(fmt.Sprintf("history=%d", history), func(b *testing.B) {
 			s, clk := openTest(b)
@@ -70,24 +77,104 @@ func openCopy(b *testing.B, path string) *Store {
 	return s
 }
 
-// registerPaired is the rounds of BenchmarkRegisterPaired on s.
-func registerPaired(b *testing.B, s *Store) {
-	tmpl := mustRegister(b, s, walkIn("A", "Siti Aminah"))
-	// bare bbolt
-	value, _ := json.Marshal(tmpl)
+// countHistory counts the requests and the events in s.
+func countHistory(b *testing.B, s *Store) (requests, events int) {
+	b.Helper()
+	if err := s.View(ctx, func(tx *Tx) error {
+		c := tx.tx.Bucket(bRequests).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) == 26 { // not a journal entry (<id>j)
+				requests++
+			}
+		}
+		c = tx.tx.Bucket(bEvents).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if len(k) == 8 { // not a personal record (<seq>p)
+				events++
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	return requests, events
+}
+
+// anchor is a bare bbolt file and a SQLite database that registrations
+// are timed beside.
+type anchor struct {
+	bare  *bolt.DB
+	i     uint64
+	value []byte
+	sq    *sqliteRegister
+}
+
+// newAnchor opens the two anchors in files of their own, with requests
+// and events of history (see BenchmarkRegisterPaired) written first.
+func newAnchor(b *testing.B, s *Store, tmpl queue.Request, requests, events int) *anchor {
+	b.Helper()
+	a := &anchor{sq: openSQLite(b)}
+	a.value, _ = json.Marshal(tmpl)
 	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	_ = db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("b")); return err })
-	// sqlite
-	sq := openSQLite(b)
+	b.Cleanup(func() { db.Close() })
+	a.bare = db
+	if err := db.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for range requests {
+			a.i++
+			if err := bk.Put(u64(a.i), a.value); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if requests > 0 {
+		ev, p, tag := sqliteTemplate(b, s, tmpl)
+		a.sq.fill(b, requests, events, tmpl, p, ev, s.Identity(), tag, rand.New(rand.NewSource(2)))
+	}
+	return a
+}
+
+// round is one bare put+commit and one SQLite registration of a copy of
+// tmpl; it returns how long each took.
+func (a *anchor) round(b *testing.B, s *Store, tmpl queue.Request, ev queue.Event, p queue.Personal, tag string) (bare, sqlite time.Duration) {
+	t0 := time.Now()
+	a.i++
+	if err := a.bare.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(u64(a.i), a.value) }); err != nil {
+		b.Fatal(err)
+	}
+	t1 := time.Now()
+	r := tmpl
+	r.ID = ulid.Make().String()
+	r.TrackingCode = queue.NewTrackingCode(tag, s.randomBytes(8))
+	ev.RequestID, ev.ID, ev.At = r.ID, ulid.Make().String(), t1.In(s.loc)
+	if err := a.sq.register(r, p, ev, s.Identity()); err != nil {
+		b.Fatal(err)
+	}
+	return t1.Sub(t0), time.Since(t1)
+}
+
+// registerPaired is the rounds of BenchmarkRegisterPaired on s.
+func registerPaired(b *testing.B, s *Store) {
+	requests, events := countHistory(b, s)
+	tmpl := mustRegister(b, s, walkIn("A", "Siti Aminah"))
 	ev, p, tag := sqliteTemplate(b, s, tmpl)
+	empty := newAnchor(b, s, tmpl, 0, 0)
+	var full *anchor
+	if requests > 0 {
+		full = newAnchor(b, s, tmpl, requests, events)
+	}
 
 	rng := rand.New(rand.NewSource(1))
-	var tStore, tBare, tSQL []time.Duration
-	var i uint64
+	var tStore, tBare, tSQL, tBareH, tSQLH []time.Duration
 	start := s.db.Stats().TxStats
 	b.ResetTimer()
 	for b.Loop() {
@@ -97,21 +184,13 @@ func registerPaired(b *testing.B, s *Store) {
 		if _, err := s.Register(ctx, in, clerk); err != nil {
 			b.Fatal(err)
 		}
-		t1 := time.Now()
-		i++
-		if err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(u64(i), value) }); err != nil {
-			b.Fatal(err)
+		tStore = append(tStore, time.Since(t0))
+		bare, sq := empty.round(b, s, tmpl, ev, p, tag)
+		tBare, tSQL = append(tBare, bare), append(tSQL, sq)
+		if full != nil {
+			bare, sq := full.round(b, s, tmpl, ev, p, tag)
+			tBareH, tSQLH = append(tBareH, bare), append(tSQLH, sq)
 		}
-		t2 := time.Now()
-		r := tmpl
-		r.ID = ulid.Make().String()
-		r.TrackingCode = queue.NewTrackingCode(tag, s.randomBytes(8))
-		ev.RequestID, ev.ID, ev.At = r.ID, ulid.Make().String(), t2.In(s.loc)
-		if err := sq.register(r, p, ev, s.Identity()); err != nil {
-			b.Fatal(err)
-		}
-		t3 := time.Now()
-		tStore, tBare, tSQL = append(tStore, t1.Sub(t0)), append(tBare, t2.Sub(t1)), append(tSQL, t3.Sub(t2))
 	}
 	b.StopTimer()
 	reportPages(b, s, start)
@@ -134,4 +213,12 @@ func registerPaired(b *testing.B, s *Store) {
 	b.ReportMetric(mq, "sqlite-µs")
 	b.ReportMetric(ms/mb, "x-bare")
 	b.ReportMetric(ms/mq, "x-sqlite")
+	if full != nil {
+		mbh, mqh := med(tBareH), med(tSQLH)
+		b.ReportMetric(mbh, "bare-history-µs")
+		b.ReportMetric(mqh, "sqlite-history-µs")
+		b.ReportMetric(ms/mbh, "x-bare-history")
+		b.ReportMetric(ms/mqh, "x-sqlite-history")
+		b.ReportMetric(mean(tStore)/mean(tSQLH), "mean-x-sqlite-history")
+	}
 }

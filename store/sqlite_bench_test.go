@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"math/rand"
 	"path/filepath"
 	"testing"
 	"time"
@@ -74,12 +75,25 @@ func (s *sqliteRegister) register(r queue.Request, p queue.Personal, ev queue.Ev
 	if err := tx.QueryRow("SELECT coalesce(max(n), 0) + 1 FROM requests WHERE day = ? AND service = ?", r.Day, r.Service).Scan(&n); err != nil {
 		return err
 	}
+	if err := s.insert(tx, r, n, true, p, ev, own); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insert writes the request r as ticket n (in the waiting line or not),
+// its personal part, its name words and its event, in tx.
+func (s *sqliteRegister) insert(tx *sql.Tx, r queue.Request, n int, waiting bool, p queue.Personal, ev queue.Event, own Identity) error {
 	r.Ticket = queue.FormatTicket(r.Service, uint64(n))
 	s.seq++
 	ev.Seq = s.seq
 	rec := encodeRequest(r, refs{personal: s.seq}, own.StationID)
-	if _, err := tx.Exec("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)", r.ID, rec, r.Day, r.Service, n,
-		r.TrackingCode, r.TrackingCode[10:], r.Priority == queue.PriorityNone, r.QueuePosition().UnixNano()); err != nil {
+	var queued any
+	if waiting {
+		queued = r.QueuePosition().UnixNano()
+	}
+	if _, err := tx.Exec("INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.ID, rec, r.Day, r.Service, n,
+		r.TrackingCode, r.TrackingCode[10:], waiting, r.Priority == queue.PriorityNone, queued); err != nil {
 		return err
 	}
 	if _, err := tx.Exec("INSERT INTO personal VALUES (?, ?, ?, ?, ?)", s.seq, r.ID, encodePersonal(p), p.NIK, nikLast(p.NIK)); err != nil {
@@ -90,14 +104,67 @@ func (s *sqliteRegister) register(r queue.Request, p queue.Personal, ev queue.Ev
 			return err
 		}
 	}
+	return s.event(tx, ev, own)
+}
+
+// event writes ev as the next event.
+func (s *sqliteRegister) event(tx *sql.Tx, ev queue.Event, own Identity) error {
+	ev.Seq = s.seq
 	v, err := encodeEvent(ev, own)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.Exec("INSERT INTO events VALUES (?, ?)", s.seq, v); err != nil {
-		return err
+	_, err = tx.Exec("INSERT INTO events VALUES (?, ?)", s.seq, v)
+	return err
+}
+
+// fill writes a history of requests closed on the days before tmpl's (380
+// a day, as `loket demo` makes them), of NIKs and names of their own, with
+// events events in all (the registrations' and, spread over them, the
+// events that followed: same-size copies of ev), in one transaction.
+func (s *sqliteRegister) fill(b *testing.B, requests, events int, tmpl queue.Request, p queue.Personal, ev queue.Event, own Identity, tag string, rng *rand.Rand) {
+	b.Helper()
+	tx, err := s.db.Begin()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return tx.Commit()
+	defer tx.Rollback()
+	words := []string{"Siti", "Aminah", "Budi", "Santoso", "Dewi", "Lestari", "Agus", "Wibowo", "Rina", "Hartono", "Putri", "Saputra"}
+	day, _ := time.Parse(time.DateOnly, tmpl.Day)
+	more := events - requests // the events after the registrations
+	for i := range requests {
+		r := tmpl
+		back := requests - 1 - i // the oldest first, as they were written
+		at := day.AddDate(0, 0, -1-back/380).Add(8*time.Hour + time.Duration(380-back%380)*time.Minute)
+		r.ID = ulid.MustNew(ulid.Timestamp(at), rng).String()
+		r.Day = at.Format(time.DateOnly)
+		r.TrackingCode = queue.NewTrackingCode(tag, randomBytes(rng, 8))
+		p.NIK = fmt.Sprintf("3201014107%02d%04d", rng.Intn(100), 1+rng.Intn(9999))
+		p.Name = words[rng.Intn(len(words))] + " " + words[rng.Intn(len(words))]
+		ev.RequestID, ev.ID, ev.At = r.ID, ulid.MustNew(ulid.Timestamp(at), rng).String(), at
+		if err := s.insert(tx, r, 380-back%380, false, p, ev, own); err != nil {
+			b.Fatal(err)
+		}
+		extra := more / requests
+		if i < more%requests {
+			extra++
+		}
+		for range extra {
+			s.seq++
+			if err := s.event(tx, ev, own); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func randomBytes(rng *rand.Rand, n int) []byte {
+	out := make([]byte, n)
+	rng.Read(out)
+	return out
 }
 
 // sqliteTemplate is what SQLite is given to write again and again: the
