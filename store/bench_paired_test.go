@@ -222,3 +222,41 @@ func registerPaired(b *testing.B, s *Store) {
 		b.ReportMetric(mean(tStore)/mean(tSQLH), "mean-x-sqlite-history")
 	}
 }
+
+// BenchmarkRegisterNoSync is a registration's CPU: registrations into a
+// copy of -register.file, and bare puts of a same-size value into an empty
+// file, both with bbolt's fsync off, and the journal's bound lifted (no
+// merge among them).
+func BenchmarkRegisterNoSync(b *testing.B) {
+	if *registerFile == "" {
+		b.Skip("needs -register.file")
+	}
+	asInProduction(b)
+	defer func(n int) { journalBound = n }(journalBound)
+	journalBound = 1 << 30
+	b.Run("store", func(b *testing.B) {
+		s := openCopy(b, *registerFile)
+		s.db.NoSync = true
+		rng := rand.New(rand.NewSource(1))
+		b.ResetTimer()
+		for b.Loop() {
+			in := walkIn("A", "Siti Aminah")
+			in.NIK = fmt.Sprintf("3201014107%02d%04d", rng.Intn(100), 1+rng.Intn(9999))
+			if _, err := s.Register(ctx, in, clerk); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bare", func(b *testing.B) {
+		s, _ := openTest(b)
+		a := newAnchor(b, s, mustRegister(b, s, walkIn("A", "Siti Aminah")), 0, 0)
+		a.bare.NoSync = true
+		b.ResetTimer()
+		for b.Loop() {
+			a.i++
+			if err := a.bare.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put(u64(a.i), a.value) }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

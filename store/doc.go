@@ -104,7 +104,14 @@
 // overwriting freed pages because bbolt gives no safe way to write a page
 // it considers free, and a compacted file is also the smallest. The
 // transaction that erases records that a compaction is due; a crash
-// before it is done leaves that mark and the next Open compacts. What the
+// before it is done leaves that mark and the next Open compacts. The
+// nightly purge also compacts a file that is loose ([Store.Tidy]: more
+// free pages than one page of bbolt's freelist holds, 511), whether it
+// erased anything or not: bbolt writes the whole freelist at every commit,
+// and the day's merge of the journal frees a thousand pages or two that
+// nothing else gives back, so an uncompacted year's file made every
+// registration write four pages more and pick its pages from all over the
+// file (BENCHMARKS.md: 1.9x the bare commit against 1.5x). What the
 // store cannot reach: copies the file system or the disk keep of the old
 // file's blocks (use disk encryption) and backups made before.
 //
