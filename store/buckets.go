@@ -16,16 +16,19 @@ package store
 //	├── catalog_version    -> uint64 BE: the central catalog adopted
 //	├── set_aside          -> JSON: the events a recovery could not apply (when there were any; recover.go)
 //	├── compact_pending    -> RFC 3339: an erasure's compaction is due (when a crash interrupted one; erase.go)
-//	├── journal_from       -> the first request ID the journal may hold an entry of (when it holds any; journal.go)
 //	└── replaced           -> the new file's name: this file was replaced (when a rewrite replaced it: only in the old file; rewrite.go)
 //	services
 //	└── <code>             -> queue.Service JSON
 //	requests
-//	├── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
-//	└── <id>j              -> its journal entry: its t, c, g, l, m, n and w keys, while it is of today (journal.go)
+//	└── <id, a ULID>       -> the request's facts and the seq of its current personal part (records.go)
 //	events
 //	├── <seq uint64 BE>    -> queue.Event without Personal, append-only, contiguous from 1
 //	└── <seq uint64 BE>p   -> queue.Personal of event seq, apart from it (key, name, NIK, phone, notes; records.go, eventlog.go); deleted on erasure
+//	journal                   what was written since the last merge (journal.go), moved to the buckets above by the merge
+//	├── <id, a ULID>       -> a request of today: as in requests
+//	├── <id>j              -> its journal entry: its t, c, g, l, m, n and w keys
+//	├── e<seq uint64 BE>   -> an event since the merge: as in events, every seq after the events bucket's
+//	└── e<seq uint64 BE>p  -> its personal record: as in events
 //	idx                       one bucket for every index, a one-letter prefix each (index.go)
 //	├── c<tracking code>                                      -> id    tracking code
 //	├── g<last group of the tracking code>/<id>               -> ""    tracking code's last group
@@ -52,9 +55,11 @@ package store
 // requests stored before); the personal bucket and the compact records
 // with schema 3 (migrate_v3.go); the journal (<id>j), the waiting line's w
 // (q before) and the personal records beside their events (in a personal
-// bucket of their own before) with schema 4 (migrate_v4.go). A request's
-// t, c, g, l, m, n and w keys are all in its journal entry (beside it in
-// requests) or all in their places. The journal entry's value: the number
+// bucket of their own before) with schema 4 (migrate_v4.go); the journal's
+// bucket, holding today's requests and the events since the merge as well
+// as the journal entries (beside their requests in requests before), with
+// schema 5 (migrateV5). A request's t, c, g, l, m, n and w keys are all in
+// its journal entry (beside it in journal) or all in their places. The journal entry's value: the number
 // of keys, then each key's kind letter, the length of its text (uvarint)
 // and the text (the key without the request's ID; a w key's text is the
 // key between its w and the ID, then its value, the service).

@@ -261,12 +261,24 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 		cursors = append(cursors, c)
 		return c
 	}
+	var inEvents uint64
 	if root := b(bEvents).Root(); pages != nil && root != 0 {
 		k, _ := pages.Cursor(uint64(root)).Last() // an event, or the personal record after it (<seq>p)
-		rep.Events = getU64(k[:min(len(k), 8)])
+		inEvents = getU64(k[:min(len(k), 8)])
 	} else {
-		rep.Events = tx.LastSeq() // through the map; an inline bucket lives in the root page
+		k, _ := b(bEvents).Cursor().Last() // through the map; an inline bucket lives in the root page
+		inEvents = getU64(k[:min(len(k), 8)])
 	}
+	// The events since the merge are in the journal's bucket, after the
+	// others (eventlog.go); the journal holds a day: read whole.
+	var inJournal uint64
+	jcur := cursor(bJournal)
+	for k, _ := jcur.First(); k != nil; k, _ = jcur.Next() {
+		if k[0] == ePrefix && (len(k) == 9 || len(k) == 10 && k[9] == 'p') {
+			inJournal = max(inJournal, getU64(k[1:9]))
+		}
+	}
+	rep.Events = max(inEvents, inJournal)
 	if rep.Events > 1<<40 {
 		bad("event log ends at %d, which cannot be", rep.Events)
 		return
@@ -287,7 +299,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	// Pass 1: the requests; the index entries they make, added up (but
 	// those of their personal parts: pass 3); the events they list, in
 	// owner; the personal records they read, in current and notes.
-	pc := eventScan{c: cursor(bEvents), personal: true} // the personal records, beside the events (eventlog.go)
+	pc := &eventScan{a: cursor(bEvents), b: cursor(bJournal), personal: true} // the personal records, beside the events (eventlog.go)
 	current, notes := newBitmap(rep.Events+1), newBitmap(rep.Events+1)
 	refer := func(set bitmap, seq uint64, k, ticket []byte) {
 		if seq >= uint64(len(owner)) {
@@ -298,27 +310,18 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	}
 	var rs reqScan
 	var kb []byte
-	var jc *journalCheck // made at the first entry, once the walk found the file sound
-	c := cursor(bRequests)
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if isJournalKey(k) { // a journal entry: its keys are the index's (journal.go)
-			if !sound() { // the entry's request and keys are looked up through bbolt's map
-				return
-			}
-			if jc == nil {
-				jc = newJournalCheck(tx)
-			}
-			jc.entry(k, v, &have, &kb, bad)
-			continue
-		}
+	// request checks one stored request (k, v), of requests or of the
+	// journal's bucket; it reports false when the walk found the file
+	// unsound.
+	request := func(k, v []byte) bool {
 		rep.Requests++
 		ok, err := scanRequest(v, &rs)
 		if !ok || err != nil { // a record of another form, or a broken one: the decoder says which
 			if !sound() {
-				return
+				return false
 			}
 			tx.checkRequestDecoded(k, v, &want, owner, ownerOfText, bad)
-			continue
+			return true
 		}
 		if rs.personal != 0 {
 			refer(current, rs.personal, k, rs.ticket)
@@ -337,6 +340,43 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 			seq += d.uv()
 			listEvent(owner, seq, who, bad)
 		}
+		return true
+	}
+	c := cursor(bRequests)
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !isRequestKey(k) {
+			bad("requests holds key %q, which is not a request ID", k)
+			continue
+		}
+		if !request(k, v) {
+			return
+		}
+	}
+	// The journal's bucket: today's requests and their journal entries
+	// (journal.go), then the events since the merge (pass 2).
+	jc := newJournalCheck(tx)
+	c = cursor(bJournal)
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if k[0] == ePrefix { // an event or a personal record: pass 2 reads them
+			if len(k) != 9 && (len(k) != 10 || k[9] != 'p') {
+				bad("the journal holds key %q, of no known form", k)
+			}
+			continue
+		}
+		if !sound() { // a journal entry's request and keys are looked up through bbolt's map
+			return
+		}
+		switch {
+		case isJournalKey(k):
+			jc.entry(k, v, &have, &kb, bad)
+		case isRequestKey(k):
+			jc.request(k, bad)
+			if !request(k, v) {
+				return
+			}
+		default:
+			bad("the journal holds key %q, of no known form", k)
+		}
 	}
 
 	// Pass 2: the event log, contiguous from 1, each event decoding and
@@ -346,7 +386,7 @@ func (tx *Tx) checkInvariants(rep *CheckReport, pages *boltcheck.Reader, sound f
 	var next uint64 = 1
 	var idText [26]byte
 	pk, pv := pc.First()
-	ec := eventScan{c: cursor(bEvents)}
+	ec := &eventScan{a: cursor(bEvents), b: cursor(bJournal)}
 	for k, v := ec.First(); k != nil; k, v = ec.Next() {
 		seq := getU64(k)
 		if seq != next {
@@ -489,19 +529,16 @@ func (tx *Tx) diagnoseIndex(bad func(string, ...any)) bool {
 	idx := tx.tx.Bucket(bIdx)
 	sum := indexSum{seed: maphash.MakeSeed()}
 	expected := func(fn func(k []byte, r queue.Request, kv [2][]byte)) {
-		_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
-			if isJournalKey(k) {
-				return nil
-			}
+		c := tx.requestCursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
 			r, err := tx.decodeJoined(k, v)
 			if err != nil {
-				return nil // named by pass 1
+				continue // named by pass 1
 			}
 			for _, kv := range tx.expectedIndex(r) {
 				fn(k, r, kv)
 			}
-			return nil
-		})
+		}
 	}
 	var want, have []uint64
 	expected(func(_ []byte, _ queue.Request, kv [2][]byte) { want = append(want, sum.hash(kv[0], kv[1])) })

@@ -28,13 +28,13 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 	// rewrite changes the terms of request id's journal entry.
 	rewrite := func(tx *bolt.Tx, id string, fn func([]term) []term) error {
 		var ts []term
-		if err := decodeTerms(tx.Bucket(bRequests).Get(journalKey(id)), func(kind byte, text []byte) bool {
+		if err := decodeTerms(tx.Bucket(bJournal).Get(journalKey(id)), func(kind byte, text []byte) bool {
 			ts = append(ts, term{kind, string(text)})
 			return true
 		}); err != nil {
 			return err
 		}
-		return tx.Bucket(bRequests).Put(journalKey(id), encodeTerms(fn(ts)))
+		return tx.Bucket(bJournal).Put(journalKey(id), encodeTerms(fn(ts)))
 	}
 	tests := []struct {
 		name, want string
@@ -56,26 +56,45 @@ func TestCheckFindsPersonalAndIndexDamage(t *testing.T) {
 		{"journal: key also in its place", `search key "n3201014107900001/01`, false, func(tx *bolt.Tx, _ uint64, k []byte, _ string) error {
 			return tx.Bucket(bIdx).Put(k, nil)
 		}},
-		{"journal: entry of no request", "journal entry of request 01KB0000000000000000000000, which does not exist", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
-			return tx.Bucket(bRequests).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bRequests).Get(journalKey(id)))
+		{"journal: entry of no request", "journal entry of request 01KB0000000000000000000000, which is not in the journal", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bJournal).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bJournal).Get(journalKey(id)))
 		}},
 		{"journal: a ticket twice", "a ticket handed out twice", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
-			return tx.Bucket(bRequests).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bRequests).Get(journalKey(id)))
+			return tx.Bucket(bJournal).Put(journalKey("01KB0000000000000000000000"), tx.Bucket(bJournal).Get(journalKey(id)))
+		}},
+		{"journal: request without its entry", "is in the journal without its journal entry", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bJournal).Put([]byte("01KB0000000000000000000000"), tx.Bucket(bJournal).Get([]byte(id)))
+		}},
+		{"journal: request in requests too", "is both in the journal and in requests", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bRequests).Put([]byte(id), tx.Bucket(bJournal).Get([]byte(id)))
+		}},
+		{"journal: a key of no form", "of no known form", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
+			return tx.Bucket(bJournal).Put([]byte(id+"x"), []byte{1})
+		}},
+		{"journal: an event key of no form", "of no known form", false, func(tx *bolt.Tx, _ uint64, _ []byte, _ string) error {
+			return tx.Bucket(bJournal).Put([]byte("e\x00\x01"), []byte{1})
+		}},
+		{"journal: an event before the events bucket's last", "event log jumps", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
+			last, _ := tx.Bucket(bJournal).Cursor().Last()
+			return tx.Bucket(bEvents).Put(u64(getU64(last[1:9])+1), tx.Bucket(bJournal).Get(last[:9]))
 		}},
 		{"journal: ticket also in its place", `search key "t2026-11-27/A\x00\x00\x00\x00\x01" is both`, false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
 			return tx.Bucket(bIdx).Put(ticketKey("2026-11-27", "A", 1), []byte(id))
 		}},
-		{"journal: its start lost", "before the journal's start", false, func(tx *bolt.Tx, _ uint64, _ []byte, _ string) error {
-			return tx.Bucket(bMeta).Delete(kJournalFrom)
-		}},
 		{"journal: entry does not decode", "journal entry does not decode", false, func(tx *bolt.Tx, _ uint64, _ []byte, id string) error {
-			return tx.Bucket(bRequests).Put(journalKey(id), []byte{3, 'n', 40, '1'})
+			return tx.Bucket(bJournal).Put(journalKey(id), []byte{3, 'n', 40, '1'})
 		}},
 		{"personal part gone", "has none", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
-			return tx.Bucket(bEvents).Delete(personalKey(seq))
+			b, k, _ := personalHome(tx, seq, 0)
+			return b.Delete(k)
 		}},
 		{"personal record of a call", "a request.called", false, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
-			return tx.Bucket(bEvents).Put(personalKey(seq+1), tx.Bucket(bEvents).Get(personalKey(seq)))
+			b, k, next := personalHome(tx, seq, 1)
+			return b.Put(next, b.Get(k))
+		}},
+		{"personal part gone, merged", "has none", true, func(tx *bolt.Tx, seq uint64, _ []byte, _ string) error {
+			b, k, _ := personalHome(tx, seq, 0)
+			return b.Delete(k)
 		}},
 		{"two tickets' requests swapped", `stray index entry "t`, true, func(tx *bolt.Tx, _ uint64, _ []byte, _ string) error {
 			// the same keys and the same values as before, paired otherwise

@@ -109,7 +109,7 @@ func TestUndecodableRequestNamesTheFile(t *testing.T) {
 	s, _ := openTest(t)
 	r := mustRegister(t, s, walkIn("A", "Siti"))
 	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bRequests).Put([]byte(r.ID), []byte(`{"id":`))
+		return homeOf(tx, r.ID).Put([]byte(r.ID), []byte(`{"id":`))
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@
 // same NIK already has for a service on a day, for a warning before a
 // registration (it does not block).
 //
-// # The journal of recent index keys (schema 4)
+// # The journal (schema 4; a bucket of its own since schema 5)
 //
 // A request's random search keys (tracking code and its last group, NIK
 // and its last four digits, name words) would each land on a leaf of
@@ -48,8 +48,14 @@
 // (<request id>j -> its keys), on the request's own leaf: a registration
 // writes nothing in the index, and a call rewrites the entry on the leaf
 // it rewrites anyway. Its personal record goes beside its event
-// (eventlog.go). The meta key journal_from says where in the requests the
-// journal begins (journal.go).
+// (eventlog.go). Since schema 5 the journal is a bucket of its own that
+// holds today's requests with their entries and every event written since
+// its merge with its personal record: a year's requests and events are
+// trees of three levels, every one of whose pages on a changed key's path
+// a commit writes; the journal holds a day, two levels, so a registration
+// writes 6 pages on any history (the journal's two leaves and its branch,
+// the root, the freelist, the meta page), where it wrote 9 on a year
+// (journal.go).
 //
 // Every lookup reads the keys in their places and then the journal:
 // search, a ticket's and a tracking code's lookup, the day's next ticket,
@@ -66,9 +72,11 @@
 // writes in the places; any change to a request with a journal entry
 // rewrites the entry. Check reads each journal entry's keys as if they
 // were in their places (the union must be exactly the keys the requests
-// make), and names an entry that does not decode, one of no request, one
-// before journal_from (lookups would miss it), a key both in the journal
-// and in its place, and a ticket in two entries.
+// make), and names an entry that does not decode, one of no request in
+// the journal, a request in the journal without its entry or also in
+// requests, a key of no known form, a key both in the journal and in its
+// place, and a ticket in two entries; its events are checked as the rest
+// of the event log, after it (their sequence numbers follow on).
 //
 // To know whether a new tracking code is taken, and the day's last
 // ticket, without reading the journal, the store keeps the journal's codes

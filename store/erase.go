@@ -89,8 +89,7 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 			return nil, err
 		}
 		// Earlier personal parts (an identification corrected since).
-		events := tx.tx.Bucket(bEvents)
-		pc := personalOf(events)
+		pc := tx.personalLog()
 		for k, v := pc.First(); k != nil; k, v = pc.Next() {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -102,7 +101,7 @@ func (s *Store) Forget(ctx context.Context, nik, note string, by queue.Actor) (q
 			if p.NIK != nik {
 				continue
 			}
-			e, err := tx.decodeEvent(getU64(k), events.Get(k))
+			e, err := tx.decodeEvent(getU64(k), tx.eventValue(getU64(k)))
 			if err != nil {
 				return nil, err
 			}

@@ -1,74 +1,303 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/loket-id/loket/queue"
+)
 
 // The events bucket holds the event log and, since schema 4, the personal
 // parts beside it: event seq under <seq uint64 BE>, the personal record it
 // set under <seq uint64 BE>p, which sorts right after the event and before
 // the next one. A registration's event and personal record then go on one
 // leaf, where a bucket of their own wrote a leaf and its branch pages more
-// (BENCHMARKS.md). Whatever walks the event log walks it with an
-// eventCursor, which skips the personal records (or, as a personal
-// cursor, shows only them).
+// (BENCHMARKS.md).
+//
+// Since schema 5 the events written since the journal's last merge are in
+// the journal's bucket (journal.go) instead, under e<seq> and e<seq>p:
+// every one of them after every event of the events bucket (the merge
+// moves them all at once, and a new event is always the last), so the
+// event log is the events bucket, then the journal's e-region. A
+// registration then writes its event on the small journal's pages, not on
+// a year's three levels. Whatever walks the event log walks it with a
+// logCursor (tx.eventLog), which shows both as one, with the keys of the
+// events bucket, and skips the personal records (or, as a personal
+// cursor, shows only them); whatever reads one event or personal record
+// reads it with tx.eventValue or tx.personalValue.
 
 // personalKey is the key of event seq's personal record in the events bucket.
 func personalKey(seq uint64) []byte { return append(u64(seq), 'p') }
 
-// eventCursor walks the events bucket's events only (personal false) or
-// its personal records only (personal true; their keys given as the
-// event's, without the p).
-type eventCursor struct {
-	c        *bolt.Cursor
+// ePrefix starts the keys of the events and personal records in the
+// journal's bucket: after every request ID (ULIDs are upper case) and
+// journal entry.
+const ePrefix = 'e'
+
+// journalEventKey is the key of event seq in the journal's bucket.
+func journalEventKey(seq uint64) []byte { return append([]byte{ePrefix}, u64(seq)...) }
+
+// journalPersonalKey is the key of event seq's personal record in the journal's bucket.
+func journalPersonalKey(seq uint64) []byte { return append(journalEventKey(seq), 'p') }
+
+// logCursor walks the event log: the events bucket's keys, then the
+// journal's e-region's without their e, as one sequence; only the events
+// (personal false) or only the personal records (personal true; their
+// keys given as the event's, without the p).
+type logCursor struct {
+	a, b     *bolt.Cursor // the events bucket; the journal's bucket (nil: none)
+	inB      bool
 	personal bool
 }
 
-func eventsOf(b *bolt.Bucket) eventCursor   { return eventCursor{c: b.Cursor()} }
-func personalOf(b *bolt.Bucket) eventCursor { return eventCursor{c: b.Cursor(), personal: true} }
+// eventLog is a cursor over the event log's events.
+func (tx *Tx) eventLog() *logCursor { return tx.logCursor(false) }
 
-func (c eventCursor) wanted(k []byte) bool { return (len(k) == 9) == c.personal }
+// personalLog is a cursor over the event log's personal records.
+func (tx *Tx) personalLog() *logCursor { return tx.logCursor(true) }
 
-func (c eventCursor) out(k, v []byte) ([]byte, []byte) {
+func (tx *Tx) logCursor(personal bool) *logCursor {
+	c := &logCursor{a: tx.tx.Bucket(bEvents).Cursor(), personal: personal}
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		c.b = j.Cursor()
+	}
+	return c
+}
+
+func (c *logCursor) wanted(k []byte) bool { return (len(k) == 9) == c.personal }
+
+// fromB is a key of the journal's bucket as the events bucket's, or nil
+// past the e-region.
+func fromB(k, v []byte) ([]byte, []byte) {
+	if k == nil || k[0] != ePrefix {
+		return nil, nil
+	}
+	return k[1:], v
+}
+
+func (c *logCursor) bFirst() ([]byte, []byte) {
+	c.inB = true
+	if c.b == nil {
+		return nil, nil
+	}
+	return fromB(c.b.Seek([]byte{ePrefix}))
+}
+
+func (c *logCursor) rawFirst() ([]byte, []byte) {
+	if k, v := c.a.First(); k != nil {
+		c.inB = false
+		return k, v
+	}
+	return c.bFirst()
+}
+
+func (c *logCursor) rawNext() ([]byte, []byte) {
+	if !c.inB {
+		if k, v := c.a.Next(); k != nil {
+			return k, v
+		}
+		return c.bFirst()
+	}
+	if c.b == nil {
+		return nil, nil
+	}
+	return fromB(c.b.Next())
+}
+
+func (c *logCursor) rawSeek(seek []byte) ([]byte, []byte) {
+	if k, v := c.a.Seek(seek); k != nil {
+		c.inB = false
+		return k, v
+	}
+	c.inB = true
+	if c.b == nil {
+		return nil, nil
+	}
+	return fromB(c.b.Seek(append([]byte{ePrefix}, seek...)))
+}
+
+func (c *logCursor) rawLast() ([]byte, []byte) {
+	if c.b != nil {
+		if k, v := fromB(c.b.Last()); k != nil {
+			c.inB = true
+			return k, v
+		}
+	}
+	c.inB = false
+	return c.a.Last()
+}
+
+func (c *logCursor) rawPrev() ([]byte, []byte) {
+	if c.inB {
+		if k, v := fromB(c.b.Prev()); k != nil {
+			return k, v
+		}
+		c.inB = false
+		return c.a.Last()
+	}
+	return c.a.Prev()
+}
+
+func (c *logCursor) out(k, v []byte) ([]byte, []byte) {
 	if c.personal && k != nil {
 		k = k[:8]
 	}
 	return k, v
 }
 
-func (c eventCursor) forward(k, v []byte) ([]byte, []byte) {
+func (c *logCursor) forward(k, v []byte) ([]byte, []byte) {
 	for k != nil && !c.wanted(k) {
-		k, v = c.c.Next()
+		k, v = c.rawNext()
 	}
 	return c.out(k, v)
 }
 
-func (c eventCursor) backward(k, v []byte) ([]byte, []byte) {
+func (c *logCursor) backward(k, v []byte) ([]byte, []byte) {
 	for k != nil && !c.wanted(k) {
-		k, v = c.c.Prev()
+		k, v = c.rawPrev()
 	}
 	return c.out(k, v)
 }
 
-func (c eventCursor) First() ([]byte, []byte)        { return c.forward(c.c.First()) }
-func (c eventCursor) Next() ([]byte, []byte)         { return c.forward(c.c.Next()) }
-func (c eventCursor) Seek(k []byte) ([]byte, []byte) { return c.forward(c.c.Seek(k)) }
-func (c eventCursor) Last() ([]byte, []byte)         { return c.backward(c.c.Last()) }
-func (c eventCursor) Prev() ([]byte, []byte)         { return c.backward(c.c.Prev()) }
+func (c *logCursor) First() ([]byte, []byte) { return c.forward(c.rawFirst()) }
+func (c *logCursor) Next() ([]byte, []byte)  { return c.forward(c.rawNext()) }
 
-// eventScan is eventCursor's forward half over the check's cursors (which
+// Seek moves to the first event (or personal record) at or after seq's key k.
+func (c *logCursor) Seek(k []byte) ([]byte, []byte) { return c.forward(c.rawSeek(k)) }
+func (c *logCursor) Last() ([]byte, []byte)         { return c.backward(c.rawLast()) }
+func (c *logCursor) Prev() ([]byte, []byte)         { return c.backward(c.rawPrev()) }
+
+// eventValue is the stored event seq, in the journal or in the events
+// bucket (nil when there is none).
+func (tx *Tx) eventValue(seq uint64) []byte {
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		if v := j.Get(journalEventKey(seq)); v != nil {
+			return v
+		}
+	}
+	return tx.tx.Bucket(bEvents).Get(u64(seq))
+}
+
+// personalValue is the stored personal record of event seq, wherever it is
+// (nil when there is none).
+func (tx *Tx) personalValue(seq uint64) []byte {
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		if v := j.Get(journalPersonalKey(seq)); v != nil {
+			return v
+		}
+	}
+	return tx.tx.Bucket(bEvents).Get(personalKey(seq))
+}
+
+// putEventRecords writes event e's stored form v and, when p is not nil,
+// its personal record. An event of today goes to the journal, and so does
+// any event once the journal holds one (the journal's events follow every
+// event of the events bucket); an event of another day (history written
+// after the fact, a demo's) goes to the events bucket while the journal
+// holds none, and so does every event of a recovery's import (written in
+// the places, after merging).
+func (tx *Tx) putEventRecords(e queue.Event, v, p []byte) error {
+	seq := e.Seq
+	b, ek, pk := tx.bucket(bEvents), u64(seq), personalKey(seq)
+	if !tx.noJournal && (tx.s.DayOf(e.At) == tx.s.Today() || tx.journalHasEvents()) {
+		b, ek, pk = tx.bucket(bJournal), journalEventKey(seq), journalPersonalKey(seq)
+	}
+	if p != nil {
+		if err := b.Put(pk, p); err != nil {
+			return fmt.Errorf("write the personal record of event %d: %w", seq, err)
+		}
+	}
+	if err := b.Put(ek, v); err != nil {
+		return fmt.Errorf("write event %d: %w", seq, err)
+	}
+	return nil
+}
+
+// journalHasEvents reports whether the journal holds an event.
+func (tx *Tx) journalHasEvents() bool {
+	k, _ := tx.tx.Bucket(bJournal).Cursor().Seek([]byte{ePrefix})
+	return k != nil
+}
+
+// deletePersonalRecord deletes the personal record of event seq,
+// wherever it is.
+func (tx *Tx) deletePersonalRecord(seq uint64) error {
+	return tx.deleteBoth(personalKey(seq), journalPersonalKey(seq))
+}
+
+// deleteEvent deletes event seq and its personal record, wherever they are.
+func (tx *Tx) deleteEvent(seq uint64) error {
+	if err := tx.deletePersonalRecord(seq); err != nil {
+		return err
+	}
+	return tx.deleteBoth(u64(seq), journalEventKey(seq))
+}
+
+// deleteBoth deletes ek from the events bucket and jk from the journal's.
+func (tx *Tx) deleteBoth(ek, jk []byte) error {
+	if err := tx.tx.Bucket(bEvents).Delete(ek); err != nil {
+		return err
+	}
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		return j.Delete(jk)
+	}
+	return nil
+}
+
+// eventScan is logCursor's forward half over the check's cursors (which
 // read the file without bbolt's map): the events only, or the personal
-// records only.
+// records only. b is the journal's bucket's cursor (nil: none), whose
+// e-region follows a's keys.
 type eventScan struct {
-	c        kvCursor
+	a, b     kvCursor
+	inB      bool
 	personal bool
 }
 
-func (s eventScan) First() ([]byte, []byte) { return s.skip(s.c.First()) }
-func (s eventScan) Next() ([]byte, []byte)  { return s.skip(s.c.Next()) }
+func (s *eventScan) First() ([]byte, []byte) {
+	s.inB = false
+	return s.skip(s.a.First())
+}
 
-func (s eventScan) skip(k, v []byte) ([]byte, []byte) {
-	ec := eventCursor{personal: s.personal}
-	for k != nil && !ec.wanted(k) {
-		k, v = s.c.Next()
+func (s *eventScan) Next() ([]byte, []byte) { return s.skip(s.raw()) }
+
+func (s *eventScan) raw() ([]byte, []byte) {
+	if !s.inB {
+		return s.a.Next()
 	}
-	return ec.out(k, v)
+	return s.bNext()
+}
+
+// bNext is the journal's next key in its e-region, as the events bucket's
+// (the region is the bucket's last: keys before it are skipped).
+func (s *eventScan) bNext() ([]byte, []byte) {
+	for {
+		k, v := s.b.Next()
+		if k == nil || k[0] == ePrefix {
+			return fromB(k, v)
+		}
+	}
+}
+
+func (s *eventScan) skip(k, v []byte) ([]byte, []byte) {
+	ec := logCursor{personal: s.personal}
+	for {
+		if k == nil && !s.inB {
+			s.inB = true
+			if s.b == nil {
+				return nil, nil
+			}
+			k, v = s.b.First()
+			if k != nil && k[0] != ePrefix {
+				k, v = s.bNext()
+			} else {
+				k, v = fromB(k, v)
+			}
+		}
+		if k == nil || ec.wanted(k) {
+			return ec.out(k, v)
+		}
+		k, v = s.raw()
+	}
 }

@@ -15,20 +15,29 @@ import (
 	"github.com/loket-id/loket/queue"
 )
 
-// The journal of recent index keys (schema 4).
+// The journal (schema 4; its own bucket since schema 5).
 //
 // A request's random search keys (its tracking code and the code's last
 // group, its NIK and the NIK's last four digits, its name words) would
 // each land on a leaf page of its own in idx, with that leaf's branch
 // pages: most of what a registration wrote. So a request of today keeps
 // them, its ticket's key and, while it waits, its place in the waiting
-// line in one journal entry instead: in the requests bucket, right after
-// the request itself (<request id>j -> its keys), so that a registration
-// writes the request and its keys on one leaf and nothing in idx, and a
-// call or a requeue rewrites the entry on the leaf it rewrites anyway. The
-// meta key journal_from is the first request ID the journal may hold an
-// entry of (absent: the journal is empty), so that the journal is read
-// from there on, not from the first request.
+// line in one journal entry instead, right after the request itself
+// (<request id>j -> its keys), so that a registration writes the request
+// and its keys on one leaf and nothing in idx, and a call or a requeue
+// rewrites the entry on the leaf it rewrites anyway.
+//
+// Since schema 5 the journal has a bucket of its own (journal), which
+// holds, until the merge, the requests of today with their entries and
+// every event written since the merge with its personal record (e<seq>,
+// e<seq>p: eventlog.go). A year's requests and events are trees of three
+// levels, and bbolt writes every page of the path to each key it changes:
+// a registration wrote six pages of them. The journal holds a day: two
+// levels, so that a registration writes three (the leaf of its request,
+// the leaf of its event, their branch), however long the history
+// (BENCHMARKS.md). Every read
+// of a request (by ID, or by ID range: requestCursor) or of the event log
+// (logCursor, eventValue) reads the journal too.
 //
 // Every lookup reads the journal as well as the keys in their places
 // (eachSearchKey, eachJournalKey, keyValue; the waiting line's in
@@ -37,38 +46,53 @@ import (
 // tracking code's uniqueness and the day's last ticket come from a copy
 // of the journal's codes and last tickets kept in memory (journalCache).
 //
-// The journal is merged into the keys' places (mergeJournal, in one
-// transaction: a crash leaves it whole or merged):
+// The journal is merged into the places (mergeJournal, in one
+// transaction: a crash leaves it whole or merged): its keys into idx, its
+// requests into requests, its events and personal records into events
+// (after every event there: appended); its bucket is then made anew. So:
 //
 //   - by the first registration of a request of today that finds the
 //     journal holding another day's keys (so about once a day, in that
 //     registration's transaction);
 //   - by the nightly purge (erase.go), so that the morning's first
-//     registration rarely pays for it;
+//     registration rarely pays for it (and the purge's compaction takes
+//     the pages it freed);
 //   - when adding a request's keys would take it past journalBound;
-//   - by a recovery's import, before it writes (recover.go).
+//   - by a recovery's import, before it writes in the places (recover.go).
 //
 // A request's keys are all in its journal entry or all in their places,
-// never some in each and never one in both (Check verifies it). A request
-// of another day (history written after the fact, a demo) has its keys
-// written in their places at once. Any change to a request with a journal
-// entry (identified, corrected, erased, called, put back) rewrites the
-// entry as the request now makes it; one without moves its keys in their
-// places, as before.
+// never some in each and never one in both, and a request is in the
+// journal exactly when its entry is (Check verifies both). A request
+// of another day (history written after the fact, a demo) is written in
+// requests with its keys in their places at once. Any change to a request
+// with a journal entry (identified, corrected, erased, called, put back)
+// rewrites it and its entry in the journal; one without is rewritten in
+// requests and moves its keys in their places, as before.
 
-// kJournalFrom (meta) is the first request ID the journal may hold an entry of.
+// kJournalFrom (meta, schema 4) was the first request ID the journal might
+// hold an entry of; schema 5's journal is its own bucket.
 var kJournalFrom = []byte("journal_from")
 
-// journalBound is how many keys the journal may hold before it is merged
-// (a variable for tests).
+// journalBound is how many keys the journal may hold before it is merged,
+// and how many events (a variable for tests).
 var journalBound = 10_000
 
-// journalKey is the key of request id's journal entry in the requests
+// journalEvents is how many events the journal holds (they are the last
+// of the event log, contiguous).
+func (tx *Tx) journalEvents() uint64 {
+	k, _ := tx.tx.Bucket(bJournal).Cursor().Seek([]byte{ePrefix})
+	if k == nil || len(k) < 9 {
+		return 0
+	}
+	return tx.LastSeq() - getU64(k[1:9]) + 1
+}
+
+// journalKey is the key of request id's journal entry in the journal's
 // bucket: the ID and a j, which sorts right after the request's own key
 // and before the next request's (IDs are ULIDs, all 26 characters).
 func journalKey(id string) []byte { return append([]byte(id), 'j') }
 
-// isJournalKey reports whether k, a key of the requests bucket, is a journal entry's.
+// isJournalKey reports whether k, a key of the journal's bucket, is a journal entry's.
 func isJournalKey(k []byte) bool { return len(k) == 27 && k[26] == 'j' }
 
 // decodeEntry decodes the journal entry v of request id (decodeTerms); an
@@ -84,12 +108,12 @@ func (tx *Tx) decodeEntry(id, v []byte, fn func(kind byte, text []byte) bool) er
 // entry, by ID, until fn returns false. id and v are valid only during
 // the call.
 func (tx *Tx) eachJournalEntry(fn func(id, v []byte) bool) {
-	from := tx.tx.Bucket(bMeta).Get(kJournalFrom)
-	if from == nil {
+	j := tx.tx.Bucket(bJournal)
+	if j == nil {
 		return
 	}
-	c := tx.tx.Bucket(bRequests).Cursor()
-	for k, v := c.Seek(from); k != nil; k, v = c.Next() {
+	c := j.Cursor()
+	for k, v := c.First(); k != nil && k[0] != ePrefix; k, v = c.Next() {
 		if isJournalKey(k) && !fn(k[:26], v) {
 			return
 		}
@@ -500,20 +524,14 @@ func (tx *Tx) indexNew(r queue.Request) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if lo, hi := tx.todayIDs(); st.stale(lo, hi) || st.keys+len(ts) > journalBound {
+	if lo, hi := tx.todayIDs(); st.stale(lo, hi) || st.keys+len(ts) > journalBound || tx.journalEvents() >= uint64(journalBound) {
 		if _, err := tx.mergeJournal(); err != nil {
 			return false, err
 		}
 		st = tx.jst
 	}
-	if err := tx.bucket(bRequests).Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
+	if err := tx.bucket(bJournal).Put(journalKey(r.ID), encodeTerms(ts)); err != nil {
 		return false, err
-	}
-	meta := tx.tx.Bucket(bMeta)
-	if from := meta.Get(kJournalFrom); from == nil || string(from) > r.ID {
-		if err := meta.Put(kJournalFrom, []byte(r.ID)); err != nil {
-			return false, err
-		}
 	}
 	st.add(r, len(ts))
 	return true, nil
@@ -523,7 +541,7 @@ func (tx *Tx) indexNew(r queue.Request) (bool, error) {
 // makes it (its identity, its place in the waiting line), and reports
 // whether it had one (false: its keys are in their places).
 func (tx *Tx) rewriteJournal(next queue.Request) (bool, error) {
-	requests := tx.bucket(bRequests)
+	requests := tx.bucket(bJournal)
 	key := journalKey(next.ID)
 	old := requests.Get(key)
 	if old == nil {
@@ -552,22 +570,22 @@ func (tx *Tx) rewriteJournal(next queue.Request) (bool, error) {
 // dropJournalEntry deletes the journal entry of request id (if any).
 func (tx *Tx) dropJournalEntry(id string) error {
 	tx.jst, tx.jdirty = nil, true // read again if needed
-	return tx.tx.Bucket(bRequests).Delete(journalKey(id))
+	return tx.tx.Bucket(bJournal).Delete(journalKey(id))
 }
 
-// mergeJournal moves every key of the journal into its place, in this
-// transaction, and returns how many it moved.
+// mergeJournal moves everything in the journal's bucket to its place, in
+// this transaction: every key of the journal's entries into idx, the
+// requests into requests, the events and their personal records into
+// events; the journal's bucket is then made anew (its pages freed, for the
+// night's compaction). It returns how many search keys it moved.
 func (tx *Tx) mergeJournal() (int, error) {
 	st, err := tx.journal()
 	if err != nil {
 		return 0, err
 	}
-	idx := tx.tx.Bucket(bIdx)
-	var entries [][]byte
 	var puts [][2][]byte
 	tx.eachJournalEntry(func(idb, v []byte) bool {
 		id := bytes.Clone(idb)
-		entries = append(entries, journalKey(string(id)))
 		err = tx.decodeEntry(idb, v, func(kind byte, text []byte) bool {
 			key, val := appendTermKey(nil, kind, text, id)
 			puts = append(puts, [2][]byte{key, val})
@@ -579,30 +597,63 @@ func (tx *Tx) mergeJournal() (int, error) {
 		return 0, err
 	}
 	slices.SortFunc(puts, func(a, b [2][]byte) int { return bytes.Compare(a[0], b[0]) })
+	idx := tx.tx.Bucket(bIdx)
 	for _, kv := range puts {
 		if err := idx.Put(kv[0], kv[1]); err != nil {
 			return 0, fmt.Errorf("merge the journal: %w", err)
 		}
 	}
-	requests := tx.tx.Bucket(bRequests)
-	for _, k := range entries {
-		if err := requests.Delete(k); err != nil {
-			return 0, fmt.Errorf("merge the journal: %w", err)
-		}
+	if err := tx.moveJournalRecords(); err != nil {
+		return 0, fmt.Errorf("merge the journal: %w", err)
 	}
-	if err := tx.tx.Bucket(bMeta).Delete(kJournalFrom); err != nil {
+	if err := tx.tx.Bucket(bMeta).Delete(kJournalFrom); err != nil { // schema 4's
 		return 0, fmt.Errorf("merge the journal: %w", err)
 	}
 	st.cleared, st.added, st.keys, st.minID, st.maxID = true, nil, 0, "", ""
 	return len(puts), nil
 }
 
+// moveJournalRecords moves the journal's requests into requests and its
+// events and personal records into events (each after the events bucket's
+// last: appended), then makes the journal's bucket anew.
+func (tx *Tx) moveJournalRecords() error {
+	j := tx.tx.Bucket(bJournal)
+	requests, events := tx.bucket(bRequests), tx.bucket(bEvents)
+	c := j.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var err error
+		switch {
+		case isRequestKey(k):
+			err = requests.Put(bytes.Clone(k), bytes.Clone(v))
+		case k[0] == ePrefix && (len(k) == 9 || len(k) == 10 && k[9] == 'p'):
+			err = events.Put(bytes.Clone(k[1:]), bytes.Clone(v))
+		case isJournalKey(k): // moved to idx by the caller
+		default:
+			return tx.damaged(fmt.Sprintf("the journal holds key %q, of no known form", k), nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := tx.tx.DeleteBucket(bJournal); err != nil {
+		return err
+	}
+	_, err := tx.tx.CreateBucket(bJournal)
+	return err
+}
+
 // mergeStaleJournal merges the journal when it holds keys of another day
 // than today (the nightly purge calls it).
 func (tx *Tx) mergeStaleJournal() error {
 	st, err := tx.journal()
-	if lo, hi := tx.todayIDs(); err != nil || !st.stale(lo, hi) {
+	if err != nil {
 		return err
+	}
+	// Events with no request of today in the journal (actions on older
+	// requests only) are merged too.
+	k, _ := tx.tx.Bucket(bJournal).Cursor().Last()
+	if lo, hi := tx.todayIDs(); !st.stale(lo, hi) && (st.keys > 0 || k == nil) {
+		return nil
 	}
 	_, err = tx.mergeJournal()
 	return err
@@ -620,33 +671,39 @@ func (s *Store) MergeJournal(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// journalCheck is Check's pass over the journal's entries.
+// journalCheck is Check's pass over the journal's requests and entries.
 type journalCheck struct {
-	requests, idx *bolt.Bucket
-	from          []byte          // meta's journal_from
-	tickets       map[string]bool // the ticket keys of the journal's entries
+	requests, journal, idx *bolt.Bucket
+	tickets                map[string]bool // the ticket keys of the journal's entries
 }
 
 func newJournalCheck(tx *Tx) *journalCheck {
-	return &journalCheck{requests: tx.tx.Bucket(bRequests), idx: tx.tx.Bucket(bIdx),
-		from: tx.tx.Bucket(bMeta).Get(kJournalFrom), tickets: map[string]bool{}}
+	return &journalCheck{requests: tx.tx.Bucket(bRequests), journal: tx.tx.Bucket(bJournal), idx: tx.tx.Bucket(bIdx),
+		tickets: map[string]bool{}}
 }
 
-// entry checks one journal entry (k, v, a key of the requests bucket): it
-// decodes, names a request that exists, is not before the journal's start
-// (meta's journal_from, where lookups begin), none of its keys is also in
-// its place, and its ticket is no other entry's; each key is added to
-// have as it would be in its place.
+// request checks that a request of the journal's bucket (k) has its
+// journal entry beside it and is not in requests too.
+func (jc *journalCheck) request(k []byte, bad func(string, ...any)) {
+	if jc.journal.Get(journalKey(string(k))) == nil {
+		bad("request %s is in the journal without its journal entry", k)
+	}
+	if jc.requests.Get(k) != nil {
+		bad("request %s is both in the journal and in requests", k)
+	}
+}
+
+// entry checks one journal entry (k, v): it decodes, names a request that
+// is in the journal, none of its keys is also in its place, and its
+// ticket is no other entry's; each key is added to have as it would be in
+// its place.
 func (jc *journalCheck) entry(k, v []byte, have *indexSum, kb *[]byte, bad func(string, ...any)) {
-	requests, idx := jc.requests, jc.idx
+	idx := jc.idx
 	id := k[:26]
 	if _, err := ulid.ParseStrict(string(id)); err != nil {
 		bad("journal entry %q does not name a request ID", k)
-	} else if requests.Get(id) == nil {
-		bad("journal entry of request %s, which does not exist", id)
-	}
-	if jc.from == nil || bytes.Compare(id, jc.from) < 0 {
-		bad("journal entry of request %s is before the journal's start (%q): lookups miss it", id, jc.from)
+	} else if jc.journal.Get(id) == nil {
+		bad("journal entry of request %s, which is not in the journal", id)
 	}
 	err := decodeTerms(v, func(kind byte, text []byte) bool {
 		key, val := appendTermKey((*kb)[:0], kind, text, id)
@@ -677,17 +734,13 @@ func (tx *Tx) eachIndexEntry(fn func(k, v []byte, inJournal bool)) {
 		fn(k, v, false)
 		return nil
 	})
-	_ = tx.tx.Bucket(bRequests).ForEach(func(k, v []byte) error {
-		if !isJournalKey(k) {
-			return nil
-		}
-		id := k[:26]
+	tx.eachJournalEntry(func(id, v []byte) bool {
 		_ = decodeTerms(v, func(kind byte, text []byte) bool {
 			key, val := appendTermKey(buf[:0], kind, text, id)
 			buf = key
 			fn(key, val, true)
 			return true
 		})
-		return nil
+		return true
 	})
 }

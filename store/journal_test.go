@@ -20,7 +20,7 @@ func where(t *testing.T, s *Store, id, code string) string {
 	t.Helper()
 	var out string
 	_ = s.View(ctx, func(tx *Tx) error {
-		j, p := tx.tx.Bucket(bRequests).Get(journalKey(id)) != nil, tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil
+		j, p := tx.tx.Bucket(bJournal).Get(journalKey(id)) != nil, tx.tx.Bucket(bIdx).Get(trackingKey(code)) != nil
 		switch {
 		case j && p:
 			out = "both"
@@ -34,6 +34,24 @@ func where(t *testing.T, s *Store, id, code string) string {
 		return nil
 	})
 	return out
+}
+
+// homeOf is the bucket request id is stored in: the journal's (a request
+// of today) or requests.
+func homeOf(tx *bolt.Tx, id string) *bolt.Bucket {
+	if j := tx.Bucket(bJournal); j.Get([]byte(id)) != nil {
+		return j
+	}
+	return tx.Bucket(bRequests)
+}
+
+// personalHome is the bucket and key of event seq's personal record, and
+// the key event seq+n's would have there.
+func personalHome(tx *bolt.Tx, seq, n uint64) (b *bolt.Bucket, k, next []byte) {
+	if j := tx.Bucket(bJournal); j.Get(journalPersonalKey(seq)) != nil {
+		return j, journalPersonalKey(seq), journalPersonalKey(seq + n)
+	}
+	return tx.Bucket(bEvents), personalKey(seq), personalKey(seq + n)
 }
 
 func ids(rs []queue.Request) []string {

@@ -167,7 +167,7 @@ func (tx *Tx) onceRequest(key string, digest []byte, fn func() (queue.Request, e
 // requestAfter rebuilds the request of event seq as that event left it, by
 // applying its events up to seq with the queue's rules.
 func (tx *Tx) requestAfter(seq uint64) (queue.Request, error) {
-	v := tx.tx.Bucket(bEvents).Get(u64(seq))
+	v := tx.eventValue(seq)
 	if v == nil {
 		return queue.Request{}, fmt.Errorf("event %d recorded with an idempotency key is missing: %w", seq, queue.ErrConflict)
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -23,6 +24,7 @@ var migrations = []migration{
 	{2, "search keys: last four NIK digits, later groups of tracking codes", migrateV2},
 	{3, "personal parts apart from the facts (v2), compact records", migrateV3},
 	{4, "a journal of recent search keys, the waiting line after the tickets", migrateV4},
+	{5, "the journal's own bucket, with today's requests and the events since its merge", migrateV5},
 }
 
 // SchemaVersion is the schema this build writes.
@@ -68,6 +70,8 @@ func (s *Store) migrate(catalog []queue.Service) error {
 		if err := s.convertV4(context.Background()); err != nil {
 			return fmt.Errorf("migrate to schema 4 (%s): %w", migrations[3].description, err)
 		}
+		// Then in place, as a file of schema 4.
+		return s.applyMigrations(4, SchemaVersion(), catalog)
 	}
 	return nil
 }
@@ -97,7 +101,7 @@ func (s *Store) applyMigrations(current, upTo uint64, catalog []queue.Service) e
 
 // requiredBuckets are the buckets of the current schema; Open refuses a
 // file that lacks one.
-var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx}
+var requiredBuckets = [][]byte{bMeta, bServices, bRequests, bEvents, bIdx, bJournal}
 
 func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 	for _, b := range requiredBuckets {
@@ -130,4 +134,49 @@ func migrateV1(s *Store, tx *bolt.Tx, catalog []queue.Service) error {
 		}
 	}
 	return nil
+}
+
+// migrateV5 gives the journal a bucket of its own (journal.go): the
+// journal entries of schema 4 (<id>j, beside their requests in requests)
+// move there with their requests; the events stay where they are (the
+// journal's then holds none, so the event log stays in order), and the
+// meta key journal_from goes (the journal's bucket is the journal).
+func migrateV5(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
+	j, err := tx.CreateBucketIfNotExists(bJournal)
+	if err != nil {
+		return err
+	}
+	requests := tx.Bucket(bRequests)
+	if requests == nil { // a new file: made by migrateV1
+		return nil
+	}
+	var move [][]byte
+	c := requests.Cursor()
+	start := []byte(nil)
+	if m := tx.Bucket(bMeta); m != nil {
+		start = m.Get(kJournalFrom)
+	}
+	if start == nil { // no journal entry
+		return nil
+	}
+	for k, _ := c.Seek(start); k != nil; k, _ = c.Next() {
+		if isJournalKey(k) {
+			move = append(move, bytes.Clone(k[:26]), bytes.Clone(k))
+		}
+	}
+	for _, k := range move {
+		v := requests.Get(k)
+		if v == nil {
+			return fmt.Errorf("journal entry of request %s, which does not exist", k[:26])
+		}
+		if err := j.Put(k, bytes.Clone(v)); err != nil {
+			return err
+		}
+	}
+	for _, k := range move {
+		if err := requests.Delete(k); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bMeta).Delete(kJournalFrom)
 }

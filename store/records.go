@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/loket-id/loket/queue"
 )
@@ -76,7 +79,7 @@ func (tx *Tx) personalAt(seq uint64) (queue.Personal, bool, error) {
 	if seq == 0 {
 		return queue.Personal{}, false, nil
 	}
-	v := tx.tx.Bucket(bEvents).Get(personalKey(seq))
+	v := tx.personalValue(seq)
 	if v == nil {
 		return queue.Personal{}, false, nil
 	}
@@ -105,7 +108,7 @@ func (tx *Tx) join(r queue.Request, rf refs) (queue.Request, error) {
 
 // loadRequest reads the stored request id: its facts and refs, not joined.
 func (tx *Tx) loadRequest(id string) (queue.Request, refs, bool, error) {
-	v := tx.tx.Bucket(bRequests).Get([]byte(id))
+	v := tx.requestValue([]byte(id))
 	if v == nil {
 		return queue.Request{}, refs{}, false, nil
 	}
@@ -123,4 +126,94 @@ func (tx *Tx) decodeJoined(k, v []byte) (queue.Request, error) {
 		return r, tx.damaged(fmt.Sprintf("request %s does not decode", k), err)
 	}
 	return tx.join(r, rf)
+}
+
+// requestValue is the stored request id: in the journal's bucket (a request
+// of today, journal.go) or in requests (nil when there is none).
+func (tx *Tx) requestValue(id []byte) []byte {
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		if v := j.Get(id); v != nil {
+			return v
+		}
+	}
+	return tx.tx.Bucket(bRequests).Get(id)
+}
+
+// requestCursor walks the stored requests by ID: those of requests and
+// those of the journal's bucket merged (a request is in one of them).
+type requestCursor struct {
+	a, b   *bolt.Cursor // requests; the journal's bucket (nil: none)
+	ka, va []byte
+	kb, vb []byte
+}
+
+func (tx *Tx) requestCursor() *requestCursor {
+	c := &requestCursor{a: tx.tx.Bucket(bRequests).Cursor()}
+	if j := tx.tx.Bucket(bJournal); j != nil {
+		c.b = j.Cursor()
+	}
+	return c
+}
+
+// isRequestKey reports whether k, a key of requests or of the journal's
+// bucket, is a request's (not a journal entry's, an event's or a personal
+// record's).
+func isRequestKey(k []byte) bool { return len(k) == 26 }
+
+// bSkip moves b past what is not a request, to nil past the requests.
+func (c *requestCursor) bSkip(k, v []byte) {
+	for k != nil && k[0] != ePrefix && !isRequestKey(k) {
+		k, v = c.b.Next()
+	}
+	if k != nil && k[0] == ePrefix {
+		k, v = nil, nil
+	}
+	c.kb, c.vb = k, v
+}
+
+func (c *requestCursor) pick() ([]byte, []byte) {
+	switch {
+	case c.kb == nil:
+		return c.ka, c.va
+	case c.ka == nil || bytes.Compare(c.kb, c.ka) <= 0:
+		return c.kb, c.vb
+	default:
+		return c.ka, c.va
+	}
+}
+
+func (c *requestCursor) First() ([]byte, []byte) { return c.Seek(nil) }
+
+// Seek moves to the first request whose ID is at or after id (nil: the first).
+func (c *requestCursor) Seek(id []byte) ([]byte, []byte) {
+	if id == nil {
+		c.ka, c.va = c.a.First()
+	} else {
+		c.ka, c.va = c.a.Seek(id)
+	}
+	c.kb, c.vb = nil, nil
+	if c.b != nil {
+		if id == nil {
+			c.bSkip(c.b.First())
+		} else {
+			c.bSkip(c.b.Seek(id))
+		}
+	}
+	return c.pick()
+}
+
+// Next moves past the request the cursor is at.
+func (c *requestCursor) Next() ([]byte, []byte) {
+	k, _ := c.pick()
+	if k == nil {
+		return nil, nil
+	}
+	inA, inB := c.ka != nil && bytes.Equal(c.ka, k), c.kb != nil && bytes.Equal(c.kb, k)
+	if inA {
+		c.ka, c.va = c.a.Next()
+	}
+	if inB {
+		c.bSkip(c.b.Next())
+	}
+	return c.pick()
 }

@@ -183,12 +183,8 @@ func (tx *Tx) undoFrom(fork uint64, own []queue.Event) error {
 			return err
 		}
 	}
-	b := tx.bucket(bEvents)
 	for _, e := range own {
-		if err := b.Delete(u64(e.Seq)); err != nil {
-			return err
-		}
-		if err := b.Delete(personalKey(e.Seq)); err != nil {
+		if err := tx.deleteEvent(e.Seq); err != nil {
 			return err
 		}
 	}
@@ -199,9 +195,8 @@ func (tx *Tx) undoFrom(fork uint64, own []queue.Event) error {
 func (tx *Tx) rebuild(seqs []uint64) (queue.Request, refs, error) {
 	var r queue.Request
 	var rf refs
-	events := tx.tx.Bucket(bEvents)
 	for _, seq := range seqs {
-		e, err := tx.decodeEvent(seq, events.Get(u64(seq)))
+		e, err := tx.decodeEvent(seq, tx.eventValue(seq))
 		if err != nil {
 			return r, rf, err
 		}
@@ -228,6 +223,9 @@ func (tx *Tx) deleteRequest(r queue.Request) error {
 		if err := idx.Delete(waitingKey(r)); err != nil {
 			return err
 		}
+	}
+	if err := tx.tx.Bucket(bJournal).Delete([]byte(r.ID)); err != nil {
+		return err
 	}
 	return tx.bucket(bRequests).Delete([]byte(r.ID))
 }

@@ -263,9 +263,8 @@ func (tx *Tx) putAfter(cur, next queue.Request, e queue.Event) error {
 
 // deletePersonal deletes the personal records of events seqs.
 func (tx *Tx) deletePersonal(seqs []uint64) error {
-	b := tx.tx.Bucket(bEvents)
 	for _, seq := range seqs {
-		if err := b.Delete(personalKey(seq)); err != nil {
+		if err := tx.deletePersonalRecord(seq); err != nil {
 			return fmt.Errorf("erase the personal part of event %d: %w", seq, err)
 		}
 	}
@@ -288,19 +287,15 @@ func (tx *Tx) putEvent(e queue.Event) (queue.Event, error) {
 	// Station and epoch are the same for every event of this database: they
 	// are left out on disk and filled in by decodeEvent (codec.go). The
 	// personal part is kept apart, under the event's sequence number.
+	var p []byte
 	if e.Personal != nil {
-		if err := tx.bucket(bEvents).Put(personalKey(e.Seq), encodePersonal(*e.Personal)); err != nil {
-			return e, err
-		}
+		p = encodePersonal(*e.Personal)
 	}
 	v, err := encodeEvent(e, id)
 	if err != nil {
 		return e, fmt.Errorf("encode event %d: %w", e.Seq, err)
 	}
-	if err := tx.bucket(bEvents).Put(u64(e.Seq), v); err != nil {
-		return e, err
-	}
-	return e, nil
+	return e, tx.putEventRecords(e, v, p)
 }
 
 func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
@@ -324,10 +319,8 @@ func (tx *Tx) decodeEvent(seq uint64, v []byte) (queue.Event, error) {
 // moves its index entries from what cur had: in its journal entry, beside
 // it, when it has one (journal.go), in their places otherwise.
 func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
-	v := encodeRequest(next, rf, tx.ident().StationID)
-	if err := tx.bucket(bRequests).Put([]byte(next.ID), v); err != nil {
-		return err
-	}
+	// First the journal entry (a new request's may merge the journal
+	// first), then the request beside it, or in requests.
 	var journaled bool
 	var err error
 	if cur.ID == "" { // new request
@@ -335,8 +328,18 @@ func (tx *Tx) putRequest(cur, next queue.Request, rf refs) error {
 	} else {
 		journaled, err = tx.rewriteJournal(next)
 	}
-	if err != nil || journaled {
+	if err != nil {
 		return err
+	}
+	home := bRequests
+	if journaled {
+		home = bJournal
+	}
+	if err := tx.bucket(home).Put([]byte(next.ID), encodeRequest(next, rf, tx.ident().StationID)); err != nil {
+		return err
+	}
+	if journaled {
+		return nil
 	}
 	w := tx.bucket(bIdx)
 	if err := tx.moveIdentityIndex(cur, next); err != nil {
@@ -494,17 +497,8 @@ func (tx *Tx) Between(from, to string, fn func(queue.Request) error) error {
 		}
 		end = ulidPrefix(t.AddDate(0, 0, 1))
 	}
-	c := tx.tx.Bucket(bRequests).Cursor()
-	var k, v []byte
-	if start == nil {
-		k, v = c.First()
-	} else {
-		k, v = c.Seek(start)
-	}
-	for ; k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
-		if isJournalKey(k) { // journal.go
-			continue
-		}
+	c := tx.requestCursor()
+	for k, v := c.Seek(start); k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
 		r, err := tx.decodeJoined(k, v)
 		if err != nil {
 			return err
@@ -526,7 +520,7 @@ func ulidPrefix(t time.Time) []byte {
 // Events returns up to limit events with sequence numbers above after.
 func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 	var out []queue.Event
-	c := eventsOf(tx.tx.Bucket(bEvents))
+	c := tx.eventLog()
 	for k, v := c.Seek(u64(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 		e, err := tx.decodeEvent(getU64(k), v)
 		if err != nil {
@@ -539,7 +533,7 @@ func (tx *Tx) Events(after uint64, limit int) ([]queue.Event, error) {
 
 // LastSeq is the sequence number of the newest event (0 when there is none).
 func (tx *Tx) LastSeq() uint64 {
-	k, _ := eventsOf(tx.tx.Bucket(bEvents)).Last()
+	k, _ := tx.eventLog().Last()
 	return getU64(k)
 }
 
@@ -549,10 +543,9 @@ func (tx *Tx) History(id string) ([]queue.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	events := tx.tx.Bucket(bEvents)
 	out := make([]queue.Event, 0, len(r.EventSeqs))
 	for _, seq := range r.EventSeqs {
-		e, err := tx.decodeEvent(seq, events.Get(u64(seq)))
+		e, err := tx.decodeEvent(seq, tx.eventValue(seq))
 		if err != nil {
 			return nil, fmt.Errorf("history of request %s: %w", id, err)
 		}
@@ -592,7 +585,7 @@ func (tx *Tx) placedTicket(day, code string) uint32 {
 
 // HasRequests reports whether any request is stored.
 func (tx *Tx) HasRequests() bool {
-	k, _ := tx.tx.Bucket(bRequests).Cursor().First()
+	k, _ := tx.requestCursor().First()
 	return k != nil
 }
 

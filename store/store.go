@@ -102,6 +102,7 @@ var (
 	bRequests = []byte("requests")
 	bEvents   = []byte("events")
 	bIdx      = []byte("idx")
+	bJournal  = []byte("journal")
 
 	kSchemaVersion = []byte("schema_version")
 	kStationID     = []byte("station_id")
@@ -383,7 +384,7 @@ func (tx *Tx) ident() Identity {
 // numbers, ULIDs, days). bbolt splits pages at half full by default, which
 // for such keys leaves every page half empty; filling them to 90% halves the
 // file.
-var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true}
+var appendMostly = map[string]bool{string(bEvents): true, string(bRequests): true, string(bJournal): true}
 
 // bucket returns a top-level bucket for writing, with its fill percent set.
 func (tx *Tx) bucket(name []byte) *bolt.Bucket {

@@ -140,16 +140,13 @@ func (tx *Tx) Surveys(ctx context.Context, f skm.Filter, fn func(skm.Answer) err
 		}
 		end = ulidPrefix(t.AddDate(0, 0, 1))
 	}
-	c := tx.tx.Bucket(bRequests).Cursor()
+	c := tx.requestCursor()
 	n := 0
 	for k, v := c.First(); k != nil && (end == nil || bytes.Compare(k, end) < 0); k, v = c.Next() {
 		if n++; n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-		}
-		if isJournalKey(k) { // journal.go
-			continue
 		}
 		r, _, err := decodeRequest(k, v, tx.ident().StationID)
 		if err != nil {
@@ -174,10 +171,9 @@ func (tx *Tx) Surveys(ctx context.Context, f skm.Filter, fn func(skm.Answer) err
 
 // surveyOf is the answer the survey.answered event of r (Surveyed) records.
 func (tx *Tx) surveyOf(r queue.Request) (skm.Answer, error) {
-	events := tx.tx.Bucket(bEvents)
 	for i := len(r.EventSeqs) - 1; i >= 0; i-- {
 		seq := r.EventSeqs[i]
-		v := events.Get(u64(seq))
+		v := tx.eventValue(seq)
 		if v == nil {
 			return skm.Answer{}, tx.damaged(fmt.Sprintf("request %s lists event %d", r.ID, seq), errors.New("no such event"))
 		}

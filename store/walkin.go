@@ -157,7 +157,7 @@ func (tx *Tx) WaitingAhead(r queue.Request) int {
 // EventsBackward calls fn with the events before sequence number before
 // (every event when before is 0), newest first, until fn returns false.
 func (tx *Tx) EventsBackward(before uint64, fn func(queue.Event) (bool, error)) error {
-	c := eventsOf(tx.tx.Bucket(bEvents))
+	c := tx.eventLog()
 	var k, v []byte
 	if before == 0 {
 		k, v = c.Last()

@@ -57,22 +57,29 @@ func legacyName(t *testing.T, dbPath, placeholder, name string) {
 	to := append([]byte{byte(len(name))}, name...)
 	n := 0
 	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("events")) // personal records: <seq>p (store/eventlog.go)
-		type kv struct{ k, v []byte }
-		var changed []kv
-		if err := b.ForEach(func(k, v []byte) error {
-			if s := string(v); len(k) == 9 && strings.Contains(s, string(from)) {
-				changed = append(changed, kv{append([]byte(nil), k...), []byte(strings.ReplaceAll(s, string(from), string(to)))})
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, c := range changed {
-			if err := b.Put(c.k, c.v); err != nil {
+		// Personal records: <seq>p in events, e<seq>p in journal since
+		// the last merge (store/eventlog.go).
+		for _, bucket := range []struct {
+			name string
+			klen int
+		}{{"events", 9}, {"journal", 10}} {
+			b := tx.Bucket([]byte(bucket.name))
+			type kv struct{ k, v []byte }
+			var changed []kv
+			if err := b.ForEach(func(k, v []byte) error {
+				if s := string(v); len(k) == bucket.klen && k[len(k)-1] == 'p' && strings.Contains(s, string(from)) {
+					changed = append(changed, kv{append([]byte(nil), k...), []byte(strings.ReplaceAll(s, string(from), string(to)))})
+				}
+				return nil
+			}); err != nil {
 				return err
 			}
-			n++
+			for _, c := range changed {
+				if err := b.Put(c.k, c.v); err != nil {
+					return err
+				}
+				n++
+			}
 		}
 		return nil
 	})
