@@ -629,7 +629,7 @@ func (tx *Tx) moveJournalRecords() error {
 			err = events.Put(bytes.Clone(k[1:]), bytes.Clone(v))
 		case isJournalKey(k): // moved to idx by the caller
 		default:
-			return tx.damaged(fmt.Sprintf("the journal holds key %q, of no known form", k), nil)
+			return tx.damaged("the journal", fmt.Errorf("a key of no known form: %q", k))
 		}
 		if err != nil {
 			return err
