@@ -91,7 +91,8 @@
 // clerk's notes; queue.Personal) is stored apart from its facts: beside
 // the event that set it (request.created, request.identified), under the
 // event's sequence number and a p in the events bucket (a bucket of its
-// own in schema 3; eventlog.go), with the random key of the
+// own in schema 3; in the journal's bucket, beside the event, until the
+// night's merge since schema 5; eventlog.go), with the random key of the
 // digest that the event's data carries instead (queue/personal.go). The
 // stored request holds the sequence number of its current personal part,
 // and reading it joins the two ([Tx.Request], [Tx.Between], ...), so a
