@@ -158,34 +158,16 @@ func findBucket(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
 }
 
 // findLeaf is the offset of the first leaf page of a top-level bucket,
-// found from the root bucket's page.
+// found from the root bucket's page: its root page, then its first child
+// down to a leaf.
 func findLeaf(t testing.TB, b []byte, ps, root int64, bucket string) int64 {
 	t.Helper()
-	page := root * ps
+	page := findBucket(t, b, ps, root, bucket)
 	for depth := 0; depth < 10; depth++ {
-		flags, count := ne.Uint16(b[page+8:]), int64(ne.Uint16(b[page+10:]))
-		if flags == 0x01 { // branch: its first child
-			page = int64(ne.Uint64(b[page+16+8:])) * ps
-			continue
-		}
-		if page != root*ps {
+		if ne.Uint16(b[page+8:]) != 0x01 { // not a branch
 			return page
 		}
-		for i := int64(0); i < count; i++ { // the root bucket's leaf: find the bucket
-			e := page + 16 + i*16
-			pos, ksize := int64(ne.Uint32(b[e+4:])), int64(ne.Uint32(b[e+8:]))
-			if string(b[e+pos:e+pos+ksize]) == bucket {
-				r := int64(ne.Uint64(b[e+pos+ksize:]))
-				if r == 0 {
-					t.Fatalf("bucket %s is inline: it has no leaf page", bucket)
-				}
-				page = r * ps
-				break
-			}
-		}
-		if page == root*ps {
-			t.Fatalf("bucket %s not found in the root page", bucket)
-		}
+		page = int64(ne.Uint64(b[page+16+8:])) * ps // its first child
 	}
 	t.Fatalf("no leaf page found under bucket %s", bucket)
 	return 0
