@@ -46,7 +46,7 @@ func journalPersonalKey(seq uint64) []byte { return append(journalEventKey(seq),
 // (personal false) or only the personal records (personal true; their
 // keys given as the event's, without the p).
 type logCursor struct {
-	a, b     *bolt.Cursor // the events bucket; the journal's bucket (nil: none)
+	a, b     *bolt.Cursor // the events bucket; the journal's bucket
 	inB      bool
 	personal bool
 }
@@ -58,11 +58,7 @@ func (tx *Tx) eventLog() *logCursor { return tx.logCursor(false) }
 func (tx *Tx) personalLog() *logCursor { return tx.logCursor(true) }
 
 func (tx *Tx) logCursor(personal bool) *logCursor {
-	c := &logCursor{a: tx.tx.Bucket(bEvents).Cursor(), personal: personal}
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		c.b = j.Cursor()
-	}
-	return c
+	return &logCursor{a: tx.tx.Bucket(bEvents).Cursor(), b: tx.tx.Bucket(bJournal).Cursor(), personal: personal}
 }
 
 func (c *logCursor) wanted(k []byte) bool { return (len(k) == 9) == c.personal }
@@ -78,9 +74,6 @@ func fromB(k, v []byte) ([]byte, []byte) {
 
 func (c *logCursor) bFirst() ([]byte, []byte) {
 	c.inB = true
-	if c.b == nil {
-		return nil, nil
-	}
 	return fromB(c.b.Seek([]byte{ePrefix}))
 }
 
@@ -99,9 +92,6 @@ func (c *logCursor) rawNext() ([]byte, []byte) {
 		}
 		return c.bFirst()
 	}
-	if c.b == nil {
-		return nil, nil
-	}
 	return fromB(c.b.Next())
 }
 
@@ -111,18 +101,13 @@ func (c *logCursor) rawSeek(seek []byte) ([]byte, []byte) {
 		return k, v
 	}
 	c.inB = true
-	if c.b == nil {
-		return nil, nil
-	}
 	return fromB(c.b.Seek(append([]byte{ePrefix}, seek...)))
 }
 
 func (c *logCursor) rawLast() ([]byte, []byte) {
-	if c.b != nil {
-		if k, v := fromB(c.b.Last()); k != nil {
-			c.inB = true
-			return k, v
-		}
+	if k, v := fromB(c.b.Last()); k != nil {
+		c.inB = true
+		return k, v
 	}
 	c.inB = false
 	return c.a.Last()
@@ -171,23 +156,22 @@ func (c *logCursor) Prev() ([]byte, []byte)         { return c.backward(c.rawPre
 // eventValue is the stored event seq, in the journal or in the events
 // bucket (nil when there is none).
 func (tx *Tx) eventValue(seq uint64) []byte {
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		if v := j.Get(journalEventKey(seq)); v != nil {
-			return v
-		}
-	}
-	return tx.tx.Bucket(bEvents).Get(u64(seq))
+	return tx.journalOr(journalEventKey(seq), bEvents, u64(seq))
 }
 
 // personalValue is the stored personal record of event seq, wherever it is
 // (nil when there is none).
 func (tx *Tx) personalValue(seq uint64) []byte {
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		if v := j.Get(journalPersonalKey(seq)); v != nil {
-			return v
-		}
+	return tx.journalOr(journalPersonalKey(seq), bEvents, personalKey(seq))
+}
+
+// journalOr is the value of jk in the journal's bucket, or else of k in
+// bucket, its place after the merge (nil when neither has one).
+func (tx *Tx) journalOr(jk, bucket, k []byte) []byte {
+	if v := tx.tx.Bucket(bJournal).Get(jk); v != nil {
+		return v
 	}
-	return tx.tx.Bucket(bEvents).Get(personalKey(seq))
+	return tx.tx.Bucket(bucket).Get(k)
 }
 
 // putEventRecords writes event e's stored form v and, when p is not nil,
@@ -215,10 +199,7 @@ func (tx *Tx) putEventRecords(e queue.Event, v, p []byte) error {
 }
 
 // journalHasEvents reports whether the journal holds an event.
-func (tx *Tx) journalHasEvents() bool {
-	k, _ := tx.tx.Bucket(bJournal).Cursor().Seek([]byte{ePrefix})
-	return k != nil
-}
+func (tx *Tx) journalHasEvents() bool { return tx.journalEvents() > 0 }
 
 // deletePersonalRecord deletes the personal record of event seq,
 // wherever it is.
@@ -239,16 +220,13 @@ func (tx *Tx) deleteBoth(ek, jk []byte) error {
 	if err := tx.tx.Bucket(bEvents).Delete(ek); err != nil {
 		return err
 	}
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		return j.Delete(jk)
-	}
-	return nil
+	return tx.tx.Bucket(bJournal).Delete(jk)
 }
 
 // eventScan is logCursor's forward half over the check's cursors (which
 // read the file without bbolt's map): the events only, or the personal
-// records only. b is the journal's bucket's cursor (nil: none), whose
-// e-region follows a's keys.
+// records only. a is the events bucket's cursor, b the journal's bucket's,
+// whose e-region follows a's keys.
 type eventScan struct {
 	a, b     kvCursor
 	inB      bool
@@ -257,14 +235,31 @@ type eventScan struct {
 
 func (s *eventScan) First() ([]byte, []byte) {
 	s.inB = false
-	return s.skip(s.a.First())
+	k, v := s.a.First()
+	if k == nil {
+		k, v = s.bFirst()
+	}
+	return s.skip(k, v)
 }
 
 func (s *eventScan) Next() ([]byte, []byte) { return s.skip(s.raw()) }
 
 func (s *eventScan) raw() ([]byte, []byte) {
-	if !s.inB {
-		return s.a.Next()
+	if s.inB {
+		return s.bNext()
+	}
+	if k, v := s.a.Next(); k != nil {
+		return k, v
+	}
+	return s.bFirst()
+}
+
+// bFirst is the journal's first key in its e-region, as the events
+// bucket's.
+func (s *eventScan) bFirst() ([]byte, []byte) {
+	s.inB = true
+	if k, v := s.b.First(); k == nil || k[0] == ePrefix {
+		return fromB(k, v)
 	}
 	return s.bNext()
 }
@@ -282,22 +277,8 @@ func (s *eventScan) bNext() ([]byte, []byte) {
 
 func (s *eventScan) skip(k, v []byte) ([]byte, []byte) {
 	ec := logCursor{personal: s.personal}
-	for {
-		if k == nil && !s.inB {
-			s.inB = true
-			if s.b == nil {
-				return nil, nil
-			}
-			k, v = s.b.First()
-			if k != nil && k[0] != ePrefix {
-				k, v = s.bNext()
-			} else {
-				k, v = fromB(k, v)
-			}
-		}
-		if k == nil || ec.wanted(k) {
-			return ec.out(k, v)
-		}
+	for k != nil && !ec.wanted(k) {
 		k, v = s.raw()
 	}
+	return ec.out(k, v)
 }

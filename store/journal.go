@@ -108,11 +108,7 @@ func (tx *Tx) decodeEntry(id, v []byte, fn func(kind byte, text []byte) bool) er
 // entry, by ID, until fn returns false. id and v are valid only during
 // the call.
 func (tx *Tx) eachJournalEntry(fn func(id, v []byte) bool) {
-	j := tx.tx.Bucket(bJournal)
-	if j == nil {
-		return
-	}
-	c := j.Cursor()
+	c := tx.tx.Bucket(bJournal).Cursor()
 	for k, v := c.First(); k != nil && k[0] != ePrefix; k, v = c.Next() {
 		if isJournalKey(k) && !fn(k[:26], v) {
 			return
@@ -604,9 +600,6 @@ func (tx *Tx) mergeJournal() (int, error) {
 		}
 	}
 	if err := tx.moveJournalRecords(); err != nil {
-		return 0, fmt.Errorf("merge the journal: %w", err)
-	}
-	if err := tx.tx.Bucket(bMeta).Delete(kJournalFrom); err != nil { // schema 4's
 		return 0, fmt.Errorf("merge the journal: %w", err)
 	}
 	st.cleared, st.added, st.keys, st.minID, st.maxID = true, nil, 0, "", ""

@@ -146,19 +146,13 @@ func migrateV5(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
 	if err != nil {
 		return err
 	}
-	requests := tx.Bucket(bRequests)
-	if requests == nil { // a new file: made by migrateV1
+	meta, requests := tx.Bucket(bMeta), tx.Bucket(bRequests) // a new file's made by migrateV1
+	start := meta.Get(kJournalFrom)
+	if start == nil { // no journal entry
 		return nil
 	}
 	var move [][]byte
 	c := requests.Cursor()
-	start := []byte(nil)
-	if m := tx.Bucket(bMeta); m != nil {
-		start = m.Get(kJournalFrom)
-	}
-	if start == nil { // no journal entry
-		return nil
-	}
 	for k, _ := c.Seek(start); k != nil; k, _ = c.Next() {
 		if isJournalKey(k) {
 			move = append(move, bytes.Clone(k[:26]), bytes.Clone(k))
@@ -178,5 +172,5 @@ func migrateV5(_ *Store, tx *bolt.Tx, _ []queue.Service) error {
 			return err
 		}
 	}
-	return tx.Bucket(bMeta).Delete(kJournalFrom)
+	return meta.Delete(kJournalFrom)
 }

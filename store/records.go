@@ -130,29 +130,18 @@ func (tx *Tx) decodeJoined(k, v []byte) (queue.Request, error) {
 
 // requestValue is the stored request id: in the journal's bucket (a request
 // of today, journal.go) or in requests (nil when there is none).
-func (tx *Tx) requestValue(id []byte) []byte {
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		if v := j.Get(id); v != nil {
-			return v
-		}
-	}
-	return tx.tx.Bucket(bRequests).Get(id)
-}
+func (tx *Tx) requestValue(id []byte) []byte { return tx.journalOr(id, bRequests, id) }
 
 // requestCursor walks the stored requests by ID: those of requests and
 // those of the journal's bucket merged (a request is in one of them).
 type requestCursor struct {
-	a, b   *bolt.Cursor // requests; the journal's bucket (nil: none)
+	a, b   *bolt.Cursor // requests; the journal's bucket
 	ka, va []byte
 	kb, vb []byte
 }
 
 func (tx *Tx) requestCursor() *requestCursor {
-	c := &requestCursor{a: tx.tx.Bucket(bRequests).Cursor()}
-	if j := tx.tx.Bucket(bJournal); j != nil {
-		c.b = j.Cursor()
-	}
-	return c
+	return &requestCursor{a: tx.tx.Bucket(bRequests).Cursor(), b: tx.tx.Bucket(bJournal).Cursor()}
 }
 
 // isRequestKey reports whether k, a key of requests or of the journal's
@@ -191,13 +180,10 @@ func (c *requestCursor) Seek(id []byte) ([]byte, []byte) {
 	} else {
 		c.ka, c.va = c.a.Seek(id)
 	}
-	c.kb, c.vb = nil, nil
-	if c.b != nil {
-		if id == nil {
-			c.bSkip(c.b.First())
-		} else {
-			c.bSkip(c.b.Seek(id))
-		}
+	if id == nil {
+		c.bSkip(c.b.First())
+	} else {
+		c.bSkip(c.b.Seek(id))
 	}
 	return c.pick()
 }
